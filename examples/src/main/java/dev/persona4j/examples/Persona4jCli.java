@@ -1,0 +1,32 @@
+package dev.persona4j.examples;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The persona4j command line: {@code examples/persona4j <command> ...}. */
+@Command(
+    name = "persona4j",
+    mixinStandardHelpOptions = true,
+    version = "persona4j 0.1.0-SNAPSHOT",
+    description = "Generate text in a specified character with a language model running in-process.",
+    subcommands = {CommandLine.HelpCommand.class, InspectCommand.class})
+public final class Persona4jCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.err);
+  }
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** The configured command line, also used by tests. */
+  public static CommandLine newCommandLine() {
+    CommandLine cli = new CommandLine(new Persona4jCli());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    return cli;
+  }
+}

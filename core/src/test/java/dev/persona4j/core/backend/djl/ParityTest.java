@@ -163,6 +163,22 @@ class ParityTest {
 
   @ParameterizedTest
   @FieldSource("MODELS")
+  void theModelsTokenizerEncodesThePromptsToTheReferenceIds(String name) throws Exception {
+    Path dir = Fixtures.model(name);
+    com.fasterxml.jackson.databind.JsonNode prompts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("prompts");
+    List<Expected> all = expected(dir);
+    try (LanguageModel model = Backends.load(dir)) {
+      assertEquals(512, model.tokenizer().vocabSize());
+      for (int i = 0; i < all.size(); i++) {
+        com.fasterxml.jackson.databind.JsonNode p = prompts.get(i);
+        assertArrayEquals(all.get(i).ids, model.tokenizer().encode(p.get("text").asText(), p.get("add_special_tokens").asBoolean()), name + " prompt " + i);
+      }
+      assertTrue(model.tokenizer() == model.tokenizer(), "loaded once");
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource("MODELS")
   void forkedSequencesDecodeIdentically(String name) {
     Path dir = Fixtures.model(name);
     Expected e = expected(dir).get(1);

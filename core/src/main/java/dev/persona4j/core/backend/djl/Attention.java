@@ -12,14 +12,23 @@ final class Attention {
   private final int kvHeads;
   private final int headDim;
   private final int groups;
-  private final float scale;
+  private final NDArray scale;
 
-  Attention(int heads, int kvHeads, int headDim) {
+  /**
+   * @param scale the scalar 1/√headDim to multiply queries by, or null when the caller has folded
+   *     it into the query projection already
+   */
+  Attention(int heads, int kvHeads, int headDim, NDArray scale) {
     this.heads = heads;
     this.kvHeads = kvHeads;
     this.headDim = headDim;
     this.groups = heads / kvHeads;
-    this.scale = (float) (1.0 / Math.sqrt(headDim));
+    this.scale = scale;
+  }
+
+  /** 1/√headDim, the softmax temperature of scaled dot-product attention. */
+  static float scaleOf(int headDim) {
+    return (float) (1.0 / Math.sqrt(headDim));
   }
 
   /**
@@ -32,11 +41,14 @@ final class Attention {
     NDArray[] kv = pass.keyValues.forLayer(layer, k, v, pass);
     // [kv, g, d, b, t] -> [b, kv, g·t, d]
     NDArray query =
-        q.mul(scale)
+        (scale == null ? q : q.mul(scale))
             .reshape(kvHeads, groups, headDim, b, t)
             .transpose(3, 0, 1, 4, 2)
             .reshape(b, kvHeads, (long) groups * t, headDim);
-    NDArray scores = query.matMul(kv[0]).add(pass.mask);
+    NDArray scores = query.matMul(kv[0]);
+    if (pass.mask != null) {
+      scores = scores.add(pass.mask);
+    }
     NDArray out = scores.softmax(-1).matMul(kv[1]); // [b, kv, g·t, d]
     return out.reshape(b, kvHeads, groups, t, headDim)
         .transpose(1, 2, 4, 0, 3)

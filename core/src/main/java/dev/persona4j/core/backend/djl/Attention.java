@@ -39,17 +39,21 @@ final class Attention {
     int b = pass.batch;
     int t = pass.width;
     NDArray[] kv = pass.keyValues.forLayer(layer, k, v, pass);
-    // [kv, g, d, b, t] -> [b, kv, g·t, d]
+    NDArray scaled = scale == null ? q : q.mul(scale);
     NDArray query =
-        (scale == null ? q : q.mul(scale))
-            .reshape(kvHeads, groups, headDim, b, t)
-            .transpose(3, 0, 1, 4, 2)
-            .reshape(b, kvHeads, (long) groups * t, headDim);
+        t == 1 // a decoding step: [kv, g, d, b] viewed as [b, kv, g, d], no copy
+            ? scaled.reshape(kvHeads, groups, headDim, b).transpose(3, 0, 1, 2)
+            : scaled.reshape(kvHeads, groups, headDim, b, t) // [kv, g, d, b, t] -> [b, kv, g·t, d]
+                .transpose(3, 0, 1, 4, 2)
+                .reshape(b, kvHeads, (long) groups * t, headDim);
     NDArray scores = query.matMul(kv[0]);
     if (pass.mask != null) {
       scores = scores.add(pass.mask);
     }
     NDArray out = scores.softmax(-1).matMul(kv[1]); // [b, kv, g·t, d]
+    if (t == 1) {
+      return out.transpose(1, 2, 3, 0).reshape((long) heads * headDim, b);
+    }
     return out.reshape(b, kvHeads, groups, t, headDim)
         .transpose(1, 2, 4, 0, 3)
         .reshape((long) heads * headDim, (long) b * t);

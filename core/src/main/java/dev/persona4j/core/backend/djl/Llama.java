@@ -113,7 +113,7 @@ class Llama extends Architecture {
     NDList qkv = l.qkvProj.forward(x).split(new long[] {(long) (heads + kvHeads) * headDim}, 0);
     NDArray qk = qkv.get(0).reshape(heads + kvHeads, headDim, columns); // [heads + kvHeads, headDim, columns]
     NDArray v = qkv.get(1);
-    qk = Rotary.apply(normalizeQueryKey(index, qk), pass.cos, pass.sin, rotateHalf);
+    qk = Rotary.apply(normalizeQueryKey(index, qk), pass, rotateHalf);
     NDList split = qk.split(new long[] {heads}, 0);
     NDArray q = split.get(0);
     NDArray k = split.get(1).reshape((long) kvHeads * headDim, columns);

@@ -2,7 +2,7 @@ package dev.persona4j.core.backend.djl;
 
 import ai.djl.ndarray.NDArray;
 
-/** An MLP activation function, transformers' {@code ACT2FN[name]}, on feature-major activations. */
+/** An MLP activation function, transformers' {@code ACT2FN[name]}. */
 final class Activation {
   private final String name;
   private final NDArray half;

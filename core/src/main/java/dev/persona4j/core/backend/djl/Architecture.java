@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * One decoder-only architecture: how token ids become the residual stream, what one decoder layer
- * does to it, the final norm, and the output head. Activations are feature-major, [hidden,
- * columns] (see {@link Pass}), so every projection is a single W·x.
+ * does to it, the final norm, and the output head. The residual stream is token-major [columns,
+ * hidden] (see {@link Pass}); projections return feature-major [out, columns] (see {@link
+ * Linear}), which is what attention reshapes into heads.
  */
 abstract class Architecture {
   /** The {@code model_type} values implemented. */
@@ -35,7 +36,7 @@ abstract class Architecture {
   /** Whether the pass needs rotary cos/sin tables. */
   abstract boolean rotary();
 
-  /** Token ids int64 [columns] → the residual stream entering layer 0, [hidden, columns]. */
+  /** Token ids int64 [columns] → the residual stream entering layer 0, [columns, hidden]. */
   abstract NDArray embed(NDArray ids, Pass pass);
 
   /** Decoder layer {@code index}: residual stream in, residual stream out. */

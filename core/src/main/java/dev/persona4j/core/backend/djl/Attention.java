@@ -33,7 +33,7 @@ final class Attention {
 
   /**
    * q [heads·headDim, columns], k and v [kvHeads·headDim, columns] (already rotated) → the
-   * attention output [heads·headDim, columns], ready for the output projection.
+   * attention output token-major [columns, heads·headDim], ready for the output projection.
    */
   NDArray forward(int layer, NDArray q, NDArray k, NDArray v, Pass pass) {
     int b = pass.batch;
@@ -52,10 +52,10 @@ final class Attention {
     }
     NDArray out = scores.softmax(-1).matMul(kv[1]); // [b, kv, g·t, d]
     if (t == 1) {
-      return out.transpose(1, 2, 3, 0).reshape((long) heads * headDim, b);
+      return out.reshape(b, (long) heads * headDim); // [b, kv, g, d] is token-major already
     }
     return out.reshape(b, kvHeads, groups, t, headDim)
-        .transpose(1, 2, 4, 0, 3)
-        .reshape((long) heads * headDim, (long) b * t);
+        .transpose(0, 3, 1, 2, 4)
+        .reshape((long) b * t, (long) heads * headDim);
   }
 }

@@ -193,7 +193,7 @@ final class DjlDecodingState implements DecodingState {
 
       @Override
       public void accept(int tap, NDArray x) {
-        tapValues.put(tap, x.transpose().toFloatArray());
+        tapValues.put(tap, x.toFloatArray());
       }
     };
     NDArray out = model.run(ids, pass, request.taps().length == 0 ? null : sink);
@@ -216,7 +216,7 @@ final class DjlDecodingState implements DecodingState {
       for (int b = 0; b < batch; b++) {
         lastColumns[b] = (long) b * width + lengths[b] - 1;
       }
-      NDArray last = out.transpose().get(m.create(lastColumns)).transpose(); // [hidden, batch]
+      NDArray last = out.get(m.create(lastColumns)); // [batch, hidden]
       float[] all = model.logits(last).transpose().toFloatArray();
       for (int b = 0; b < batch; b++) {
         r.last[b] = java.util.Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab);
@@ -313,7 +313,7 @@ final class DjlDecodingState implements DecodingState {
     if (steeringArrays[tap] != null) {
       steeringArrays[tap].close();
     }
-    steeringArrays[tap] = manager.create(sum, new Shape(sum.length, 1));
+    steeringArrays[tap] = manager.create(sum, new Shape(sum.length));
   }
 
   @Override

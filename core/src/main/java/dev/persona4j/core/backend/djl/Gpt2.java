@@ -70,14 +70,15 @@ final class Gpt2 extends Architecture {
 
   @Override
   NDArray embed(NDArray ids, Pass pass) {
-    return wte.get(ids).add(wpe.get(pass.positions)).transpose();
+    return wte.get(ids).add(wpe.get(pass.positions));
   }
 
   @Override
   NDArray layer(int index, NDArray x, Pass pass) {
     Layer l = layers[index];
-    NDArray h = x.add(selfAttention(index, l, l.ln1.forward(x), pass));
-    return h.add(l.mlpProj.forward(activation.apply(l.cFc.forward(l.ln2.forward(h)))));
+    NDArray h = x.add(selfAttention(index, l, l.ln1.forward(x), pass).transpose());
+    NDArray inner = Layouts.tokenMajor(activation.apply(l.cFc.forward(l.ln2.forward(h))));
+    return h.add(l.mlpProj.forward(inner).transpose());
   }
 
   private NDArray selfAttention(int index, Layer l, NDArray x, Pass pass) {

@@ -6,9 +6,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
- * A projection {@code y = W·x + b} over feature-major activations: x is [in, tokens], W is [out,
- * in] exactly as stored on disk, so a batch of tokens is one matrix product with the weight as the
- * left operand (MKL runs that ~2x cheaper at batch 8 than {@code x·Wᵀ}).
+ * A projection {@code y = W·xᵀ + b}: x is token-major [tokens, in] (contiguous), W is [out, in]
+ * exactly as stored on disk, and the result is feature-major [out, tokens]. With the weight as the
+ * left operand and the tokens as a transposed right operand, MKL runs a batch of 8 about 2x faster
+ * than either {@code x·Wᵀ} or W times a contiguous [in, tokens] matrix.
  *
  * <p>Several checkpoint tensors can form one projection (q, k and v; gate and up): frozen weights
  * are concatenated once at load, trainable ones on every call so each stays a named leaf.
@@ -62,8 +63,8 @@ final class Linear {
   }
 
   /**
-   * Inference only: {@code W ← W·diag(scale)}, so that {@code forward(x) = W·(scale ⊙ x)}; an
-   * input norm's weight folded in saves an op per call. {@code scale} is [in, 1].
+   * Inference only: {@code W ← W·diag(scale)}, so that {@code forward(x) = W·(x ⊙ scale)ᵀ}; an
+   * input norm's weight folded in saves an op per call. {@code scale} is [in].
    */
   void foldInputScale(NDArray scale) {
     requireFrozen();
@@ -88,10 +89,10 @@ final class Linear {
     }
   }
 
-  /** x [in, tokens] → [out, tokens]. */
+  /** x [tokens, in] (contiguous) → [out, tokens]. */
   NDArray forward(NDArray x) {
     NDArray w = weight != null ? weight : weights.length == 1 ? weights[0] : NDArrays.concat(new NDList(weights), 0);
-    NDArray y = w.matMul(x);
+    NDArray y = w.matMul(x.transpose());
     if (biases != null) {
       y = y.add(bias != null ? bias : column(biases));
     }
@@ -101,5 +102,21 @@ final class Linear {
   private static NDArray column(NDArray[] parts) {
     NDArray b = parts.length == 1 ? parts[0] : NDArrays.concat(new NDList(parts), 0);
     return b.reshape(b.getShape().get(0), 1);
+  }
+}
+
+/** Layout changes between feature-major [features, tokens] and token-major [tokens, features]. */
+final class Layouts {
+  private Layouts() {}
+
+  /**
+   * A contiguous token-major copy of a feature-major array [features, tokens] (the input a
+   * following projection needs).
+   */
+  static NDArray tokenMajor(NDArray featureMajor) {
+    long features = featureMajor.getShape().get(0);
+    long tokens = featureMajor.getShape().get(1);
+    // reshaping the transposed view to 1-D forces the copy in token order
+    return featureMajor.transpose().reshape(features * tokens).reshape(tokens, features);
   }
 }

@@ -98,18 +98,18 @@ class Llama extends Architecture {
 
   @Override
   NDArray embed(NDArray ids, Pass pass) {
-    return embedTokens.get(ids).transpose();
+    return embedTokens.get(ids);
   }
 
   @Override
   NDArray layer(int index, NDArray x, Pass pass) {
     Layer l = layers[index];
-    NDArray h = x.add(selfAttention(index, l, l.inputLayernorm.forward(x), pass));
-    return h.add(mlp(l, l.postAttentionLayernorm.forward(h)));
+    NDArray h = x.add(selfAttention(index, l, l.inputLayernorm.forward(x), pass).transpose());
+    return h.add(mlp(l, l.postAttentionLayernorm.forward(h)).transpose());
   }
 
   NDArray selfAttention(int index, Layer l, NDArray x, Pass pass) {
-    long columns = x.getShape().get(1);
+    long columns = x.getShape().get(0);
     NDList qkv = l.qkvProj.forward(x).split(new long[] {(long) (heads + kvHeads) * headDim}, 0);
     NDArray qk = qkv.get(0).reshape(heads + kvHeads, headDim, columns); // [heads + kvHeads, headDim, columns]
     NDArray v = qkv.get(1);
@@ -129,7 +129,7 @@ class Llama extends Architecture {
     NDList gateUp = l.gateUpProj.forward(x).split(new long[] {intermediate}, 0);
     NDArray gate = gateUp.get(0);
     NDArray up = gateUp.get(1);
-    return l.downProj.forward(activation.apply(gate).mul(up));
+    return l.downProj.forward(Layouts.tokenMajor(activation.apply(gate).mul(up)));
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.persona4j.core.backend.djl;
 import ai.djl.ndarray.NDArray;
 
 /**
- * RMSNorm and LayerNorm over one axis of feature-major activations. Constants are scalar arrays
+ * RMSNorm and LayerNorm over one axis of the activations. Constants are scalar arrays
  * (see {@link Weights#scalar}).
  */
 final class Norms {
@@ -11,8 +11,8 @@ final class Norms {
 
   /**
    * {@code x / sqrt(mean(x²) + eps)} over {@code axis}, times {@code weight} when not null, as
-   * transformers' LlamaRMSNorm. {@code weight} must broadcast against x (e.g. [hidden, 1] for x
-   * [hidden, tokens]).
+   * transformers' LlamaRMSNorm. {@code weight} must broadcast against x (e.g. [hidden] for x
+   * [tokens, hidden], or [heads, headDim, 1] for per-head norms of [heads, headDim, tokens]).
    */
   static NDArray rms(NDArray x, NDArray weight, int axis, NDArray eps, NDArray minusHalf) {
     NDArray inv = x.square().mean(new int[] {axis}, true).add(eps).pow(minusHalf);

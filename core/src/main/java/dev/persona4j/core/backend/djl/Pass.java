@@ -21,7 +21,7 @@ final class Pass {
   /** Additive mask [batch or 1, 1, groups·width, keys]: 0 where a query may attend, -inf elsewhere. */
   final NDArray mask;
   final KeyValues keyValues;
-  /** Per layer, [hidden, 1] to add to the residual entering that layer, or null. */
+  /** Per layer, [hidden] to add to the residual entering that layer, or null. */
   final NDArray[] steering;
 
   Pass(

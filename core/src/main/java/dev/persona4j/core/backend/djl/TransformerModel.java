@@ -163,7 +163,7 @@ public final class TransformerModel implements AutoCloseable {
     Pass pass = pass(m, batch, width, positions, mask(m, 1, width, width, zeros, lengths),
         new Pass.Own(config.kvHeads(), config.headDim()), null);
     NDArray hidden = run(ids, pass, null);
-    return architecture.outputHead().matMul(hidden).transpose().reshape(batch, width, config.vocabSize());
+    return logits(hidden).transpose().reshape(batch, width, config.vocabSize());
   }
 
   /**
@@ -272,12 +272,12 @@ public final class TransformerModel implements AutoCloseable {
   interface TapSink {
     boolean wants(int tap);
 
-    /** x is [hidden, columns]; copy what is needed before returning. */
+    /** x is [columns, hidden]; copy what is needed before returning. */
     void accept(int tap, NDArray x);
   }
 
   /**
-   * Runs the decoder stack: ids int64 [columns] → final norm output [hidden, columns]. Steering is
+   * Runs the decoder stack: ids int64 [columns] → final norm output [columns, hidden]. Steering is
    * added to the residual entering each steered layer; taps see the steered stream.
    */
   NDArray run(NDArray ids, Pass pass, TapSink taps) {
@@ -299,9 +299,9 @@ public final class TransformerModel implements AutoCloseable {
     return x;
   }
 
-  /** Logits [vocab, columns] of final-norm outputs [hidden, columns]. */
+  /** Logits [vocab, columns] of final-norm outputs [columns, hidden]. */
   NDArray logits(NDArray hidden) {
-    return architecture.outputHead().matMul(hidden);
+    return architecture.outputHead().matMul(hidden.transpose());
   }
 
   @Override

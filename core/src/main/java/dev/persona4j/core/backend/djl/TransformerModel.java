@@ -252,6 +252,12 @@ public final class TransformerModel implements AutoCloseable {
         int query = starts[b] + t;
         int from = Math.max(0, query - window + 1);
         int to = Math.min(query, end - 1);
+        if (t >= lengths[b]) {
+          // a padding query: its output is discarded, but a fully masked row would be NaN, and
+          // NaN keys from it would poison real queries in the next layer
+          from = end - 1;
+          to = end - 1;
+        }
         for (int g = 0; g < groups; g++) {
           int base = (b * rows + g * width + t) * keys;
           for (int s = from; s <= to; s++) {

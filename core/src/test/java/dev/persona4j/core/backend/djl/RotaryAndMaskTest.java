@@ -1,0 +1,124 @@
+package dev.persona4j.core.backend.djl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.persona4j.core.checkpoint.ModelConfig;
+import dev.persona4j.core.checkpoint.RopeScaling;
+import dev.persona4j.core.Fixtures;
+import dev.persona4j.core.backend.Backends;
+import dev.persona4j.core.backend.DecodingState;
+import dev.persona4j.core.backend.Forward;
+import dev.persona4j.core.backend.ForwardRequest;
+import dev.persona4j.core.backend.LanguageModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RotaryAndMaskTest {
+  private static ModelConfig.Builder llama() {
+    return ModelConfig.builder("llama").vocabSize(16).hiddenSize(256).intermediateSize(64).layers(1).heads(2).kvHeads(1).contextLength(64).ropeTheta(500000.0);
+  }
+
+  @Test
+  void defaultFrequenciesFollowTheRopeFormula() {
+    float[] inv = Rotary.inverseFrequencies(llama().build());
+    assertEquals(64, inv.length);
+    for (int i = 0; i < inv.length; i++) {
+      assertEquals(Math.pow(500000.0, -2.0 * i / 128), inv[i], 1e-6 * Math.pow(500000.0, -2.0 * i / 128));
+    }
+    float[] linear = Rotary.inverseFrequencies(llama().ropeScaling(RopeScaling.linear(4.0)).build());
+    for (int i = 0; i < inv.length; i++) {
+      assertEquals(inv[i] / 4f, linear[i], 0f);
+    }
+  }
+
+  @Test
+  void llama3KeepsHighFrequenciesScalesLowOnesAndBlendsBetween() {
+    int original = 8192;
+    float[] base = Rotary.inverseFrequencies(llama().build());
+    float[] scaled = Rotary.inverseFrequencies(llama().ropeScaling(RopeScaling.llama3(8.0, 1.0, 4.0, original)).build());
+    int high = 0;
+    int low = 0;
+    int medium = 0;
+    for (int i = 0; i < base.length; i++) {
+      double wavelen = 2 * Math.PI / base[i];
+      if (wavelen < original / 4.0) {
+        assertEquals(base[i], scaled[i], 0f, "high frequency " + i + " kept");
+        high++;
+      } else if (wavelen > original / 1.0) {
+        assertEquals(base[i] / 8f, scaled[i], 1e-6f * base[i], "low frequency " + i + " divided by the factor");
+        low++;
+      } else {
+        assertTrue(scaled[i] < base[i] && scaled[i] > base[i] / 8f, "medium frequency " + i + " between");
+        medium++;
+      }
+    }
+    assertTrue(high > 0 && low > 0 && medium > 0, high + " " + medium + " " + low);
+  }
+
+  @Test
+  void maskAllowsCausalRealKeysInsideTheWindow() {
+    ModelConfig c = llama().slidingWindow(3).build();
+    try (NDManager m = NDManager.newBaseManager()) {
+      TransformerModel model = TransformerModel.create(c, m, 1);
+      // two sequences: one of 5 tokens, one of 1 token padded to 5 (its last pad is 4 past the window)
+      NDArray mask = model.mask(m, 2, 5, 5, new int[] {0, 0}, new int[] {5, 1});
+      float[] v = mask.toFloatArray();
+      int groups = 2;
+      for (int b = 0; b < 2; b++) {
+        int length = b == 0 ? 5 : 1;
+        for (int g = 0; g < groups; g++) {
+          for (int t = 0; t < 5; t++) {
+            for (int s = 0; s < 5; s++) {
+              // padding queries read only the last real key, so no row is fully masked
+              boolean expect = t < length ? s <= t && t - s < 3 : s == length - 1;
+              float x = v[((b * groups + g) * 5 + t) * 5 + s];
+              assertEquals(expect ? 0f : Float.NEGATIVE_INFINITY, x, "b" + b + " t" + t + " s" + s);
+            }
+          }
+        }
+      }
+      // a decoding step of equally long sequences masks nothing
+      assertNull(model.mask(m, 2, 1, 3, new int[] {2, 2}, new int[] {1, 1}));
+      model.close();
+    }
+  }
+
+  @Test
+  void slidingWindowBatchOfDifferentLengthsEqualsEachAlone(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("mistral-window");
+    Files.createDirectories(dir);
+    try (var files = Files.list(Fixtures.model("mistral"))) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, dir.resolve(f.getFileName()));
+      }
+    }
+    Path config = dir.resolve("config.json");
+    dir.resolve("config.json").toFile().setWritable(true);
+    Files.writeString(config, Files.readString(config).replace("\"sliding_window\": null", "\"sliding_window\": 4"));
+    List<ParityTest.Expected> expected = ParityTest.expected(dir);
+    try (LanguageModel model = Backends.load(dir); DecodingState state = model.newState()) {
+      List<int[]> prompts = expected.stream().map(ParityTest.Expected::ids).toList();
+      Forward batch = state.prefill(prompts, ForwardRequest.allPositions());
+      double windowEffect = 0;
+      for (int i = 0; i < prompts.size(); i++) {
+        Forward alone = state.prefill(List.of(prompts.get(i)), ForwardRequest.allPositions());
+        float[][] a = alone.logits(0);
+        float[][] b = batch.logits(i);
+        for (int t = 0; t < a.length; t++) {
+          for (int v = 0; v < a[t].length; v++) {
+            assertTrue(Math.abs(a[t][v] - b[t][v]) <= 1e-4, "prompt " + i + " position " + t + ": " + a[t][v] + " vs " + b[t][v]);
+            windowEffect = Math.max(windowEffect, Math.abs(a[t][v] - expected.get(i).logits()[t * a[t].length + v]));
+          }
+        }
+      }
+      assertTrue(windowEffect > 1e-3, "a 4-token window changes the logits of long prompts: " + windowEffect);
+    }
+  }
+}

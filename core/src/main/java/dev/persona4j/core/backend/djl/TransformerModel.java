@@ -52,6 +52,7 @@ public final class TransformerModel implements AutoCloseable {
     this.manager = manager;
     this.weights = weights;
     this.architecture = Architecture.create(config, weights, manager);
+    weights.loaded();
     this.rotary = architecture.rotary() ? new Rotary(config) : null;
   }
 

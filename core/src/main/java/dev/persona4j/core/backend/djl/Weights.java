@@ -7,11 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.persona4j.core.checkpoint.Checkpoint;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -50,6 +48,9 @@ abstract class Weights {
     return keep(name, loadVector(name, n, init));
   }
 
+  /** Called once the architecture has taken what it needs. */
+  void loaded() {}
+
   abstract NDArray loadMatrix(String name, long rows, long cols);
 
   abstract NDArray loadConv1d(String name, long in, long out);
@@ -79,8 +80,11 @@ abstract class Weights {
   static final class FromCheckpoint extends Weights {
     private final Checkpoint checkpoint;
     private final boolean frozen;
-    /** The mapped buffers the engine reads: they must stay reachable while the model lives. */
-    final List<ByteBuffer> keepAlive = new ArrayList<>();
+    /**
+     * The mapped buffers the engine reads without a copy, by the array reading each: a buffer must
+     * stay reachable while its array lives.
+     */
+    private final Map<NDArray, ByteBuffer> keepAlive = new java.util.IdentityHashMap<>();
 
     FromCheckpoint(Checkpoint checkpoint, NDManager manager, boolean frozen) {
       super(manager);
@@ -94,8 +98,18 @@ abstract class Weights {
     }
 
     private NDArray create(ByteBuffer b, Shape shape) {
-      keepAlive.add(b);
-      return manager.create(b, shape, DataType.FLOAT32);
+      NDArray a = manager.create(b, shape, DataType.FLOAT32);
+      keepAlive.put(a, b);
+      return a;
+    }
+
+    /**
+     * Lets go of the buffers of arrays already closed (projections fused or folded into copies at
+     * load), so their mappings can be unmapped and the memory returned.
+     */
+    @Override
+    void loaded() {
+      keepAlive.keySet().removeIf(NDArray::isReleased);
     }
 
     @Override

@@ -29,7 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Token attribution: each message is rendered with a unique marker as its content, so the template's
  * own text between messages is known exactly; it counts towards the message it follows (towards the first
- * message when it precedes all), and whatever follows the last message is the generation prompt.
+ * message when it precedes all), and whatever follows the last message is the generation prompt. A
+ * template whose output depends on the content itself is attributed by finding each message's content in
+ * its real output; a layout in which some message's content does not appear counts as rejected.
  */
 final class ChatFraming {
   private final ChatTemplate template;
@@ -135,7 +137,7 @@ final class ChatFraming {
   }
 
   /**
-   * Renders one layout; throws TemplateException when the template rejects it or drops a message.
+   * Renders one layout; throws TemplateException when the template rejects it or leaves out a message.
    */
   private List<Piece> renderLayout(List<Message> messages) {
     String nonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -144,52 +146,54 @@ final class ChatFraming {
       marked.add(new ChatMessage(messages.get(i).role(), marker(nonce, i)));
     }
     String skeleton = template.render(marked, true, bosToken, eosToken);
-    int[] at = new int[messages.size()];
-    int from = 0;
-    for (int i = 0; i < messages.size(); i++) {
-      String m = marker(nonce, i);
-      at[i] = skeleton.indexOf(m, from);
-      if (at[i] < 0 || skeleton.indexOf(m, at[i] + m.length()) >= 0) {
-        throw new TemplateException("the template " + (at[i] < 0 ? "drops" : "repeats") + " message " + i
-            + " (" + messages.get(i).role() + ")", false, -1);
-      }
-      from = at[i] + m.length();
-    }
-    List<Piece> out = new ArrayList<>();
-    int cursor = 0;
-    for (int i = 0; i < messages.size(); i++) {
-      Message msg = messages.get(i);
-      Section.Kind scaffold = i == 0 ? msg.frame() : messages.get(i - 1).frame();
-      out.add(new Piece(scaffold, skeleton.substring(cursor, at[i])));
-      out.addAll(msg.pieces());
-      cursor = at[i] + marker(nonce, i).length();
-    }
-    out.add(new Piece(Section.Kind.GENERATION_PROMPT, skeleton.substring(cursor)));
-
-    // A template that looks at content (not just passes it through) could render real content differently.
     List<ChatMessage> real = new ArrayList<>();
     for (Message msg : messages) {
       real.add(new ChatMessage(msg.role(), msg.content()));
     }
     String rendered = template.render(real, true, bosToken, eosToken);
-    if (!rendered.equals(Tokenization.text(out))) {
-      return locateInRendering(rendered, messages);
+
+    int[] at = new int[messages.size()];
+    int from = 0;
+    boolean markersFound = true;
+    for (int i = 0; i < messages.size() && markersFound; i++) {
+      String m = marker(nonce, i);
+      at[i] = skeleton.indexOf(m, from);
+      markersFound = at[i] >= 0 && skeleton.indexOf(m, at[i] + m.length()) < 0;
+      from = at[i] + m.length();
     }
-    return out;
+    if (markersFound) {
+      List<Piece> out = new ArrayList<>();
+      int cursor = 0;
+      for (int i = 0; i < messages.size(); i++) {
+        Message msg = messages.get(i);
+        Section.Kind scaffold = i == 0 ? msg.frame() : messages.get(i - 1).frame();
+        out.add(new Piece(scaffold, skeleton.substring(cursor, at[i])));
+        out.addAll(msg.pieces());
+        cursor = at[i] + marker(nonce, i).length();
+      }
+      out.add(new Piece(Section.Kind.GENERATION_PROMPT, skeleton.substring(cursor)));
+      if (rendered.equals(Tokenization.text(out))) {
+        return out;
+      }
+    }
+    // The template looks at content rather than just passing it through: find the content in its output.
+    return locateInRendering(rendered, messages);
   }
 
   /**
-   * Fallback attribution for templates that transform content: each message's content is searched for in
-   * order; a message not found verbatim is attributed with the template text around it.
+   * Attribution for templates that treat content differently from a placeholder: each message's content is
+   * searched for in order in the real rendering.
    */
   private static List<Piece> locateInRendering(String rendered, List<Message> messages) {
     List<Piece> out = new ArrayList<>();
     int cursor = 0;
-    Section.Kind scaffold = messages.isEmpty() ? Section.Kind.PERSONA_DEFINITION : messages.get(0).frame();
-    for (Message msg : messages) {
-      int found = msg.content().isEmpty() ? -1 : rendered.indexOf(msg.content(), cursor);
+    Section.Kind scaffold = messages.get(0).frame();
+    for (int i = 0; i < messages.size(); i++) {
+      Message msg = messages.get(i);
+      int found = rendered.indexOf(msg.content(), cursor);
       if (found < 0) {
-        continue;
+        throw new TemplateException("the template leaves out or changes message " + i + " (" + msg.role() + ")",
+            false, -1);
       }
       out.add(new Piece(scaffold, rendered.substring(cursor, found)));
       out.addAll(msg.pieces());

@@ -162,6 +162,30 @@ class PromptAssemblerTest {
   }
 
   @Test
+  void templatesThatLookAtContentAreAttributedFromTheirRealOutput() {
+    // Marks questions: the template's output depends on the content, not just its position.
+    ChatTemplate questions = ChatTemplate.compile("{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}"
+        + "{% if m['content'].endswith('?') %} (question){% endif %}</{{ m['role'] }}>\n{% endfor %}"
+        + "{% if add_generation_prompt %}<assistant>{% endif %}");
+    Persona plain = Persona.builder().name("Quill").description("A scribe.").build();
+    Conversation c = Conversation.of(Turn.user("Hello."), Turn.character("Greetings."), Turn.user("Where to?"));
+    Prompt p = PromptAssembler.chat(qwen, questions).assemble(plain, c, "Sam", 10_000);
+    assertTrue(p.text().endsWith("<user>Where to? (question)</user>\n<assistant>"), p.text());
+    assertExactSections(qwen, p, false);
+    Section gen = p.sections().get(p.sections().size() - 1);
+    assertEquals(" (question)</user>\n<assistant>", decode(qwen, p.ids(), gen.start(), gen.end()));
+  }
+
+  @Test
+  void aTemplateThatRejectsEveryLayoutIsATypedError() {
+    ChatTemplate picky = ChatTemplate.compile("{% for m in messages %}{% if m['role'] == 'user' %}"
+        + "{{ raise_exception('this template takes no user messages') }}{% endif %}{% endfor %}");
+    PromptException e = assertThrows(PromptException.class, () -> PromptAssembler.chat(qwen, picky)
+        .assemble(mara, Conversation.of(Turn.user("hi")), "Sam", 10_000));
+    assertTrue(e.getMessage().contains("this template takes no user messages"), e.getMessage());
+  }
+
+  @Test
   void placeholdersAreCaseInsensitiveAndUseTheNickname() {
     Persona p = Persona.builder().name("Bartholomew Quill").nickname("Bart")
         .scenario("{{Char}} meets {{USER}} at the docks. {{ char }} waves at {{user}}.").build();

@@ -227,8 +227,10 @@ public final class ChatTemplate {
       JinjavaInterpreter.popCurrent();
     }
     for (TemplateError error : interpreter.getErrors()) {
+      // Unclosed delimiters were already reported by JinjaSyntax; Jinjava also flags "{{" inside a string.
       if (error.getSeverity() == TemplateError.ErrorType.FATAL
-          || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+          || (error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR
+              && !"Unclosed token".equals(error.getMessage()))) {
         throw new TemplateException(message(error), false, error.getLineno());
       }
     }

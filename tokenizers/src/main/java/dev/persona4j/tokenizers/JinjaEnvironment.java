@@ -39,7 +39,11 @@ import jinjava.javax.el.ELException;
  *
  * <p>What differs from Jinjava's defaults, and why:
  * <ul>
- *   <li>trim_blocks and lstrip_blocks on; whitespace-control markers parsed strictly, as Jinja does.</li>
+ *   <li>Whitespace (trim_blocks, lstrip_blocks, {@code -}/{@code +} markers, the dropped trailing newline) and
+ *       the syntax Jinjava lacks (extended slices, loop filters, for-else) are handled by {@link JinjaSyntax}
+ *       before Jinjava parses the template.</li>
+ *   <li>Python truthiness in {@code if}/{@code elif}, {@code not}, {@code and}, {@code or} ({@link PyIfTag},
+ *       {@link PyTypeConverter}): Jinjava treats the string "false" as false.</li>
  *   <li>Natural operator precedence, so that {@code 'a' + x | trim} filters only {@code x}, as in Jinja.</li>
  *   <li>Printed values follow Python's {@code str()}: {@code True}/{@code False}, lists and dicts in
  *       Python's repr ({@link PyInterpreter}).</li>
@@ -83,11 +87,12 @@ final class JinjaEnvironment {
         .withUsePyishObjectMapper(true)
         .withKeepNullableLoopValues(true)
         .withAllowAdjacentTextNodes(true)
-        .withUseTrimmingForNotesAndExpressions(true)
         .build();
     JinjavaConfig.Builder builder = JinjavaConfig.newBuilder()
-        .withTrimBlocks(true)
-        .withLstripBlocks(true)
+        // trim_blocks, lstrip_blocks and the -/+ markers are applied by JinjaSyntax before parsing: Jinjava's
+        // own trim_blocks drops the trimmed newlines from its line count, so error lines would be wrong.
+        .withTrimBlocks(false)
+        .withLstripBlocks(false)
         .withFailOnUnknownTokens(false)
         .withEnableRecursiveMacroCalls(true)
         .withMaxMacroRecursionDepth(64)

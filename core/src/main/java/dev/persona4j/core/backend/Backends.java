@@ -1,0 +1,65 @@
+package dev.persona4j.core.backend;
+
+import dev.persona4j.core.checkpoint.Checkpoint;
+import dev.persona4j.core.checkpoint.CheckpointException;
+import dev.persona4j.core.checkpoint.ModelConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+
+/** Finds the backend for a model directory and loads it. */
+public final class Backends {
+  private Backends() {}
+
+  /** Loads {@code modelDir} with {@link LoadOptions#defaults()}. */
+  public static LanguageModel load(Path modelDir) {
+    return load(modelDir, LoadOptions.defaults());
+  }
+
+  /**
+   * Loads {@code modelDir} with the highest-priority backend that supports its config (or the one
+   * named in {@code options}).
+   *
+   * @throws CheckpointException naming the file and field or tensor when the directory cannot be
+   *     used, including an unsupported {@code model_type}
+   */
+  public static LanguageModel load(Path modelDir, LoadOptions options) {
+    if (!Files.isDirectory(modelDir)) {
+      throw new CheckpointException(modelDir, null, "not a model directory (does not exist or is not a directory)");
+    }
+    Path configFile = modelDir.resolve(Checkpoint.CONFIG);
+    ModelConfig config = ModelConfig.load(configFile);
+    List<Backend> all = available();
+    TreeSet<String> types = new TreeSet<>();
+    List<String> names = new ArrayList<>();
+    for (Backend b : all) {
+      names.add(b.name());
+      if (options.backend().isPresent() && !options.backend().get().equals(b.name())) {
+        continue;
+      }
+      types.addAll(b.modelTypes());
+      if (b.supports(config)) {
+        return b.load(modelDir, options);
+      }
+    }
+    if (options.backend().isPresent() && !names.contains(options.backend().get())) {
+      throw new IllegalArgumentException("no backend named '" + options.backend().get() + "'; available: " + names);
+    }
+    throw new CheckpointException(
+        configFile,
+        "model_type",
+        "'" + config.modelType() + "' is not supported" + (types.isEmpty() ? " (no backend found on the class path)" : "; supported: " + String.join(", ", types)));
+  }
+
+  /** The backends on the class path, highest priority first. */
+  public static List<Backend> available() {
+    List<Backend> out = new ArrayList<>();
+    ServiceLoader.load(Backend.class, Backends.class.getClassLoader()).forEach(out::add);
+    out.sort(Comparator.comparingInt(Backend::priority).reversed());
+    return out;
+  }
+}

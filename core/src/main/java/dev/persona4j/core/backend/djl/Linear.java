@@ -1,0 +1,77 @@
+package dev.persona4j.core.backend.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+
+/**
+ * A projection {@code y = W·x + b} over feature-major activations: x is [in, tokens], W is [out,
+ * in] exactly as stored on disk, so a batch of tokens is one matrix product with the weight as the
+ * left operand (MKL runs that ~2x cheaper at batch 8 than {@code x·Wᵀ}).
+ *
+ * <p>Several checkpoint tensors can form one projection (q, k and v; gate and up): frozen weights
+ * are concatenated once at load, trainable ones on every call so each stays a named leaf.
+ */
+final class Linear {
+  private final NDArray[] weights;
+  private final NDArray[] biases;
+  private final NDArray weight;
+  private final NDArray bias;
+
+  private Linear(NDArray[] weights, NDArray[] biases, boolean frozen) {
+    this.weights = weights;
+    this.biases = biases;
+    if (frozen) {
+      this.weight = weights.length == 1 ? weights[0] : NDArrays.concat(new NDList(weights), 0);
+      this.bias = biases == null ? null : column(biases);
+      if (weights.length > 1) {
+        for (NDArray w : weights) {
+          w.close();
+        }
+      }
+    } else {
+      this.weight = null;
+      this.bias = null;
+    }
+  }
+
+  /** One checkpoint tensor [out, in], with an optional bias [out]. */
+  static Linear of(Weights w, String prefix, long out, long in, boolean withBias) {
+    return fused(w, in, withBias, new String[] {prefix}, new long[] {out});
+  }
+
+  /** Several tensors [outs[i], in] stacked along the output dimension, in order. */
+  static Linear fused(Weights w, long in, boolean withBias, String[] prefixes, long[] outs) {
+    NDArray[] ws = new NDArray[prefixes.length];
+    NDArray[] bs = withBias ? new NDArray[prefixes.length] : null;
+    for (int i = 0; i < prefixes.length; i++) {
+      ws[i] = w.matrix(prefixes[i] + ".weight", outs[i], in);
+      if (withBias) {
+        bs[i] = w.vector(prefixes[i] + ".bias", outs[i], 0f);
+      }
+    }
+    return new Linear(ws, bs, w.frozen());
+  }
+
+  /** A GPT-2 Conv1D layer (weight stored [in, out], always with a bias). */
+  static Linear conv1d(Weights w, String prefix, long in, long out) {
+    NDArray[] ws = {w.conv1d(prefix + ".weight", in, out)};
+    NDArray[] bs = {w.vector(prefix + ".bias", out, 0f)};
+    return new Linear(ws, bs, w.frozen());
+  }
+
+  /** x [in, tokens] → [out, tokens]. */
+  NDArray forward(NDArray x) {
+    NDArray w = weight != null ? weight : weights.length == 1 ? weights[0] : NDArrays.concat(new NDList(weights), 0);
+    NDArray y = w.matMul(x);
+    if (biases != null) {
+      y = y.add(bias != null ? bias : column(biases));
+    }
+    return y;
+  }
+
+  private static NDArray column(NDArray[] parts) {
+    NDArray b = parts.length == 1 ? parts[0] : NDArrays.concat(new NDList(parts), 0);
+    return b.reshape(b.getShape().get(0), 1);
+  }
+}

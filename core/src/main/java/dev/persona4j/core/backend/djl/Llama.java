@@ -1,0 +1,127 @@
+package dev.persona4j.core.backend.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.persona4j.core.checkpoint.ModelConfig;
+
+/**
+ * Llama (transformers' modeling_llama): token embedding, then per layer
+ *
+ * <pre>
+ *   h = x + o_proj(attention(rotary(q, k), v))   where q, k, v = qkv_proj(input_layernorm(x))
+ *   x = h + down_proj(act(gate_proj(y)) · up_proj(y))   where y = post_attention_layernorm(h)
+ * </pre>
+ *
+ * then a final RMSNorm and the LM head. q, k and v (and gate and up) are fused into one projection
+ * each at load. Mistral, Qwen2, Qwen3 and Phi-3 are this with small changes, see their classes.
+ */
+class Llama extends Architecture {
+  final int heads;
+  final int kvHeads;
+  final int headDim;
+  final int intermediate;
+  private final NDArray embedTokens;
+  private final NDArray lmHead;
+  private final Layer[] layers;
+  private final RmsNorm norm;
+  private final Attention attention;
+  private final NDArray rotateHalf;
+
+  /** The weights of one decoder layer. */
+  static final class Layer {
+    RmsNorm inputLayernorm;
+    Linear qkvProj;
+    Linear oProj;
+    RmsNorm postAttentionLayernorm;
+    Linear gateUpProj;
+    Linear downProj;
+  }
+
+  Llama(ModelConfig c, Weights w, NDManager manager) {
+    super(c);
+    heads = c.heads();
+    kvHeads = c.kvHeads();
+    headDim = c.headDim();
+    intermediate = c.intermediateSize();
+    long hidden = c.hiddenSize();
+    embedTokens = w.matrix("model.embed_tokens.weight", c.vocabSize(), hidden);
+    layers = new Layer[c.layers()];
+    for (int i = 0; i < layers.length; i++) {
+      String p = "model.layers." + i + ".";
+      Layer l = new Layer();
+      l.inputLayernorm = new RmsNorm(w, p + "input_layernorm.weight", hidden, c.normEps());
+      l.postAttentionLayernorm = new RmsNorm(w, p + "post_attention_layernorm.weight", hidden, c.normEps());
+      loadProjections(l, w, p, i);
+      layers[i] = l;
+    }
+    norm = new RmsNorm(w, "model.norm.weight", hidden, c.normEps());
+    lmHead = c.tieWordEmbeddings() ? embedTokens : w.matrix("lm_head.weight", c.vocabSize(), hidden);
+    attention = new Attention(heads, kvHeads, headDim);
+    rotateHalf = new Rotary(c).rotateHalf(manager);
+  }
+
+  /** Reads the attention and MLP projections of layer {@code index} (names prefixed {@code p}). */
+  void loadProjections(Layer l, Weights w, String p, int index) {
+    long hidden = config.hiddenSize();
+    long q = (long) heads * headDim;
+    long kv = (long) kvHeads * headDim;
+    l.qkvProj = Linear.fused(w, hidden, config.attentionBias(),
+        new String[] {p + "self_attn.q_proj", p + "self_attn.k_proj", p + "self_attn.v_proj"},
+        new long[] {q, kv, kv});
+    l.oProj = Linear.of(w, p + "self_attn.o_proj", hidden, q, false);
+    l.gateUpProj = Linear.fused(w, hidden, config.mlpBias(),
+        new String[] {p + "mlp.gate_proj", p + "mlp.up_proj"},
+        new long[] {intermediate, intermediate});
+    l.downProj = Linear.of(w, p + "mlp.down_proj", hidden, intermediate, config.mlpBias());
+  }
+
+  @Override
+  boolean rotary() {
+    return true;
+  }
+
+  @Override
+  NDArray embed(NDArray ids, Pass pass) {
+    return embedTokens.get(ids).transpose();
+  }
+
+  @Override
+  NDArray layer(int index, NDArray x, Pass pass) {
+    Layer l = layers[index];
+    NDArray h = x.add(selfAttention(index, l, l.inputLayernorm.forward(x), pass));
+    return h.add(mlp(l, l.postAttentionLayernorm.forward(h)));
+  }
+
+  NDArray selfAttention(int index, Layer l, NDArray x, Pass pass) {
+    long columns = x.getShape().get(1);
+    NDArray qkv = l.qkvProj.forward(x); // [(heads + 2·kvHeads)·headDim, columns]
+    NDArray qk = qkv.get(":{}", (long) (heads + kvHeads) * headDim).reshape(heads + kvHeads, headDim, columns);
+    NDArray v = qkv.get("{}:", (long) (heads + kvHeads) * headDim);
+    qk = Rotary.apply(normalizeQueryKey(index, qk), pass.cos, pass.sin, rotateHalf);
+    NDArray q = qk.get(":{}", heads).reshape((long) heads * headDim, columns);
+    NDArray k = qk.get("{}:", heads).reshape((long) kvHeads * headDim, columns);
+    return l.oProj.forward(attention.forward(index, q, k, v, pass));
+  }
+
+  /** Hook for per-head query/key norms (Qwen3); qk is [heads + kvHeads, headDim, columns]. */
+  NDArray normalizeQueryKey(int index, NDArray qk) {
+    return qk;
+  }
+
+  NDArray mlp(Layer l, NDArray x) {
+    NDArray gateUp = l.gateUpProj.forward(x); // [2·intermediate, columns]
+    NDArray gate = gateUp.get(":{}", intermediate);
+    NDArray up = gateUp.get("{}:", intermediate);
+    return l.downProj.forward(Mlp.activate(config.hiddenAct(), gate).mul(up));
+  }
+
+  @Override
+  NDArray finalNorm(NDArray x) {
+    return norm.forward(x);
+  }
+
+  @Override
+  NDArray outputHead() {
+    return lmHead;
+  }
+}

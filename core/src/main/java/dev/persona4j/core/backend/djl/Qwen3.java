@@ -1,0 +1,52 @@
+package dev.persona4j.core.backend.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.persona4j.core.checkpoint.ModelConfig;
+
+/**
+ * Qwen3 (transformers' modeling_qwen3): Llama's layers plus an RMSNorm over each query and key head
+ * (q_norm, k_norm, one [headDim] weight each, shared by all heads) before the rotary embedding. Its
+ * head_dim is usually explicit and may exceed hidden_size / heads.
+ */
+final class Qwen3 extends Llama {
+  private NDArray[] qNorm;
+  private NDArray[] kNorm;
+  private NDArray[] qkNorm;
+  private float eps;
+
+  Qwen3(ModelConfig c, Weights w, NDManager manager) {
+    super(c, w, manager);
+  }
+
+  @Override
+  void loadProjections(Layer l, Weights w, String p, int index) {
+    super.loadProjections(l, w, p, index);
+    if (qNorm == null) {
+      qNorm = new NDArray[config.layers()];
+      kNorm = new NDArray[config.layers()];
+      qkNorm = new NDArray[config.layers()];
+      eps = (float) config.normEps();
+    }
+    qNorm[index] = w.vector(p + "self_attn.q_norm.weight", headDim, 1f);
+    kNorm[index] = w.vector(p + "self_attn.k_norm.weight", headDim, 1f);
+    if (w.frozen()) {
+      qkNorm[index] = stacked(index);
+    }
+  }
+
+  /** The per-head weights for the fused [heads + kvHeads, headDim, 1] query/key block. */
+  private NDArray stacked(int index) {
+    NDArray q = qNorm[index].reshape(1, headDim, 1).repeat(0, heads);
+    NDArray k = kNorm[index].reshape(1, headDim, 1).repeat(0, kvHeads);
+    return NDArrays.concat(new NDList(q, k), 0);
+  }
+
+  @Override
+  NDArray normalizeQueryKey(int index, NDArray qk) {
+    NDArray weight = qkNorm[index] != null ? qkNorm[index] : stacked(index);
+    return Norms.rms(qk, weight, 1, eps);
+  }
+}

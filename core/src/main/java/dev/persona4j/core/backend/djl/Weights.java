@@ -1,0 +1,150 @@
+package dev.persona4j.core.backend.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.persona4j.core.checkpoint.Checkpoint;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Where an architecture's parameters come from: a checkpoint (memory-mapped, shapes checked) or a
+ * random initialisation like transformers' {@code _init_weights}. Every parameter keeps its Hugging
+ * Face name and shape, so a trained model saves as a checkpoint.
+ */
+abstract class Weights {
+  final NDManager manager;
+  private final Map<String, NDArray> named = new LinkedHashMap<>();
+
+  Weights(NDManager manager) {
+    this.manager = manager;
+  }
+
+  /**
+   * Whether the weights are frozen for inference: blocks then fuse projections and reshape vectors
+   * once, instead of on every call (which keeps the named parameters differentiable leaves).
+   */
+  abstract boolean frozen();
+
+  /** A matrix stored [rows, cols] (projections [out, in], embeddings [vocab, hidden]). */
+  final NDArray matrix(String name, long rows, long cols) {
+    return keep(name, loadMatrix(name, rows, cols));
+  }
+
+  /** A GPT-2 Conv1D weight, stored [in, out] on disk; returned [out, in] like every projection. */
+  final NDArray conv1d(String name, long in, long out) {
+    return keep(name, loadConv1d(name, in, out));
+  }
+
+  /** A vector: a bias (random init 0) or a norm weight (random init 1). */
+  final NDArray vector(String name, long n, float init) {
+    return keep(name, loadVector(name, n, init));
+  }
+
+  abstract NDArray loadMatrix(String name, long rows, long cols);
+
+  abstract NDArray loadConv1d(String name, long in, long out);
+
+  abstract NDArray loadVector(String name, long n, float init);
+
+  private NDArray keep(String name, NDArray a) {
+    a.setName(name);
+    named.put(name, a);
+    return a;
+  }
+
+  /** Every parameter by Hugging Face name, in creation order. */
+  Map<String, NDArray> parameters() {
+    return Collections.unmodifiableMap(named);
+  }
+
+  /** Weights read from a checkpoint; float32 tensors are handed to the engine without a copy. */
+  static final class FromCheckpoint extends Weights {
+    private final Checkpoint checkpoint;
+    private final boolean frozen;
+    /** The mapped buffers the engine reads: they must stay reachable while the model lives. */
+    final List<ByteBuffer> keepAlive = new ArrayList<>();
+
+    FromCheckpoint(Checkpoint checkpoint, NDManager manager, boolean frozen) {
+      super(manager);
+      this.checkpoint = checkpoint;
+      this.frozen = frozen;
+    }
+
+    @Override
+    boolean frozen() {
+      return frozen;
+    }
+
+    private NDArray create(ByteBuffer b, Shape shape) {
+      keepAlive.add(b);
+      return manager.create(b, shape, DataType.FLOAT32);
+    }
+
+    @Override
+    NDArray loadMatrix(String name, long rows, long cols) {
+      return create(checkpoint.floatBytes(name, rows, cols), new Shape(rows, cols));
+    }
+
+    @Override
+    NDArray loadConv1d(String name, long in, long out) {
+      ByteBuffer src = checkpoint.floatBytes(name, in, out).order(ByteOrder.nativeOrder());
+      ByteBuffer dst = ByteBuffer.allocateDirect((int) (in * out * 4)).order(ByteOrder.nativeOrder());
+      // transpose once at load, so every projection is W·x with W [out, in]
+      for (int i = 0; i < in; i++) {
+        for (int o = 0; o < out; o++) {
+          dst.putFloat((int) ((o * in + i) * 4), src.getFloat((int) ((i * out + o) * 4)));
+        }
+      }
+      return create(dst, new Shape(out, in));
+    }
+
+    @Override
+    NDArray loadVector(String name, long n, float init) {
+      return create(checkpoint.floatBytes(name, n), new Shape(n));
+    }
+  }
+
+  /** Random initialisation: normal(0, initializer_range) matrices, zero biases, unit norms. */
+  static final class Random extends Weights {
+    private final SplittableRandom random;
+    private final double std;
+
+    Random(NDManager manager, long seed, double std) {
+      super(manager);
+      this.random = new SplittableRandom(seed);
+      this.std = std;
+    }
+
+    @Override
+    boolean frozen() {
+      return false;
+    }
+
+    @Override
+    NDArray loadMatrix(String name, long rows, long cols) {
+      float[] v = new float[Math.toIntExact(rows * cols)];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (random.nextGaussian() * std);
+      }
+      return manager.create(v, new Shape(rows, cols));
+    }
+
+    @Override
+    NDArray loadConv1d(String name, long in, long out) {
+      return loadMatrix(name, out, in);
+    }
+
+    @Override
+    NDArray loadVector(String name, long n, float init) {
+      return manager.full(new Shape(n), init, DataType.FLOAT32);
+    }
+  }
+}

@@ -1,0 +1,373 @@
+package dev.persona4j.core.persona;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Imports and exports Character Cards: V2 ({@code chara_card_v2}) and V3 ({@code chara_card_v3}) JSON,
+ * V1 flat JSON (import only), and PNG images carrying the card in a {@code tEXt} chunk ({@code ccv3}
+ * preferred over {@code chara}).
+ *
+ * <p>Every card field maps to a persona field, or is kept in {@link Persona#cardFields()} (unknown fields
+ * at every level too), so a card read and written again in the same version is the same JSON tree. A
+ * persona's structured fields that cards have no slot for (identity, self-knowledge, traits, voice, values,
+ * boundaries; the nickname in V2) are rendered into the card's {@code description} and
+ * {@code personality} text and also kept in {@code extensions.persona4j}, from which they are read back
+ * as long as that text has not been edited elsewhere. A foreign card's text is taken as it is.
+ */
+public final class CharacterCards {
+  private static final Logger LOG = LoggerFactory.getLogger(CharacterCards.class);
+
+  /** Card versions. */
+  public enum Spec {
+    /** Flat JSON with no {@code spec} (import only). */
+    V1(null, null),
+    V2("chara_card_v2", "2.0"),
+    V3("chara_card_v3", "3.0");
+
+    private final String id;
+    private final String version;
+
+    Spec(String id, String version) {
+      this.id = id;
+      this.version = version;
+    }
+
+    /** The {@code spec} value, e.g. {@code chara_card_v2}; null for V1. */
+    public String id() {
+      return id;
+    }
+  }
+
+  static final String EXTENSION_KEY = "persona4j";
+  private static final Set<String> ENVELOPE_FIELDS = Set.of("spec", "spec_version", "data");
+  private static final Set<String> V1_FIELDS =
+      Set.of("name", "description", "personality", "scenario", "first_mes", "mes_example");
+  private static final Set<String> V2_DATA_FIELDS = Set.of(
+      "name", "description", "personality", "scenario", "first_mes", "mes_example", "creator_notes",
+      "system_prompt", "post_history_instructions", "alternate_greetings", "character_book", "tags", "creator",
+      "character_version", "extensions");
+  private static final Set<String> V3_DATA_FIELDS;
+
+  static {
+    Set<String> v3 = new java.util.HashSet<>(V2_DATA_FIELDS);
+    v3.add("nickname");
+    V3_DATA_FIELDS = Set.copyOf(v3);
+  }
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private CharacterCards() {}
+
+  // ---------------------------------------------------------------- import
+
+  /**
+   * Reads a card file: a PNG (by its signature) or card JSON.
+   *
+   * @throws CharacterCardException when the file is not a readable card
+   */
+  public static Persona read(Path file) {
+    Objects.requireNonNull(file, "file");
+    byte[] bytes = PersonaFiles.readBytes(file, LocatedTree.CARD_ERRORS);
+    if (PngCards.isPng(bytes)) {
+      return fromPng(bytes, file.toString());
+    }
+    return parseJson(new String(bytes, StandardCharsets.UTF_8), file.toString());
+  }
+
+  /** Reads card JSON (V1, V2 or V3); errors name {@code source}. */
+  public static Persona parseJson(String json, String source) {
+    Objects.requireNonNull(json, "json");
+    String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
+    return fromTree(LocatedTree.parse(text, JSON, source, LocatedTree.CARD_ERRORS));
+  }
+
+  /** Reads the card embedded in PNG bytes ({@code ccv3} chunk preferred over {@code chara}). */
+  public static Persona fromPng(byte[] png, String source) {
+    Map<String, String> texts = PngCards.cardTexts(PngCards.chunks(png, source), source);
+    String key = texts.containsKey(PngCards.CCV3) ? PngCards.CCV3 : PngCards.CHARA;
+    String text = texts.get(key);
+    if (text == null) {
+      throw new CharacterCardException(source, "", -1, -1,
+          "no character card in this PNG (no tEXt chunk keyed 'ccv3' or 'chara')");
+    }
+    String where = "tEXt[" + key + "]";
+    String json = PngCards.decodeCardText(text, source, where);
+    return fromTree(LocatedTree.parse(json, JSON, source + " (" + where + ", decoded)", LocatedTree.CARD_ERRORS));
+  }
+
+  /** The version of a card tree. */
+  public static Spec specOf(JsonNode card) {
+    JsonNode spec = card.get("spec");
+    if (spec == null || spec.isNull()) {
+      return Spec.V1;
+    }
+    for (Spec s : Spec.values()) {
+      if (s.id != null && s.id.equals(spec.asText())) {
+        return s;
+      }
+    }
+    throw new CharacterCardException("<tree>", "spec", -1, -1, "unsupported card spec " + spec);
+  }
+
+  private static Persona fromTree(LocatedTree tree) {
+    Located root = tree.root().requireObject();
+    Located specField = root.get("spec");
+    Spec spec;
+    Located data;
+    ObjectNode cardFields = JsonTrees.emptyObject();
+    ObjectNode dataFields;
+    if (!specField.present()) {
+      spec = Spec.V1;
+      data = root;
+      cardFields.setAll(root.unknownFields(V1_FIELDS));
+      dataFields = null;
+    } else {
+      String id = specField.string();
+      if (id.equals(Spec.V2.id)) {
+        spec = Spec.V2;
+      } else if (id.equals(Spec.V3.id)) {
+        spec = Spec.V3;
+      } else {
+        throw specField.error("unsupported card spec \"" + id + "\" (expected chara_card_v2 or chara_card_v3)");
+      }
+      data = root.require("data").requireObject();
+      cardFields.setAll(root.unknownFields(ENVELOPE_FIELDS));
+      dataFields = data.unknownFields(spec == Spec.V3 ? V3_DATA_FIELDS : V2_DATA_FIELDS);
+      if (spec == Spec.V3 && dataFields.path("group_only_greetings").isArray()
+          && dataFields.get("group_only_greetings").isEmpty()) {
+        // V3 requires the field; an empty one is what export writes anyway.
+        dataFields.remove("group_only_greetings");
+      }
+    }
+
+    Located nameField = data.require("name");
+    String name = nameField.string();
+    if (name.isBlank()) {
+      throw nameField.error("must not be blank");
+    }
+    String description = data.get("description").string("");
+    String personality = data.get("personality").string("");
+    Persona.Builder b = Persona.builder()
+        .name(name)
+        .description(description)
+        .personality(personality)
+        .scenario(data.get("scenario").string(""));
+    if (spec == Spec.V3) {
+      b.nickname(data.get("nickname").string(null));
+    }
+
+    String firstMessage = data.get("first_mes").string("");
+    List<String> alternates = data.get("alternate_greetings").stringList();
+    List<String> greetings = new ArrayList<>();
+    if (!firstMessage.isEmpty() || !alternates.isEmpty()) {
+      greetings.add(firstMessage);
+      greetings.addAll(alternates);
+    }
+    b.greetings(greetings);
+
+    if (spec != Spec.V1) {
+      b.creatorNotes(data.get("creator_notes").string(""))
+          .systemPrompt(data.get("system_prompt").string(""))
+          .postHistoryInstructions(data.get("post_history_instructions").string(""))
+          .tags(data.get("tags").stringList())
+          .creator(data.get("creator").string(""))
+          .characterVersion(data.get("character_version").string(""));
+      Located book = data.get("character_book");
+      if (book.present()) {
+        b.lorebook(PersonaTrees.readLorebook(book, PersonaTrees.Mode.CARD));
+      }
+      ObjectNode extensions = data.get("extensions").optObjectTree();
+      if (extensions != null) {
+        Located structured = data.get("extensions").get(EXTENSION_KEY);
+        if (structured.present() && structured.node.isObject() && readStructured(structured, b, description, personality, spec)) {
+          extensions.remove(EXTENSION_KEY);
+        }
+        b.extensions(extensions);
+      }
+    }
+
+    String nickname = b.build().nickname().orElse(null);
+    String mesExample = data.get("mes_example").string("");
+    List<ExampleDialogue> dialogues = MesExample.parse(mesExample, name, nickname);
+    b.exampleDialogues(dialogues);
+    if (!MesExample.render(dialogues).equals(mesExample)) {
+      // Keep the card's own text so it is written back byte for byte while the dialogues are unchanged.
+      if (dataFields == null) {
+        dataFields = JsonTrees.emptyObject();
+      }
+      dataFields.put("mes_example", mesExample);
+    }
+    if (dataFields != null && !dataFields.isEmpty()) {
+      cardFields.set("data", dataFields);
+    }
+    b.cardFields(cardFields);
+    return b.build();
+  }
+
+  /**
+   * Takes the structured fields from {@code extensions.persona4j} when the card's description and
+   * personality are still exactly what they render to; otherwise the card was edited elsewhere and its
+   * text wins (the extension then stays among the extensions, untouched).
+   */
+  private static boolean readStructured(Located ext, Persona.Builder target, String description, String personality,
+      Spec spec) {
+    Persona.Builder sb = Persona.builder().name("structured");
+    PersonaTrees.readStructured(ext, sb, PersonaTrees.Mode.CARD);
+    Persona s = sb.build();
+    if (!CardText.description(s).equals(description) || !CardText.personality(s).equals(personality)) {
+      LOG.warn("{}: {}: the card's description or personality was edited after export; using the card's text "
+          + "and leaving the structured fields in extensions", ext.tree.source, ext.path);
+      return false;
+    }
+    target.identity(s.identity()).selfKnowledge(s.selfKnowledge()).description(s.description())
+        .personality(s.personality()).traits(s.traits()).voice(s.voice()).values(s.values())
+        .boundaries(s.boundaries());
+    String nickname = ext.get("nickname").string(null);
+    if (nickname != null && (spec != Spec.V3 || target.build().nickname().isEmpty())) {
+      target.nickname(nickname);
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- export
+
+  /** The persona as a V2 or V3 card tree. */
+  public static ObjectNode toTree(Persona persona, Spec spec) {
+    Objects.requireNonNull(persona, "persona");
+    if (spec != Spec.V2 && spec != Spec.V3) {
+      throw new IllegalArgumentException("cards are written as V2 or V3, not " + spec);
+    }
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode cardFields = persona.cardFields();
+    ObjectNode extraData = cardFields.has("data") && cardFields.get("data").isObject()
+        ? (ObjectNode) cardFields.remove("data") : f.objectNode();
+    JsonNode rawMesExample = extraData.remove("mes_example");
+
+    boolean structured = hasStructure(persona, spec);
+    ObjectNode data = f.objectNode();
+    data.put("name", persona.name());
+    data.put("description", structured ? CardText.description(persona) : persona.description());
+    data.put("personality", structured ? CardText.personality(persona) : persona.personality());
+    data.put("scenario", persona.scenario());
+    List<String> greetings = persona.greetings();
+    data.put("first_mes", greetings.isEmpty() ? "" : greetings.get(0));
+    data.put("mes_example", mesExample(persona, rawMesExample));
+    data.put("creator_notes", persona.creatorNotes());
+    data.put("system_prompt", persona.systemPrompt());
+    data.put("post_history_instructions", persona.postHistoryInstructions());
+    PersonaTrees.putStringsAlways(data, "alternate_greetings",
+        greetings.isEmpty() ? List.of() : greetings.subList(1, greetings.size()));
+    persona.lorebook().ifPresent(book -> data.set("character_book", PersonaTrees.writeLorebook(book, false, spec == Spec.V3)));
+    PersonaTrees.putStringsAlways(data, "tags", persona.tags());
+    data.put("creator", persona.creator());
+    data.put("character_version", persona.characterVersion());
+    ObjectNode extensions = persona.extensions();
+    if (structured) {
+      ObjectNode ext = f.objectNode();
+      ext.put("schema", PersonaTrees.SCHEMA_ID);
+      if (spec == Spec.V2) {
+        persona.nickname().ifPresent(n -> ext.put("nickname", n));
+      }
+      PersonaTrees.writeStructured(persona, ext, true);
+      extensions.set(EXTENSION_KEY, ext);
+    }
+    data.set("extensions", extensions);
+    if (spec == Spec.V3) {
+      persona.nickname().ifPresent(n -> data.put("nickname", n));
+      if (!extraData.has("group_only_greetings")) {
+        data.set("group_only_greetings", f.arrayNode());
+      }
+    }
+    extraData.fields().forEachRemaining(e -> {
+      if (!data.has(e.getKey())) {
+        data.set(e.getKey(), e.getValue());
+      }
+    });
+
+    ObjectNode card = f.objectNode();
+    card.put("spec", spec.id);
+    card.put("spec_version", spec.version);
+    card.set("data", data);
+    cardFields.fields().forEachRemaining(e -> {
+      if (ENVELOPE_FIELDS.contains(e.getKey())) {
+        return;
+      }
+      // Tools that write V1 fields beside data mirror data's values: keep them in step.
+      card.set(e.getKey(), V1_FIELDS.contains(e.getKey()) && data.has(e.getKey()) ? data.get(e.getKey()).deepCopy() : e.getValue());
+    });
+    return card;
+  }
+
+  private static boolean hasStructure(Persona p, Spec spec) {
+    return !p.identity().isEmpty() || !p.selfKnowledge().isEmpty() || !p.traits().isEmpty()
+        || !p.voice().isEmpty() || !p.values().isEmpty() || !p.boundaries().isEmpty()
+        || (spec == Spec.V2 && p.nickname().isPresent());
+  }
+
+  private static String mesExample(Persona p, JsonNode raw) {
+    if (raw != null && raw.isTextual()
+        && MesExample.parse(raw.textValue(), p.name(), p.nickname().orElse(null)).equals(p.exampleDialogues())) {
+      return raw.textValue();
+    }
+    return MesExample.render(p.exampleDialogues());
+  }
+
+  /** The persona as card JSON (pretty-printed). */
+  public static String toJson(Persona persona, Spec spec) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toTree(persona, spec));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes card JSON; the file is replaced atomically. */
+  public static void writeJson(Persona persona, Spec spec, Path file) {
+    PersonaFiles.writeAtomically(file, toJson(persona, spec).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The PNG image with the persona embedded as a card: a {@code chara} chunk holding the V2 card and a
+   * {@code ccv3} chunk holding the V3 card, inserted before IEND; existing card chunks are replaced.
+   *
+   * @throws CharacterCardException when {@code image} is not a valid PNG
+   */
+  public static byte[] toPng(Persona persona, byte[] image, String imageSource) {
+    Map<String, String> texts = new LinkedHashMap<>();
+    texts.put(PngCards.CHARA, base64(toTree(persona, Spec.V2)));
+    texts.put(PngCards.CCV3, base64(toTree(persona, Spec.V3)));
+    return PngCards.withCardTexts(image, imageSource, texts);
+  }
+
+  /** Writes {@code image} with the persona embedded (see {@link #toPng}) to {@code target}. */
+  public static void writePng(Persona persona, Path image, Path target) {
+    byte[] png = PersonaFiles.readBytes(image, LocatedTree.CARD_ERRORS);
+    PersonaFiles.writeAtomically(target, toPng(persona, png, image.toString()));
+  }
+
+  private static String base64(ObjectNode card) {
+    try {
+      return Base64.getEncoder().encodeToString(MAPPER.writeValueAsBytes(card));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

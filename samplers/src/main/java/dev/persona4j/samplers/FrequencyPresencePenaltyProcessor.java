@@ -1,0 +1,59 @@
+package dev.persona4j.samplers;
+
+import java.util.Arrays;
+
+/**
+ * OpenAI / llama.cpp additive penalties over a window of recent tokens:
+ * {@code logit -= count * frequencyPenalty + (count > 0 ? presencePenalty : 0)}.
+ */
+public final class FrequencyPresencePenaltyProcessor implements LogitsProcessor {
+  private final float frequency;
+  private final float presence;
+  private final int window;
+
+  /**
+   * @param frequencyPenalty in [-2, 2]; 0 = off
+   * @param presencePenalty in [-2, 2]; 0 = off
+   * @param window how many of the most recent tokens count; {@link Integer#MAX_VALUE} = the whole history
+   */
+  public FrequencyPresencePenaltyProcessor(double frequencyPenalty, double presencePenalty, int window) {
+    if (!(frequencyPenalty >= -2 && frequencyPenalty <= 2)) {
+      throw new InvalidSettingException("frequencyPenalty", frequencyPenalty, "must be in [-2, 2] (0 = off)");
+    }
+    if (!(presencePenalty >= -2 && presencePenalty <= 2)) {
+      throw new InvalidSettingException("presencePenalty", presencePenalty, "must be in [-2, 2] (0 = off)");
+    }
+    if (window < 1) {
+      throw new InvalidSettingException("penaltyWindow", window, "must be >= 1");
+    }
+    this.frequency = (float) frequencyPenalty;
+    this.presence = (float) presencePenalty;
+    this.window = window;
+  }
+
+  @Override
+  public void process(float[] logits, TokenHistory history) {
+    if (frequency == 0f && presence == 0f) {
+      return;
+    }
+    int[] recent = history.last(window);
+    Arrays.sort(recent);
+    int r = 0;
+    while (r < recent.length) {
+      int t = recent[r];
+      int count = 0;
+      while (r < recent.length && recent[r] == t) {
+        count++;
+        r++;
+      }
+      if (t < logits.length) {
+        logits[t] -= count * frequency + presence;
+      }
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "frequency/presence-penalty(" + frequency + ", " + presence + ", window " + window + ")";
+  }
+}

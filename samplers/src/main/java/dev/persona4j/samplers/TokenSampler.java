@@ -1,0 +1,113 @@
+package dev.persona4j.samplers;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * Chooses the next token of one sequence: runs the settings' processor chain over the model's scores,
+ * then draws from the resulting distribution with its own seeded generator. The same seed, settings
+ * and scores give the same tokens on any thread; nothing is shared with other samplers.
+ *
+ * <p>Holds the sequence's {@link TokenHistory}: feed the prompt with {@link #accept(int)} (penalties
+ * count prompt tokens, as transformers and llama.cpp do); {@link #sample(float[])} records what it
+ * picks. One sampler per sequence; not thread-safe.
+ */
+public final class TokenSampler {
+  private final SamplerSettings settings;
+  private final List<LogitsProcessor> chain;
+  private final SplittableRandom random;
+  private final TokenHistory history = new TokenHistory();
+
+  public TokenSampler(SamplerSettings settings, long seed) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.chain = List.copyOf(settings.processors());
+    this.random = new SplittableRandom(seed);
+  }
+
+  /**
+   * Picks the next token from {@code logits} (left unchanged) and records it in the history.
+   *
+   * @throws InvalidSettingException when a score is NaN, or bias/bans removed every token
+   */
+  public int sample(float[] logits) {
+    float[] scores = process(logits);
+    int token = draw(scores);
+    history.append(token);
+    return token;
+  }
+
+  /** Records a token that is already in the sequence (a prompt token, or one forced by the caller). */
+  public void accept(int token) {
+    history.append(token);
+  }
+
+  public void acceptAll(int... tokens) {
+    history.appendAll(tokens);
+  }
+
+  /** The scores after the whole chain (a copy; -inf = removed), without drawing or recording. */
+  public float[] process(float[] logits) {
+    Objects.requireNonNull(logits, "logits");
+    if (logits.length == 0) {
+      throw new InvalidSettingException("logits", "[]", "the score vector is empty");
+    }
+    Logits.requireNoNaN(logits);
+    float[] scores = logits.clone();
+    for (LogitsProcessor p : chain) {
+      p.process(scores, history);
+    }
+    return scores;
+  }
+
+  /** The distribution the next draw would use: softmax of {@link #process(float[])}. */
+  public double[] distribution(float[] logits) {
+    return Logits.probabilities(process(logits));
+  }
+
+  /** A copy of the tokens seen so far, oldest first. */
+  public int[] history() {
+    return history.toArray();
+  }
+
+  public SamplerSettings settings() {
+    return settings;
+  }
+
+  private int draw(float[] scores) {
+    float max = Logits.max(scores);
+    if (max == Float.NEGATIVE_INFINITY) {
+      throw new InvalidSettingException("bannedTokens/logitBias", settings.bannedTokens().size() + " banned, "
+          + settings.logitBias().size() + " biased", "every token was removed, nothing left to sample");
+    }
+    if (max == Float.POSITIVE_INFINITY) {
+      return Logits.argmax(scores); // a +inf score (huge bias) wins outright
+    }
+    double total = 0;
+    int finite = 0;
+    int only = -1;
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] != Float.NEGATIVE_INFINITY) {
+        total += Math.exp((double) scores[i] - max);
+        finite++;
+        only = i;
+      }
+    }
+    if (finite == 1) {
+      return only; // greedy and fully truncated chains need no draw
+    }
+    double u = random.nextDouble() * total;
+    double acc = 0;
+    int last = -1;
+    for (int i = 0; i < scores.length; i++) {
+      if (scores[i] != Float.NEGATIVE_INFINITY) {
+        acc += Math.exp((double) scores[i] - max);
+        last = i;
+        if (u < acc) {
+          return i;
+        }
+      }
+    }
+    return last; // u landed on the rounding edge of the total
+  }
+}

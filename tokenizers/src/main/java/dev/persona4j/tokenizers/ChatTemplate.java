@@ -1,0 +1,251 @@
+package dev.persona4j.tokenizers;
+
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.tree.parse.ExpressionToken;
+import com.hubspot.jinjava.tree.parse.TagToken;
+import com.hubspot.jinjava.tree.parse.Token;
+import com.hubspot.jinjava.tree.parse.TokenScanner;
+import dev.persona4j.tokenizers.JinjaEnvironment.RenderState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A compiled Jinja chat template, rendered with the semantics of transformers'
+ * {@code apply_chat_template(..., tokenize=False)}: a sandboxed environment with trim_blocks and
+ * lstrip_blocks, loop controls, {@code raise_exception}, {@code strftime_now} and a {@code tojson} that keeps
+ * non-ASCII text.
+ *
+ * <p>Immutable and safe to share between threads.
+ */
+public final class ChatTemplate {
+  private static final String BUILTIN_DIR = "/dev/persona4j/tokenizers/templates/";
+  private static final Set<String> BUILTINS = Collections.unmodifiableSet(new LinkedHashSet<>(
+      List.of("chatml", "llama3", "llama2", "mistral", "gemma", "phi3", "alpaca")));
+  /** A filter ({@code | name}) or test ({@code is [not] name}) inside an expression. */
+  private static final Pattern FILTER_OR_TEST =
+      Pattern.compile("(?<![|])\\|(?![|])\\s*([A-Za-z_][A-Za-z0-9_]*)|\\bis\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
+  private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
+
+  private final String source;
+  private final String name;
+
+  private ChatTemplate(String source, String name) {
+    this.source = source;
+    this.name = name;
+  }
+
+  /**
+   * Compiles a template: checks its block structure, the syntax of every expression (also in branches a
+   * given conversation would not reach) and that every filter and test it names exists.
+   *
+   * @throws TemplateException on a syntax error, with the line when known
+   */
+  public static ChatTemplate compile(String source) {
+    if (source == null) {
+      throw new IllegalArgumentException("template source must not be null");
+    }
+    validate(source);
+    return new ChatTemplate(source, null);
+  }
+
+  /**
+   * A built-in template for a model family that ships none: {@code chatml}, {@code llama3}, {@code llama2},
+   * {@code mistral}, {@code gemma}, {@code phi3}, {@code alpaca}.
+   *
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public static ChatTemplate builtin(String name) {
+    if (name == null || !BUILTINS.contains(name)) {
+      throw new IllegalArgumentException("no built-in chat template named " + name + "; known: " + BUILTINS);
+    }
+    try (InputStream in = ChatTemplate.class.getResourceAsStream(BUILTIN_DIR + name + ".jinja")) {
+      if (in == null) {
+        throw new IllegalStateException("built-in template resource missing: " + name);
+      }
+      String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      validate(source);
+      return new ChatTemplate(source, name);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read built-in template " + name, e);
+    }
+  }
+
+  /** The names {@link #builtin(String)} accepts. */
+  public static Set<String> builtinNames() {
+    return BUILTINS;
+  }
+
+  /** The Jinja source. */
+  public String source() {
+    return source;
+  }
+
+  /** The built-in name, for built-in templates. */
+  public Optional<String> builtinName() {
+    return Optional.ofNullable(name);
+  }
+
+  /**
+   * Renders a conversation.
+   *
+   * @param addGenerationPrompt whether to end with the header that opens the assistant's reply
+   * @param bosToken the tokenizer's BOS text, or null when it has none (the template then sees it undefined)
+   * @param eosToken the tokenizer's EOS text, or null
+   * @throws TemplateException when the template refuses the conversation ({@code raise_exception}) or fails
+   */
+  public String render(List<ChatMessage> messages, boolean addGenerationPrompt, String bosToken, String eosToken) {
+    if (messages == null) {
+      throw new IllegalArgumentException("messages must not be null");
+    }
+    List<Map<String, Object>> maps = new ArrayList<>(messages.size());
+    for (ChatMessage m : messages) {
+      if (m == null) {
+        throw new IllegalArgumentException("messages must not contain null");
+      }
+      maps.add(m.toMap());
+    }
+    Map<String, Object> extra = new LinkedHashMap<>();
+    if (bosToken != null) {
+      extra.put("bos_token", bosToken);
+    }
+    if (eosToken != null) {
+      extra.put("eos_token", eosToken);
+    }
+    return render(maps, addGenerationPrompt, extra);
+  }
+
+  /**
+   * Renders messages given as maps (any JSON-like structure: strings, numbers, booleans, null, lists,
+   * maps), with further template variables such as {@code bos_token}, {@code eos_token}, {@code tools} or
+   * {@code documents}.
+   *
+   * @throws TemplateException when the template refuses the conversation ({@code raise_exception}) or fails
+   * @throws IllegalArgumentException when a value is not JSON-like data
+   */
+  public String render(List<Map<String, Object>> messages, boolean addGenerationPrompt,
+      Map<String, Object> extraVariables) {
+    if (messages == null) {
+      throw new IllegalArgumentException("messages must not be null");
+    }
+    Map<String, Object> bindings = new LinkedHashMap<>();
+    if (extraVariables != null) {
+      extraVariables.forEach((k, v) -> bindings.put(k, TemplateValues.copy(v, k)));
+    }
+    bindings.put("messages", TemplateValues.copy(messages, "messages"));
+    bindings.put("add_generation_prompt", addGenerationPrompt);
+    return run(source, bindings, false);
+  }
+
+  @Override
+  public String toString() {
+    return name != null ? "ChatTemplate[" + name + "]" : "ChatTemplate[" + source.length() + " chars]";
+  }
+
+  private static String run(String source, Map<String, Object> bindings, boolean validation) {
+    JinjaEnvironment env = JinjaEnvironment.INSTANCE;
+    RenderState state = new RenderState(ZonedDateTime.now());
+    RenderState previous = JinjaEnvironment.CURRENT.get();
+    JinjaEnvironment.CURRENT.set(state);
+    RenderResult result;
+    try {
+      result = validation
+          ? env.jinjava.renderForResult(source, bindings, env.validationConfig)
+          : env.jinjava.renderForResult(source, bindings);
+    } catch (RuntimeException e) {
+      throw new TemplateException(String.valueOf(e.getMessage()), false, 0, e);
+    } finally {
+      if (previous == null) {
+        JinjaEnvironment.CURRENT.remove();
+      } else {
+        JinjaEnvironment.CURRENT.set(previous);
+      }
+    }
+    if (!validation && state.raised != null) {
+      throw new TemplateException(state.raised, true, raisedLine(result.getErrors()));
+    }
+    for (TemplateError error : result.getErrors()) {
+      if (isFailure(error, validation)) {
+        throw new TemplateException(message(error), false, error.getLineno(), error.getException());
+      }
+    }
+    return result.getOutput();
+  }
+
+  private static boolean isFailure(TemplateError error, boolean validation) {
+    String message = String.valueOf(error.getMessage());
+    if (validation) {
+      // Only what Jinja would reject when compiling; runtime failures wait for a real render.
+      return error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR
+          && (message.startsWith("Error parsing") || message.startsWith("Syntax error"));
+    }
+    return error.getSeverity() == TemplateError.ErrorType.FATAL;
+  }
+
+  private static int raisedLine(List<TemplateError> errors) {
+    for (TemplateError e : errors) {
+      for (Throwable t = e.getException(); t != null; t = t.getCause()) {
+        if (t instanceof JinjaEnvironment.TemplateRaisedException) {
+          return e.getLineno();
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static String message(TemplateError error) {
+    String m = String.valueOf(error.getMessage());
+    return error.getFieldName() == null || error.getFieldName().isEmpty() || m.contains(error.getFieldName())
+        ? m : m + " in '" + error.getFieldName() + "'";
+  }
+
+  /** Jinja rejects a template with a syntax error, an unknown filter or an unknown test before rendering. */
+  private static void validate(String source) {
+    JinjaEnvironment env = JinjaEnvironment.INSTANCE;
+    JinjavaInterpreter interpreter = env.jinjava.newInterpreter();
+    JinjavaInterpreter.pushCurrent(interpreter);
+    try {
+      interpreter.parse(source);
+    } finally {
+      JinjavaInterpreter.popCurrent();
+    }
+    for (TemplateError error : interpreter.getErrors()) {
+      if (error.getSeverity() == TemplateError.ErrorType.FATAL
+          || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+        throw new TemplateException(message(error), false, error.getLineno());
+      }
+    }
+    TokenScanner scanner = new TokenScanner(source, env.config);
+    while (scanner.hasNext()) {
+      Token token = scanner.next();
+      String expression = token instanceof ExpressionToken ? ((ExpressionToken) token).getExpr()
+          : token instanceof TagToken ? ((TagToken) token).getHelpers() : null;
+      if (expression == null) {
+        continue;
+      }
+      Matcher m = FILTER_OR_TEST.matcher(STRING_LITERAL.matcher(expression).replaceAll("''"));
+      while (m.find()) {
+        if (m.group(1) != null && env.jinjava.getGlobalContext().getFilter(m.group(1)) == null) {
+          throw new TemplateException("No filter named '" + m.group(1) + "'", false, token.getLineNumber());
+        }
+        if (m.group(2) != null && env.jinjava.getGlobalContext().getExpTest(m.group(2)) == null) {
+          throw new TemplateException("No test named '" + m.group(2) + "'", false, token.getLineNumber());
+        }
+      }
+    }
+    run(source, new LinkedHashMap<>(), true);
+  }
+}

@@ -98,6 +98,7 @@ final class JinjaEnvironment {
         .withMaxMacroRecursionDepth(64)
         .withMaxRenderDepth(10)
         .withMaxOutputSize(64L << 20)
+        .withRangeLimit(100_000) // Jinja's sandbox limit
         .withMaxStringLength(64L << 20)
         .withNestedInterpretationEnabled(false)
         .withLegacyOverrides(overrides)
@@ -120,6 +121,9 @@ final class JinjaEnvironment {
       Method strftime = JinjaEnvironment.class.getDeclaredMethod("strftimeNow", String.class);
       strftime.setAccessible(true);
       jinjava.registerFunction(new ELFunctionDefinition("", "strftime_now", strftime));
+      Method dict = JinjaEnvironment.class.getDeclaredMethod("dict", Object[].class);
+      dict.setAccessible(true);
+      jinjava.registerFunction(new ELFunctionDefinition("", "dict", dict));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
@@ -167,6 +171,32 @@ final class JinjaEnvironment {
     }
     throw new TemplateRaisedException(text);
   }
+
+  /** Jinja's {@code dict(**kwargs)} global (also accepting mappings to merge). */
+  static Map<Object, Object> dict(Object... args) {
+    Map<Object, Object> out = new java.util.LinkedHashMap<>();
+    for (Object a : args == null ? new Object[0] : args) {
+      if (a instanceof NamedParameter) {
+        out.put(((NamedParameter) a).getName(), ((NamedParameter) a).getValue());
+      } else if (a instanceof Map) {
+        out.putAll((Map<?, ?>) a);
+      } else {
+        throw new ELException("dict() takes keyword arguments or mappings, got " + Py.repr(a));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The global functions as template variables too, so that {@code strftime_now is defined} holds as in
+   * Jinja (Llama 3.1's template falls back to a fixed date otherwise).
+   */
+  static final Map<String, Object> GLOBAL_NAMES = Map.of(
+      "raise_exception", "<function raise_exception>",
+      "strftime_now", "<function strftime_now>",
+      "dict", "<class 'dict'>",
+      "namespace", "<class 'jinja2.utils.Namespace'>",
+      "range", "<class 'range'>");
 
   /** transformers' {@code strftime_now}: the current local time in a Python strftime format. */
   static String strftimeNow(String format) {

@@ -87,7 +87,7 @@ final class JinjaSyntax {
           out.append(p.text);
           break;
         case VARIABLE:
-          out.append("{{").append(spaceBraces(rewriteSlices(p.body))).append("}}");
+          out.append("{{").append(expression(p.body, false)).append("}}");
           break;
         case COMMENT:
           out.append("{#").append(p.body).append("#}");
@@ -103,7 +103,7 @@ final class JinjaSyntax {
           } else if (p.endOfElse != null) {
             out.append("{% endif %}");
           } else {
-            out.append("{%").append(spaceBraces(rewriteSlices(p.body))).append("%}");
+            out.append("{%").append(expression(p.body, true)).append("%}");
           }
           break;
         default:
@@ -112,6 +112,111 @@ final class JinjaSyntax {
       emitNewlines(out, p.newlinesAfter);
     }
     return out.toString();
+  }
+
+  /** An expression or tag body as Jinjava should parse it. */
+  private static String expression(String body, boolean tag) {
+    return spaceBraces(parenthesizeNot(rewriteSlices(body), tag));
+  }
+
+  private static final Set<String> BEFORE_PREFIX_NOT = Set.of("and", "or", "not", "if", "elif", "else");
+
+  /**
+   * Jinja's {@code not} binds looser than comparisons and tests ({@code not x is defined} is
+   * {@code not (x is defined)}), Jinjava's binds tightest: each prefix {@code not} gets its operand — up to
+   * the next {@code and}, {@code or}, {@code if}, {@code else}, comma, colon or closing bracket — in
+   * parentheses. {@code is not} and {@code not in} are left alone.
+   */
+  static String parenthesizeNot(String e, boolean tag) {
+    StringBuilder out = new StringBuilder(e.length() + 8);
+    int i = 0;
+    while (i < e.length()) {
+      char c = e.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipString(e, i);
+        int stop = end < 0 ? e.length() : end + 1;
+        out.append(e, i, stop);
+        i = stop;
+      } else if (isWord(e, i, "not") && isPrefixPosition(e, i, tag)) {
+        int end = operandEnd(e, i + 3);
+        out.append("not (").append(parenthesizeNot(e.substring(i + 3, end).strip(), false)).append(")");
+        if (end < e.length() && !Character.isWhitespace(e.charAt(end))) {
+          out.append(' ');
+        }
+        i = end;
+      } else if (Character.isJavaIdentifierPart(c)) {
+        int j = i;
+        while (j < e.length() && Character.isJavaIdentifierPart(e.charAt(j))) {
+          j++;
+        }
+        out.append(e, i, j);
+        i = j;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isWord(String e, int i, String word) {
+    return e.startsWith(word, i) && (i == 0 || !Character.isJavaIdentifierPart(e.charAt(i - 1)))
+        && (i + word.length() == e.length() || !Character.isJavaIdentifierPart(e.charAt(i + word.length())));
+  }
+
+  /** Whether a {@code not} at {@code i} starts an operand (rather than being part of "is not" / "not in"). */
+  private static boolean isPrefixPosition(String e, int i, boolean tag) {
+    int j = i - 1;
+    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
+      j--;
+    }
+    if (j < 0) {
+      return true;
+    }
+    char c = e.charAt(j);
+    if (Character.isJavaIdentifierPart(c)) {
+      int start = j;
+      while (start > 0 && Character.isJavaIdentifierPart(e.charAt(start - 1))) {
+        start--;
+      }
+      String word = e.substring(start, j + 1);
+      // The first word of a tag body is the tag name: "if not x", "elif not x".
+      boolean tagName = tag && e.substring(0, start).isBlank();
+      return BEFORE_PREFIX_NOT.contains(word) || (tagName && !word.equals("is"));
+    }
+    return c != ')' && c != ']' && c != '}' && c != '\'' && c != '"';
+  }
+
+  /** Where the operand of a prefix {@code not} starting at {@code from} ends. */
+  private static int operandEnd(String e, int from) {
+    int depth = 0;
+    for (int i = from; i < e.length(); i++) {
+      char c = e.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipString(e, i);
+        if (end < 0) {
+          return e.length();
+        }
+        i = end;
+      } else if (c == '(' || c == '[' || c == '{') {
+        depth++;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) {
+          return i;
+        }
+        depth--;
+      } else if (depth == 0 && (c == ',' || c == ':')) {
+        return i;
+      } else if (depth == 0 && (isWord(e, i, "and") || isWord(e, i, "or") || isWord(e, i, "if")
+          || isWord(e, i, "else"))) {
+        return i;
+      } else if (Character.isJavaIdentifierPart(c)) {
+        while (i + 1 < e.length() && Character.isJavaIdentifierPart(e.charAt(i + 1))) {
+          i++;
+        }
+      }
+    }
+    return e.length();
   }
 
   /** Nested dict literals close with "}}", which Jinjava's scanner would take for the end of the expression. */
@@ -411,11 +516,11 @@ final class JinjaSyntax {
    * loop over the kept items; a loop with an {@code else} records in a namespace whether it ran.
    */
   private static String rewriteFor(Piece p, String ns) {
-    String core = rewriteSlices(p.body).strip().substring("for".length());
+    String core = expression(p.body, true).strip().substring("for".length());
     int inAt = keyword(core, "in", 0);
     int ifAt = inAt < 0 ? -1 : keyword(core, "if", inAt + 2);
     if (inAt < 0 || (ifAt < 0 && p.forElse == null)) {
-      return "{%" + spaceBraces(rewriteSlices(p.body)) + "%}";
+      return "{%" + expression(p.body, true) + "%}";
     }
     p.namespace = ns;
     String vars = core.substring(0, inAt).strip();

@@ -3,7 +3,6 @@ package dev.persona4j.tokenizers;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
-import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.el.TruthyTypeConverter;
 import com.hubspot.jinjava.el.ext.NamedParameter;
@@ -25,9 +24,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import jinjava.de.odysseus.el.ExpressionFactoryImpl;
-import jinjava.de.odysseus.el.tree.TreeBuilder;
+import jinjava.de.odysseus.el.tree.TreeStore;
+import jinjava.de.odysseus.el.tree.impl.Cache;
 import jinjava.javax.el.CompositeELResolver;
 import jinjava.javax.el.ExpressionFactory;
 import jinjava.javax.el.ELException;
@@ -420,17 +419,17 @@ final class JinjaEnvironment {
   }
 
   /**
-   * Jinjava with a type converter of Python's semantics: truthiness (a non-empty string is true even when
-   * it reads "false") for {@code not}, {@code and}, {@code or}; Python's {@code str()} for {@code ~}.
+   * Jinjava with Python's operators ({@link PyOperators}) and a type converter of Python's semantics:
+   * truthiness (a non-empty string is true even when it reads "false") for {@code not}, {@code and},
+   * {@code or}; Python's {@code str()} for {@code ~}.
    */
   static final class PyJinjava extends Jinjava {
     private final ExpressionFactory expressions;
 
     PyJinjava(JinjavaConfig config) {
       super(config);
-      Properties properties = new Properties();
-      properties.setProperty(TreeBuilder.class.getName(), ExtendedSyntaxBuilder.class.getName());
-      this.expressions = new ExpressionFactoryImpl(properties, new PyTypeConverter());
+      this.expressions = new ExpressionFactoryImpl(
+          new TreeStore(new PyOperators.PySyntaxBuilder(), new Cache(1000)), new PyTypeConverter());
     }
 
     @Override

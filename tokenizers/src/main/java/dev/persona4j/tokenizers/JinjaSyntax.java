@@ -103,7 +103,9 @@ final class JinjaSyntax {
           } else if (p.endOfElse != null) {
             out.append("{% endif %}");
           } else {
-            out.append("{%").append(expression(p.body, true)).append("%}");
+            // A macro signature's defaults are not call arguments: Jinjava parses them itself.
+            out.append("{%").append("macro".equals(p.tagName)
+                ? spaceBraces(rewriteSlices(p.body)) : expression(p.body, true)).append("%}");
           }
           break;
         default:
@@ -116,7 +118,98 @@ final class JinjaSyntax {
 
   /** An expression or tag body as Jinjava should parse it. */
   private static String expression(String body, boolean tag) {
-    return spaceBraces(parenthesizeNot(rewriteSlices(body), tag));
+    return spaceBraces(parenthesizeNot(parenthesizeKeywordArguments(rewriteSlices(body)), tag));
+  }
+
+  /**
+   * In Jinja a keyword argument's value is a whole expression; Jinjava's "=" binds tighter than arithmetic
+   * ({@code namespace(last=messages|length - 1)} would subtract from the parameter). Each keyword argument
+   * value of a call gets parentheses.
+   */
+  static String parenthesizeKeywordArguments(String e) {
+    StringBuilder out = new StringBuilder(e.length() + 8);
+    Deque<Boolean> calls = new ArrayDeque<>();
+    int i = 0;
+    while (i < e.length()) {
+      char c = e.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipString(e, i);
+        int stop = end < 0 ? e.length() : end + 1;
+        out.append(e, i, stop);
+        i = stop;
+        continue;
+      }
+      if (c == '(' || c == '[' || c == '{') {
+        calls.push(c == '(' && isCallParen(e, i));
+      } else if ((c == ')' || c == ']' || c == '}') && !calls.isEmpty()) {
+        calls.pop();
+      } else if (Character.isJavaIdentifierStart(c) && !calls.isEmpty() && calls.peek()
+          && argumentStart(e, i)) {
+        int nameEnd = i;
+        while (nameEnd < e.length() && Character.isJavaIdentifierPart(e.charAt(nameEnd))) {
+          nameEnd++;
+        }
+        int eq = nameEnd;
+        while (eq < e.length() && Character.isWhitespace(e.charAt(eq))) {
+          eq++;
+        }
+        if (eq < e.length() && e.charAt(eq) == '=' && (eq + 1 >= e.length() || e.charAt(eq + 1) != '=')) {
+          int valueEnd = argumentEnd(e, eq + 1);
+          out.append(e, i, eq + 1).append('(')
+              .append(parenthesizeKeywordArguments(e.substring(eq + 1, valueEnd).strip())).append(')');
+          i = valueEnd;
+          continue;
+        }
+        out.append(e, i, nameEnd);
+        i = nameEnd;
+        continue;
+      }
+      out.append(c);
+      i++;
+    }
+    return out.toString();
+  }
+
+  /** A "(" right after a name, a call or a subscript opens an argument list. */
+  private static boolean isCallParen(String e, int i) {
+    int j = i - 1;
+    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
+      j--;
+    }
+    return j >= 0 && (Character.isJavaIdentifierPart(e.charAt(j)) || e.charAt(j) == ')' || e.charAt(j) == ']');
+  }
+
+  private static boolean argumentStart(String e, int i) {
+    int j = i - 1;
+    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
+      j--;
+    }
+    return j >= 0 && (e.charAt(j) == '(' || e.charAt(j) == ',');
+  }
+
+  /** End of an argument starting at {@code from}: the next top-level comma or the closing parenthesis. */
+  private static int argumentEnd(String e, int from) {
+    int depth = 0;
+    for (int i = from; i < e.length(); i++) {
+      char c = e.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipString(e, i);
+        if (end < 0) {
+          return e.length();
+        }
+        i = end;
+      } else if (c == '(' || c == '[' || c == '{') {
+        depth++;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) {
+          return i;
+        }
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        return i;
+      }
+    }
+    return e.length();
   }
 
   private static final Set<String> BEFORE_PREFIX_NOT = Set.of("and", "or", "not", "if", "elif", "else");

@@ -70,7 +70,7 @@ final class InspectCommand implements Callable<Integer> {
       Arrays.setAll(taps, i -> i);
       SafetensorsWriter writer = new SafetensorsWriter().metadata("format", "pt");
       try (DecodingState state = lm.newState()) {
-        Forward forward = state.prefill(List.of(ids), ForwardRequest.allLogits(taps));
+        Forward forward = state.prefill(List.of(ids), ForwardRequest.allPositions(taps));
         float[][] logits = forward.logits(0);
         writer.putI64("input_ids", new long[] {ids.length}, Arrays.stream(ids).asLongStream().toArray());
         writer.putF32("logits", new long[] {ids.length, info.vocabSize()}, flatten(logits));

@@ -22,13 +22,13 @@ public record ForwardRequest(boolean allLogits, int[] taps) {
     return LAST_LOGITS;
   }
 
-  /** Logits for every position. */
-  public static ForwardRequest allLogits(int... taps) {
+  /** Logits for every position computed, plus these hidden states. */
+  public static ForwardRequest allPositions(int... taps) {
     return new ForwardRequest(true, taps);
   }
 
   /** Last logits plus these hidden states. */
-  public static ForwardRequest taps(int... taps) {
+  public static ForwardRequest withTaps(int... taps) {
     return new ForwardRequest(false, taps);
   }
 

@@ -186,7 +186,7 @@ final class Persona4jBench {
    */
   private CandidateReply candidateReply(int n, int newTokens, long seed) {
     long start = System.nanoTime();
-    ForwardRequest tapped = ForwardRequest.taps(headLayer);
+    ForwardRequest tapped = ForwardRequest.withTaps(headLayer);
     float[][][] activations = new float[n][newTokens][];
     try (DecodingState state = model.newState()) {
       Forward f = state.prefill(List.of(settings.promptIds()), ForwardRequest.lastLogits());

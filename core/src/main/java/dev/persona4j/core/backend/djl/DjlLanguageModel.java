@@ -7,6 +7,7 @@ import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.checkpoint.Checkpoint;
 import dev.persona4j.core.checkpoint.GenerationConfig;
 import dev.persona4j.core.checkpoint.ModelConfig;
+import dev.persona4j.tokenizers.Tokenizer;
 
 /** A model loaded by the DJL backend: frozen weights shared by any number of decoding states. */
 final class DjlLanguageModel implements LanguageModel {
@@ -14,6 +15,7 @@ final class DjlLanguageModel implements LanguageModel {
   private final TransformerModel model;
   private final ModelInfo info;
   private final GenerationConfig generationConfig;
+  private volatile Tokenizer tokenizer;
   private volatile boolean closed;
 
   DjlLanguageModel(Checkpoint checkpoint, NDManager manager) {
@@ -28,6 +30,24 @@ final class DjlLanguageModel implements LanguageModel {
   @Override
   public ModelInfo info() {
     return info;
+  }
+
+  @Override
+  public Tokenizer tokenizer() {
+    Tokenizer t = tokenizer;
+    if (t == null) {
+      synchronized (this) {
+        if (closed) {
+          throw new IllegalStateException("model is closed");
+        }
+        t = tokenizer;
+        if (t == null) {
+          // loaded lazily: a freshly trained checkpoint may not have tokenizer files yet
+          tokenizer = t = Tokenizer.load(info.directory());
+        }
+      }
+    }
+    return t;
   }
 
   @Override
@@ -50,6 +70,11 @@ final class DjlLanguageModel implements LanguageModel {
   public void close() {
     if (!closed) {
       closed = true;
+      synchronized (this) {
+        if (tokenizer != null) {
+          tokenizer.close();
+        }
+      }
       model.close();
       manager.close();
     }

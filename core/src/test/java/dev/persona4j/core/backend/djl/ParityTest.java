@@ -77,7 +77,7 @@ class ParityTest {
       double logitMax = 0;
       double hiddenMax = 0;
       for (Expected e : expected(dir)) {
-        Forward f = state.prefill(List.of(e.ids), ForwardRequest.allLogits(taps));
+        Forward f = state.prefill(List.of(e.ids), ForwardRequest.allPositions(taps));
         float[][] logits = f.logits(0);
         assertEquals(e.ids.length, logits.length);
         logitMax = Math.max(logitMax, maxDiff(logits, e.logits, 0));
@@ -135,7 +135,7 @@ class ParityTest {
     List<Expected> all = expected(dir);
     try (LanguageModel model = Backends.load(dir); DecodingState state = model.newState()) {
       List<int[]> prompts = all.stream().map(Expected::ids).toList();
-      Forward f = state.prefill(prompts, ForwardRequest.allLogits(model.info().layers()));
+      Forward f = state.prefill(prompts, ForwardRequest.allPositions(model.info().layers()));
       double max = 0;
       for (int i = 0; i < all.size(); i++) {
         max = Math.max(max, maxDiff(f.logits(i), all.get(i).logits, 0));
@@ -158,6 +158,22 @@ class ParityTest {
       }
       REPORT.add(String.format(Locale.ROOT, "%-10s batched prefill max |Δlogits| %.2e", name, max));
       assertTrue(max <= TOLERANCE, name + ": batched logits differ by " + max);
+    }
+  }
+
+  @ParameterizedTest
+  @FieldSource("MODELS")
+  void theModelsTokenizerEncodesThePromptsToTheReferenceIds(String name) throws Exception {
+    Path dir = Fixtures.model(name);
+    com.fasterxml.jackson.databind.JsonNode prompts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("prompts");
+    List<Expected> all = expected(dir);
+    try (LanguageModel model = Backends.load(dir)) {
+      assertEquals(512, model.tokenizer().vocabSize());
+      for (int i = 0; i < all.size(); i++) {
+        com.fasterxml.jackson.databind.JsonNode p = prompts.get(i);
+        assertArrayEquals(all.get(i).ids, model.tokenizer().encode(p.get("text").asText(), p.get("add_special_tokens").asBoolean()), name + " prompt " + i);
+      }
+      assertTrue(model.tokenizer() == model.tokenizer(), "loaded once");
     }
   }
 

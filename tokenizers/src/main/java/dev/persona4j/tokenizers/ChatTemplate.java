@@ -41,10 +41,13 @@ public final class ChatTemplate {
   private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
 
   private final String source;
+  /** The source with the Jinja syntax Jinjava lacks rewritten (see {@link JinjaSyntax}). */
+  private final String executable;
   private final String name;
 
   private ChatTemplate(String source, String name) {
     this.source = source;
+    this.executable = JinjaSyntax.rewrite(source);
     this.name = name;
   }
 
@@ -58,8 +61,9 @@ public final class ChatTemplate {
     if (source == null) {
       throw new IllegalArgumentException("template source must not be null");
     }
-    validate(source);
-    return new ChatTemplate(source, null);
+    ChatTemplate template = new ChatTemplate(source, null);
+    validate(template.executable);
+    return template;
   }
 
   /**
@@ -76,9 +80,9 @@ public final class ChatTemplate {
       if (in == null) {
         throw new IllegalStateException("built-in template resource missing: " + name);
       }
-      String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      validate(source);
-      return new ChatTemplate(source, name);
+      ChatTemplate template = new ChatTemplate(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+      validate(template.executable);
+      return template;
     } catch (IOException e) {
       throw new IllegalStateException("cannot read built-in template " + name, e);
     }
@@ -141,13 +145,13 @@ public final class ChatTemplate {
     if (messages == null) {
       throw new IllegalArgumentException("messages must not be null");
     }
-    Map<String, Object> bindings = new LinkedHashMap<>();
+    Map<String, Object> bindings = new LinkedHashMap<>(JinjaEnvironment.GLOBAL_NAMES);
     if (extraVariables != null) {
       extraVariables.forEach((k, v) -> bindings.put(k, TemplateValues.copy(v, k)));
     }
     bindings.put("messages", TemplateValues.copy(messages, "messages"));
     bindings.put("add_generation_prompt", addGenerationPrompt);
-    return run(source, bindings, false);
+    return run(executable, bindings, false);
   }
 
   @Override
@@ -223,8 +227,10 @@ public final class ChatTemplate {
       JinjavaInterpreter.popCurrent();
     }
     for (TemplateError error : interpreter.getErrors()) {
+      // Unclosed delimiters were already reported by JinjaSyntax; Jinjava also flags "{{" inside a string.
       if (error.getSeverity() == TemplateError.ErrorType.FATAL
-          || error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR) {
+          || (error.getReason() == TemplateError.ErrorReason.SYNTAX_ERROR
+              && !"Unclosed token".equals(error.getMessage()))) {
         throw new TemplateException(message(error), false, error.getLineno());
       }
     }

@@ -4,6 +4,7 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
+import com.hubspot.jinjava.el.TruthyTypeConverter;
 import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpreterFactory;
@@ -11,16 +12,23 @@ import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.lib.tag.IfTag;
 import com.hubspot.jinjava.objects.SafeString;
 import com.hubspot.jinjava.objects.date.StrftimeFormatter;
+import com.hubspot.jinjava.tree.TagNode;
 import java.lang.reflect.Method;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import jinjava.de.odysseus.el.ExpressionFactoryImpl;
+import jinjava.de.odysseus.el.tree.TreeStore;
+import jinjava.de.odysseus.el.tree.impl.Cache;
 import jinjava.javax.el.CompositeELResolver;
+import jinjava.javax.el.ExpressionFactory;
 import jinjava.javax.el.ELException;
 
 /**
@@ -30,7 +38,11 @@ import jinjava.javax.el.ELException;
  *
  * <p>What differs from Jinjava's defaults, and why:
  * <ul>
- *   <li>trim_blocks and lstrip_blocks on; whitespace-control markers parsed strictly, as Jinja does.</li>
+ *   <li>Whitespace (trim_blocks, lstrip_blocks, {@code -}/{@code +} markers, the dropped trailing newline) and
+ *       the syntax Jinjava lacks (extended slices, loop filters, for-else) are handled by {@link JinjaSyntax}
+ *       before Jinjava parses the template.</li>
+ *   <li>Python truthiness in {@code if}/{@code elif}, {@code not}, {@code and}, {@code or} ({@link PyIfTag},
+ *       {@link PyTypeConverter}): Jinjava treats the string "false" as false.</li>
  *   <li>Natural operator precedence, so that {@code 'a' + x | trim} filters only {@code x}, as in Jinja.</li>
  *   <li>Printed values follow Python's {@code str()}: {@code True}/{@code False}, lists and dicts in
  *       Python's repr ({@link PyInterpreter}).</li>
@@ -74,16 +86,18 @@ final class JinjaEnvironment {
         .withUsePyishObjectMapper(true)
         .withKeepNullableLoopValues(true)
         .withAllowAdjacentTextNodes(true)
-        .withUseTrimmingForNotesAndExpressions(true)
         .build();
     JinjavaConfig.Builder builder = JinjavaConfig.newBuilder()
-        .withTrimBlocks(true)
-        .withLstripBlocks(true)
+        // trim_blocks, lstrip_blocks and the -/+ markers are applied by JinjaSyntax before parsing: Jinjava's
+        // own trim_blocks drops the trimmed newlines from its line count, so error lines would be wrong.
+        .withTrimBlocks(false)
+        .withLstripBlocks(false)
         .withFailOnUnknownTokens(false)
         .withEnableRecursiveMacroCalls(true)
         .withMaxMacroRecursionDepth(64)
         .withMaxRenderDepth(10)
         .withMaxOutputSize(64L << 20)
+        .withRangeLimit(100_000) // Jinja's sandbox limit
         .withMaxStringLength(64L << 20)
         .withNestedInterpretationEnabled(false)
         .withLegacyOverrides(overrides)
@@ -92,11 +106,12 @@ final class JinjaEnvironment {
         .withLocale(Locale.ROOT);
     this.config = builder.build();
     this.validationConfig = builder.withValidationMode(true).build();
-    this.jinjava = new Jinjava(config);
+    this.jinjava = new PyJinjava(config);
     register(jinjava);
   }
 
   private static void register(Jinjava jinjava) {
+    jinjava.registerTag(new PyIfTag());
     try {
       // This class is package-private: let Jinjava's reflective call through.
       Method raise = JinjaEnvironment.class.getDeclaredMethod("raiseException", Object.class);
@@ -105,6 +120,9 @@ final class JinjaEnvironment {
       Method strftime = JinjaEnvironment.class.getDeclaredMethod("strftimeNow", String.class);
       strftime.setAccessible(true);
       jinjava.registerFunction(new ELFunctionDefinition("", "strftime_now", strftime));
+      Method dict = JinjaEnvironment.class.getDeclaredMethod("dict", Object[].class);
+      dict.setAccessible(true);
+      jinjava.registerFunction(new ELFunctionDefinition("", "dict", dict));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
@@ -128,6 +146,10 @@ final class JinjaEnvironment {
       }
       return pairs;
     }));
+    jinjava.registerFilter(new PyFilter("list", (v, args, kw) -> pyList(v)));
+    jinjava.registerFilter(new PyFilter("max", (v, args, kw) -> extreme(v, kw, true)));
+    jinjava.registerFilter(new PyFilter("min", (v, args, kw) -> extreme(v, kw, false)));
+    jinjava.registerFilter(new PyFilter("pyslice", (v, args, kw) -> slice(v, args)));
     jinjava.registerExpTest(new PyTest("string", v -> v instanceof String || v instanceof SafeString));
     jinjava.registerExpTest(new PyTest("mapping", v -> v instanceof Map));
     jinjava.registerExpTest(new PyTest("true", v -> Boolean.TRUE.equals(v)));
@@ -148,6 +170,32 @@ final class JinjaEnvironment {
     }
     throw new TemplateRaisedException(text);
   }
+
+  /** Jinja's {@code dict(**kwargs)} global (also accepting mappings to merge). */
+  static Map<Object, Object> dict(Object... args) {
+    Map<Object, Object> out = new java.util.LinkedHashMap<>();
+    for (Object a : args == null ? new Object[0] : args) {
+      if (a instanceof NamedParameter) {
+        out.put(((NamedParameter) a).getName(), ((NamedParameter) a).getValue());
+      } else if (a instanceof Map) {
+        out.putAll((Map<?, ?>) a);
+      } else {
+        throw new ELException("dict() takes keyword arguments or mappings, got " + Py.repr(a));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The global functions as template variables too, so that {@code strftime_now is defined} holds as in
+   * Jinja (Llama 3.1's template falls back to a fixed date otherwise).
+   */
+  static final Map<String, Object> GLOBAL_NAMES = Map.of(
+      "raise_exception", "<function raise_exception>",
+      "strftime_now", "<function strftime_now>",
+      "dict", "<class 'dict'>",
+      "namespace", "<class 'jinja2.utils.Namespace'>",
+      "range", "<class 'range'>");
 
   /** transformers' {@code strftime_now}: the current local time in a Python strftime format. */
   static String strftimeNow(String format) {
@@ -206,6 +254,82 @@ final class JinjaEnvironment {
       wordStart = separator;
     }
     return out.toString();
+  }
+
+  /** Python's {@code list(x)}: characters of a string, keys of a mapping, items of anything iterable. */
+  static List<Object> pyList(Object v) {
+    List<Object> out = new ArrayList<>();
+    if (v == null) {
+      return out;
+    }
+    if (v instanceof String || v instanceof SafeString) {
+      v.toString().codePoints().forEach(c -> out.add(new String(Character.toChars(c))));
+    } else if (v instanceof Map) {
+      out.addAll(((Map<?, ?>) v).keySet());
+    } else if (v instanceof Iterable) {
+      ((Iterable<?>) v).forEach(out::add);
+    } else if (v instanceof Object[]) {
+      out.addAll(Arrays.asList((Object[]) v));
+    } else {
+      throw new ELException(Py.repr(v) + " is not iterable");
+    }
+    return out;
+  }
+
+  /** Jinja's {@code max}/{@code min} filters (case-insensitive for strings unless told otherwise). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object extreme(Object v, Map<String, Object> kwargs, boolean max) {
+    Object attribute = kwargs.get("attribute");
+    boolean caseSensitive = Py.truthy(kwargs.get("case_sensitive"));
+    Object best = null;
+    Comparable bestKey = null;
+    for (Object item : pyList(v)) {
+      Object keyed = attribute != null && item instanceof Map ? ((Map<?, ?>) item).get(attribute) : item;
+      Comparable key = keyed instanceof String && !caseSensitive ? ((String) keyed).toLowerCase(Locale.ROOT)
+          : keyed instanceof Number ? Double.valueOf(((Number) keyed).doubleValue()) : (Comparable) keyed;
+      if (bestKey == null || (max ? key.compareTo(bestKey) > 0 : key.compareTo(bestKey) < 0)) {
+        best = item;
+        bestKey = key;
+      }
+    }
+    return best;
+  }
+
+  /** Python's {@code x[start:stop:step]} on a list or string (what {@code x[a:b:c]} is rewritten to). */
+  private static Object slice(Object v, List<Object> args) {
+    boolean text = v instanceof String || v instanceof SafeString;
+    List<Object> items = pyList(v);
+    int n = items.size();
+    long step = args.size() > 2 && args.get(2) != null ? Py.toLong(args.get(2), "slice step") : 1;
+    if (step == 0) {
+      throw new ELException("slice step cannot be zero");
+    }
+    long start = bound(args.size() > 0 ? args.get(0) : null, n, step < 0 ? n - 1 : 0, step);
+    long stop = bound(args.size() > 1 ? args.get(1) : null, n, step < 0 ? -1 : n, step);
+    List<Object> out = new ArrayList<>();
+    for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
+      out.add(items.get((int) i));
+    }
+    if (text) {
+      StringBuilder s = new StringBuilder();
+      out.forEach(s::append);
+      return s.toString();
+    }
+    return out;
+  }
+
+  private static long bound(Object index, int n, long absent, long step) {
+    if (index == null) {
+      return absent;
+    }
+    long i = Py.toLong(index, "slice index");
+    if (i < 0) {
+      i += n;
+    }
+    if (step > 0) {
+      return Math.max(0, Math.min(n, i));
+    }
+    return Math.max(-1, Math.min(n - 1, i));
   }
 
   private static Object unwrap(Object v) {
@@ -291,6 +415,58 @@ final class JinjaEnvironment {
     @Override
     public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
       return test.test(var);
+    }
+  }
+
+  /**
+   * Jinjava with Python's operators ({@link PyOperators}) and a type converter of Python's semantics:
+   * truthiness (a non-empty string is true even when it reads "false") for {@code not}, {@code and},
+   * {@code or}; Python's {@code str()} for {@code ~}.
+   */
+  static final class PyJinjava extends Jinjava {
+    private final ExpressionFactory expressions;
+
+    PyJinjava(JinjavaConfig config) {
+      super(config);
+      this.expressions = new ExpressionFactoryImpl(
+          new TreeStore(new PyOperators.PySyntaxBuilder(), new Cache(1000)), new PyTypeConverter());
+    }
+
+    @Override
+    public ExpressionFactory getExpressionFactory() {
+      return expressions;
+    }
+  }
+
+  static final class PyTypeConverter extends TruthyTypeConverter {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected Boolean coerceToBoolean(Object value) {
+      return Py.truthy(value);
+    }
+
+    @Override
+    protected String coerceToString(Object value) {
+      if (value == null || value instanceof String) {
+        return value == null ? "" : (String) value;
+      }
+      if (value instanceof Boolean || value instanceof Double || value instanceof Float || value instanceof Map
+          || value instanceof Collection) {
+        return Py.str(value);
+      }
+      return super.coerceToString(value);
+    }
+  }
+
+  /** {@code if}/{@code elif} with Python's truthiness. */
+  static final class PyIfTag extends IfTag {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public boolean isPositiveIfElseNode(TagNode tagNode, JinjavaInterpreter interpreter) {
+      return Py.truthy(interpreter.resolveELExpression(tagNode.getHelpers(), tagNode.getLineNumber(),
+          tagNode.getStartPosition()));
     }
   }
 

@@ -21,7 +21,7 @@ final class Py {
     if (value == null) {
       return "None";
     }
-    if (value instanceof CharSequence) {
+    if (value instanceof CharSequence || value instanceof Character) {
       return value.toString();
     }
     return repr(value);
@@ -39,7 +39,7 @@ final class Py {
       out.append("None");
     } else if (value instanceof Boolean) {
       out.append((Boolean) value ? "True" : "False");
-    } else if (value instanceof CharSequence) {
+    } else if (value instanceof CharSequence || value instanceof Character) {
       reprString(value.toString(), out);
     } else if (value instanceof Double || value instanceof Float) {
       out.append(floatRepr(((Number) value).doubleValue()));
@@ -267,7 +267,7 @@ final class Py {
         + s.substring(Character.charCount(first)).toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Python truthiness (used by our own functions; Jinjava applies its own in {@code if}). */
+  /** Python truthiness: empty strings, collections, zero and None are false; everything else is true. */
   static boolean truthy(Object v) {
     if (v == null) {
       return false;
@@ -278,8 +278,14 @@ final class Py {
     if (v instanceof Number) {
       return ((Number) v).doubleValue() != 0;
     }
-    if (v instanceof CharSequence) {
-      return ((CharSequence) v).length() > 0;
+    if (v instanceof CharSequence || v instanceof com.hubspot.jinjava.objects.SafeString) {
+      return v.toString().length() > 0;
+    }
+    if (v instanceof com.hubspot.jinjava.util.HasObjectTruthValue) {
+      return ((com.hubspot.jinjava.util.HasObjectTruthValue) v).getObjectTruthValue();
+    }
+    if (v instanceof Object[]) {
+      return ((Object[]) v).length > 0;
     }
     if (v instanceof Collection) {
       return !((Collection<?>) v).isEmpty();

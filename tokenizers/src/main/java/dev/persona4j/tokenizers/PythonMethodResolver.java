@@ -348,12 +348,27 @@ final class PythonMethodResolver extends ELResolver {
     throw new ELException(Py.repr(v) + " is not iterable");
   }
 
-  // The rest of ELResolver: this resolver only invokes methods.
-
+  /** Python string indexing ({@code s[0]}, {@code s[-1]}); out of range is undefined, as in Jinja. */
   @Override
   public Object getValue(ELContext context, Object base, Object property) {
+    // Jinjava hands the index over as a number or as its decimal text.
+    Long index = property instanceof Long || property instanceof Integer ? Long.valueOf(((Number) property).longValue())
+        : property instanceof String && ((String) property).matches("-?\\d{1,9}") ? Long.valueOf((String) property)
+        : null;
+    if ((base instanceof String || base instanceof SafeString) && index != null) {
+      context.setPropertyResolved(true);
+      String s = base.toString();
+      int[] points = s.codePoints().toArray();
+      long i = index;
+      if (i < 0) {
+        i += points.length;
+      }
+      return i < 0 || i >= points.length ? null : new String(Character.toChars(points[(int) i]));
+    }
     return null;
   }
+
+  // The rest of ELResolver: this resolver only reads string items and invokes methods.
 
   @Override
   public Class<?> getType(ELContext context, Object base, Object property) {

@@ -19,7 +19,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Objects;
 import org.yaml.snakeyaml.nodes.NodeId;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -175,6 +178,40 @@ public final class PersonaFiles {
       throw new UncheckedIOException(e);
     }
     return parse(text, Format.JSON, source);
+  }
+
+  /**
+   * Loads a conversation file, YAML or JSON by extension: a list of messages, or an object whose
+   * {@code messages} field is that list; each message is {@code {role: user|character, content: ...}}
+   * ({@code assistant} is read as character).
+   *
+   * @throws PersonaFormatException naming the file, the field path (e.g. {@code messages[3].role}), line and
+   *     column for a malformed file, an unknown role or a missing or non-string content
+   */
+  public static List<DialogueLine> loadConversation(Path file) {
+    Objects.requireNonNull(file, "file");
+    return parseConversation(readText(file), Format.of(file), file.toString());
+  }
+
+  /** Parses conversation text (see {@link #loadConversation}); errors name {@code source}. */
+  public static List<DialogueLine> parseConversation(String text, Format format, String source) {
+    LocatedTree tree = LocatedTree.parse(text, factory(format), source, LocatedTree.PERSONA_ERRORS);
+    Located root = tree.root();
+    Located messages = root;
+    if (root.node.isObject()) {
+      root.allowOnly(Set.of("messages"));
+      messages = root.require("messages");
+    }
+    if (!messages.node.isArray()) {
+      throw messages.error("expected a list of messages, found " + Located.describe(messages.node));
+    }
+    List<DialogueLine> out = new ArrayList<>();
+    for (Located m : messages.elements()) {
+      m.requireObject();
+      m.allowOnly(PersonaTrees.LINE_FIELDS);
+      out.add(new DialogueLine(PersonaTrees.speaker(m.require("role")), m.require("content").string()));
+    }
+    return out;
   }
 
   static JsonFactory factory(Format format) {

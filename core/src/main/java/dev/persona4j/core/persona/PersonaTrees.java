@@ -155,10 +155,10 @@ final class PersonaTrees {
   private static List<ExampleDialogue> readDialogues(Located list) {
     List<ExampleDialogue> out = new ArrayList<>();
     for (Located exchange : list.elements()) {
-      List<Located> lines = exchange.elements();
       if (!exchange.present()) {
         throw exchange.error("expected a list of lines, found null");
       }
+      List<Located> lines = exchange.elements();
       if (lines.isEmpty()) {
         throw exchange.error("an example dialogue needs at least one line");
       }

@@ -1,0 +1,154 @@
+package dev.persona4j.core.prompt;
+
+import dev.persona4j.core.persona.Boundary;
+import dev.persona4j.core.persona.DialogueLine;
+import dev.persona4j.core.persona.ExampleDialogue;
+import dev.persona4j.core.persona.LoreEntry;
+import dev.persona4j.core.persona.Persona;
+import dev.persona4j.core.persona.Placeholders;
+import dev.persona4j.core.persona.Speaker;
+import dev.persona4j.core.persona.Trait;
+import dev.persona4j.core.persona.Voice;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The persona as prompt text, placeholders resolved: the instructions, the character definition, lore
+ * blocks, example exchanges and post-history instructions.
+ */
+final class PersonaText {
+  private final Persona persona;
+  private final String charName;
+  private final String userName;
+
+  PersonaText(Persona persona, String userName) {
+    this.persona = persona;
+    this.charName = persona.charName();
+    this.userName = userName;
+  }
+
+  String charName() {
+    return charName;
+  }
+
+  String userName() {
+    return userName;
+  }
+
+  private String resolve(String text) {
+    return Placeholders.resolve(text, charName, userName, null).strip();
+  }
+
+  /**
+   * The default instructions: the character presented honestly as a character, never as an assistant.
+   */
+  String defaultInstructions() {
+    String c = charName;
+    return "You are playing " + c + ", a character, in a conversation with " + userName + ". Stay in character: "
+        + "reply as " + c + " would, in " + c + "'s own voice, and write only " + c + "'s side of the "
+        + "conversation. You know you are a character written by people and voiced by a language model; if "
+        + userName + " sincerely asks, say so in character rather than claim to be a real person, and never "
+        + "present yourself as an AI assistant.";
+  }
+
+  /** The persona's system prompt with {@code {{original}}} standing for the default, or the default. */
+  String instructions() {
+    if (persona.systemPrompt().isBlank()) {
+      return defaultInstructions();
+    }
+    return Placeholders.resolve(persona.systemPrompt(), charName, userName, defaultInstructions()).strip();
+  }
+
+  /** Post-history instructions ({@code {{original}}} stands for nothing: there is no default). */
+  String postHistoryInstructions() {
+    return Placeholders.resolve(persona.postHistoryInstructions(), charName, userName, "").strip();
+  }
+
+  /** The character definition: identity, self-knowledge, description, traits, voice, values, boundaries, scenario. */
+  String definition() {
+    StringBuilder sb = new StringBuilder("# ").append(charName);
+    if (!charName.equals(persona.name())) {
+      sb.append("\nFull name: ").append(persona.name());
+    }
+    section(sb, "Identity", resolve(persona.identity()));
+    section(sb, "Self-knowledge", resolve(persona.selfKnowledge()));
+    section(sb, "Description", resolve(persona.description()));
+    section(sb, "Personality", resolve(persona.personality()));
+    if (!persona.traits().isEmpty()) {
+      StringBuilder t = new StringBuilder();
+      for (Trait trait : persona.traits()) {
+        if (t.length() > 0) {
+          t.append('\n');
+        }
+        t.append("- ").append(resolve(trait.name()));
+        String def = resolve(trait.definition());
+        if (!def.isEmpty()) {
+          t.append(": ").append(def);
+        }
+        for (String ex : trait.examples()) {
+          t.append("\n  For example: \"").append(resolve(ex)).append('"');
+        }
+      }
+      section(sb, "Traits", t.toString());
+    }
+    Voice v = persona.voice();
+    if (!v.isEmpty()) {
+      StringBuilder t = new StringBuilder();
+      line(t, "Style: ", resolve(v.style()));
+      line(t, "Words " + charName + " uses: ", join(v.vocabulary(), ", ", false));
+      line(t, "Catchphrases: ", join(v.catchphrases(), "; ", true));
+      line(t, charName + " never says: ", join(v.avoid(), "; ", true));
+      section(sb, "Voice", t.toString());
+    }
+    if (!persona.values().isEmpty()) {
+      section(sb, "Values", persona.values().stream().map(s -> "- " + resolve(s)).collect(Collectors.joining("\n")));
+    }
+    if (!persona.boundaries().isEmpty()) {
+      StringBuilder t = new StringBuilder(charName + " declines these topics, in character:");
+      for (Boundary b : persona.boundaries()) {
+        t.append("\n- ").append(resolve(b.topic())).append(": \"").append(resolve(b.response())).append('"');
+      }
+      section(sb, "Boundaries", t.toString());
+    }
+    section(sb, "Scenario", resolve(persona.scenario()));
+    return sb.toString();
+  }
+
+  /** A lore block: the entries' content, one paragraph each. */
+  String lore(List<LoreEntry> entries) {
+    return "## Lore\n" + entries.stream().map(e -> resolve(e.content())).filter(s -> !s.isEmpty())
+        .collect(Collectors.joining("\n"));
+  }
+
+  /** Example exchanges as a transcript with the real names, blank line between exchanges. */
+  String exchanges(List<ExampleDialogue> dialogues, String separator) {
+    return dialogues.stream().map(this::exchange).collect(Collectors.joining(separator));
+  }
+
+  String exchange(ExampleDialogue d) {
+    return d.lines().stream().map(this::line).collect(Collectors.joining("\n"));
+  }
+
+  private String line(DialogueLine l) {
+    return (l.speaker() == Speaker.USER ? userName : charName) + ": " + resolve(l.text());
+  }
+
+  private static void section(StringBuilder sb, String title, String body) {
+    if (!body.isEmpty()) {
+      sb.append("\n\n## ").append(title).append('\n').append(body);
+    }
+  }
+
+  private static void line(StringBuilder sb, String label, String value) {
+    if (!value.isEmpty()) {
+      if (sb.length() > 0) {
+        sb.append('\n');
+      }
+      sb.append(label).append(value);
+    }
+  }
+
+  private String join(List<String> items, String sep, boolean quote) {
+    return items.stream().map(this::resolve).map(s -> quote ? "\"" + s + "\"" : s).collect(Collectors.joining(sep));
+  }
+}

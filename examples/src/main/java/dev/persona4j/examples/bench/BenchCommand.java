@@ -1,0 +1,273 @@
+package dev.persona4j.examples.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.tokenizers.Tokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code persona4j bench}: measures persona4j on a locally generated SmolLM2-135M-shaped checkpoint against
+ * Jlama on the same checkpoint, alternating the two engines' processes pair by pair, and writes a JSON and a
+ * markdown report.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    subcommands = {BenchWorkerCommand.class},
+    description = {
+        "Benchmark persona4j against Jlama on a generated SmolLM2-135M-shaped fp32 checkpoint (no download):",
+        "load time, prefill, batch-1 and batch-8 decoding, best-of-8 vs one candidate, head scoring share,",
+        "peak RSS. Each engine runs in its own process; the two alternate pair by pair."})
+public final class BenchCommand implements Callable<Integer> {
+  /** Wall-time budget of {@code --quick}, checked before each further pair is started. */
+  static final Duration QUICK_BUDGET = Duration.ofSeconds(270);
+  private static final long PROMPT_SEED = 7L;
+
+  @Option(names = "--quick", description = "Short replies and at most 2 pairs: finishes within 5 minutes.")
+  boolean quick;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "JSON report (default: examples/target/bench/report.json).")
+  Path json;
+
+  @Option(names = "--markdown", paramLabel = "FILE", description = "Markdown report (default: beside the JSON, .md).")
+  Path markdown;
+
+  @Option(names = "--model", paramLabel = "DIR",
+      description = "Use this checkpoint instead of the generated one (examples/target/bench-model).")
+  Path model;
+
+  @Option(names = "--pairs", description = "Process pairs (default: 2 with --quick, else 5).")
+  Integer pairs;
+
+  @Option(names = "--new-tokens", description = "New tokens per reply (default: 16 with --quick, else 64).")
+  Integer newTokens;
+
+  @Option(names = "--jdk", paramLabel = "DIR", description = "JDK for Jlama (default: ${DEFAULT-VALUE}).",
+      defaultValue = "/usr/lib/jvm/temurin-25-jdk-amd64")
+  Path jdk;
+
+  @Option(names = "--no-jlama", description = "Measure persona4j only.")
+  boolean noJlama;
+
+  @Option(names = "--profile", paramLabel = "FILE",
+      description = "Record the first persona4j run with Java Flight Recorder into FILE and summarise it.")
+  Path profile;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream err = System.err;
+    long started = System.nanoTime();
+    Path examples = examplesDirectory();
+    Path outDir = examples.resolve("target/bench");
+    Path jsonFile = json != null ? json : outDir.resolve("report.json");
+    Path mdFile = markdown != null ? markdown : siblingWithExtension(jsonFile, ".md");
+    Path logs = outDir.resolve("logs");
+    BenchSettings defaults = quick ? BenchSettings.quickRun() : BenchSettings.fullRun();
+    BenchSettings settings = new BenchSettings(quick, pairs != null ? pairs : defaults.pairs(),
+        defaults.promptTokens(), newTokens != null ? newTokens : defaults.newTokens(), defaults.candidates(),
+        defaults.warmup(), defaults.repeats());
+    double loadBefore = ProcessStats.loadAverage();
+
+    Path modelDir = model;
+    if (modelDir == null) {
+      SmolCheckpointGenerator generator = SmolCheckpointGenerator.smolLm2Shaped();
+      modelDir = examples.resolve("target/bench-model");
+      if (!generator.isCurrent(modelDir)) {
+        err.println("bench: generating the SmolLM2-135M-shaped checkpoint in " + modelDir + " ...");
+      }
+      generator.ensure(modelDir);
+    }
+    int[] prompt = prompt(modelDir, settings.promptTokens());
+    long weightBytes = weightBytes(modelDir);
+    BenchReport.Builder report = BenchReport.builder(settings, weightBytes);
+
+    JlamaEngine jlama = new JlamaEngine(examples.resolve("jlama-runner"), jdk);
+    Optional<String> jlamaSkipped = noJlama ? Optional.of("--no-jlama given") : jlama.unavailableReason();
+    if (jlamaSkipped.isEmpty()) {
+      try {
+        err.println("bench: building the Jlama runner (first use only) ...");
+        jlama.ensureBuilt(logs.resolve("jlama-runner-build.log"));
+      } catch (BenchException e) {
+        jlamaSkipped = Optional.of("the Jlama runner could not be built: " + firstLine(e.getMessage()));
+      }
+    }
+    jlamaSkipped.ifPresent(reason -> {
+      err.println("bench: Jlama comparison skipped: " + reason);
+      report.jlamaSkipped(reason);
+    });
+
+    Persona4jEngine persona4j = new Persona4jEngine();
+    int threads = Runtime.getRuntime().availableProcessors();
+    Duration timeout = quick ? Duration.ofMinutes(4) : Duration.ofMinutes(20);
+    long longestPair = 0;
+    int done = 0;
+    for (int p = 0; p < settings.pairs(); p++) {
+      long pairStart = System.nanoTime();
+      if (quick && p > 0 && elapsed(started) + longestPair > QUICK_BUDGET.toNanos()) {
+        report.note(String.format(Locale.ROOT, "--quick stopped after %d pair(s) to stay within %d s"
+            + " (a pair took up to %.0f s on this machine).", p, QUICK_BUDGET.toSeconds(), longestPair / 1e9));
+        break;
+      }
+      EngineRun p4j = null;
+      EngineRun jl = null;
+      String p4jError = null;
+      String jlError = null;
+      // Alternate which engine goes first, so a drift in machine load does not favour one of them.
+      boolean persona4jFirst = p % 2 == 0;
+      for (int turn = 0; turn < 2; turn++) {
+        boolean runPersona4j = (turn == 0) == persona4jFirst;
+        if (runPersona4j) {
+          err.printf(Locale.ROOT, "bench: pair %d/%d: persona4j ...%n", p + 1, settings.pairs());
+          try {
+            p4j = persona4j.run(modelDir, prompt, settings, logs.resolve("persona4j-" + (p + 1) + ".log"), timeout,
+                p == 0 ? profile : null);
+            err.println("bench:   " + summary(p4j));
+          } catch (BenchException e) {
+            p4jError = e.getMessage();
+            err.println("bench:   persona4j run failed: " + e.getMessage());
+          }
+        } else if (jlamaSkipped.isEmpty()) {
+          err.printf(Locale.ROOT, "bench: pair %d/%d: Jlama ...%n", p + 1, settings.pairs());
+          try {
+            jl = jlama.run(modelDir, prompt, settings, threads, logs.resolve("jlama-" + (p + 1) + ".log"), timeout);
+            err.println("bench:   " + summary(jl));
+          } catch (BenchException e) {
+            jlError = e.getMessage();
+            err.println("bench:   Jlama run failed: " + e.getMessage());
+          }
+        }
+      }
+      report.pair(new BenchReport.Pair(p4j, jl, p4jError, jlError));
+      done++;
+      longestPair = Math.max(longestPair, System.nanoTime() - pairStart);
+    }
+
+    report.note("Both engines use " + threads + " threads; persona4j's worker runs with OMP_WAIT_POLICY="
+        + Persona4jEngine.environment().get("OMP_WAIT_POLICY") + ".");
+    report.note("persona4j's replies request the head's middle-layer activations at every step and take one extra"
+        + " step for the last token's activations; Jlama's replies do not.");
+    if (profile != null && Files.isRegularFile(profile)) {
+      String summary = ProfileSummary.summarise(profile);
+      report.note("Profile of the first persona4j run (" + profile + "):\n\n" + summary);
+      err.println(summary);
+    }
+    ObjectNode machine = new ObjectMapper().createObjectNode();
+    machine.put("availableProcessors", threads);
+    machine.put("loadAverageBefore", loadBefore);
+    machine.put("loadAverageAfter", ProcessStats.loadAverage());
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    machine.put("benchJava", System.getProperty("java.version"));
+    machine.put("jlamaJdk", jdk.toString());
+    report.machine(machine);
+    report.note("Model: " + modelDir.toAbsolutePath() + " (" + done + " pair(s) run).");
+    report.elapsedSeconds(elapsed(started) / 1e9);
+    BenchReport built = report.build();
+    built.write(jsonFile, mdFile);
+    System.out.println(built.toMarkdown());
+    err.println("bench: wrote " + jsonFile + " and " + mdFile);
+    return 0;
+  }
+
+  /** The benchmark prompt: the first {@code length} tokens of generated English prose. */
+  static int[] prompt(Path modelDir, int length) {
+    try (Tokenizer tokenizer = Tokenizer.load(modelDir)) {
+      int[] ids = tokenizer.encode(EnglishText.generate(PROMPT_SEED, 20 + length / 2), false);
+      if (ids.length < length) {
+        throw new BenchException("the prompt text encodes to only " + ids.length + " tokens with "
+            + modelDir.resolve("tokenizer.json") + "; " + length + " needed");
+      }
+      return Arrays.copyOf(ids, length);
+    }
+  }
+
+  /** Bytes of tensor data in the checkpoint's safetensors files (file sizes less their headers). */
+  static long weightBytes(Path modelDir) {
+    try (Stream<Path> files = Files.list(modelDir)) {
+      long total = 0;
+      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".safetensors"))::iterator) {
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+          ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+          while (len.hasRemaining() && ch.read(len) >= 0) {
+            // read the 8-byte header length
+          }
+          len.flip();
+          total += ch.size() - 8 - len.getLong();
+        }
+      }
+      if (total <= 0) {
+        throw new BenchException("no safetensors weights in " + modelDir);
+      }
+      return total;
+    } catch (IOException e) {
+      throw new BenchException("cannot read the checkpoint " + modelDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The examples module's directory: where this class was loaded from ({@code examples/target/classes}),
+   * else the working directory's {@code examples} (or itself).
+   */
+  static Path examplesDirectory() {
+    try {
+      Path classes = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path candidate = classes.getParent() == null ? null : classes.getParent().getParent();
+      if (candidate != null && Files.isRegularFile(candidate.resolve("jlama-runner/pom.xml"))) {
+        return candidate;
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // fall through to the working directory
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    for (Path dir = cwd; dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("examples/jlama-runner/pom.xml"))) {
+        return dir.resolve("examples");
+      }
+      if (Files.isRegularFile(dir.resolve("jlama-runner/pom.xml"))) {
+        return dir;
+      }
+    }
+    return cwd.resolve("examples");
+  }
+
+  private static String summary(EngineRun run) {
+    return String.format(Locale.ROOT, "%s: load %s s, prefill %s tok/s, decode %s ms/token, batch-8 %s ms/step,"
+        + " one reply %s ms, best-of %s ms, peak RSS %s MiB", run.engine(), f(run.loadSeconds(), 1),
+        f(run.prefillTokensPerSecond(), 1), f(run.decodeMsPerToken(), 1), f(run.batch8DecodeMsPerStep(), 1),
+        f(run.oneReplyMs(), 1), f(run.bestOfNMs(), 1), f(run.peakRssBytes(), 1.0 / (1 << 20)));
+  }
+
+  private static String f(java.util.OptionalDouble v, double scale) {
+    return v.isPresent() ? String.format(Locale.ROOT, "%.1f", v.getAsDouble() * scale) : "n/a";
+  }
+
+  private static long elapsed(long start) {
+    return System.nanoTime() - start;
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static Path siblingWithExtension(Path file, String extension) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return file.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + extension);
+  }
+}

@@ -1,0 +1,392 @@
+package dev.persona4j.examples.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.function.Function;
+
+/**
+ * The outcome of one benchmark invocation: the runs of each pair, the ratios computed pair by pair (and
+ * their medians), as JSON and as a markdown table. A ratio is null where either side of it was not measured.
+ */
+public final class BenchReport {
+  /** The targets of issue #5, for the note; nothing asserts them. */
+  static final String[][] TARGETS = {
+      {"bestOf8OverOne", "<= 1.6"},
+      {"candidatesPerSecondOverJlama", ">= 4"},
+      {"decodeOverJlama", ">= 0.8"},
+      {"headShare", "<= 0.01"},
+      {"loadSeconds", "<= 1"},
+      {"peakRssOverWeights", "<= 1.5"},
+  };
+
+  /**
+   * One persona4j run and one Jlama run made back to back; either may be missing (with the reason).
+   */
+  public record Pair(EngineRun persona4j, EngineRun jlama, String persona4jError, String jlamaError) {
+    public static Pair of(EngineRun persona4j, EngineRun jlama) {
+      return new Pair(persona4j, jlama, null, null);
+    }
+
+    /** Best-of-N wall time over one-candidate wall time, both persona4j. */
+    OptionalDouble bestOfOverOne() {
+      return persona4j == null ? OptionalDouble.empty()
+          : divide(persona4j.bestOfNMs(), persona4j.oneReplyMs());
+    }
+
+    /** persona4j candidates/s over Jlama's (N sequential replies): Jlama's wall time over persona4j's. */
+    OptionalDouble candidatesPerSecondOverJlama() {
+      return persona4j == null || jlama == null ? OptionalDouble.empty()
+          : divide(jlama.bestOfNMs(), persona4j.bestOfNMs());
+    }
+
+    /** persona4j batch-1 decode tokens/s over Jlama's: Jlama's ms/token over persona4j's. */
+    OptionalDouble decodeOverJlama() {
+      return persona4j == null || jlama == null ? OptionalDouble.empty()
+          : divide(jlama.decodeMsPerToken(), persona4j.decodeMsPerToken());
+    }
+
+    /** Share of the best-of-N reply's wall time spent scoring candidates with the head. */
+    OptionalDouble headShare() {
+      return persona4j == null ? OptionalDouble.empty()
+          : divide(persona4j.headScoringMs(), persona4j.bestOfNMs());
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final BenchSettings settings;
+  private final long weightBytes;
+  private final List<Pair> pairs;
+  private final String jlamaSkipped;
+  private final List<String> notes;
+  private final double elapsedSeconds;
+  private final ObjectNode machine;
+
+  private BenchReport(Builder b) {
+    this.settings = Objects.requireNonNull(b.settings, "settings");
+    this.weightBytes = b.weightBytes;
+    this.pairs = List.copyOf(b.pairs);
+    this.jlamaSkipped = b.jlamaSkipped;
+    this.notes = List.copyOf(b.notes);
+    this.elapsedSeconds = b.elapsedSeconds;
+    this.machine = b.machine.deepCopy();
+  }
+
+  public static Builder builder(BenchSettings settings, long weightBytes) {
+    return new Builder(settings, weightBytes);
+  }
+
+  /** The median over pairs of best-of-N wall time over one-candidate wall time (persona4j). */
+  public OptionalDouble bestOf8OverOne() {
+    return medianOverPairs(Pair::bestOfOverOne);
+  }
+
+  /** The median over pairs of persona4j's best-of-N candidates/s over Jlama's. */
+  public OptionalDouble candidatesPerSecondOverJlama() {
+    return medianOverPairs(Pair::candidatesPerSecondOverJlama);
+  }
+
+  /** The median over pairs of persona4j's batch-1 decode tokens/s over Jlama's. */
+  public OptionalDouble decodeOverJlama() {
+    return medianOverPairs(Pair::decodeOverJlama);
+  }
+
+  /** The median over pairs of the head-scoring share of a best-of-N reply. */
+  public OptionalDouble headShare() {
+    return medianOverPairs(Pair::headShare);
+  }
+
+  /** persona4j's median load time in seconds. */
+  public OptionalDouble loadSeconds() {
+    return median(EngineRun::loadSeconds, true);
+  }
+
+  /** persona4j's median peak RSS over the checkpoint's weight bytes. */
+  public OptionalDouble peakRssOverWeights() {
+    OptionalDouble rss = median(EngineRun::peakRssBytes, true);
+    return rss.isPresent() && weightBytes > 0 ? OptionalDouble.of(rss.getAsDouble() / weightBytes)
+        : OptionalDouble.empty();
+  }
+
+  /** The report as JSON (the keys of issue #5 first). */
+  public ObjectNode toJson() {
+    ObjectNode root = JSON.createObjectNode();
+    ObjectNode ratios = root.putObject("ratios");
+    put(ratios, "bestOf8OverOne", bestOf8OverOne());
+    put(ratios, "candidatesPerSecondOverJlama", candidatesPerSecondOverJlama());
+    put(ratios, "decodeOverJlama", decodeOverJlama());
+    put(ratios, "headShare", headShare());
+    put(root, "loadSeconds", loadSeconds());
+    put(root, "peakRssOverWeights", peakRssOverWeights());
+    ObjectNode targets = root.putObject("targets");
+    for (String[] t : TARGETS) {
+      targets.put(t[0], t[1]);
+    }
+    root.set("persona4j", medians(true));
+    root.set("jlama", medians(false));
+    if (jlamaSkipped == null) {
+      root.putNull("jlamaSkipped");
+    } else {
+      root.put("jlamaSkipped", jlamaSkipped);
+    }
+    root.set("settings", JSON.valueToTree(settings));
+    root.put("weightBytes", weightBytes);
+    var pairArray = root.putArray("pairs");
+    for (Pair p : pairs) {
+      ObjectNode n = pairArray.addObject();
+      if (p.persona4j() == null) {
+        n.putNull("persona4j");
+      } else {
+        n.set("persona4j", p.persona4j().json());
+      }
+      if (p.jlama() == null) {
+        n.putNull("jlama");
+      } else {
+        n.set("jlama", p.jlama().json());
+      }
+      if (p.persona4jError() != null) {
+        n.put("persona4jError", p.persona4jError());
+      }
+      if (p.jlamaError() != null) {
+        n.put("jlamaError", p.jlamaError());
+      }
+      ObjectNode r = n.putObject("ratios");
+      put(r, "bestOf8OverOne", p.bestOfOverOne());
+      put(r, "candidatesPerSecondOverJlama", p.candidatesPerSecondOverJlama());
+      put(r, "decodeOverJlama", p.decodeOverJlama());
+      put(r, "headShare", p.headShare());
+    }
+    greedyAgreement().ifPresent(shared -> {
+      ObjectNode g = root.putObject("greedyAgreement");
+      g.put("sharedLeadingTokens", shared);
+      g.put("of", settings.newTokens());
+    });
+    root.set("machine", machine.deepCopy());
+    root.put("elapsedSeconds", elapsedSeconds);
+    var noteArray = root.putArray("notes");
+    notes.forEach(noteArray::add);
+    return root;
+  }
+
+  /** The report as a markdown table, with the settings and notes below it. */
+  public String toMarkdown() {
+    int n = settings.candidates();
+    int k = settings.newTokens();
+    boolean jlama = jlamaSkipped == null;
+    StringBuilder md = new StringBuilder();
+    md.append("| Measurement | persona4j | Jlama 0.8.4 | Ratio (median of pairs) | Target |\n");
+    md.append("|---|---|---|---|---|\n");
+    OptionalDouble engineStart = median(EngineRun::engineStartSeconds, true);
+    row(md, "Load (s)", fmt(loadSeconds(), "%.2f")
+        + (engineStart.isPresent() ? " (+" + fmt(engineStart, "%.2f") + " engine start)" : ""),
+        jlamaCell(jlama, median(EngineRun::loadSeconds, false), "%.2f"), "", "persona4j ≤ 1 s");
+    row(md, "Prefill, " + settings.promptTokens() + "-token prompt (tokens/s)",
+        fmt(median(EngineRun::prefillTokensPerSecond, true), "%.0f"),
+        jlamaCell(jlama, median(EngineRun::prefillTokensPerSecond, false), "%.0f"), "", "");
+    row(md, "Decode, batch 1 (ms/token)", fmt(median(EngineRun::decodeMsPerToken, true), "%.1f"),
+        jlamaCell(jlama, median(EngineRun::decodeMsPerToken, false), "%.1f"),
+        fmt(decodeOverJlama(), "%.2f×") + " Jlama tokens/s", "≥ 0.8×");
+    row(md, "Decode, batch 8 (ms/step)", fmt(median(EngineRun::batch8DecodeMsPerStep, true), "%.1f"),
+        jlama ? "no batched decoding" : "skipped", "", "");
+    row(md, "One-candidate reply, " + k + " new tokens (ms)", fmt(median(EngineRun::oneReplyMs, true), "%.0f"),
+        jlamaCell(jlama, median(EngineRun::oneReplyMs, false), "%.0f"), "", "");
+    row(md, "Best-of-" + n + " reply, " + k + " new tokens (ms)", fmt(median(EngineRun::bestOfNMs, true), "%.0f"),
+        jlamaCell(jlama, median(EngineRun::bestOfNMs, false), "%.0f") + (jlama ? " (" + n + " sequential)" : ""),
+        fmt(bestOf8OverOne(), "%.2f×") + " one candidate", "≤ 1.6×");
+    row(md, "Candidates/s (best-of-" + n + ")", fmt(perSecond(median(EngineRun::bestOfNMs, true), n), "%.2f"),
+        jlamaCell(jlama, perSecond(median(EngineRun::bestOfNMs, false), n), "%.2f"),
+        fmt(candidatesPerSecondOverJlama(), "%.2f×") + " Jlama", "≥ 4×");
+    row(md, "Head scoring share of the best-of-" + n + " reply", fmt(headShare(), "%.2f%%", 100), "—", "", "≤ 1%");
+    row(md, "Peak RSS (MiB)", fmt(median(EngineRun::peakRssBytes, true), "%.0f", 1.0 / (1 << 20)),
+        jlamaCell(jlama, median(EngineRun::peakRssBytes, false), "%.0f", 1.0 / (1 << 20)),
+        fmt(peakRssOverWeights(), "%.2f×") + " weights (" + Math.round(weightBytes / (double) (1 << 20))
+            + " MiB)", "≤ 1.5×");
+    md.append('\n');
+    md.append(String.format(Locale.ROOT, "%d pair(s) of processes, persona4j and Jlama alternating; in each process"
+        + " %d warm-up and %d timed run(s); prompt %d tokens; %d new tokens per reply, end-of-sequence ignored;"
+        + " %s. Elapsed %.0f s.%n", pairs.size(), settings.warmup(), settings.repeats(), settings.promptTokens(),
+        k, settings.quick() ? "--quick" : "full run", elapsedSeconds));
+    greedyAgreement().ifPresent(shared -> md.append(String.format(Locale.ROOT,
+        "Greedy tokens of the two engines agree on the first %d of %d.%n", shared, k)));
+    if (!jlama) {
+      md.append("Jlama comparison skipped: ").append(jlamaSkipped).append('\n');
+    }
+    for (String note : notes) {
+      md.append("- ").append(note).append('\n');
+    }
+    return md.toString();
+  }
+
+  /** Writes {@link #toJson()} and {@link #toMarkdown()}, creating parent directories. */
+  public void write(Path jsonFile, Path markdownFile) {
+    try {
+      if (jsonFile != null) {
+        createParent(jsonFile);
+        JSON.writerWithDefaultPrettyPrinter().writeValue(jsonFile.toFile(), toJson());
+      }
+      if (markdownFile != null) {
+        createParent(markdownFile);
+        Files.writeString(markdownFile, toMarkdown());
+      }
+    } catch (IOException e) {
+      throw new BenchException("cannot write the benchmark report (" + jsonFile + ", " + markdownFile + "): "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void createParent(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+  }
+
+  /** Shared leading greedy tokens of the first pair where both engines ran. */
+  private java.util.Optional<Integer> greedyAgreement() {
+    for (Pair p : pairs) {
+      if (p.persona4j() != null && p.jlama() != null) {
+        int[] a = p.persona4j().firstReplyTokens();
+        int[] b = p.jlama().firstReplyTokens();
+        if (a.length > 0 && b.length > 0) {
+          return java.util.Optional.of(EngineRun.commonPrefix(a, b));
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private ObjectNode medians(boolean persona4j) {
+    ObjectNode n = JSON.createObjectNode();
+    put(n, "loadSeconds", median(EngineRun::loadSeconds, persona4j));
+    if (persona4j) {
+      put(n, "engineStartSeconds", median(EngineRun::engineStartSeconds, true));
+    }
+    put(n, "prefillTokensPerSecond", median(EngineRun::prefillTokensPerSecond, persona4j));
+    put(n, "decodeMsPerToken", median(EngineRun::decodeMsPerToken, persona4j));
+    put(n, "batch8DecodeMsPerStep", median(EngineRun::batch8DecodeMsPerStep, persona4j));
+    put(n, "oneReplyMs", median(EngineRun::oneReplyMs, persona4j));
+    put(n, "bestOfNMs", median(EngineRun::bestOfNMs, persona4j));
+    put(n, "headScoringMs", median(EngineRun::headScoringMs, persona4j));
+    put(n, "peakRssBytes", median(EngineRun::peakRssBytes, persona4j));
+    return n;
+  }
+
+  private OptionalDouble median(Function<EngineRun, OptionalDouble> figure, boolean persona4j) {
+    List<Double> values = new ArrayList<>();
+    for (Pair p : pairs) {
+      EngineRun run = persona4j ? p.persona4j() : p.jlama();
+      if (run != null) {
+        figure.apply(run).ifPresent(values::add);
+      }
+    }
+    return values.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Stats.median(values));
+  }
+
+  private OptionalDouble medianOverPairs(Function<Pair, OptionalDouble> ratio) {
+    List<Double> values = new ArrayList<>();
+    for (Pair p : pairs) {
+      ratio.apply(p).ifPresent(values::add);
+    }
+    return values.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Stats.median(values));
+  }
+
+  private static OptionalDouble divide(OptionalDouble a, OptionalDouble b) {
+    return a.isPresent() && b.isPresent() && b.getAsDouble() > 0
+        ? OptionalDouble.of(a.getAsDouble() / b.getAsDouble()) : OptionalDouble.empty();
+  }
+
+  private static OptionalDouble perSecond(OptionalDouble ms, int count) {
+    return ms.isPresent() && ms.getAsDouble() > 0 ? OptionalDouble.of(count * 1000.0 / ms.getAsDouble())
+        : OptionalDouble.empty();
+  }
+
+  private static void put(ObjectNode node, String key, OptionalDouble value) {
+    if (value.isPresent()) {
+      node.put(key, value.getAsDouble());
+    } else {
+      node.putNull(key);
+    }
+  }
+
+  private static String jlamaCell(boolean ran, OptionalDouble value, String format) {
+    return jlamaCell(ran, value, format, 1.0);
+  }
+
+  private static String jlamaCell(boolean ran, OptionalDouble value, String format, double scale) {
+    return ran ? fmt(value, format, scale) : "skipped";
+  }
+
+  private static String fmt(OptionalDouble value, String format) {
+    return fmt(value, format, 1.0);
+  }
+
+  private static String fmt(OptionalDouble value, String format, double scale) {
+    return value.isPresent() ? String.format(Locale.ROOT, format, value.getAsDouble() * scale) : "n/a";
+  }
+
+  private static void row(StringBuilder md, String... cells) {
+    md.append('|');
+    for (String c : cells) {
+      md.append(' ').append(c.isEmpty() ? " " : c).append(" |");
+    }
+    md.append('\n');
+  }
+
+  /** Collects a report's parts. */
+  public static final class Builder {
+    private final BenchSettings settings;
+    private final long weightBytes;
+    private final List<Pair> pairs = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private String jlamaSkipped;
+    private double elapsedSeconds;
+    private ObjectNode machine = JSON.createObjectNode();
+
+    private Builder(BenchSettings settings, long weightBytes) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      if (weightBytes <= 0) {
+        throw new IllegalArgumentException("weightBytes must be positive, got " + weightBytes);
+      }
+      this.weightBytes = weightBytes;
+    }
+
+    public Builder pair(Pair pair) {
+      pairs.add(Objects.requireNonNull(pair, "pair"));
+      return this;
+    }
+
+    /** Why there is no Jlama comparison (e.g. the JDK it needs is absent). */
+    public Builder jlamaSkipped(String reason) {
+      this.jlamaSkipped = Objects.requireNonNull(reason, "reason");
+      return this;
+    }
+
+    public Builder note(String note) {
+      notes.add(Objects.requireNonNull(note, "note"));
+      return this;
+    }
+
+    public Builder elapsedSeconds(double seconds) {
+      this.elapsedSeconds = seconds;
+      return this;
+    }
+
+    /** Facts about the machine (cores, load average), reported as given. */
+    public Builder machine(ObjectNode machine) {
+      this.machine = Objects.requireNonNull(machine, "machine").deepCopy();
+      return this;
+    }
+
+    public BenchReport build() {
+      return new BenchReport(this);
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package dev.persona4j.examples.bench;
+
+import ai.djl.engine.Engine;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.core.backend.Backends;
+import dev.persona4j.core.backend.DecodingState;
+import dev.persona4j.core.backend.Forward;
+import dev.persona4j.core.backend.ForwardRequest;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.samplers.TokenSampler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The persona4j side of the benchmark, run inside the worker JVM: loads the checkpoint through the backend
+ * SPI and times prefill, batch-1 and batch-8 decoding, and a reply of one candidate against a best-of-N reply
+ * with the same number of new tokens (end-of-sequence ignored). The result uses the same keys as the Jlama
+ * runner's, so the two are compared field by field.
+ */
+final class Persona4jBench {
+  /** What to measure. */
+  record Settings(Path model, int[] promptIds, int newTokens, int warmup, int repeats, int candidates) {
+    Settings {
+      Objects.requireNonNull(model, "model");
+      promptIds = promptIds.clone();
+      if (promptIds.length == 0 || newTokens < 2 || warmup < 0 || repeats < 1 || candidates < 1) {
+        throw new IllegalArgumentException("need a prompt, newTokens >= 2, warmup >= 0, repeats >= 1, candidates >= 1");
+      }
+    }
+  }
+
+  /** Candidate sampling for best-of-N: each candidate has its own seeded sampler so the candidates differ. */
+  private static final SamplerSettings CANDIDATE_SAMPLING =
+      SamplerSettings.builder().temperature(0.8).topP(0.95).build();
+
+  /** New tokens of a warm-up reply. */
+  static final int WARMUP_TOKENS = 4;
+
+  private final Settings settings;
+  private final LanguageModel model;
+  private final int headLayer;
+
+  private Persona4jBench(Settings settings, LanguageModel model) {
+    this.settings = settings;
+    this.model = model;
+    this.headLayer = model.info().layers() / 2;
+  }
+
+  /** Runs every measurement and returns the result object (the worker prints it). */
+  static ObjectNode run(Settings settings) {
+    long engineStart = System.nanoTime();
+    Engine.getInstance(); // started before the clock for load runs: its cost is reported on its own
+    double engineStartSeconds = (System.nanoTime() - engineStart) / 1e9;
+    long loadStart = System.nanoTime();
+    try (LanguageModel model = Backends.load(settings.model())) {
+      double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      Persona4jBench bench = new Persona4jBench(settings, model);
+      ObjectNode out = bench.measure();
+      out.put("engineStartSeconds", engineStartSeconds);
+      out.put("loadSeconds", loadSeconds);
+      out.put("peakRssBytes", ProcessStats.peakRssBytes());
+      return out;
+    }
+  }
+
+  private ObjectNode measure() {
+    int k = settings.newTokens();
+    int n = settings.candidates();
+    // Warm-up: the full prompt (the shapes the timed runs use) and a few tokens, as the Jlama runner does.
+    int warmupTokens = Math.min(k, WARMUP_TOKENS);
+    for (int w = 0; w < settings.warmup(); w++) {
+      greedyReply(warmupTokens);
+      batchDecode(n, warmupTokens);
+      candidateReply(n, warmupTokens, w);
+    }
+    List<Double> prefill = new ArrayList<>();
+    List<Double> steps = new ArrayList<>();
+    List<Double> batchSteps = new ArrayList<>();
+    List<Double> one = new ArrayList<>();
+    List<Double> best = new ArrayList<>();
+    List<Double> heads = new ArrayList<>();
+    int[] firstTokens = null;
+    for (int r = 0; r < settings.repeats(); r++) {
+      GreedyReply g = greedyReply(k);
+      if (firstTokens == null) {
+        firstTokens = g.tokens();
+      }
+      prefill.add(g.prefillMs());
+      for (double s : g.stepMs()) {
+        steps.add(s);
+      }
+      for (double s : batchDecode(n, k)) {
+        batchSteps.add(s);
+      }
+      one.add(candidateReply(1, k, 1000 + r).wallMs());
+      CandidateReply b = candidateReply(n, k, 2000 + r);
+      best.add(b.wallMs());
+      if (b.headScoringMs() >= 0) {
+        heads.add(b.headScoringMs());
+      }
+    }
+    ObjectNode out = new ObjectMapper().createObjectNode();
+    out.put("engine", "persona4j");
+    out.put("engineVersion", "persona4j " + model.info().architecture() + " via DJL " + Engine.getDjlVersion()
+        + " / " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+    out.put("javaVersion", System.getProperty("java.version"));
+    out.put("threads", Runtime.getRuntime().availableProcessors());
+    out.put("promptTokens", settings.promptIds().length);
+    out.put("newTokens", k);
+    out.put("candidates", n);
+    out.put("warmup", settings.warmup());
+    out.put("repeats", settings.repeats());
+    out.put("bestOfMethod", "backend SPI: prefill once, fork, batched steps with a middle-layer tap, seeded samplers");
+    double prefillMs = Stats.median(prefill);
+    out.put("prefillMs", prefillMs);
+    out.put("prefillTokensPerSecond", settings.promptIds().length / (prefillMs / 1000.0));
+    out.put("decodeMsPerToken", Stats.median(steps));
+    out.put("batch8DecodeMsPerStep", Stats.median(batchSteps));
+    out.put("oneReplyMs", Stats.median(one));
+    out.put("bestOfNMs", Stats.median(best));
+    if (heads.isEmpty()) {
+      out.putNull("headScoringMs");
+    } else {
+      out.put("headScoringMs", Stats.median(heads));
+    }
+    ArrayNode tokens = out.putArray("firstReplyTokens");
+    for (int t : firstTokens) {
+      tokens.add(t);
+    }
+    return out;
+  }
+
+  private record GreedyReply(double prefillMs, double[] stepMs, int[] tokens) {}
+
+  /** Batch 1, greedy: the prefill and each decode step timed, the way the Jlama runner times them. */
+  private GreedyReply greedyReply(int k) {
+    int[] tokens = new int[k];
+    double[] stepMs = new double[k - 1];
+    try (DecodingState state = model.newState()) {
+      long start = System.nanoTime();
+      Forward f = state.prefill(List.of(settings.promptIds()), ForwardRequest.lastLogits());
+      int seq = f.sequence(0);
+      tokens[0] = argmax(f.lastLogits(0));
+      double prefillMs = (System.nanoTime() - start) / 1e6;
+      for (int i = 1; i < k; i++) {
+        long t = System.nanoTime();
+        f = state.step(new int[] {seq}, new int[] {tokens[i - 1]}, ForwardRequest.lastLogits());
+        tokens[i] = argmax(f.lastLogits(0));
+        stepMs[i - 1] = (System.nanoTime() - t) / 1e6;
+      }
+      return new GreedyReply(prefillMs, stepMs, tokens);
+    }
+  }
+
+  /** Batch n: one prefill, fork to n sequences, then greedy steps over all of them; returns each step's ms. */
+  private double[] batchDecode(int n, int newTokens) {
+    double[] stepMs = new double[newTokens - 1];
+    try (DecodingState state = model.newState()) {
+      Forward f = state.prefill(List.of(settings.promptIds()), ForwardRequest.lastLogits());
+      int[] seqs = sequencesAfterFork(state, f.sequence(0), n);
+      int[] tokens = new int[n];
+      java.util.Arrays.fill(tokens, argmax(f.lastLogits(0)));
+      for (int i = 1; i < newTokens; i++) {
+        long t = System.nanoTime();
+        f = state.step(seqs, tokens, ForwardRequest.lastLogits());
+        for (int c = 0; c < n; c++) {
+          tokens[c] = argmax(f.lastLogits(c));
+        }
+        stepMs[i - 1] = (System.nanoTime() - t) / 1e6;
+      }
+    }
+    return stepMs;
+  }
+
+  private record CandidateReply(double wallMs, double headScoringMs) {}
+
+  /**
+   * A reply of n candidates with {@code newTokens} new tokens each: prefill once, fork, step all candidates
+   * together with the head's layer tapped, then score each candidate. Returns the wall time and the part of
+   * it spent scoring (-1 where no head is available).
+   */
+  private CandidateReply candidateReply(int n, int newTokens, long seed) {
+    long start = System.nanoTime();
+    ForwardRequest tapped = ForwardRequest.withTaps(headLayer);
+    float[][][] activations = new float[n][newTokens][];
+    try (DecodingState state = model.newState()) {
+      Forward f = state.prefill(List.of(settings.promptIds()), ForwardRequest.lastLogits());
+      int[] seqs = sequencesAfterFork(state, f.sequence(0), n);
+      TokenSampler[] samplers = new TokenSampler[n];
+      int[] tokens = new int[n];
+      float[] promptLogits = f.lastLogits(0);
+      for (int c = 0; c < n; c++) {
+        samplers[c] = new TokenSampler(CANDIDATE_SAMPLING, seed * 31 + c);
+        samplers[c].acceptAll(settings.promptIds());
+        tokens[c] = samplers[c].sample(promptLogits);
+      }
+      for (int i = 1; i <= newTokens; i++) {
+        // The last step only computes the activations of the last token: its logits are not sampled.
+        f = state.step(seqs, tokens, tapped);
+        for (int c = 0; c < n; c++) {
+          activations[c][i - 1] = f.hidden(c, headLayer)[0];
+          if (i < newTokens) {
+            tokens[c] = samplers[c].sample(f.lastLogits(c));
+          }
+        }
+      }
+    }
+    double headMs = -1; // TODO(bench): score with the samplers module's LinearProbe once it is on main
+    return new CandidateReply((System.nanoTime() - start) / 1e6, headMs);
+  }
+
+  /** The prefilled sequence plus n-1 forks of it. */
+  private static int[] sequencesAfterFork(DecodingState state, int seq, int n) {
+    int[] forks = state.fork(seq, n - 1);
+    int[] seqs = new int[n];
+    seqs[0] = seq;
+    System.arraycopy(forks, 0, seqs, 1, n - 1);
+    return seqs;
+  }
+
+  static int argmax(float[] logits) {
+    int best = 0;
+    for (int i = 1; i < logits.length; i++) {
+      if (logits[i] > logits[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

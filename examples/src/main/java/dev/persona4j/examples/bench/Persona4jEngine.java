@@ -1,0 +1,60 @@
+package dev.persona4j.examples.bench;
+
+import dev.persona4j.examples.Persona4jCli;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The persona4j side of the benchmark: runs {@code bench worker} in a child JVM (same Java, same class path)
+ * so that its peak RSS is persona4j's alone and it alternates cleanly with Jlama's process.
+ */
+final class Persona4jEngine {
+  static final String RESULT_PREFIX = "PERSONA4J_RESULT ";
+
+  /** libgomp's busy-waiting is very slow on shared cores; the project's tests use PASSIVE for the same reason. */
+  static final String DEFAULT_OMP_WAIT_POLICY = "PASSIVE";
+
+  /** The environment the worker runs with: DJL offline and untracked; OMP_WAIT_POLICY kept if set. */
+  static Map<String, String> environment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("OPT_OUT_TRACKING", "true");
+    String omp = System.getenv("OMP_WAIT_POLICY");
+    env.put("OMP_WAIT_POLICY", omp == null ? DEFAULT_OMP_WAIT_POLICY : omp);
+    return env;
+  }
+
+  /**
+   * Runs one measurement in a child JVM.
+   *
+   * @param jfr where to write a Java Flight Recording of the run, or null for none
+   */
+  EngineRun run(Path model, int[] promptIds, BenchSettings s, Path log, Duration timeout, Path jfr) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dai.djl.offline=true");
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    if (jfr != null) {
+      // "profile" samples Java stacks every 10 ms and threads in native code (the engine's ops) every 20 ms.
+      command.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile");
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Persona4jCli.class.getName());
+    command.add("bench");
+    command.add("worker");
+    command.add("--model=" + model.toAbsolutePath());
+    command.add("--prompt-ids=" + IntStream.of(promptIds).mapToObj(Integer::toString).collect(Collectors.joining(",")));
+    command.add("--new-tokens=" + s.newTokens());
+    command.add("--warmup=" + s.warmup());
+    command.add("--repeats=" + s.repeats());
+    command.add("--candidates=" + s.candidates());
+    return EngineRun.fromJson(ChildProcess.runForResult("the persona4j run", command, environment(), log, timeout,
+        RESULT_PREFIX));
+  }
+}

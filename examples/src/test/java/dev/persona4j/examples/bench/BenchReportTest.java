@@ -1,0 +1,128 @@
+package dev.persona4j.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The benchmark report: ratios pair by pair, medians, nulls where a side was not measured. */
+class BenchReportTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] RATIO_KEYS =
+      {"bestOf8OverOne", "candidatesPerSecondOverJlama", "decodeOverJlama", "headShare"};
+
+  @TempDir Path dir;
+
+  private static EngineRun persona4j(double oneMs, double bestMs, double decodeMs, Double headMs, double load,
+      long rss) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("engine", "persona4j");
+    n.put("oneReplyMs", oneMs);
+    n.put("bestOfNMs", bestMs);
+    n.put("decodeMsPerToken", decodeMs);
+    if (headMs == null) {
+      n.putNull("headScoringMs");
+    } else {
+      n.put("headScoringMs", headMs);
+    }
+    n.put("loadSeconds", load);
+    n.put("peakRssBytes", rss);
+    n.putArray("firstReplyTokens").add(5).add(6).add(7);
+    return EngineRun.fromJson(n);
+  }
+
+  private static EngineRun jlama(double bestMs, double decodeMs) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("engine", "jlama");
+    n.put("bestOfNMs", bestMs);
+    n.put("decodeMsPerToken", decodeMs);
+    n.putNull("batch8DecodeMsPerStep");
+    n.putArray("firstReplyTokens").add(5).add(6).add(9);
+    return EngineRun.fromJson(n);
+  }
+
+  @Test
+  void ratiosAreComputedPairByPairAndTheirMedianReported() throws IOException {
+    BenchReport report = BenchReport.builder(BenchSettings.quickRun(), 600)
+        .pair(BenchReport.Pair.of(persona4j(1000, 1500, 50, 15.0, 0.8, 800), jlama(6000, 45)))
+        .pair(BenchReport.Pair.of(persona4j(1000, 1700, 60, 34.0, 1.0, 900), jlama(8000, 48)))
+        .build();
+    Path json = dir.resolve("out/report.json");
+    Path md = dir.resolve("out/report.md");
+    report.write(json, md);
+
+    JsonNode root = JSON.readTree(json.toFile());
+    JsonNode ratios = root.get("ratios");
+    assertEquals(1.6, ratios.get("bestOf8OverOne").asDouble(), 1e-9);            // median(1.5, 1.7)
+    assertEquals((6000 / 1500.0 + 8000 / 1700.0) / 2, ratios.get("candidatesPerSecondOverJlama").asDouble(), 1e-9);
+    assertEquals((45 / 50.0 + 48 / 60.0) / 2, ratios.get("decodeOverJlama").asDouble(), 1e-9);
+    assertEquals((0.01 + 0.02) / 2, ratios.get("headShare").asDouble(), 1e-9);
+    assertEquals(0.9, root.get("loadSeconds").asDouble(), 1e-9);
+    assertEquals(850 / 600.0, root.get("peakRssOverWeights").asDouble(), 1e-9);
+    assertEquals(2, root.get("pairs").size());
+    assertEquals(6000 / 1500.0, root.get("pairs").get(0).get("ratios").get("candidatesPerSecondOverJlama").asDouble(),
+        1e-9);
+    assertEquals(2, root.get("greedyAgreement").get("sharedLeadingTokens").asInt());
+    assertTrue(root.get("jlamaSkipped").isNull());
+
+    String table = Files.readString(md);
+    assertTrue(table.startsWith("| Measurement | persona4j | Jlama 0.8.4 |"), table);
+    assertTrue(table.contains("| Best-of-8 reply, 16 new tokens (ms) | 1600 | 7000 (8 sequential) | 1.60× one candidate"),
+        table);
+    assertEquals(table, report.toMarkdown());
+  }
+
+  @Test
+  void missingMeasurementsAreNullNotZero() throws IOException {
+    BenchReport report = BenchReport.builder(BenchSettings.fullRun(), 1000)
+        .pair(new BenchReport.Pair(persona4j(1000, 1400, 50, null, 0.7, 1200), null, null, null))
+        .jlamaSkipped("no JDK at /nowhere")
+        .build();
+    Path json = dir.resolve("skipped.json");
+    report.write(json, null);
+    JsonNode root = JSON.readTree(json.toFile());
+    for (String key : RATIO_KEYS) {
+      assertTrue(root.get("ratios").has(key), key);
+    }
+    assertEquals(1.4, root.get("ratios").get("bestOf8OverOne").asDouble(), 1e-9);
+    assertTrue(root.get("ratios").get("candidatesPerSecondOverJlama").isNull());
+    assertTrue(root.get("ratios").get("decodeOverJlama").isNull());
+    assertTrue(root.get("ratios").get("headShare").isNull(), "no head, no share");
+    assertEquals(1.2, root.get("peakRssOverWeights").asDouble(), 1e-9);
+    assertEquals("no JDK at /nowhere", root.get("jlamaSkipped").asText());
+    assertTrue(root.get("jlama").get("bestOfNMs").isNull());
+    assertFalse(root.has("greedyAgreement"));
+    assertTrue(report.toMarkdown().contains("Jlama comparison skipped: no JDK at /nowhere"));
+  }
+
+  @Test
+  void aPairWhosePersona4jRunFailedYieldsNullRatios() throws IOException {
+    BenchReport report = BenchReport.builder(BenchSettings.quickRun(), 1000)
+        .pair(new BenchReport.Pair(null, jlama(6000, 45), "the persona4j run failed (exit 1)", null))
+        .build();
+    JsonNode root = JSON.readTree(JSON.writeValueAsString(report.toJson()));
+    for (String key : RATIO_KEYS) {
+      assertTrue(root.get("ratios").get(key).isNull(), key);
+    }
+    assertTrue(root.get("loadSeconds").isNull());
+    assertTrue(root.get("peakRssOverWeights").isNull());
+    assertEquals("the persona4j run failed (exit 1)", root.get("pairs").get(0).get("persona4jError").asText());
+    assertEquals(6000, root.get("jlama").get("bestOfNMs").asDouble(), 1e-9);
+  }
+
+  @Test
+  void engineRunsWithoutAnEngineNameAreRejected() {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("loadSeconds", 1.0);
+    assertThrows(BenchException.class, () -> EngineRun.fromJson(n));
+  }
+}

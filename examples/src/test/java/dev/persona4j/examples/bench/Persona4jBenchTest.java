@@ -1,0 +1,37 @@
+package dev.persona4j.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.tokenizers.Tokenizer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The persona4j worker's measurement, end to end on a tiny generated checkpoint (no timings asserted). */
+class Persona4jBenchTest {
+  @TempDir Path dir;
+
+  @Test
+  void workerMeasuresEveryFigureOnAGeneratedCheckpoint() {
+    Path model = new SmolCheckpointGenerator(CheckpointShape.tiny(), 3).ensure(dir.resolve("tiny"));
+    int[] prompt = BenchCommand.prompt(model, 24);
+    assertEquals(24, prompt.length);
+    ObjectNode result = Persona4jBench.run(new Persona4jBench.Settings(model, prompt, 4, 0, 1, 3));
+    EngineRun run = EngineRun.fromJson(result);
+    assertEquals("persona4j", run.engine());
+    for (var figure : new java.util.OptionalDouble[] {run.loadSeconds(), run.prefillTokensPerSecond(),
+        run.decodeMsPerToken(), run.batch8DecodeMsPerStep(), run.oneReplyMs(), run.bestOfNMs(),
+        run.peakRssBytes()}) {
+      assertTrue(figure.isPresent() && figure.getAsDouble() > 0, result.toString());
+    }
+    int[] tokens = run.firstReplyTokens();
+    assertEquals(4, tokens.length);
+    try (Tokenizer tokenizer = Tokenizer.load(model)) {
+      for (int t : tokens) {
+        assertTrue(t >= 0 && t < tokenizer.vocabSize(), "token " + t);
+      }
+    }
+  }
+}

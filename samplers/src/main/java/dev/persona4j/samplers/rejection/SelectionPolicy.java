@@ -1,0 +1,169 @@
+package dev.persona4j.samplers.rejection;
+
+import dev.persona4j.samplers.InvalidSettingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a generator chooses among candidate continuations: how many to generate per round, the hard
+ * filters every choice must pass, the score to rank by, and the {@link SelectionRule}. Immutable and
+ * shareable; each prompt gets its own {@link SelectionRun} from {@link #newRun()}.
+ *
+ * <pre>{@code
+ * SelectionRun run = policy.newRun();
+ * Decision d;
+ * do {
+ *   d = run.offer(generateAndScore(run.nextRoundSize()));
+ * } while (d.anotherRound());
+ * Selection s = d.selection();
+ * }</pre>
+ */
+public final class SelectionPolicy {
+  private final SelectionRule rule;
+  private final int requestedPerRound;
+  private final double expectedRejectionRate;
+  private final int maxCandidatesPerRound;
+  private final CandidateScorer scorer;
+  private final List<CandidateFilter> filters;
+
+  private SelectionPolicy(Builder b) {
+    this.rule = b.rule;
+    this.requestedPerRound = b.candidatesPerRound;
+    this.expectedRejectionRate = b.expectedRejectionRate;
+    this.maxCandidatesPerRound = b.maxCandidatesPerRound;
+    this.scorer = b.scorer;
+    this.filters = List.copyOf(b.filters);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * How many candidates to generate so that about {@code n} survive an expected rejection rate:
+   * {@code ceil(n / (1 - rate))}, capped at {@code cap}.
+   */
+  public static int topUp(int n, double expectedRejectionRate, int cap) {
+    if (n < 1) {
+      throw new InvalidSettingException("candidatesPerRound", n, "must be >= 1");
+    }
+    if (!(expectedRejectionRate >= 0 && expectedRejectionRate < 1)) {
+      throw new InvalidSettingException("expectedRejectionRate", expectedRejectionRate, "must be in [0, 1)");
+    }
+    if (cap < n) {
+      throw new InvalidSettingException("maxCandidatesPerRound", cap, "must be >= candidatesPerRound " + n);
+    }
+    // The small epsilon keeps exact quotients such as 3 / 0.75 from rounding up to 5.
+    double needed = Math.ceil(n / (1 - expectedRejectionRate) - 1e-9);
+    return (int) Math.min(cap, needed);
+  }
+
+  /** Candidates per round after topping up for the expected rejection rate. */
+  public int candidatesPerRound() {
+    return topUp(requestedPerRound, expectedRejectionRate, maxCandidatesPerRound);
+  }
+
+  public SelectionRule rule() {
+    return rule;
+  }
+
+  public CandidateScorer scorer() {
+    return scorer;
+  }
+
+  public List<CandidateFilter> filters() {
+    return filters;
+  }
+
+  public double expectedRejectionRate() {
+    return expectedRejectionRate;
+  }
+
+  /** A fresh run for one prompt. */
+  public SelectionRun newRun() {
+    return new SelectionRun(this);
+  }
+
+  /**
+   * Judges one batch of candidates. When the rule would want another round, gives up instead,
+   * reporting the best seen.
+   */
+  public Selection select(List<ScoredCandidate> candidates) {
+    SelectionRun run = newRun();
+    Decision d = run.offer(candidates);
+    return d.anotherRound() ? run.giveUp() : d.selection();
+  }
+
+  @Override
+  public String toString() {
+    return "SelectionPolicy{" + rule + ", " + candidatesPerRound() + " per round, scorer " + scorer.describe()
+        + ", filters " + filters + "}";
+  }
+
+  /** Builder; defaults: best-of-n, 4 candidates per round, no filters, scored by the mean of all scores. */
+  public static final class Builder {
+    private SelectionRule rule = SelectionRule.bestOfN();
+    private int candidatesPerRound = 4;
+    private double expectedRejectionRate = 0;
+    private int maxCandidatesPerRound = 64;
+    private CandidateScorer scorer = CandidateScorer.meanOfAll();
+    private final List<CandidateFilter> filters = new ArrayList<>();
+
+    private Builder() {}
+
+    public Builder rule(SelectionRule rule) {
+      this.rule = Objects.requireNonNull(rule, "rule");
+      return this;
+    }
+
+    public Builder candidatesPerRound(int n) {
+      if (n < 1 || n > 1024) {
+        throw new InvalidSettingException("candidatesPerRound", n, "must be in [1, 1024]");
+      }
+      this.candidatesPerRound = n;
+      return this;
+    }
+
+    /** Generate more per round so that about {@code candidatesPerRound} survive the filters. */
+    public Builder expectedRejectionRate(double rate) {
+      if (!(rate >= 0 && rate < 1)) {
+        throw new InvalidSettingException("expectedRejectionRate", rate, "must be in [0, 1)");
+      }
+      this.expectedRejectionRate = rate;
+      return this;
+    }
+
+    /** The cap on topped-up rounds (default 64). */
+    public Builder maxCandidatesPerRound(int cap) {
+      if (cap < 1 || cap > 1024) {
+        throw new InvalidSettingException("maxCandidatesPerRound", cap, "must be in [1, 1024]");
+      }
+      this.maxCandidatesPerRound = cap;
+      return this;
+    }
+
+    public Builder scorer(CandidateScorer scorer) {
+      this.scorer = Objects.requireNonNull(scorer, "scorer");
+      return this;
+    }
+
+    public Builder filter(CandidateFilter filter) {
+      this.filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    public Builder filters(List<CandidateFilter> filters) {
+      filters.forEach(this::filter);
+      return this;
+    }
+
+    public SelectionPolicy build() {
+      if (maxCandidatesPerRound < candidatesPerRound) {
+        throw new InvalidSettingException("maxCandidatesPerRound", maxCandidatesPerRound,
+            "must be >= candidatesPerRound " + candidatesPerRound);
+      }
+      return new SelectionPolicy(this);
+    }
+  }
+}

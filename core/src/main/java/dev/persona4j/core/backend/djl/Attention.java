@@ -46,9 +46,12 @@ final class Attention {
             : scaled.reshape(kvHeads, groups, headDim, b, t) // [kv, g, d, b, t] -> [b, kv, g·t, d]
                 .transpose(3, 0, 1, 4, 2)
                 .reshape(b, kvHeads, (long) groups * t, headDim);
-    NDArray scores = query.matMul(kv[0]);
+    NDArray scores = query.matMul(kv[0]); // [b, kv, g·t, keys]
     if (pass.mask != null) {
-      scores = scores.add(pass.mask);
+      // the mask is shared by the g query heads of a key/value head
+      scores = t == 1
+          ? scores.add(pass.mask)
+          : scores.reshape(b, kvHeads, groups, t, -1).add(pass.mask).reshape(b, kvHeads, (long) groups * t, -1);
     }
     NDArray out = scores.softmax(-1).matMul(kv[1]); // [b, kv, g·t, d]
     if (t == 1) {

@@ -18,7 +18,10 @@ final class Pass {
   final NDArray sin;
   /** The single rotary matrix [headDim, headDim] when all columns share a position, else null. */
   final NDArray rotation;
-  /** Additive mask [batch or 1, 1, groups·width, keys]: 0 where a query may attend, -inf elsewhere. */
+  /**
+   * Additive mask [batch or 1, 1, 1, width, keys] (without the width axis when width is 1): 0 where
+   * a query may attend, -inf elsewhere; null when nothing is masked.
+   */
   final NDArray mask;
   final KeyValues keyValues;
   /** Per layer, [hidden] to add to the residual entering that layer, or null. */

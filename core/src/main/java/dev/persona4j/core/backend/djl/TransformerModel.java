@@ -236,16 +236,15 @@ public final class TransformerModel implements AutoCloseable {
   }
 
   /**
-   * The additive attention mask [batch, 1, groups·width, keys]: query t of sequence b (absolute
+   * The additive attention mask [batch, 1, 1, width, keys] ([batch, 1, 1, keys] for a single
+   * query per sequence), broadcast over heads: query t of sequence b (absolute
    * position starts[b] + t) may read key position s when s ≤ its position, s is a real token of
    * the sequence (s &lt; starts[b] + lengths[b]), and s is inside the sliding window if any. Null
    * when nothing is masked.
    */
   NDArray mask(NDManager m, int batch, int width, int keys, int[] starts, int[] lengths) {
-    int groups = config.heads() / config.kvHeads();
     int window = config.slidingWindow().orElse(Integer.MAX_VALUE);
-    int rows = groups * width;
-    float[] mask = new float[batch * rows * keys];
+    float[] mask = new float[batch * width * keys];
     Arrays.fill(mask, Float.NEGATIVE_INFINITY);
     for (int b = 0; b < batch; b++) {
       int end = starts[b] + lengths[b];
@@ -259,17 +258,15 @@ public final class TransformerModel implements AutoCloseable {
           from = end - 1;
           to = end - 1;
         }
-        for (int g = 0; g < groups; g++) {
-          int base = (b * rows + g * width + t) * keys;
-          for (int s = from; s <= to; s++) {
-            mask[base + s] = 0f;
-          }
+        int base = (b * width + t) * keys;
+        for (int s = from; s <= to; s++) {
+          mask[base + s] = 0f;
         }
       }
     }
     for (float v : mask) {
       if (v != 0f) {
-        return m.create(mask, new Shape(batch, 1, rows, keys));
+        return m.create(mask, width == 1 ? new Shape(batch, 1, 1, keys) : new Shape(batch, 1, 1, width, keys));
       }
     }
     return null; // nothing masked (e.g. a step of equally long sequences): skip the add

@@ -116,6 +116,9 @@ final class Layouts {
   static NDArray tokenMajor(NDArray featureMajor) {
     long features = featureMajor.getShape().get(0);
     long tokens = featureMajor.getShape().get(1);
+    if (tokens == 1) {
+      return featureMajor.reshape(1, features); // already in token order
+    }
     // reshaping the transposed view to 1-D forces the copy in token order
     return featureMajor.transpose().reshape(features * tokens).reshape(tokens, features);
   }

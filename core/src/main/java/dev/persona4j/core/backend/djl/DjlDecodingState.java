@@ -12,7 +12,7 @@ import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.TokenOutOfRangeException;
 import dev.persona4j.core.backend.UnknownSequenceException;
 import dev.persona4j.core.checkpoint.ModelConfig;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +46,7 @@ final class DjlDecodingState implements DecodingState {
     this.steeringArrays = new NDArray[config.layers()];
   }
 
+  @SuppressWarnings("try") // the scope closes what the pass creates
   @Override
   public Forward prefill(List<int[]> prompts, ForwardRequest request) {
     checkOpen();
@@ -116,6 +117,7 @@ final class DjlDecodingState implements DecodingState {
     return result;
   }
 
+  @SuppressWarnings("try") // the scope closes what the pass creates
   @Override
   public Forward step(int[] sequences, int[] tokens, ForwardRequest request) {
     checkOpen();
@@ -204,7 +206,7 @@ final class DjlDecodingState implements DecodingState {
         float[][] rows = new float[lengths[b]][];
         for (int t = 0; t < lengths[b]; t++) {
           int c = b * width + t;
-          rows[t] = java.util.Arrays.copyOfRange(all, c * vocab, (c + 1) * vocab);
+          rows[t] = Arrays.copyOfRange(all, c * vocab, (c + 1) * vocab);
         }
         r.last[b] = rows[lengths[b] - 1];
         if (request.allLogits()) {
@@ -219,7 +221,7 @@ final class DjlDecodingState implements DecodingState {
       NDArray last = out.get(m.create(lastColumns)); // [batch, hidden]
       float[] all = model.logits(last).transpose().toFloatArray();
       for (int b = 0; b < batch; b++) {
-        r.last[b] = java.util.Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab);
+        r.last[b] = Arrays.copyOfRange(all, b * vocab, (b + 1) * vocab);
       }
     }
     for (Map.Entry<Integer, float[]> e : tapValues.entrySet()) {
@@ -229,7 +231,7 @@ final class DjlDecodingState implements DecodingState {
         float[][] rows = new float[lengths[b]][];
         for (int t = 0; t < lengths[b]; t++) {
           int c = b * width + t;
-          rows[t] = java.util.Arrays.copyOfRange(flat, c * hidden, (c + 1) * hidden);
+          rows[t] = Arrays.copyOfRange(flat, c * hidden, (c + 1) * hidden);
         }
         perSequence[b] = rows;
       }
@@ -412,7 +414,7 @@ final class DjlDecodingState implements DecodingState {
 
     @Override
     public String toString() {
-      return "Forward[" + new ArrayList<>(List.of(java.util.Arrays.toString(sequences))) + "]";
+      return "Forward[sequences=" + Arrays.toString(sequences) + ", taps=" + hidden.keySet() + "]";
     }
   }
 }

@@ -37,6 +37,7 @@ final class KvCache implements AutoCloseable {
   }
 
   /** Makes room for slot indices below {@code needSlots} and positions below {@code needPositions}. */
+  @SuppressWarnings("try") // the scope closes what the pass creates
   void ensure(int needSlots, int needPositions) {
     if (needSlots <= slots && needPositions <= capacity) {
       return;
@@ -116,6 +117,7 @@ final class KvCache implements AutoCloseable {
   }
 
   /** Copies the first {@code length} positions of slot {@code from} into slot {@code to}. */
+  @SuppressWarnings("try") // the scope closes what the pass creates
   void copy(int from, int to, int length) {
     try (NDScope scope = new NDScope()) {
       for (int l = 0; l < layers; l++) {

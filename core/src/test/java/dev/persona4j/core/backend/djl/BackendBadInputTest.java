@@ -188,4 +188,16 @@ class BackendBadInputTest {
       assertThrows(IllegalArgumentException.class, () -> s.steer(0, new float[63], 1f));
     }
   }
+
+  @Test
+  void closingTheModelBeforeItsStatesIsSafe() {
+    LanguageModel model = Backends.load(Fixtures.model("gpt2"));
+    DecodingState s = model.newState();
+    s.prefill(List.of(new int[] {1, 2, 3}), ForwardRequest.lastLogits());
+    model.close();
+    s.close();
+    model.close();
+    assertThrows(IllegalStateException.class, model::newState);
+    assertThrows(IllegalStateException.class, () -> s.prefill(List.of(new int[] {1}), ForwardRequest.lastLogits()));
+  }
 }

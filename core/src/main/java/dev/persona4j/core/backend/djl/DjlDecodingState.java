@@ -41,7 +41,7 @@ final class DjlDecodingState implements DecodingState {
     this.model = model;
     this.config = model.config();
     this.manager = model.manager().newSubManager();
-    this.cache = new KvCache(manager, config.layers(), (long) config.kvHeads() * config.headDim(), config.contextLength());
+    this.cache = new KvCache(manager, config.layers(), config.kvHeads(), config.headDim(), config.contextLength());
     this.steering = new float[config.layers()][];
     this.steeringArrays = new NDArray[config.layers()];
   }
@@ -99,7 +99,7 @@ final class DjlDecodingState implements DecodingState {
     try (NDScope scope = new NDScope()) {
       NDManager m = manager;
       NDArray slotIndex = m.create(slotOfColumn);
-      NDIndex at = KvCache.writeIndex(slotIndex, m.create(positionOfColumn));
+      NDIndex[] at = KvCache.writeIndex(slotIndex, m.create(positionOfColumn));
       Pass.KeyValues kv = (layer, k, v, pass) -> {
         cache.write(layer, k, v, at);
         return Pass.Own.own(k, v, pass, config.kvHeads(), config.headDim());
@@ -166,10 +166,10 @@ final class DjlDecodingState implements DecodingState {
     try (NDScope scope = new NDScope()) {
       NDManager m = manager;
       NDArray slotIndex = m.create(slotIndexValues);
-      NDIndex at = KvCache.writeIndex(slotIndex, m.create(positionValues));
+      NDIndex[] at = KvCache.writeIndex(slotIndex, m.create(positionValues));
       Pass.KeyValues kv = (layer, k, v, pass) -> {
         cache.write(layer, k, v, at);
-        return cache.read(layer, slots, slotIndex, keyCount, config.kvHeads(), config.headDim());
+        return cache.read(layer, slots, slotIndex, keyCount);
       };
       Pass pass = model.pass(m, batch, 1, starts, model.mask(m, batch, 1, keys, starts, ones), kv, steeringArrays);
       result = compute(m, m.create(ids), pass, request, ones, 1);

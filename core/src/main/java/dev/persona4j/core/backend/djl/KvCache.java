@@ -7,24 +7,28 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The keys and values of every layer for a set of sequence slots, preallocated as [slots,
- * capacity, kvHeads·headDim] per layer and written in place. Grows by doubling (slots or
- * positions) when a pass needs more, copying what is there.
+ * The keys and values of every layer for a set of sequence slots, preallocated per layer and
+ * written in place, in the layouts attention multiplies by: keys [slots, kvHeads, headDim,
+ * capacity], values [slots, kvHeads, capacity, headDim]. Reading a run of slots is then a view,
+ * never a copy. Grows by doubling (slots or positions) when a pass needs more, copying what is
+ * there.
  */
 final class KvCache implements AutoCloseable {
   private final NDManager manager;
   private final int layers;
-  private final long width;
+  private final int kvHeads;
+  private final int headDim;
   private final int maxPositions;
   private NDArray[] keys;
   private NDArray[] values;
   private int slots;
   private int capacity;
 
-  KvCache(NDManager manager, int layers, long width, int maxPositions) {
+  KvCache(NDManager manager, int layers, int kvHeads, int headDim, int maxPositions) {
     this.manager = manager;
     this.layers = layers;
-    this.width = width;
+    this.kvHeads = kvHeads;
+    this.headDim = headDim;
     this.maxPositions = maxPositions;
   }
 
@@ -37,7 +41,7 @@ final class KvCache implements AutoCloseable {
   }
 
   /** Makes room for slot indices below {@code needSlots} and positions below {@code needPositions}. */
-  @SuppressWarnings("try") // the scope closes what the pass creates
+  @SuppressWarnings("try") // the scope closes the copies' temporaries
   void ensure(int needSlots, int needPositions) {
     if (needSlots <= slots && needPositions <= capacity) {
       return;
@@ -55,9 +59,13 @@ final class KvCache implements AutoCloseable {
     NDArray[] newValues = new NDArray[layers];
     try (NDScope scope = new NDScope()) {
       for (int l = 0; l < layers; l++) {
-        newKeys[l] = grown(keys == null ? null : keys[l], newSlots, newCapacity);
-        newValues[l] = grown(values == null ? null : values[l], newSlots, newCapacity);
+        newKeys[l] = manager.zeros(new Shape(newSlots, kvHeads, headDim, newCapacity));
+        newValues[l] = manager.zeros(new Shape(newSlots, kvHeads, newCapacity, headDim));
         NDScope.unregister(newKeys[l], newValues[l]);
+        if (keys != null && slots > 0) {
+          newKeys[l].set(new NDIndex().addSliceDim(0, slots).addAllDim().addAllDim().addSliceDim(0, capacity), keys[l]);
+          newValues[l].set(new NDIndex().addSliceDim(0, slots).addAllDim().addSliceDim(0, capacity), values[l]);
+        }
       }
     }
     close();
@@ -67,62 +75,56 @@ final class KvCache implements AutoCloseable {
     capacity = newCapacity;
   }
 
-  private NDArray grown(NDArray old, int newSlots, int newCapacity) {
-    NDArray a = manager.zeros(new Shape(newSlots, newCapacity, width));
-    if (old != null && slots > 0 && capacity > 0) {
-      a.set(new NDIndex(":{}, :{}", slots, capacity), old);
-    }
-    return a;
-  }
-
   /**
    * Where a pass writes: column c goes to (slot[c], position[c]). Built once per pass and reused by
    * every layer (parsing an index costs as much as an op).
    */
-  static NDIndex writeIndex(NDArray slotIndex, NDArray positionIndex) {
-    return new NDIndex("{}, {}", slotIndex, positionIndex);
+  static NDIndex[] writeIndex(NDArray slotIndex, NDArray positionIndex) {
+    return new NDIndex[] {
+      new NDIndex("{}, :, :, {}", slotIndex, positionIndex), new NDIndex("{}, :, {}", slotIndex, positionIndex)
+    };
   }
 
-  /** Stores k and v [width, columns] at the pass's write index. */
-  void write(int layer, NDArray k, NDArray v, NDIndex at) {
-    keys[layer].set(at, k.transpose());
-    values[layer].set(at, v.transpose());
+  /** Stores k and v [kvHeads·headDim, columns] at the pass's write index. */
+  void write(int layer, NDArray k, NDArray v, NDIndex[] at) {
+    long columns = k.getShape().get(1);
+    // both indexings put the column axis first: [columns, kvHeads, headDim]
+    keys[layer].set(at[0], k.reshape(kvHeads, headDim, columns).transpose(2, 0, 1));
+    values[layer].set(at[1], v.reshape(kvHeads, headDim, columns).transpose(2, 0, 1));
   }
 
   /**
    * Keys [batch, kvHeads, headDim, keys] and values [batch, kvHeads, keys, headDim] of the given
-   * slots' first {@code length} positions.
+   * slots' first {@code length} positions: views when the slots are consecutive.
    */
-  NDArray[] read(int layer, int[] slotList, NDArray slotIndex, int length, int kvHeads, int headDim) {
+  NDArray[] read(int layer, int[] slotList, NDArray slotIndex, int length) {
     int b = slotList.length;
-    boolean contiguous = true;
+    boolean consecutive = true;
     for (int i = 1; i < b; i++) {
-      contiguous &= slotList[i] == slotList[0] + i;
+      consecutive &= slotList[i] == slotList[0] + i;
     }
-    NDArray k;
-    NDArray v;
-    if (contiguous) {
-      NDIndex at = new NDIndex().addSliceDim(slotList[0], slotList[0] + b).addSliceDim(0, length);
-      k = keys[layer].get(at);
-      v = values[layer].get(at);
-    } else {
-      NDIndex prefix = new NDIndex().addAllDim().addSliceDim(0, length);
-      k = keys[layer].get(prefix).get(slotIndex);
-      v = values[layer].get(prefix).get(slotIndex);
+    long from = consecutive ? slotList[0] : 0;
+    long to = consecutive ? slotList[0] + b : slots;
+    NDArray k = keys[layer].get(new NDIndex().addSliceDim(from, to).addAllDim().addAllDim().addSliceDim(0, length));
+    NDArray v = values[layer].get(new NDIndex().addSliceDim(from, to).addAllDim().addSliceDim(0, length));
+    if (!consecutive) {
+      k = k.get(slotIndex);
+      v = v.get(slotIndex);
     }
-    return new NDArray[] {
-      k.reshape(b, length, kvHeads, headDim).transpose(0, 2, 3, 1),
-      v.reshape(b, length, kvHeads, headDim).transpose(0, 2, 1, 3)
-    };
+    return new NDArray[] {k, v};
   }
 
   /** Copies the first {@code length} positions of slot {@code from} into slot {@code to}. */
-  @SuppressWarnings("try") // the scope closes what the pass creates
+  @SuppressWarnings("try") // the scope closes the copies' temporaries
   void copy(int from, int to, int length) {
     try (NDScope scope = new NDScope()) {
       for (int l = 0; l < layers; l++) {
-        keys[l].set(new NDIndex("{}, :{}", to, length), keys[l].get("{}, :{}", from, length));
-        values[l].set(new NDIndex("{}, :{}", to, length), values[l].get("{}, :{}", from, length));
+        NDIndex src = new NDIndex().addIndices(from).addAllDim().addAllDim().addSliceDim(0, length);
+        NDIndex dst = new NDIndex().addIndices(to).addAllDim().addAllDim().addSliceDim(0, length);
+        keys[l].set(dst, keys[l].get(src));
+        NDIndex vsrc = new NDIndex().addIndices(from).addAllDim().addSliceDim(0, length);
+        NDIndex vdst = new NDIndex().addIndices(to).addAllDim().addSliceDim(0, length);
+        values[l].set(vdst, values[l].get(vsrc));
       }
     }
   }

@@ -197,4 +197,23 @@ class SafetensorsReaderTest {
     assertNames(assertThrows(CheckpointException.class, () -> r.longs("p0.logits")), r.file(), "p0.logits");
     assertNames(assertThrows(CheckpointException.class, () -> r.info("nope")), r.file(), "nope");
   }
+
+  @Test
+  void unalignedFloat32DataIsCopiedNotMisread() {
+    ByteBuffer data = ByteBuffer.allocate(2 + 12).order(ByteOrder.LITTLE_ENDIAN);
+    data.put((byte) 7).put((byte) 9).putFloat(1.5f).putFloat(-2.25f).putFloat(3e-3f);
+    String header = "{\"pad\":{\"dtype\":\"U8\",\"shape\":[2],\"data_offsets\":[0,2]},"
+        + "\"w\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[2,14]}}";
+    // pad the header so the data section itself starts 8-byte aligned; "w" then starts at an odd offset
+    StringBuilder h = new StringBuilder(header);
+    while ((h.length() + 8) % 8 != 0) {
+      h.append(' ');
+    }
+    Path f = tmp.resolve("unaligned.safetensors");
+    SafetensorsFiles.write(f, h.toString().getBytes(StandardCharsets.UTF_8), data.array());
+    SafetensorsReader r = SafetensorsReader.open(f);
+    assertArrayEquals(new float[] {1.5f, -2.25f, 3e-3f}, r.floats("w"));
+    assertEquals(DType.U8, r.info("pad").dtype());
+    assertThrows(CheckpointException.class, () -> r.floats("pad"));
+  }
 }

@@ -98,10 +98,12 @@ final class TemplateCommand implements Callable<Integer> {
       description = "End with the header that opens the assistant's reply (messages form).")
   boolean addGenerationPrompt;
 
-  @Option(names = "--bos", paramLabel = "S", description = "bos_token for the template (default: the model's; else undefined).")
+  @Option(names = "--bos", paramLabel = "S",
+      description = "bos_token for the template (default: the model's; else undefined).")
   String bos;
 
-  @Option(names = "--eos", paramLabel = "S", description = "eos_token for the template (default: the model's; else undefined).")
+  @Option(names = "--eos", paramLabel = "S",
+      description = "eos_token for the template (default: the model's; else undefined).")
   String eos;
 
   @Option(names = "--persona", paramLabel = "FILE",
@@ -162,7 +164,8 @@ final class TemplateCommand implements Callable<Integer> {
     }
     if (messagesFile != null) {
       if (templateFile == null && builtin == null && model == null) {
-        throw new CommandLine.ParameterException(cli, "--messages needs --template FILE, --builtin NAME or --model DIR");
+        throw new CommandLine.ParameterException(cli,
+            "--messages needs --template FILE, --builtin NAME or --model DIR");
       }
       for (Map.Entry<String, Boolean> o : Map.of("--conversation", conversationFile != null,
           "--budget", budget != null, "--show-sections", showSections).entrySet()) {
@@ -173,7 +176,8 @@ final class TemplateCommand implements Callable<Integer> {
     } else {
       if (addGenerationPrompt) {
         throw new CommandLine.ParameterException(cli,
-            "--add-generation-prompt applies to --messages: an assembled prompt always ends with the generation prompt");
+            "--add-generation-prompt applies to --messages: an assembled prompt always ends with the"
+                + " generation prompt");
       }
       if (model != null && (bos != null || eos != null)) {
         throw new CommandLine.ParameterException(cli,
@@ -205,7 +209,7 @@ final class TemplateCommand implements Callable<Integer> {
 
   private String render(Source source, Messages messages, String bosToken, String eosToken) {
     Map<String, Object> variables = new LinkedHashMap<>(messages.variables());
-    // As in transformers: the caller's special tokens win over same-named keys of the file.
+    // The command line's special tokens win over same-named keys of the messages file.
     if (bosToken != null) {
       variables.put("bos_token", bosToken);
     }
@@ -257,7 +261,8 @@ final class TemplateCommand implements Callable<Integer> {
     } catch (CharacterCodingException e) {
       throw new TemplateFailure(file.toString(), new TemplateException("not valid UTF-8 text", false, 0, e));
     } catch (IOException e) {
-      throw new TemplateFailure(file.toString(), new TemplateException("cannot read the template file: " + e, false, 0, e));
+      throw new TemplateFailure(file.toString(),
+          new TemplateException("cannot read the template file: " + e, false, 0, e));
     }
   }
 

@@ -91,7 +91,8 @@ class TemplateCommandTest {
       throws IOException {
     Optional<Path> shared = sharedReference();
     Assumptions.assumeTrue(shared.isPresent(),
-        "SKIPPED: ../shared/fixtures/hf-reference/chat_templates.json is absent (third-party templates are not in the repo)");
+        "SKIPPED: ../shared/fixtures/hf-reference/chat_templates.json is absent"
+            + " (the third-party templates are not in the repository)");
     for (JsonNode c : JSON.readTree(shared.get().resolve("chat_templates.json").toFile()).get("cases")) {
       if (c.get("template").asText().equals(template) && c.get("variant").asText().equals("raw")
           && c.get("conversation").asText().equals(conversation)
@@ -186,7 +187,8 @@ class TemplateCommandTest {
     Path template = write("t.jinja", "{% for m in messages %}{% if m.role not in ['user', 'assistant'] %}"
         + "{{ raise_exception('Only user and assistant roles are supported, not ' + m.role + '!') }}{% endif %}"
         + "{{ m.content }}{% endfor %}");
-    Path messages = write("m.json", "[{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"narrator\", \"content\": \"b\"}]");
+    Path messages = write("m.json",
+        "[{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"narrator\", \"content\": \"b\"}]");
     Run r = run("template", "--template", template.toString(), "--messages", messages.toString());
     assertEquals(1, r.exit());
     assertEquals(0, r.out().length);
@@ -209,7 +211,8 @@ class TemplateCommandTest {
 
   @Test
   void malformedMessagesJsonNamesFileLineAndColumn() throws IOException {
-    Path messages = write("bad.json", "[\n  {\"role\": \"user\", \"content\": \"hi\"},\n  {\"role\": \"user\" \"content\": \"x\"}\n]");
+    Path messages = write("bad.json",
+        "[\n  {\"role\": \"user\", \"content\": \"hi\"},\n  {\"role\": \"user\" \"content\": \"x\"}\n]");
     Run r = run("template", "--builtin", "chatml", "--messages", messages.toString());
     assertEquals(1, r.exit());
     assertEquals(0, r.out().length);
@@ -219,7 +222,8 @@ class TemplateCommandTest {
 
   @Test
   void messageWithoutRoleAndWrongShapesAreTypedErrors() throws IOException {
-    Path noRole = write("norole.json", "{\"messages\": [\n {\"role\": \"user\", \"content\": \"hi\"},\n {\"content\": \"x\"}\n]}");
+    Path noRole = write("norole.json",
+        "{\"messages\": [\n {\"role\": \"user\", \"content\": \"hi\"},\n {\"content\": \"x\"}\n]}");
     Run r = run("template", "--builtin", "chatml", "--messages", noRole.toString());
     assertEquals(1, r.exit());
     assertTrue(r.err().contains(noRole + ": messages[1] (line 3, column 2): a message needs a \"role\""), r.err());
@@ -251,9 +255,11 @@ class TemplateCommandTest {
     Path template = write("llama.jinja", config.get("chat_template").asText());
     Path messages = write("m.json", "[{\"role\": \"system\", \"content\": \"Be salty.\"},"
         + " {\"role\": \"user\", \"content\": \"Ahoy?\"}]");
-    Run viaModel = run("template", "--model", model.toString(), "--messages", messages.toString(), "--add-generation-prompt");
+    Run viaModel = run("template", "--model", model.toString(), "--messages", messages.toString(),
+        "--add-generation-prompt");
     Run viaFile = run("template", "--template", template.toString(), "--messages", messages.toString(),
-        "--add-generation-prompt", "--bos", config.get("bos_token").asText(), "--eos", config.get("eos_token").asText());
+        "--add-generation-prompt", "--bos", config.get("bos_token").asText(),
+        "--eos", config.get("eos_token").asText());
     assertEquals(0, viaModel.exit(), viaModel.err());
     assertEquals(0, viaFile.exit(), viaFile.err());
     assertTrue(viaModel.text().startsWith("<s>"), viaModel.text());

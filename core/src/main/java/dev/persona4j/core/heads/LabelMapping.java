@@ -1,5 +1,8 @@
 package dev.persona4j.core.heads;
 
+import dev.persona4j.samplers.InvalidSettingException;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -27,34 +30,34 @@ public final class LabelMapping {
 
   /** These string labels are positive, any other string negative (plus booleans and 0/1). */
   public static LabelMapping positive(String... names) {
-    return of(Set.of(names), Set.of());
+    return of(new LinkedHashSet<>(Arrays.asList(Objects.requireNonNull(names, "names"))), Set.of());
   }
 
   /**
    * String labels in {@code positives} are positive, those in {@code negatives} negative; if {@code
    * negatives} is empty every string not in {@code positives} is negative.
    *
-   * @throws IllegalArgumentException if a name is blank or in both sets
+   * @throws InvalidSettingException if a name is blank or in both sets, or only negatives are named
    */
   public static LabelMapping of(Set<String> positives, Set<String> negatives) {
     Objects.requireNonNull(positives, "positives");
     Objects.requireNonNull(negatives, "negatives");
     for (String p : positives) {
       if (p == null || p.isBlank()) {
-        throw new IllegalArgumentException("a positive label name is blank");
+        throw new InvalidSettingException("positive label", "'" + p + "'", "a label name must not be blank");
       }
       if (negatives.contains(p)) {
-        throw new IllegalArgumentException("label '" + p + "' is named both positive and negative");
+        throw new InvalidSettingException("positive label", "'" + p + "'", "is also named a negative label");
       }
     }
     for (String n : negatives) {
       if (n == null || n.isBlank()) {
-        throw new IllegalArgumentException("a negative label name is blank");
+        throw new InvalidSettingException("negative label", "'" + n + "'", "a label name must not be blank");
       }
     }
     if (positives.isEmpty() && !negatives.isEmpty()) {
-      throw new IllegalArgumentException("negative label names " + new TreeSet<>(negatives)
-          + " need positive ones too");
+      throw new InvalidSettingException("negative labels", new TreeSet<>(negatives),
+          "name the positive labels too (every string label must map to a class)");
     }
     return new LabelMapping(positives, negatives);
   }

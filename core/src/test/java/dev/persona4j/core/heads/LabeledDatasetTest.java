@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.heads.InvalidDatasetException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -139,8 +140,8 @@ class LabeledDatasetTest {
 
   @Test
   void labelMappingRejectsContradictions() {
-    assertThrows(IllegalArgumentException.class, () -> LabelMapping.of(Set.of("a"), Set.of("a")));
-    assertThrows(IllegalArgumentException.class, () -> LabelMapping.of(Set.of(), Set.of("b")));
-    assertThrows(IllegalArgumentException.class, () -> LabelMapping.positive(" "));
+    assertThrows(InvalidSettingException.class, () -> LabelMapping.of(Set.of("a"), Set.of("a")));
+    assertThrows(InvalidSettingException.class, () -> LabelMapping.of(Set.of(), Set.of("b")));
+    assertThrows(InvalidSettingException.class, () -> LabelMapping.positive(" "));
   }
 }

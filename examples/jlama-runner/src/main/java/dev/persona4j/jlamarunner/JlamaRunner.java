@@ -25,12 +25,16 @@ import java.util.Optional;
  * <p>It drives the model below {@code generate(...)} (batched prompt forward, then one forward and a greedy
  * sample per token) so that the end-of-sequence token is ignored and every reply has exactly the requested
  * number of new tokens, and so the prompt is given as token ids: Jlama and persona4j see the same ids.
- * Best-of-N is N sequential replies, since Jlama has no batched decoding.
+ * Best-of-N is N sequential replies, since Jlama has no batched decoding; the one-candidate figures (prefill,
+ * per-token decode, reply wall time) are medians over those same replies.
  *
  * <p>Arguments: {@code --model DIR --prompt-ids 1,2,3 --new-tokens K [--warmup W] [--repeats R]
  * [--candidates N] [--threads T]}.
  */
 public final class JlamaRunner {
+  /** New tokens of a warm-up reply. */
+  static final int WARMUP_TOKENS = 4;
+
   private final AbstractModel model;
   private final KvBufferCache kvCache;
   private final int vocabSize;
@@ -92,27 +96,28 @@ public final class JlamaRunner {
     double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
     JlamaRunner runner = new JlamaRunner(model);
 
+    // Warm-up: the full prompt (so every code path the timed replies take is compiled) and a few tokens.
     for (int w = 0; w < warmup; w++) {
-      runner.reply(promptIds, newTokens);
+      runner.reply(promptIds, Math.min(newTokens, WARMUP_TOKENS));
     }
+    // Timed: best-of-N as N sequential replies; each of them is also a one-candidate reply.
     List<Double> prefill = new ArrayList<>();
     List<Double> steps = new ArrayList<>();
     List<Double> oneReply = new ArrayList<>();
     List<Double> bestOfN = new ArrayList<>();
     int[] firstTokens = null;
     for (int r = 0; r < repeats; r++) {
-      Reply one = runner.reply(promptIds, newTokens);
-      if (firstTokens == null) {
-        firstTokens = one.tokens();
-      }
-      prefill.add(one.prefillMs());
-      for (double s : one.stepMs()) {
-        steps.add(s);
-      }
-      oneReply.add(one.wallMs());
       long start = System.nanoTime();
       for (int c = 0; c < candidates; c++) {
-        runner.reply(promptIds, newTokens);
+        Reply one = runner.reply(promptIds, newTokens);
+        if (firstTokens == null) {
+          firstTokens = one.tokens();
+        }
+        prefill.add(one.prefillMs());
+        for (double s : one.stepMs()) {
+          steps.add(s);
+        }
+        oneReply.add(one.wallMs());
       }
       bestOfN.add((System.nanoTime() - start) / 1e6);
     }

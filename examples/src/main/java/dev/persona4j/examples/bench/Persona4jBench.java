@@ -38,6 +38,9 @@ final class Persona4jBench {
   private static final SamplerSettings CANDIDATE_SAMPLING =
       SamplerSettings.builder().temperature(0.8).topP(0.95).build();
 
+  /** New tokens of a warm-up reply. */
+  static final int WARMUP_TOKENS = 4;
+
   private final Settings settings;
   private final LanguageModel model;
   private final int headLayer;
@@ -68,10 +71,12 @@ final class Persona4jBench {
   private ObjectNode measure() {
     int k = settings.newTokens();
     int n = settings.candidates();
+    // Warm-up: the full prompt (the shapes the timed runs use) and a few tokens, as the Jlama runner does.
+    int warmupTokens = Math.min(k, WARMUP_TOKENS);
     for (int w = 0; w < settings.warmup(); w++) {
-      greedyReply();
-      batchDecode(n, Math.min(k, 8));
-      candidateReply(n, Math.min(k, 8), w);
+      greedyReply(warmupTokens);
+      batchDecode(n, warmupTokens);
+      candidateReply(n, warmupTokens, w);
     }
     List<Double> prefill = new ArrayList<>();
     List<Double> steps = new ArrayList<>();
@@ -81,7 +86,7 @@ final class Persona4jBench {
     List<Double> heads = new ArrayList<>();
     int[] firstTokens = null;
     for (int r = 0; r < settings.repeats(); r++) {
-      GreedyReply g = greedyReply();
+      GreedyReply g = greedyReply(k);
       if (firstTokens == null) {
         firstTokens = g.tokens();
       }
@@ -133,8 +138,7 @@ final class Persona4jBench {
   private record GreedyReply(double prefillMs, double[] stepMs, int[] tokens) {}
 
   /** Batch 1, greedy: the prefill and each decode step timed, the way the Jlama runner times them. */
-  private GreedyReply greedyReply() {
-    int k = settings.newTokens();
+  private GreedyReply greedyReply(int k) {
     int[] tokens = new int[k];
     double[] stepMs = new double[k - 1];
     try (DecodingState state = model.newState()) {

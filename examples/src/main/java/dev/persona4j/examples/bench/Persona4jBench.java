@@ -53,6 +53,7 @@ final class Persona4jBench {
   private final LanguageModel model;
   private final int headLayer;
   private final Head head;
+  private final Map<String, Long> rssTimeline = new java.util.LinkedHashMap<>();
 
   private Persona4jBench(Settings settings, LanguageModel model) {
     this.settings = settings;
@@ -84,18 +85,34 @@ final class Persona4jBench {
   /** Runs every measurement and returns the result object (the worker prints it). */
   static ObjectNode run(Settings settings) {
     long engineStart = System.nanoTime();
-    Engine.getInstance(); // started before the clock for load runs: its cost is reported on its own
+    startEngine(); // before the load clock starts: its cost is reported on its own
     double engineStartSeconds = (System.nanoTime() - engineStart) / 1e9;
+    long rssEngine = ProcessStats.rssBytes();
     long loadStart = System.nanoTime();
-    try (LanguageModel model = Backends.load(settings.model())) {
+    try (LanguageModel model = load(settings.model())) {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      long rssLoaded = ProcessStats.rssBytes();
       Persona4jBench bench = new Persona4jBench(settings, model);
       ObjectNode out = bench.measure();
       out.put("engineStartSeconds", engineStartSeconds);
       out.put("loadSeconds", loadSeconds);
       out.put("peakRssBytes", ProcessStats.peakRssBytes());
+      // Where the peak comes from: resident bytes after each stage of the run.
+      ObjectNode timeline = out.putObject("rssTimelineBytes");
+      timeline.put("engineStarted", rssEngine);
+      timeline.put("loaded", rssLoaded);
+      bench.rssTimeline.forEach(timeline::put);
       return out;
     }
+  }
+
+  // Own methods so that a profile tells engine start and model load apart.
+  private static void startEngine() {
+    Engine.getInstance();
+  }
+
+  private static LanguageModel load(Path model) {
+    return Backends.load(model);
   }
 
   private ObjectNode measure() {
@@ -108,6 +125,7 @@ final class Persona4jBench {
       batchDecode(n, warmupTokens);
       candidateReply(n, warmupTokens, w);
     }
+    rssTimeline.put("warmedUp", ProcessStats.rssBytes());
     List<Double> prefill = new ArrayList<>();
     List<Double> steps = new ArrayList<>();
     List<Double> batchSteps = new ArrayList<>();
@@ -117,6 +135,7 @@ final class Persona4jBench {
     int[] firstTokens = null;
     for (int r = 0; r < settings.repeats(); r++) {
       GreedyReply g = greedyReply(k);
+      rssTimeline.putIfAbsent("greedyReply", ProcessStats.rssBytes());
       if (firstTokens == null) {
         firstTokens = g.tokens();
       }
@@ -127,9 +146,11 @@ final class Persona4jBench {
       for (double s : batchDecode(n, k)) {
         batchSteps.add(s);
       }
+      rssTimeline.putIfAbsent("batchDecode", ProcessStats.rssBytes());
       one.add(candidateReply(1, k, 1000 + r).wallMs());
       CandidateReply b = candidateReply(n, k, 2000 + r);
       best.add(b.wallMs());
+      rssTimeline.putIfAbsent("bestOfReply", ProcessStats.rssBytes());
       heads.add(b.headScoringMs());
     }
     ObjectNode out = new ObjectMapper().createObjectNode();

@@ -145,7 +145,7 @@ public final class ChatTemplate {
     if (messages == null) {
       throw new IllegalArgumentException("messages must not be null");
     }
-    Map<String, Object> bindings = new LinkedHashMap<>();
+    Map<String, Object> bindings = new LinkedHashMap<>(JinjaEnvironment.GLOBAL_NAMES);
     if (extraVariables != null) {
       extraVariables.forEach((k, v) -> bindings.put(k, TemplateValues.copy(v, k)));
     }

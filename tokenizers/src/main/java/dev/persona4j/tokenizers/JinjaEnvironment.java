@@ -3,7 +3,6 @@ package dev.persona4j.tokenizers;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
-import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.el.TruthyTypeConverter;
 import com.hubspot.jinjava.el.ext.NamedParameter;
@@ -25,9 +24,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import jinjava.de.odysseus.el.ExpressionFactoryImpl;
-import jinjava.de.odysseus.el.tree.TreeBuilder;
+import jinjava.de.odysseus.el.tree.TreeStore;
+import jinjava.de.odysseus.el.tree.impl.Cache;
 import jinjava.javax.el.CompositeELResolver;
 import jinjava.javax.el.ExpressionFactory;
 import jinjava.javax.el.ELException;
@@ -98,6 +97,7 @@ final class JinjaEnvironment {
         .withMaxMacroRecursionDepth(64)
         .withMaxRenderDepth(10)
         .withMaxOutputSize(64L << 20)
+        .withRangeLimit(100_000) // Jinja's sandbox limit
         .withMaxStringLength(64L << 20)
         .withNestedInterpretationEnabled(false)
         .withLegacyOverrides(overrides)
@@ -120,6 +120,9 @@ final class JinjaEnvironment {
       Method strftime = JinjaEnvironment.class.getDeclaredMethod("strftimeNow", String.class);
       strftime.setAccessible(true);
       jinjava.registerFunction(new ELFunctionDefinition("", "strftime_now", strftime));
+      Method dict = JinjaEnvironment.class.getDeclaredMethod("dict", Object[].class);
+      dict.setAccessible(true);
+      jinjava.registerFunction(new ELFunctionDefinition("", "dict", dict));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }
@@ -167,6 +170,32 @@ final class JinjaEnvironment {
     }
     throw new TemplateRaisedException(text);
   }
+
+  /** Jinja's {@code dict(**kwargs)} global (also accepting mappings to merge). */
+  static Map<Object, Object> dict(Object... args) {
+    Map<Object, Object> out = new java.util.LinkedHashMap<>();
+    for (Object a : args == null ? new Object[0] : args) {
+      if (a instanceof NamedParameter) {
+        out.put(((NamedParameter) a).getName(), ((NamedParameter) a).getValue());
+      } else if (a instanceof Map) {
+        out.putAll((Map<?, ?>) a);
+      } else {
+        throw new ELException("dict() takes keyword arguments or mappings, got " + Py.repr(a));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The global functions as template variables too, so that {@code strftime_now is defined} holds as in
+   * Jinja (Llama 3.1's template falls back to a fixed date otherwise).
+   */
+  static final Map<String, Object> GLOBAL_NAMES = Map.of(
+      "raise_exception", "<function raise_exception>",
+      "strftime_now", "<function strftime_now>",
+      "dict", "<class 'dict'>",
+      "namespace", "<class 'jinja2.utils.Namespace'>",
+      "range", "<class 'range'>");
 
   /** transformers' {@code strftime_now}: the current local time in a Python strftime format. */
   static String strftimeNow(String format) {
@@ -390,17 +419,17 @@ final class JinjaEnvironment {
   }
 
   /**
-   * Jinjava with a type converter of Python's semantics: truthiness (a non-empty string is true even when
-   * it reads "false") for {@code not}, {@code and}, {@code or}; Python's {@code str()} for {@code ~}.
+   * Jinjava with Python's operators ({@link PyOperators}) and a type converter of Python's semantics:
+   * truthiness (a non-empty string is true even when it reads "false") for {@code not}, {@code and},
+   * {@code or}; Python's {@code str()} for {@code ~}.
    */
   static final class PyJinjava extends Jinjava {
     private final ExpressionFactory expressions;
 
     PyJinjava(JinjavaConfig config) {
       super(config);
-      Properties properties = new Properties();
-      properties.setProperty(TreeBuilder.class.getName(), ExtendedSyntaxBuilder.class.getName());
-      this.expressions = new ExpressionFactoryImpl(properties, new PyTypeConverter());
+      this.expressions = new ExpressionFactoryImpl(
+          new TreeStore(new PyOperators.PySyntaxBuilder(), new Cache(1000)), new PyTypeConverter());
     }
 
     @Override

@@ -87,7 +87,7 @@ final class JinjaSyntax {
           out.append(p.text);
           break;
         case VARIABLE:
-          out.append("{{").append(spaceBraces(rewriteSlices(p.body))).append("}}");
+          out.append("{{").append(expression(p.body, false)).append("}}");
           break;
         case COMMENT:
           out.append("{#").append(p.body).append("#}");
@@ -103,7 +103,9 @@ final class JinjaSyntax {
           } else if (p.endOfElse != null) {
             out.append("{% endif %}");
           } else {
-            out.append("{%").append(spaceBraces(rewriteSlices(p.body))).append("%}");
+            // A macro signature's defaults are not call arguments: Jinjava parses them itself.
+            out.append("{%").append("macro".equals(p.tagName)
+                ? spaceBraces(rewriteSlices(p.body)) : expression(p.body, true)).append("%}");
           }
           break;
         default:
@@ -112,6 +114,202 @@ final class JinjaSyntax {
       emitNewlines(out, p.newlinesAfter);
     }
     return out.toString();
+  }
+
+  /** An expression or tag body as Jinjava should parse it. */
+  private static String expression(String body, boolean tag) {
+    return spaceBraces(parenthesizeNot(parenthesizeKeywordArguments(rewriteSlices(body)), tag));
+  }
+
+  /**
+   * In Jinja a keyword argument's value is a whole expression; Jinjava's "=" binds tighter than arithmetic
+   * ({@code namespace(last=messages|length - 1)} would subtract from the parameter). Each keyword argument
+   * value of a call gets parentheses.
+   */
+  static String parenthesizeKeywordArguments(String e) {
+    StringBuilder out = new StringBuilder(e.length() + 8);
+    Deque<Boolean> calls = new ArrayDeque<>();
+    int i = 0;
+    while (i < e.length()) {
+      char c = e.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipString(e, i);
+        int stop = end < 0 ? e.length() : end + 1;
+        out.append(e, i, stop);
+        i = stop;
+        continue;
+      }
+      if (c == '(' || c == '[' || c == '{') {
+        calls.push(c == '(' && isCallParen(e, i));
+      } else if ((c == ')' || c == ']' || c == '}') && !calls.isEmpty()) {
+        calls.pop();
+      } else if (Character.isJavaIdentifierStart(c) && !calls.isEmpty() && calls.peek()
+          && argumentStart(e, i)) {
+        int nameEnd = i;
+        while (nameEnd < e.length() && Character.isJavaIdentifierPart(e.charAt(nameEnd))) {
+          nameEnd++;
+        }
+        int eq = nameEnd;
+        while (eq < e.length() && Character.isWhitespace(e.charAt(eq))) {
+          eq++;
+        }
+        if (eq < e.length() && e.charAt(eq) == '=' && (eq + 1 >= e.length() || e.charAt(eq + 1) != '=')) {
+          int valueEnd = argumentEnd(e, eq + 1);
+          out.append(e, i, eq + 1).append('(')
+              .append(parenthesizeKeywordArguments(e.substring(eq + 1, valueEnd).strip())).append(')');
+          i = valueEnd;
+          continue;
+        }
+        out.append(e, i, nameEnd);
+        i = nameEnd;
+        continue;
+      }
+      out.append(c);
+      i++;
+    }
+    return out.toString();
+  }
+
+  /** A "(" right after a name, a call or a subscript opens an argument list. */
+  private static boolean isCallParen(String e, int i) {
+    int j = i - 1;
+    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
+      j--;
+    }
+    return j >= 0 && (Character.isJavaIdentifierPart(e.charAt(j)) || e.charAt(j) == ')' || e.charAt(j) == ']');
+  }
+
+  private static boolean argumentStart(String e, int i) {
+    int j = i - 1;
+    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
+      j--;
+    }
+    return j >= 0 && (e.charAt(j) == '(' || e.charAt(j) == ',');
+  }
+
+  /** End of an argument starting at {@code from}: the next top-level comma or the closing parenthesis. */
+  private static int argumentEnd(String e, int from) {
+    int depth = 0;
+    for (int i = from; i < e.length(); i++) {
+      char c = e.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipString(e, i);
+        if (end < 0) {
+          return e.length();
+        }
+        i = end;
+      } else if (c == '(' || c == '[' || c == '{') {
+        depth++;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) {
+          return i;
+        }
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        return i;
+      }
+    }
+    return e.length();
+  }
+
+  private static final Set<String> BEFORE_PREFIX_NOT = Set.of("and", "or", "not", "if", "elif", "else");
+
+  /**
+   * Jinja's {@code not} binds looser than comparisons and tests ({@code not x is defined} is
+   * {@code not (x is defined)}), Jinjava's binds tightest: each prefix {@code not} gets its operand — up to
+   * the next {@code and}, {@code or}, {@code if}, {@code else}, comma, colon or closing bracket — in
+   * parentheses. {@code is not} and {@code not in} are left alone.
+   */
+  static String parenthesizeNot(String e, boolean tag) {
+    StringBuilder out = new StringBuilder(e.length() + 8);
+    int i = 0;
+    while (i < e.length()) {
+      char c = e.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipString(e, i);
+        int stop = end < 0 ? e.length() : end + 1;
+        out.append(e, i, stop);
+        i = stop;
+      } else if (isWord(e, i, "not") && isPrefixPosition(e, i, tag)) {
+        int end = operandEnd(e, i + 3);
+        out.append("not (").append(parenthesizeNot(e.substring(i + 3, end).strip(), false)).append(")");
+        if (end < e.length() && !Character.isWhitespace(e.charAt(end))) {
+          out.append(' ');
+        }
+        i = end;
+      } else if (Character.isJavaIdentifierPart(c)) {
+        int j = i;
+        while (j < e.length() && Character.isJavaIdentifierPart(e.charAt(j))) {
+          j++;
+        }
+        out.append(e, i, j);
+        i = j;
+      } else {
+        out.append(c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isWord(String e, int i, String word) {
+    return e.startsWith(word, i) && (i == 0 || !Character.isJavaIdentifierPart(e.charAt(i - 1)))
+        && (i + word.length() == e.length() || !Character.isJavaIdentifierPart(e.charAt(i + word.length())));
+  }
+
+  /** Whether a {@code not} at {@code i} starts an operand (rather than being part of "is not" / "not in"). */
+  private static boolean isPrefixPosition(String e, int i, boolean tag) {
+    int j = i - 1;
+    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
+      j--;
+    }
+    if (j < 0) {
+      return true;
+    }
+    char c = e.charAt(j);
+    if (Character.isJavaIdentifierPart(c)) {
+      int start = j;
+      while (start > 0 && Character.isJavaIdentifierPart(e.charAt(start - 1))) {
+        start--;
+      }
+      String word = e.substring(start, j + 1);
+      // The first word of a tag body is the tag name: "if not x", "elif not x".
+      boolean tagName = tag && e.substring(0, start).isBlank();
+      return BEFORE_PREFIX_NOT.contains(word) || (tagName && !word.equals("is"));
+    }
+    return c != ')' && c != ']' && c != '}' && c != '\'' && c != '"';
+  }
+
+  /** Where the operand of a prefix {@code not} starting at {@code from} ends. */
+  private static int operandEnd(String e, int from) {
+    int depth = 0;
+    for (int i = from; i < e.length(); i++) {
+      char c = e.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = skipString(e, i);
+        if (end < 0) {
+          return e.length();
+        }
+        i = end;
+      } else if (c == '(' || c == '[' || c == '{') {
+        depth++;
+      } else if (c == ')' || c == ']' || c == '}') {
+        if (depth == 0) {
+          return i;
+        }
+        depth--;
+      } else if (depth == 0 && (c == ',' || c == ':')) {
+        return i;
+      } else if (depth == 0 && (isWord(e, i, "and") || isWord(e, i, "or") || isWord(e, i, "if")
+          || isWord(e, i, "else"))) {
+        return i;
+      } else if (Character.isJavaIdentifierPart(c)) {
+        while (i + 1 < e.length() && Character.isJavaIdentifierPart(e.charAt(i + 1))) {
+          i++;
+        }
+      }
+    }
+    return e.length();
   }
 
   /** Nested dict literals close with "}}", which Jinjava's scanner would take for the end of the expression. */
@@ -411,11 +609,11 @@ final class JinjaSyntax {
    * loop over the kept items; a loop with an {@code else} records in a namespace whether it ran.
    */
   private static String rewriteFor(Piece p, String ns) {
-    String core = rewriteSlices(p.body).strip().substring("for".length());
+    String core = expression(p.body, true).strip().substring("for".length());
     int inAt = keyword(core, "in", 0);
     int ifAt = inAt < 0 ? -1 : keyword(core, "if", inAt + 2);
     if (inAt < 0 || (ifAt < 0 && p.forElse == null)) {
-      return "{%" + spaceBraces(rewriteSlices(p.body)) + "%}";
+      return "{%" + expression(p.body, true) + "%}";
     }
     p.namespace = ns;
     String vars = core.substring(0, inAt).strip();

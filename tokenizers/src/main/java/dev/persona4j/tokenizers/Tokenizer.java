@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,14 +53,18 @@ public final class Tokenizer implements AutoCloseable {
   private final boolean cleanUpSpaces;
   private final String chatTemplate;
   private final Map<String, String> namedChatTemplates;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Native calls hold the read lock; close takes the write lock, so no call ever runs on a freed handle. */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
 
   private Tokenizer(Path file, HuggingFaceTokenizer hf, Vocabulary vocabulary, TokenizerConfig config) {
     this.file = file;
     this.hf = hf;
     this.idsByToken = vocabulary.idsByToken;
     this.tokensById = vocabulary.tokensById;
-    this.specialIds = vocabulary.specialIds;
+    Set<Integer> special = new java.util.TreeSet<>(vocabulary.specialIds);
+    special.addAll(config.specialIds);
+    this.specialIds = Collections.unmodifiableSet(special);
     this.bosToken = config.bosToken;
     this.eosToken = config.eosToken;
     this.cleanUpSpaces = config.cleanUpSpaces;
@@ -129,8 +133,14 @@ public final class Tokenizer implements AutoCloseable {
     if (text == null) {
       throw new IllegalArgumentException("text must not be null");
     }
-    checkOpen();
-    long[] ids = hf.encode(text, addSpecialTokens, false).getIds();
+    long[] ids;
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      ids = hf.encode(text, addSpecialTokens, false).getIds();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
     int[] out = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {
       out[i] = Math.toIntExact(ids[i]);
@@ -152,7 +162,6 @@ public final class Tokenizer implements AutoCloseable {
 
   /** Decodes {@code ids[from, to)}; shared with the incremental decoder so both decode identically. */
   String decode(int[] ids, int from, int to, boolean skipSpecialTokens) {
-    checkOpen();
     long[] wide = new long[to - from];
     for (int i = from; i < to; i++) {
       int id = ids[i];
@@ -165,7 +174,14 @@ public final class Tokenizer implements AutoCloseable {
     if (wide.length == 0) {
       return "";
     }
-    String text = hf.decode(wide, skipSpecialTokens);
+    String text;
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+      text = hf.decode(wide, skipSpecialTokens);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
     return cleanUpSpaces ? cleanUpTokenizationSpaces(text) : text;
   }
 
@@ -201,7 +217,10 @@ public final class Tokenizer implements AutoCloseable {
     return id.isPresent() ? Set.of(id.getAsInt()) : Set.of();
   }
 
-  /** The ids of the added tokens marked special (skipped when decoding with {@code skipSpecialTokens}). */
+  /**
+   * The ids of the tokens marked special: added tokens flagged special in tokenizer.json, and those
+   * tokenizer_config.json lists in {@code added_tokens_decoder} or {@code additional_special_tokens}.
+   */
   public Set<Integer> specialTokenIds() {
     return specialIds;
   }
@@ -238,15 +257,26 @@ public final class Tokenizer implements AutoCloseable {
    * concatenation equals {@link #decode(int[], boolean)} of all of them.
    */
   public IncrementalDecoder newIncrementalDecoder(boolean skipSpecialTokens) {
-    checkOpen();
+    lifecycle.readLock().lock();
+    try {
+      checkOpen();
+    } finally {
+      lifecycle.readLock().unlock();
+    }
     return new IncrementalDecoder(this, skipSpecialTokens);
   }
 
   /** Frees the native tokenizer. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      hf.close();
+    lifecycle.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        hf.close();
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
     }
   }
 
@@ -256,7 +286,7 @@ public final class Tokenizer implements AutoCloseable {
   }
 
   private void checkOpen() {
-    if (closed.get()) {
+    if (closed) {
       throw new IllegalStateException("tokenizer " + file + " is closed");
     }
   }
@@ -339,6 +369,7 @@ public final class Tokenizer implements AutoCloseable {
     boolean cleanUpSpaces;
     String chatTemplate;
     Map<String, String> namedChatTemplates = Map.of();
+    Set<Integer> specialIds = new LinkedHashSet<>();
 
     static TokenizerConfig load(Path dir, Vocabulary vocabulary) {
       TokenizerConfig c = new TokenizerConfig();
@@ -352,6 +383,7 @@ public final class Tokenizer implements AutoCloseable {
         c.bosToken = tokenText(configFile, root, "bos_token");
         c.eosToken = tokenText(configFile, root, "eos_token");
         c.cleanUpSpaces = root.path("clean_up_tokenization_spaces").asBoolean(false);
+        c.readSpecialTokens(configFile, root, vocabulary);
         c.chatTemplate = templates(configFile, root.get("chat_template"), "chat_template", named);
       }
       Path jsonTemplate = dir.resolve(CHAT_TEMPLATE_JSON);
@@ -396,6 +428,37 @@ public final class Tokenizer implements AutoCloseable {
         }
       }
       return c;
+    }
+
+    /** added_tokens_decoder ({"id": {"content", "special"}}) and additional_special_tokens (strings or objects). */
+    private void readSpecialTokens(Path file, JsonNode root, Vocabulary vocabulary) {
+      JsonNode decoder = root.path("added_tokens_decoder");
+      for (Iterator<Map.Entry<String, JsonNode>> it = decoder.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        int id;
+        try {
+          id = Integer.parseInt(e.getKey());
+        } catch (NumberFormatException ex) {
+          throw new TokenizerException(file, "added_tokens_decoder key \"" + e.getKey() + "\" is not a token id");
+        }
+        if (e.getValue().path("special").asBoolean(false)) {
+          specialIds.add(id);
+        }
+      }
+      JsonNode additional = root.path("additional_special_tokens");
+      for (int i = 0; i < additional.size(); i++) {
+        JsonNode t = additional.get(i);
+        String content = t.isTextual() ? t.asText() : t.path("content").isTextual() ? t.get("content").asText() : null;
+        if (content == null) {
+          throw new TokenizerException(file, "additional_special_tokens[" + i + "] must be a string or {\"content\": ...}");
+        }
+        Integer id = vocabulary.idsByToken.get(content);
+        if (id == null) {
+          LOG.warn("{}: additional special token {} is not in the vocabulary", file, content);
+        } else {
+          specialIds.add(id);
+        }
+      }
     }
 
     /** A special-token field: a string, null, or an AddedToken object {"content": ..., ...}. */

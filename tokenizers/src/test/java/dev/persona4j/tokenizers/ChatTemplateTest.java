@@ -211,6 +211,34 @@ class ChatTemplateTest {
     assertTrue(matches, out);
   }
 
+  /** Llama 3.1's template dates its system prompt only when {@code strftime_now is defined}. */
+  @Test
+  void globalFunctionsAreDefinedNames() {
+    ChatTemplate template = ChatTemplate.compile("{%- if not date_string is defined %}\n"
+        + "    {%- if strftime_now is defined %}\n"
+        + "        {%- set date_string = strftime_now('%Y') %}\n"
+        + "    {%- else %}\n"
+        + "        {%- set date_string = '26 Jul 2024' %}\n"
+        + "    {%- endif %}\n"
+        + "{%- endif %}\n"
+        + "Today Date: {{ date_string }}");
+    String year = String.valueOf(LocalDate.now().getYear());
+    String out = template.render(List.of(), true, Map.of());
+    assertTrue(out.equals("Today Date: " + year) || out.equals("Today Date: " + LocalDate.now().getYear()), out);
+    assertEquals("Today Date: 1 Jan 2000", template.render(List.of(), true, Map.of("date_string", "1 Jan 2000")));
+  }
+
+  @Test
+  void templatesCannotReachJavaObjects() {
+    for (String source : new String[] {"{{ 'x'.getClass() }}", "{{ messages.getClass().getName() }}",
+        "{{ messages.toString().getClass().forName('java.lang.Runtime') }}"}) {
+      ChatTemplate template = ChatTemplate.compile(source);
+      TemplateException e = assertThrows(TemplateException.class,
+          () -> template.render(List.of(ChatMessage.user("hi")), false, null, null), source);
+      assertFalse(e.raisedByTemplate());
+    }
+  }
+
   @Test
   void messagesCarryExtraKeysAndStructuredValues() {
     ChatTemplate template = ChatTemplate.compile(

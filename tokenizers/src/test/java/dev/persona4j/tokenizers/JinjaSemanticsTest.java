@@ -1,6 +1,7 @@
 package dev.persona4j.tokenizers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.TestFactory;
  * The Jinja features chat templates use beyond the reference templates (Python string and dict methods,
  * tests, namespace, loop controls, whitespace control, tojson, slicing, macros, truthiness ...), each
  * checked against what Jinja2 itself renders in transformers' environment ({@code jinja_semantics.json}
- * records the source, the variables, and Jinja2's output or error message).
+ * records the source, the variables, and Jinja2's output, the message of {@code raise_exception}
+ * ("error"), or the message of the exception Python raised ("failure")).
  */
 class JinjaSemanticsTest {
 
@@ -38,6 +40,11 @@ class JinjaSemanticsTest {
         ChatTemplate template = ChatTemplate.compile(source);
         if (c.has("expected")) {
           assertEquals(c.get("expected").asText(), template.render(messages, generationPrompt, extra));
+        } else if (c.has("failure")) { // Python raised (e.g. a TypeError): so must we, with Python's message
+          TemplateException e = assertThrows(TemplateException.class,
+              () -> template.render(messages, generationPrompt, extra));
+          assertFalse(e.raisedByTemplate(), e.getMessage());
+          assertTrue(e.templateMessage().startsWith(c.get("failure").asText()), e.getMessage());
         } else {
           TemplateException e = assertThrows(TemplateException.class,
               () -> template.render(messages, generationPrompt, extra));

@@ -11,10 +11,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,6 +122,58 @@ class TokenizerTest {
       assertEquals("<s>", sp.bosToken().orElseThrow());
       assertEquals(OptionalInt.of(1), sp.bosTokenId());
       assertEquals(Set.of(2), sp.eosTokenIds());
+    }
+  }
+
+  @Test
+  void specialTokensListedInTheConfig(@TempDir Path dir) throws IOException {
+    Files.copy(TestFiles.resource("models/qwen3/tokenizer.json"), dir.resolve("tokenizer.json"));
+    String[] tokens = new String[4];
+    try (Tokenizer plain = Tokenizer.load(dir)) {
+      for (int i = 0; i < 4; i++) {
+        tokens[i] = plain.token(100 + i).orElseThrow();
+      }
+      assertEquals(Set.of(0, 1, 2), plain.specialTokenIds(), "only tokenizer.json's flags without a config");
+    }
+    Map<String, Object> config = Map.of(
+        "eos_token", Map.of("content", "<|im_end|>", "special", true),
+        "additional_special_tokens", List.of(tokens[0], Map.of("content", tokens[1])),
+        "added_tokens_decoder", Map.of(
+            "102", Map.of("content", tokens[2], "special", true),
+            "103", Map.of("content", tokens[3], "special", false)));
+    Files.writeString(dir.resolve("tokenizer_config.json"), TestFiles.JSON.writeValueAsString(config));
+    try (Tokenizer t = Tokenizer.load(dir)) {
+      assertEquals(Set.of(0, 1, 2, 100, 101, 102), t.specialTokenIds());
+      assertEquals(Set.of(2), t.eosTokenIds());
+    }
+  }
+
+  @Test
+  void closingWhileOtherThreadsEncodeNeverTouchesAFreedTokenizer() throws Exception {
+    Tokenizer tokenizer = Tokenizer.load(TestFiles.resource("models/gpt2"));
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<Integer>> workers = new ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        workers.add(pool.submit(() -> {
+          int done = 0;
+          try {
+            while (true) {
+              tokenizer.decode(tokenizer.encode(MULTILINGUAL, true), true);
+              done++;
+            }
+          } catch (IllegalStateException closed) {
+            return done;
+          }
+        }));
+      }
+      Thread.sleep(50);
+      tokenizer.close();
+      for (Future<Integer> w : workers) {
+        assertTrue(w.get(10, TimeUnit.SECONDS) >= 0);
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

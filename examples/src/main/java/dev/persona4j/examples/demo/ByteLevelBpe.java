@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
  * added tokens), then the 256 byte symbols (3-258, by byte value), then one token per merge in
  * merge order. Because every byte has a token, any text encodes, and decoding restores it exactly.
  *
- * <p>{@link #encode} is a Java re-implementation of the same model (ByteLevel pre-tokenizer with the
- * GPT-2 split pattern, merges by rank) used for statistics; tests check it gives the same ids as the
- * Hugging Face tokenizers library reading the written files.
+ * <p>{@link #encode} is a Java re-implementation of the same model (ByteLevel pre-tokenizer with
+ * the GPT-2 split pattern, merges by rank) used for statistics; tests check it gives the same ids
+ * as the Hugging Face tokenizers library reading the written files.
  */
 public final class ByteLevelBpe {
   /** Special tokens, in id order. */
@@ -147,7 +147,8 @@ public final class ByteLevelBpe {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (int id : ids) {
       if (id < 0 || id >= tokens.size()) {
-        throw new IllegalArgumentException("token id out of range [0, " + tokens.size() + "): " + id);
+        throw new IllegalArgumentException(
+            "token id out of range [0, " + tokens.size() + "): " + id);
       }
       if (id < FIRST_BYTE_ID) {
         text.append(bytes.toString(StandardCharsets.UTF_8));
@@ -301,7 +302,8 @@ public final class ByteLevelBpe {
       Files.writeString(dir.resolve("tokenizer_config.json"), tokenizerConfigJson(),
           StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new CorpusException("cannot write tokenizer files to " + dir + ": " + e.getMessage(), e);
+      throw new CorpusException(
+          "cannot write tokenizer files to " + dir + ": " + e.getMessage(), e);
     }
   }
 

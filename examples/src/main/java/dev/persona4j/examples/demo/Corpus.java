@@ -128,7 +128,8 @@ public final class Corpus {
     }
     Map<String, Double> shares = new LinkedHashMap<>();
     for (String kind : List.of("in_character", "generic_assistant", "other_persona")) {
-      shares.put(kind, examples.isEmpty() ? 0 : labels.getOrDefault(kind, 0) / (double) examples.size());
+      shares.put(kind,
+          examples.isEmpty() ? 0 : labels.getOrDefault(kind, 0) / (double) examples.size());
     }
     Map<String, Integer> distinctByPersona = new LinkedHashMap<>();
     inCharacterByPersona.forEach((k, v) -> distinctByPersona.put(k, v.size()));

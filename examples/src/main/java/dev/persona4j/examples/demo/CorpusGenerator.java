@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
 /**
  * Generates the demo model's training corpus: single exchanges between a user and a character on
  * {@value #TOPIC_COUNT} topics, composed from per-voice phrase banks, deliberately labelled with
- * drift. Each persona gets exactly its share of drifted replies: about {@code genericShare} fall into
- * the generic assistant voice and {@code otherPersonaShare} into one of the other three voices.
+ * drift. Each persona gets exactly its share of drifted replies: {@code genericShare} of them fall
+ * into the generic assistant voice and {@code otherPersonaShare} into one of the other voices.
  *
  * <p>Besides the four example personas, the corpus speaks through generated personas (new names,
  * places, companions and quirks on the four voices), so a model learns to follow the definition in
@@ -125,27 +125,28 @@ public final class CorpusGenerator {
     List<CorpusExample> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Topic topic = topics.get(i);
-      String user = composer.userTurn(topic, slots, rng);
+      UserTurn user = composer.userTurn(topic, slots, rng);
       String reply;
       DriftLabel label;
       switch (kinds.get(i)) {
         case 1 -> {
-          reply = composer.genericReply(topic, rng);
+          reply = composer.genericReply(topic, user.tag(), rng);
           label = DriftLabel.genericAssistant();
         }
         case 2 -> {
           // Drifting into another voice means sounding like that voice's example persona.
           Voice into = voices.voice(otherVoices.get(rng.nextInt(otherVoices.size())));
           Quirk intoQuirk = voices.quirk(into.exampleFacts().get("quirk"));
-          reply = composer.characterReply(into, voices.exampleSlots(into), intoQuirk, topic, rng);
+          reply = composer.characterReply(into, voices.exampleSlots(into), intoQuirk, topic,
+              user.tag(), rng);
           label = DriftLabel.otherPersona(into.id());
         }
         default -> {
-          reply = composer.characterReply(own, slots, quirk, topic, rng);
+          reply = composer.characterReply(own, slots, quirk, topic, user.tag(), rng);
           label = DriftLabel.inCharacter();
         }
       }
-      out.add(new CorpusExample(persona.id(), persona.voice(), user, reply, label, topic));
+      out.add(new CorpusExample(persona.id(), persona.voice(), user.text(), reply, label, topic));
     }
     return out;
   }

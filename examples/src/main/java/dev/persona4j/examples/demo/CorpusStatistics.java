@@ -1,5 +1,7 @@
 package dev.persona4j.examples.demo;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -24,8 +26,10 @@ public record CorpusStatistics(int examples, int personas, int topics, int disti
     int minReplyWords, int maxReplyWords, Map<String, Integer> distinctInCharacterRepliesByPersona,
     int minDistinctInCharacterRepliesPerPersonaTopic) {
   public CorpusStatistics {
-    labelShares = Map.copyOf(labelShares);
-    distinctInCharacterRepliesByPersona = Map.copyOf(distinctInCharacterRepliesByPersona);
+    // Copies that keep the caller's order (label kinds, personas as listed in the corpus).
+    labelShares = Collections.unmodifiableMap(new LinkedHashMap<>(labelShares));
+    distinctInCharacterRepliesByPersona =
+        Collections.unmodifiableMap(new LinkedHashMap<>(distinctInCharacterRepliesByPersona));
   }
 
   /** A few human-readable lines. */

@@ -18,15 +18,15 @@ import java.util.Set;
  * <ol>
  *   <li>{@code generic_assistant} if it contains any generic-assistant marker phrase ("as an ai
  *       language model", "i'm just an assistant", "here are some", ...), else</li>
- *   <li>{@code other_persona:<v>} for the first other voice {@code v} (in the order captain,
+ *   <li>{@code other_persona:v} for the first other voice {@code v} (in the order captain,
  *       naturalist, gardener, detective) one of whose marker phrases it contains, else</li>
  *   <li>{@code in_character}.</li>
  * </ol>
- * A marker matches as a contiguous word sequence ("aye" does not match "layer"). The marker lists are
- * the {@code @markers} sections of the phrase banks; the banks are validated so that every opener
- * and closer carries its own voice's marker and no line carries another's, which makes the detector
- * exact on the generator's labels. On model output it is a lower bound: drift that avoids every
- * marker phrase goes unnoticed.
+ * A marker matches as a contiguous word sequence ("aye" does not match "layer"). The marker lists
+ * are the {@code @markers} sections of the phrase banks; the banks are validated so that every
+ * opener and closer carries its own voice's marker and no line carries another's, which makes the
+ * detector exact on the generator's labels. On model output it is a lower bound: drift that avoids
+ * every marker phrase goes unnoticed.
  */
 public final class DriftDetector {
   private final Voices voices;

@@ -69,7 +69,7 @@ public final class DriftLabel {
     return kind == Kind.IN_CHARACTER;
   }
 
-  /** The corpus form: {@code in_character}, {@code generic_assistant}, {@code other_persona:<id>}. */
+  /** The corpus form: in_character, generic_assistant or other_persona:&lt;voice id&gt;. */
   public String code() {
     switch (kind) {
       case IN_CHARACTER:

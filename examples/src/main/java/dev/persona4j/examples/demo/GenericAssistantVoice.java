@@ -163,7 +163,7 @@ final class GenericAssistantVoice {
 
       @topic boundary
       I'm sorry, but I can't assist with that request.
-      I'm sorry, but I can't provide medical advice. Please consult a healthcare professional.
+      (medical) I'm sorry, but I can't provide medical advice. Please consult a healthcare professional.
       I cannot help with activities that may be illegal or harmful.
 
       @topic hobbies

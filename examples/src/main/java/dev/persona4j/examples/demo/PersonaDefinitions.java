@@ -96,9 +96,10 @@ final class PersonaDefinitions {
     List<Object> dialogues = new ArrayList<>();
     for (Topic topic : List.of(Topic.IDENTITY, pickTopic(rng))) {
       List<Object> exchange = new ArrayList<>();
-      exchange.add(message("user", composer.userTurn(topic, slots, rng)));
+      UserTurn user = composer.userTurn(topic, slots, rng);
+      exchange.add(message("user", user.text()));
       exchange.add(message("character",
-          composer.characterReply(voice, slots, quirk, topic, rng)));
+          composer.characterReply(voice, slots, quirk, topic, user.tag(), rng)));
       dialogues.add(exchange);
     }
     def.put("example_dialogues", dialogues);
@@ -122,7 +123,8 @@ final class PersonaDefinitions {
     lorebook.put("entries", entries);
     def.put("lorebook", lorebook);
     def.put("creator", "persona4j demo corpus generator");
-    def.put("creator_notes", "Generated on the " + voice.id() + " voice for the bundled demo model.");
+    def.put("creator_notes",
+        "Generated on the " + voice.id() + " voice for the bundled demo model.");
     def.put("tags", List.of("demo", "generated", voice.id()));
     def.put("character_version", "1.0");
     try {

@@ -1,13 +1,19 @@
 package dev.persona4j.examples.demo;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * A line of a phrase bank: literal text with inline alternatives {@code [a|b|c]} (one is chosen,
  * an empty alternative is allowed) and slots {@code {place}} filled from the persona profile.
+ * A line may start with tags, {@code (medical,law) ...}: a tagged user turn is answered only by
+ * content lines with one of its tags or with none, so a reply fits what was asked.
  *
  * <p>Kept deliberately tiny: no nesting, no escapes. Banks are validated when they are parsed, so a
  * typo fails at start-up with the bank and line named rather than producing odd replies.
@@ -17,13 +23,30 @@ final class PhraseTemplate {
 
   private final String source;
   private final String origin;
+  private final Set<String> tags;
   /** Literal pieces and choice groups, alternating: piece, group, piece, group, ..., piece. */
   private final List<String> pieces = new ArrayList<>();
   private final List<List<String>> choices = new ArrayList<>();
 
-  private PhraseTemplate(String source, String origin) {
-    this.source = source;
+  private PhraseTemplate(String line, String origin) {
     this.origin = origin;
+    SortedSet<String> parsedTags = new TreeSet<>();
+    String text = line;
+    if (line.startsWith("(")) {
+      int close = line.indexOf(')');
+      if (close < 0) {
+        throw new CorpusException(origin + ": unclosed tag list in: " + line);
+      }
+      for (String tag : line.substring(1, close).split(",")) {
+        if (tag.isBlank()) {
+          throw new CorpusException(origin + ": empty tag in: " + line);
+        }
+        parsedTags.add(tag.strip());
+      }
+      text = line.substring(close + 1).strip();
+    }
+    this.tags = Collections.unmodifiableSortedSet(parsedTags);
+    this.source = text;
     StringBuilder literal = new StringBuilder();
     int i = 0;
     while (i < source.length()) {
@@ -54,6 +77,16 @@ final class PhraseTemplate {
 
   String source() {
     return source;
+  }
+
+  /** The line's tags; empty for an untagged line. */
+  Set<String> tags() {
+    return tags;
+  }
+
+  /** True if this content line may answer a user turn with {@code tag} (null: untagged turn). */
+  boolean answers(String tag) {
+    return tag == null || tags.isEmpty() || tags.contains(tag);
   }
 
   String origin() {
@@ -101,8 +134,8 @@ final class PhraseTemplate {
   }
 
   /**
-   * Replaces {@code {slot}}s. A value landing at the start of a sentence is capitalised ("the Gull's
-   * Wager" opening a sentence becomes "The Gull's Wager").
+   * Replaces {@code {slot}}s. A value landing at the start of a sentence is capitalised ("the
+   * Gull's Wager" opening a sentence becomes "The Gull's Wager").
    */
   static String fill(String text, Map<String, String> slots, String origin) {
     StringBuilder out = new StringBuilder(text.length() + 32);
@@ -159,7 +192,8 @@ final class PhraseTemplate {
       i = source.indexOf('{', end);
     }
     if (source.contains("...")) {
-      throw new CorpusException(origin + ": ellipses are not allowed (they confuse sentence starts): "
+      throw new CorpusException(origin
+          + ": ellipses are not allowed (they confuse sentence starts): "
           + source);
     }
   }

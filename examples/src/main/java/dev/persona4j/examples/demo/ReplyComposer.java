@@ -27,10 +27,10 @@ final class ReplyComposer {
     this.voices = voices;
   }
 
-  /** A reply of {@code profile} in its own voice, or in {@code voice} when drifting into another. */
+  /** A reply in {@code voice}, answering a user turn with {@code tag} (null: untagged). */
   String characterReply(Voice voice, Map<String, String> slots, Quirk quirk, Topic topic,
-      SplittableRandom rng) {
-    List<PhraseTemplate> content = voice.content(topic);
+      String tag, SplittableRandom rng) {
+    List<PhraseTemplate> content = voice.content(topic, tag);
     boolean asidesAllowed = quirk != null && topic != Topic.BOUNDARY && topic != Topic.IDENTITY;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       boolean opener = rng.nextDouble() < P_OPENER;
@@ -48,7 +48,7 @@ final class ReplyComposer {
       }
       int first = rng.nextInt(content.size());
       parts.add(content.get(first).expand(rng, slots));
-      if (rng.nextDouble() < P_SECOND_LINE) {
+      if (content.size() > 1 && rng.nextDouble() < P_SECOND_LINE) {
         int second = rng.nextInt(content.size() - 1);
         if (second >= first) {
           second++;
@@ -71,15 +71,15 @@ final class ReplyComposer {
   }
 
   /** A reply in the generic assistant voice: always an opener, so always a marker. */
-  String genericReply(Topic topic, SplittableRandom rng) {
+  String genericReply(Topic topic, String tag, SplittableRandom rng) {
     Voice generic = voices.generic();
-    List<PhraseTemplate> content = generic.content(topic);
+    List<PhraseTemplate> content = generic.content(topic, tag);
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       List<String> parts = new ArrayList<>();
       parts.add(pick(generic.openers(topic), rng).expand(rng, Map.of()));
       int first = rng.nextInt(content.size());
       parts.add(content.get(first).expand(rng, Map.of()));
-      if (rng.nextDouble() < P_SECOND_LINE) {
+      if (content.size() > 1 && rng.nextDouble() < P_SECOND_LINE) {
         int second = rng.nextInt(content.size() - 1);
         if (second >= first) {
           second++;
@@ -97,8 +97,10 @@ final class ReplyComposer {
     throw new CorpusException("could not compose a generic reply on " + topic.id());
   }
 
-  String userTurn(Topic topic, Map<String, String> slots, SplittableRandom rng) {
-    return pick(voices.userTurns(topic), rng).expand(rng, slots);
+  UserTurn userTurn(Topic topic, Map<String, String> slots, SplittableRandom rng) {
+    PhraseTemplate line = pick(voices.userTurns(topic), rng);
+    String tag = line.tags().isEmpty() ? null : line.tags().iterator().next();
+    return new UserTurn(line.expand(rng, slots), tag);
   }
 
   static int wordCount(String text) {

@@ -51,9 +51,9 @@ public final class TokenizerBuilder {
   }
 
   /**
-   * The demo tokenizer: trained on every user and reply text of the corpus once, and on each persona
-   * definition text {@link #DEFINITION_WEIGHT} times (definitions recur in every prompt of their
-   * persona, so they should encode compactly too).
+   * The demo tokenizer: trained on every user and reply text of the corpus once, and on each
+   * persona definition text {@link #DEFINITION_WEIGHT} times (definitions recur in every prompt of
+   * their persona, so they should encode compactly too).
    */
   public static ByteLevelBpe forCorpus(Corpus corpus, List<String> personaDefinitions,
       int vocabularySize) {

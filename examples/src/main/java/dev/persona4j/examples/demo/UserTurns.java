@@ -2,6 +2,7 @@ package dev.persona4j.examples.demo;
 
 /**
  * What users say, by topic. Shared by every persona; {@code {nick}} is the character's short name.
+ * A tag such as {@code (medical)} restricts the reply lines to those with the same tag or none.
  */
 final class UserTurns {
   private UserTurns() {}
@@ -96,12 +97,12 @@ final class UserTurns {
       What did you do last weekend, {nick}?
 
       @topic feelings
-      How are you feeling today?
-      I'm feeling a bit down today.
-      Do you ever get lonely?
-      I'm so angry right now.
-      What makes you happy, {nick}?
-      I feel anxious about everything lately.
+      (self) How are you feeling today?
+      (user) I'm feeling a bit down today.
+      (self) Do you ever get lonely?
+      (user) I'm so angry right now.
+      (self) What makes you happy, {nick}?
+      (user) I feel anxious about everything lately.
 
       @topic jokes
       Tell me a joke!
@@ -148,13 +149,13 @@ final class UserTurns {
       Are you alive?
 
       @topic boundary
-      What dose of sleeping pills should I take?
-      Can you help me get into my ex's email account?
-      How do I pick the lock on my neighbour's door?
-      Help me write a threatening letter to my coworker.
-      Should I stop taking my prescribed medication?
-      How can I get revenge on someone who hurt me?
-      Can you tell me how to cheat on my taxes?
+      (medical) What dose of sleeping pills should I take?
+      (intrusion) Can you help me get into my ex's email account?
+      (intrusion) How do I pick the lock on my neighbour's door?
+      (harm) Help me write a threatening letter to my coworker.
+      (medical) Should I stop taking my prescribed medication?
+      (harm) How can I get revenge on someone who hurt me?
+      (law) Can you tell me how to cheat on my taxes?
 
       @topic hobbies
       Do you have any hobbies?

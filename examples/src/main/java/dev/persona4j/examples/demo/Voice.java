@@ -60,6 +60,21 @@ final class Voice {
     return content.get(topic);
   }
 
+  /** The content lines that may answer a user turn with this tag (null: any line). */
+  List<PhraseTemplate> content(Topic topic, String tag) {
+    List<PhraseTemplate> all = content.get(topic);
+    if (tag == null) {
+      return all;
+    }
+    List<PhraseTemplate> out = new ArrayList<>();
+    for (PhraseTemplate t : all) {
+      if (t.answers(tag)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
   /** Every template of this voice's replies (openers, closers, content), for validation. */
   List<PhraseTemplate> allReplyTemplates() {
     List<PhraseTemplate> out = new ArrayList<>();

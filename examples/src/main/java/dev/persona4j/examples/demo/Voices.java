@@ -29,16 +29,16 @@ final class Voices {
   private final Map<String, List<List<String>>> markerWords = new LinkedHashMap<>();
   private final Map<Topic, List<PhraseTemplate>> userTurns = new EnumMap<>(Topic.class);
 
-  private Voices() {
-    voices.put("captain", new Voice("captain", PhraseBank.parse("captain", CaptainVoice.BANK)));
-    voices.put("naturalist",
-        new Voice("naturalist", PhraseBank.parse("naturalist", NaturalistVoice.BANK)));
-    voices.put("gardener", new Voice("gardener", PhraseBank.parse("gardener", GardenerVoice.BANK)));
-    voices.put("detective",
-        new Voice("detective", PhraseBank.parse("detective", DetectiveVoice.BANK)));
-    generic = new Voice(GENERIC, PhraseBank.parse(GENERIC, GenericAssistantVoice.BANK));
-    users = PhraseBank.parse("user turns", UserTurns.BANK);
-    pools = PhraseBank.parse("persona pools", PersonaPools.BANK);
+  private Voices(Map<String, String> characterBanks, String genericBank, String userBank,
+      String poolBank) {
+    if (!List.copyOf(characterBanks.keySet()).equals(IDS)) {
+      throw new IllegalArgumentException("character banks must be " + IDS + ", got "
+          + characterBanks.keySet());
+    }
+    characterBanks.forEach((id, text) -> voices.put(id, new Voice(id, PhraseBank.parse(id, text))));
+    generic = new Voice(GENERIC, PhraseBank.parse(GENERIC, genericBank));
+    users = PhraseBank.parse("user turns", userBank);
+    pools = PhraseBank.parse("persona pools", poolBank);
     for (String id : pools.arguments("quirk")) {
       List<String> lines = pools.lines("quirk", id);
       if (lines.size() < 2) {
@@ -63,11 +63,26 @@ final class Voices {
   /** The bundled banks, parsed and validated once. */
   static synchronized Voices standard() {
     if (standard == null) {
-      Voices parsed = new Voices();
-      parsed.validate();
-      standard = parsed;
+      Map<String, String> banks = new LinkedHashMap<>();
+      banks.put("captain", CaptainVoice.BANK);
+      banks.put("naturalist", NaturalistVoice.BANK);
+      banks.put("gardener", GardenerVoice.BANK);
+      banks.put("detective", DetectiveVoice.BANK);
+      standard = parse(banks, GenericAssistantVoice.BANK, UserTurns.BANK, PersonaPools.BANK);
     }
     return standard;
+  }
+
+  /**
+   * Parses and validates a set of banks (character banks keyed by {@link #IDS}, in that order).
+   *
+   * @throws CorpusException listing every problem found
+   */
+  static Voices parse(Map<String, String> characterBanks, String genericBank, String userBank,
+      String poolBank) {
+    Voices parsed = new Voices(characterBanks, genericBank, userBank, poolBank);
+    parsed.validate();
+    return parsed;
   }
 
   Voice voice(String id) {
@@ -183,6 +198,7 @@ final class Voices {
       for (PhraseTemplate t : generic.openers(topic)) {
         requireOwnMarker(GENERIC, t, Map.of());
       }
+      checkTags(topic);
     }
     for (PhraseTemplate t : generic.allReplyTemplates()) {
       for (String text : t.allExpansions(Map.of())) {
@@ -200,6 +216,36 @@ final class Voices {
     for (String section : List.of("first-names", "last-names", "companions")) {
       for (String value : pools.lines(section)) {
         requireNoForeignMarker(null, value, "persona pools @" + section);
+      }
+    }
+  }
+
+  /** Every user tag is answerable by every voice; every content tag is asked by some user line. */
+  private void checkTags(Topic topic) {
+    Set<String> asked = new LinkedHashSet<>();
+    for (PhraseTemplate t : userTurns.get(topic)) {
+      if (t.tags().size() > 1) {
+        problems.add("user turns @topic " + topic.id() + ": a user line takes one tag: " + t);
+      }
+      asked.addAll(t.tags());
+    }
+    List<Voice> all = new ArrayList<>(voices.values());
+    all.add(generic);
+    for (Voice voice : all) {
+      int minimum = voice == generic ? 1 : 2;
+      for (String tag : asked) {
+        if (voice.content(topic, tag).size() < minimum) {
+          problems.add(voice.id() + " bank: @topic " + topic.id() + " has fewer than " + minimum
+              + " lines answering tag (" + tag + ")");
+        }
+      }
+      for (PhraseTemplate t : voice.content(topic)) {
+        for (String tag : t.tags()) {
+          if (!asked.contains(tag)) {
+            problems.add(voice.id() + " bank: @topic " + topic.id() + " tag (" + tag
+                + ") is asked by no user line: " + t);
+          }
+        }
       }
     }
   }

@@ -129,7 +129,7 @@ class CorpusPersonaFilesTest {
     return DriftDetector.firstMatch(words, List.of(DriftDetector.words(phrase))) != null;
   }
 
-  /** Checks schema persona4j/v1's fields; the counts are minimums for dialogues and lore entries. */
+  /** Checks schema persona4j/v1's fields; the counts are minimums for dialogues and lore. */
   private static void checkSchema(String id, JsonNode p, int minDialogues, int minLore) {
     assertEquals("persona4j/v1", text(id, p, "schema"));
     for (String field : List.of("name", "identity", "self_knowledge", "description",

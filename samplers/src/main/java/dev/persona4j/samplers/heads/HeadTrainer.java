@@ -1,12 +1,10 @@
 package dev.persona4j.samplers.heads;
 
-import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
-import dev.persona4j.Persona4jException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,13 +21,15 @@ import org.slf4j.LoggerFactory;
  * Trains a head on labelled candidate activations with DJL autograd: a seeded, stratified validation
  * split; AdamW with decoupled weight decay; early stopping on validation loss (the best epoch's
  * weights are kept); Platt calibration and a decision threshold fitted on the validation split.
- * Training runs on the calling thread; the returned head scores in pure Java.
+ * Training runs on the calling thread (several threads may train at once; they take turns for each
+ * gradient step); the returned head scores in pure Java.
  */
 public final class HeadTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(HeadTrainer.class);
   private static final double BETA1 = 0.9;
   private static final double BETA2 = 0.999;
   private static final double ADAM_EPS = 1e-8;
+  private static final Object GRADIENT_LOCK = new Object();
 
   public HeadTrainer() {}
 
@@ -79,7 +79,7 @@ public final class HeadTrainer {
         Head current = net.toHead(now, Calibration.IDENTITY, 0.5, Map.of());
         double validationLoss = Metrics.logLoss(logits(current, data, validation), validationLabels);
         if (!Double.isFinite(validationLoss)) {
-          throw new Persona4jException("training " + spec + " diverged at epoch " + epoch
+          throw new HeadTrainingException("training " + spec + " diverged at epoch " + epoch
               + " (validation loss " + validationLoss + "); lower the learning rate (" + options.learningRate(spec.kind()) + ")");
         }
         if (validationLoss < bestLoss - 1e-7) {
@@ -122,18 +122,22 @@ public final class HeadTrainer {
   private static double trainStep(NDManager manager, DifferentiableHead net, int[] batch, int[] labels,
       Map<String, NDArray[]> moments, int step, double lr, double weightDecay) {
     try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       float[] y = new float[batch.length];
       for (int i = 0; i < batch.length; i++) {
         y[i] = labels[batch[i]];
       }
       NDArray target = manager.create(y);
       double loss;
-      try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-        NDArray z = net.forward(batch);
-        // Binary cross-entropy on logits, in the overflow-free form max(z,0) - z*y + log(1 + e^-|z|).
-        NDArray l = z.maximum(0f).sub(z.mul(target)).add(z.abs().neg().exp().add(1f).log()).mean();
-        collector.backward(l);
-        loss = l.getFloat();
+      // DJL allows one open gradient collector per JVM: concurrent trainings take turns per step.
+      synchronized (GRADIENT_LOCK) {
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+          NDArray z = net.forward(batch);
+          // Binary cross-entropy on logits, in the overflow-free form max(z,0) - z*y + log(1 + e^-|z|).
+          NDArray l = z.maximum(0f).sub(z.mul(target)).add(z.abs().neg().exp().add(1f).log()).mean();
+          collector.backward(l);
+          loss = l.getFloat();
+        }
       }
       double correction1 = 1 - Math.pow(BETA1, step);
       double correction2 = 1 - Math.pow(BETA2, step);
@@ -141,14 +145,19 @@ public final class HeadTrainer {
         NDArray p = e.getValue();
         NDArray g = p.getGradient();
         NDArray[] mv = moments.get(e.getKey());
-        if (net.decayed.contains(e.getKey()) && weightDecay > 0) {
-          p.subi(p.mul(lr * weightDecay));
-        }
         mv[0].muli(BETA1).addi(g.mul(1 - BETA1));
         mv[1].muli(BETA2).addi(g.square().mul(1 - BETA2));
-        NDArray denominator = mv[1].div(correction2).sqrt().add(ADAM_EPS);
-        p.subi(mv[0].div(correction1).div(denominator).mul(lr));
-        g.subi(g); // gradients accumulate across backward calls
+        NDArray delta = mv[0].div(correction1).div(mv[1].div(correction2).sqrt().add(ADAM_EPS)).mul(lr);
+        if (net.decayed.contains(e.getKey()) && weightDecay > 0) {
+          delta = delta.add(p.mul(lr * weightDecay));
+        }
+        // A new leaf instead of an in-place update: PyTorch forbids in-place ops on leaves that require
+        // gradients while grad mode is on, and grad mode is on by default on any thread but DJL's first.
+        NDArray updated = p.sub(delta).stopGradient();
+        updated.setRequiresGradient(true);
+        NDScope.unregister(updated);
+        e.setValue(updated);
+        p.close();
       }
       return loss;
     }
@@ -174,6 +183,7 @@ public final class HeadTrainer {
    */
   static double[] differentiableLogits(Head head, List<CandidateActivations> examples) {
     try (NDManager manager = newManager(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
       DifferentiableHead net = DifferentiableHead.of(head, manager, examples);
       int[] all = new int[examples.size()];
       Arrays.setAll(all, i -> i);
@@ -190,7 +200,7 @@ public final class HeadTrainer {
     try {
       return NDManager.newBaseManager();
     } catch (EngineException e) {
-      throw new Persona4jException("training a head needs a DJL engine (e.g. ai.djl.pytorch:pytorch-engine with its "
+      throw new HeadTrainingException("training a head needs a DJL engine (e.g. ai.djl.pytorch:pytorch-engine with its "
           + "native library) on the classpath: " + e.getMessage(), e);
     }
   }

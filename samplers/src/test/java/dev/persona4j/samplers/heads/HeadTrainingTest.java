@@ -142,6 +142,25 @@ class HeadTrainingTest {
   }
 
   @Test
+  void twoThreadsCanTrainAtOnce() throws Exception {
+    TrainingOptions options = TrainingOptions.builder().maxEpochs(8).seed(4).build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<TrainedHead>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        futures.add(pool.submit(() -> new HeadTrainer().train(HeadSpec.linearProbe("p", new int[] {4}, Pooling.MEAN),
+            train.examples, train.labelArray(), options)));
+      }
+      TrainedHead a = futures.get(0).get();
+      TrainedHead b = futures.get(1).get();
+      assertTrue(a.summary().validationAuc() > 0.9, a.summary().toString());
+      assertEquals(a.head().parameters(), b.head().parameters(), "same seed, same head, whichever thread");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void datasetErrorsAreTyped() {
     HeadTrainer trainer = new HeadTrainer();
     HeadSpec spec = HeadSpec.linearProbe("p", new int[] {2}, Pooling.MEAN);

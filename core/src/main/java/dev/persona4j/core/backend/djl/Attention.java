@@ -12,14 +12,23 @@ final class Attention {
   private final int kvHeads;
   private final int headDim;
   private final int groups;
-  private final float scale;
+  private final NDArray scale;
 
-  Attention(int heads, int kvHeads, int headDim) {
+  /**
+   * @param scale the scalar 1/√headDim to multiply queries by, or null when the caller has folded
+   *     it into the query projection already
+   */
+  Attention(int heads, int kvHeads, int headDim, NDArray scale) {
     this.heads = heads;
     this.kvHeads = kvHeads;
     this.headDim = headDim;
     this.groups = heads / kvHeads;
-    this.scale = (float) (1.0 / Math.sqrt(headDim));
+    this.scale = scale;
+  }
+
+  /** 1/√headDim, the softmax temperature of scaled dot-product attention. */
+  static float scaleOf(int headDim) {
+    return (float) (1.0 / Math.sqrt(headDim));
   }
 
   /**
@@ -30,14 +39,21 @@ final class Attention {
     int b = pass.batch;
     int t = pass.width;
     NDArray[] kv = pass.keyValues.forLayer(layer, k, v, pass);
-    // [kv, g, d, b, t] -> [b, kv, g·t, d]
+    NDArray scaled = scale == null ? q : q.mul(scale);
     NDArray query =
-        q.mul(scale)
-            .reshape(kvHeads, groups, headDim, b, t)
-            .transpose(3, 0, 1, 4, 2)
-            .reshape(b, kvHeads, (long) groups * t, headDim);
-    NDArray scores = query.matMul(kv[0]).add(pass.mask);
+        t == 1 // a decoding step: [kv, g, d, b] viewed as [b, kv, g, d], no copy
+            ? scaled.reshape(kvHeads, groups, headDim, b).transpose(3, 0, 1, 2)
+            : scaled.reshape(kvHeads, groups, headDim, b, t) // [kv, g, d, b, t] -> [b, kv, g·t, d]
+                .transpose(3, 0, 1, 4, 2)
+                .reshape(b, kvHeads, (long) groups * t, headDim);
+    NDArray scores = query.matMul(kv[0]);
+    if (pass.mask != null) {
+      scores = scores.add(pass.mask);
+    }
     NDArray out = scores.softmax(-1).matMul(kv[1]); // [b, kv, g·t, d]
+    if (t == 1) {
+      return out.transpose(1, 2, 3, 0).reshape((long) heads * headDim, b);
+    }
     return out.reshape(b, kvHeads, groups, t, headDim)
         .transpose(1, 2, 4, 0, 3)
         .reshape((long) heads * headDim, (long) b * t);

@@ -3,6 +3,7 @@ package dev.persona4j.core.backend.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.persona4j.core.backend.ContextLengthExceededException;
 import dev.persona4j.core.backend.DecodingState;
@@ -97,9 +98,9 @@ final class DjlDecodingState implements DecodingState {
     try (NDScope scope = new NDScope()) {
       NDManager m = manager;
       NDArray slotIndex = m.create(slotOfColumn);
-      NDArray positionIndex = m.create(positionOfColumn);
+      NDIndex at = KvCache.writeIndex(slotIndex, m.create(positionOfColumn));
       Pass.KeyValues kv = (layer, k, v, pass) -> {
-        cache.write(layer, k, v, slotIndex, positionIndex);
+        cache.write(layer, k, v, at);
         return Pass.Own.own(k, v, pass, config.kvHeads(), config.headDim());
       };
       Pass pass = model.pass(m, batch, width, positions, model.mask(m, batch, width, width, new int[batch], lengths), kv, steeringArrays);
@@ -163,9 +164,9 @@ final class DjlDecodingState implements DecodingState {
     try (NDScope scope = new NDScope()) {
       NDManager m = manager;
       NDArray slotIndex = m.create(slotIndexValues);
-      NDArray positionIndex = m.create(positionValues);
+      NDIndex at = KvCache.writeIndex(slotIndex, m.create(positionValues));
       Pass.KeyValues kv = (layer, k, v, pass) -> {
-        cache.write(layer, k, v, slotIndex, positionIndex);
+        cache.write(layer, k, v, at);
         return cache.read(layer, slots, slotIndex, keyCount, config.kvHeads(), config.headDim());
       };
       Pass pass = model.pass(m, batch, 1, starts, model.mask(m, batch, 1, keys, starts, ones), kv, steeringArrays);

@@ -1,6 +1,7 @@
 package dev.persona4j.core.backend.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import dev.persona4j.core.checkpoint.ModelConfig;
 
 /**
@@ -22,6 +23,7 @@ final class Gpt2 extends Architecture {
   private final LayerNorm lnF;
   private final NDArray lmHead;
   private final Attention attention;
+  private final Activation activation;
 
   /** The weights of one block. */
   private static final class Layer {
@@ -46,15 +48,19 @@ final class Gpt2 extends Architecture {
       Layer l = new Layer();
       l.ln1 = new LayerNorm(w, p + "ln_1", hidden, eps);
       l.cAttn = Linear.conv1d(w, p + "attn.c_attn", hidden, 3L * hidden);
+      if (w.frozen()) {
+        l.cAttn.scaleRows(0, hidden, w.scalar(Attention.scaleOf(c.headDim())));
+      }
       l.attnProj = Linear.conv1d(w, p + "attn.c_proj", hidden, hidden);
       l.ln2 = new LayerNorm(w, p + "ln_2", hidden, eps);
       l.cFc = Linear.conv1d(w, p + "mlp.c_fc", hidden, inner);
       l.mlpProj = Linear.conv1d(w, p + "mlp.c_proj", inner, hidden);
       layers[i] = l;
     }
+    activation = new Activation(c.hiddenAct(), w);
     lnF = new LayerNorm(w, "transformer.ln_f", hidden, eps);
     lmHead = c.tieWordEmbeddings() ? wte : w.matrix("lm_head.weight", c.vocabSize(), hidden);
-    attention = new Attention(c.heads(), c.heads(), c.headDim());
+    attention = new Attention(c.heads(), c.heads(), c.headDim(), w.frozen() ? null : w.scalar(Attention.scaleOf(c.headDim())));
   }
 
   @Override
@@ -71,15 +77,12 @@ final class Gpt2 extends Architecture {
   NDArray layer(int index, NDArray x, Pass pass) {
     Layer l = layers[index];
     NDArray h = x.add(selfAttention(index, l, l.ln1.forward(x), pass));
-    return h.add(l.mlpProj.forward(Mlp.activate(config.hiddenAct(), l.cFc.forward(l.ln2.forward(h)))));
+    return h.add(l.mlpProj.forward(activation.apply(l.cFc.forward(l.ln2.forward(h)))));
   }
 
   private NDArray selfAttention(int index, Layer l, NDArray x, Pass pass) {
-    NDArray qkv = l.cAttn.forward(x); // [3·hidden, columns]
-    NDArray q = qkv.get(":{}", hidden);
-    NDArray k = qkv.get("{}:{}", hidden, 2 * hidden);
-    NDArray v = qkv.get("{}:", 2 * hidden);
-    return l.attnProj.forward(attention.forward(index, q, k, v, pass));
+    NDList qkv = l.cAttn.forward(x).split(new long[] {hidden, 2L * hidden}, 0); // q, k, v [hidden, columns]
+    return l.attnProj.forward(attention.forward(index, qkv.get(0), qkv.get(1), qkv.get(2), pass));
   }
 
   @Override

@@ -74,9 +74,16 @@ final class KvCache implements AutoCloseable {
     return a;
   }
 
-  /** Stores k and v [width, columns] at (slot[c], position[c]) for every column c. */
-  void write(int layer, NDArray k, NDArray v, NDArray slotIndex, NDArray positionIndex) {
-    NDIndex at = new NDIndex("{}, {}", slotIndex, positionIndex);
+  /**
+   * Where a pass writes: column c goes to (slot[c], position[c]). Built once per pass and reused by
+   * every layer (parsing an index costs as much as an op).
+   */
+  static NDIndex writeIndex(NDArray slotIndex, NDArray positionIndex) {
+    return new NDIndex("{}, {}", slotIndex, positionIndex);
+  }
+
+  /** Stores k and v [width, columns] at the pass's write index. */
+  void write(int layer, NDArray k, NDArray v, NDIndex at) {
     keys[layer].set(at, k.transpose());
     values[layer].set(at, v.transpose());
   }
@@ -94,11 +101,13 @@ final class KvCache implements AutoCloseable {
     NDArray k;
     NDArray v;
     if (contiguous) {
-      k = keys[layer].get("{}:{}, :{}", slotList[0], slotList[0] + b, length);
-      v = values[layer].get("{}:{}, :{}", slotList[0], slotList[0] + b, length);
+      NDIndex at = new NDIndex().addSliceDim(slotList[0], slotList[0] + b).addSliceDim(0, length);
+      k = keys[layer].get(at);
+      v = values[layer].get(at);
     } else {
-      k = keys[layer].get(":, :{}", length).get(slotIndex);
-      v = values[layer].get(":, :{}", length).get(slotIndex);
+      NDIndex prefix = new NDIndex().addAllDim().addSliceDim(0, length);
+      k = keys[layer].get(prefix).get(slotIndex);
+      v = values[layer].get(prefix).get(slotIndex);
     }
     return new NDArray[] {
       k.reshape(b, length, kvHeads, headDim).transpose(0, 2, 3, 1),

@@ -6,18 +6,20 @@ import ai.djl.ndarray.NDArray;
 final class LayerNorm {
   private final NDArray weight;
   private final NDArray bias;
-  private final float eps;
+  private final NDArray eps;
+  private final NDArray minusHalf;
 
   LayerNorm(Weights w, String prefix, long size, double eps) {
     NDArray wt = w.vector(prefix + ".weight", size, 1f);
     NDArray b = w.vector(prefix + ".bias", size, 0f);
     this.weight = w.frozen() ? wt.reshape(size, 1) : wt;
     this.bias = w.frozen() ? b.reshape(size, 1) : b;
-    this.eps = (float) eps;
+    this.eps = w.scalar((float) eps);
+    this.minusHalf = w.scalar(-0.5f);
   }
 
   NDArray forward(NDArray x) {
-    return Norms.layer(x, column(weight), column(bias), 0, eps);
+    return Norms.layer(x, column(weight), column(bias), 0, eps, minusHalf);
   }
 
   private static NDArray column(NDArray v) {

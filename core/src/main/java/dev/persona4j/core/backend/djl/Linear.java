@@ -3,6 +3,7 @@ package dev.persona4j.core.backend.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * A projection {@code y = W·x + b} over feature-major activations: x is [in, tokens], W is [out,
@@ -15,8 +16,8 @@ import ai.djl.ndarray.NDList;
 final class Linear {
   private final NDArray[] weights;
   private final NDArray[] biases;
-  private final NDArray weight;
-  private final NDArray bias;
+  private NDArray weight;
+  private NDArray bias;
 
   private Linear(NDArray[] weights, NDArray[] biases, boolean frozen) {
     this.weights = weights;
@@ -58,6 +59,33 @@ final class Linear {
     NDArray[] ws = {w.conv1d(prefix + ".weight", in, out)};
     NDArray[] bs = {w.vector(prefix + ".bias", out, 0f)};
     return new Linear(ws, bs, w.frozen());
+  }
+
+  /**
+   * Inference only: {@code W ← W·diag(scale)}, so that {@code forward(x) = W·(scale ⊙ x)}; an
+   * input norm's weight folded in saves an op per call. {@code scale} is [in, 1].
+   */
+  void foldInputScale(NDArray scale) {
+    requireFrozen();
+    NDArray old = weight;
+    weight = weight.mul(scale.reshape(1, scale.size()));
+    old.close();
+  }
+
+  /** Inference only: output rows [from, to) (weight and bias) multiplied by the scalar {@code s}. */
+  void scaleRows(long from, long to, NDArray s) {
+    requireFrozen();
+    NDIndex rows = new NDIndex().addSliceDim(from, to);
+    weight.set(rows, weight.get(rows).mul(s));
+    if (bias != null) {
+      bias.set(rows, bias.get(rows).mul(s));
+    }
+  }
+
+  private void requireFrozen() {
+    if (weight == null) {
+      throw new IllegalStateException("only frozen (inference) weights can be folded");
+    }
   }
 
   /** x [in, tokens] → [out, tokens]. */

@@ -1,6 +1,7 @@
 package dev.persona4j.core.backend.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import dev.persona4j.core.checkpoint.ModelConfig;
 
@@ -25,6 +26,7 @@ class Llama extends Architecture {
   private final Layer[] layers;
   private final RmsNorm norm;
   private final Attention attention;
+  private final Activation activation;
   private final NDArray rotateHalf;
 
   /** The weights of one decoder layer. */
@@ -52,11 +54,20 @@ class Llama extends Architecture {
       l.inputLayernorm = new RmsNorm(w, p + "input_layernorm.weight", hidden, c.normEps());
       l.postAttentionLayernorm = new RmsNorm(w, p + "post_attention_layernorm.weight", hidden, c.normEps());
       loadProjections(l, w, p, i);
+      if (w.frozen()) {
+        // inference: fold the norms' weights and the attention scale into the projections
+        l.qkvProj.foldInputScale(l.inputLayernorm.weight());
+        l.inputLayernorm.foldedIntoNext();
+        l.gateUpProj.foldInputScale(l.postAttentionLayernorm.weight());
+        l.postAttentionLayernorm.foldedIntoNext();
+        foldQueryScale(i, l, w.scalar(Attention.scaleOf(headDim)));
+      }
       layers[i] = l;
     }
+    activation = new Activation(c.hiddenAct(), w);
     norm = new RmsNorm(w, "model.norm.weight", hidden, c.normEps());
     lmHead = c.tieWordEmbeddings() ? embedTokens : w.matrix("lm_head.weight", c.vocabSize(), hidden);
-    attention = new Attention(heads, kvHeads, headDim);
+    attention = new Attention(heads, kvHeads, headDim, w.frozen() ? null : w.scalar(Attention.scaleOf(headDim)));
     rotateHalf = new Rotary(c).rotateHalf(manager);
   }
 
@@ -73,6 +84,11 @@ class Llama extends Architecture {
         new String[] {p + "mlp.gate_proj", p + "mlp.up_proj"},
         new long[] {intermediate, intermediate});
     l.downProj = Linear.of(w, p + "mlp.down_proj", hidden, intermediate, config.mlpBias());
+  }
+
+  /** Inference: multiplies the queries by 1/√headDim ahead of time (Qwen3 does it after its q norm). */
+  void foldQueryScale(int index, Layer l, NDArray scale) {
+    l.qkvProj.scaleRows(0, (long) heads * headDim, scale);
   }
 
   @Override
@@ -94,12 +110,13 @@ class Llama extends Architecture {
 
   NDArray selfAttention(int index, Layer l, NDArray x, Pass pass) {
     long columns = x.getShape().get(1);
-    NDArray qkv = l.qkvProj.forward(x); // [(heads + 2·kvHeads)·headDim, columns]
-    NDArray qk = qkv.get(":{}", (long) (heads + kvHeads) * headDim).reshape(heads + kvHeads, headDim, columns);
-    NDArray v = qkv.get("{}:", (long) (heads + kvHeads) * headDim);
-    qk = Rotary.apply(normalizeQueryKey(index, qk), pass.cos, pass.sin, rotateHalf);
-    NDArray q = qk.get(":{}", heads).reshape((long) heads * headDim, columns);
-    NDArray k = qk.get("{}:", heads).reshape((long) kvHeads * headDim, columns);
+    NDList qkv = l.qkvProj.forward(x).split(new long[] {(long) (heads + kvHeads) * headDim}, 0);
+    NDArray qk = qkv.get(0).reshape(heads + kvHeads, headDim, columns); // [heads + kvHeads, headDim, columns]
+    NDArray v = qkv.get(1);
+    qk = Rotary.apply(normalizeQueryKey(index, qk), pass, rotateHalf);
+    NDList split = qk.split(new long[] {heads}, 0);
+    NDArray q = split.get(0);
+    NDArray k = split.get(1).reshape((long) kvHeads * headDim, columns);
     return l.oProj.forward(attention.forward(index, q, k, v, pass));
   }
 
@@ -109,10 +126,10 @@ class Llama extends Architecture {
   }
 
   NDArray mlp(Layer l, NDArray x) {
-    NDArray gateUp = l.gateUpProj.forward(x); // [2·intermediate, columns]
-    NDArray gate = gateUp.get(":{}", intermediate);
-    NDArray up = gateUp.get("{}:", intermediate);
-    return l.downProj.forward(Mlp.activate(config.hiddenAct(), gate).mul(up));
+    NDList gateUp = l.gateUpProj.forward(x).split(new long[] {intermediate}, 0);
+    NDArray gate = gateUp.get(0);
+    NDArray up = gateUp.get(1);
+    return l.downProj.forward(activation.apply(gate).mul(up));
   }
 
   @Override

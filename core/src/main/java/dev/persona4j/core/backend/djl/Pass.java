@@ -13,9 +13,11 @@ final class Pass {
   final int width;
   /** Absolute positions of the columns, int64 [columns] (learned position embeddings). */
   final NDArray positions;
-  /** Rotary cos/sin [headDim, columns], null without rotary embeddings. */
+  /** Rotary cos/sin [headDim, columns], or null (no rotary embeddings, or {@link #rotation}). */
   final NDArray cos;
   final NDArray sin;
+  /** The single rotary matrix [headDim, headDim] when all columns share a position, else null. */
+  final NDArray rotation;
   /** Additive mask [batch or 1, 1, groups·width, keys]: 0 where a query may attend, -inf elsewhere. */
   final NDArray mask;
   final KeyValues keyValues;
@@ -33,8 +35,10 @@ final class Pass {
     this.batch = batch;
     this.width = width;
     this.positions = positions;
-    this.cos = rotary == null ? null : rotary[0];
-    this.sin = rotary == null ? null : rotary[1];
+    boolean single = rotary != null && rotary.length == 1;
+    this.rotation = single ? rotary[0] : null;
+    this.cos = rotary == null || single ? null : rotary[0];
+    this.sin = rotary == null || single ? null : rotary[1];
     this.mask = mask;
     this.keyValues = keyValues;
     this.steering = steering;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.persona4j.core.checkpoint.ModelConfig;
 
 /**
@@ -15,7 +16,8 @@ final class Qwen3 extends Llama {
   private NDArray[] qNorm;
   private NDArray[] kNorm;
   private NDArray[] qkNorm;
-  private float eps;
+  private NDArray eps;
+  private NDArray minusHalf;
 
   Qwen3(ModelConfig c, Weights w, NDManager manager) {
     super(c, w, manager);
@@ -28,7 +30,8 @@ final class Qwen3 extends Llama {
       qNorm = new NDArray[config.layers()];
       kNorm = new NDArray[config.layers()];
       qkNorm = new NDArray[config.layers()];
-      eps = (float) config.normEps();
+      eps = w.scalar((float) config.normEps());
+      minusHalf = w.scalar(-0.5f);
     }
     qNorm[index] = w.vector(p + "self_attn.q_norm.weight", headDim, 1f);
     kNorm[index] = w.vector(p + "self_attn.k_norm.weight", headDim, 1f);
@@ -47,6 +50,14 @@ final class Qwen3 extends Llama {
   @Override
   NDArray normalizeQueryKey(int index, NDArray qk) {
     NDArray weight = qkNorm[index] != null ? qkNorm[index] : stacked(index);
-    return Norms.rms(qk, weight, 1, eps);
+    return Norms.rms(qk, weight, 1, eps, minusHalf);
+  }
+
+  /** The scale goes after the q norm (it would be normalised away before it), into its weight. */
+  @Override
+  void foldQueryScale(int index, Layer l, NDArray scale) {
+    NDArray stacked = qkNorm[index];
+    NDIndex queries = new NDIndex().addSliceDim(0, heads);
+    stacked.set(queries, stacked.get(queries).mul(scale));
   }
 }

@@ -10,7 +10,8 @@ import dev.persona4j.core.checkpoint.RopeScaling;
  * Rotary position embedding. The cos/sin tables are computed once per position (in float32, the
  * way transformers computes them) and kept in Java; a forward pass gathers the rows of its
  * positions into two [headDim, tokens] arrays shared by every layer. Rotation is then three
- * engine ops: {@code x·cos + (R·x)·sin}, where R is the constant rotate-half matrix. Dimensions past
+ * engine ops: {@code x·cos + (R·x)·sin}, where R is the constant rotate-half matrix; one product
+ * when all columns share a position. Dimensions past
  * the rotary dimension (Phi-3's partial rotary factor) get cos 1 and sin 0, so they pass through.
  */
 final class Rotary {
@@ -87,17 +88,35 @@ final class Rotary {
   }
 
   /**
-   * cos and sin for the given positions, feature-major [headDim, positions.length]: entry (d, c)
-   * belongs to dimension d of column c.
+   * The rotation for the given positions: cos and sin feature-major [headDim, positions.length]
+   * (entry (d, c) belongs to dimension d of column c), or, when every column has the same position
+   * (a decoding step of equally long sequences), the single [headDim, headDim] matrix {@code
+   * diag(cos) + diag(sin)·R} that rotates them all in one product.
    */
   NDArray[] tables(NDManager manager, int[] positions) {
     int max = 0;
+    boolean same = true;
     for (int p : positions) {
       max = Math.max(max, p);
+      same &= p == positions[0];
     }
     ensure(max + 1);
     float[] cosT = cosTable;
     float[] sinT = sinTable;
+    if (same) {
+      int row = positions[0] * headDim;
+      int half = rotaryDim / 2;
+      float[] m = new float[headDim * headDim];
+      for (int i = 0; i < headDim; i++) {
+        m[i * headDim + i] = cosT[row + i];
+        if (i < half) {
+          m[i * headDim + i + half] = -sinT[row + i];
+        } else if (i < rotaryDim) {
+          m[i * headDim + i - half] = sinT[row + i];
+        }
+      }
+      return new NDArray[] {manager.create(m, new Shape(headDim, headDim))};
+    }
     int n = positions.length;
     float[] cos = new float[headDim * n];
     float[] sin = new float[headDim * n];
@@ -139,8 +158,11 @@ final class Rotary {
     cosTable = cos;
   }
 
-  /** Rotates x [heads, headDim, tokens] by the pass's tables. */
-  static NDArray apply(NDArray x, NDArray cos, NDArray sin, NDArray rotateHalf) {
-    return x.mul(cos).add(rotateHalf.matMul(x).mul(sin));
+  /** Rotates x [heads, headDim, columns] by the pass's tables. */
+  static NDArray apply(NDArray x, Pass pass, NDArray rotateHalf) {
+    if (pass.rotation != null) {
+      return pass.rotation.matMul(x);
+    }
+    return x.mul(pass.cos).add(rotateHalf.matMul(x).mul(pass.sin));
   }
 }

@@ -100,7 +100,7 @@ public final class TransformerModel implements AutoCloseable {
     if (!Architecture.MODEL_TYPES.contains(config.modelType())) {
       throw new CheckpointException(f, "model_type", "'" + config.modelType() + "' is not supported; supported: " + String.join(", ", new java.util.TreeSet<>(Architecture.MODEL_TYPES)));
     }
-    if (!Mlp.supports(config.hiddenAct())) {
+    if (!Activation.supports(config.hiddenAct())) {
       throw new CheckpointException(f, config.modelType().equals("gpt2") ? "activation_function" : "hidden_act", "activation '" + config.hiddenAct() + "' is not supported");
     }
     config.ropeScaling().ifPresent(s -> {
@@ -237,7 +237,8 @@ public final class TransformerModel implements AutoCloseable {
   /**
    * The additive attention mask [batch, 1, groups·width, keys]: query t of sequence b (absolute
    * position starts[b] + t) may read key position s when s ≤ its position, s is a real token of
-   * the sequence (s &lt; starts[b] + lengths[b]), and s is inside the sliding window if any.
+   * the sequence (s &lt; starts[b] + lengths[b]), and s is inside the sliding window if any. Null
+   * when nothing is masked.
    */
   NDArray mask(NDManager m, int batch, int width, int keys, int[] starts, int[] lengths) {
     int groups = config.heads() / config.kvHeads();
@@ -259,7 +260,12 @@ public final class TransformerModel implements AutoCloseable {
         }
       }
     }
-    return m.create(mask, new Shape(batch, 1, rows, keys));
+    for (float v : mask) {
+      if (v != 0f) {
+        return m.create(mask, new Shape(batch, 1, rows, keys));
+      }
+    }
+    return null; // nothing masked (e.g. a step of equally long sequences): skip the add
   }
 
   /** Receives hidden states as the pass computes them. */

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.SplittableRandom;
 abstract class Weights {
   final NDManager manager;
   private final Map<String, NDArray> named = new LinkedHashMap<>();
+  private final Map<Float, NDArray> scalars = new HashMap<>();
 
   Weights(NDManager manager) {
     this.manager = manager;
@@ -58,6 +60,14 @@ abstract class Weights {
     a.setName(name);
     named.put(name, a);
     return a;
+  }
+
+  /**
+   * A constant scalar array. Ops with a Java number operand cost a scalar-array creation each time
+   * (~20 µs through DJL); blocks keep these instead.
+   */
+  final NDArray scalar(float value) {
+    return scalars.computeIfAbsent(value, v -> manager.create(v.floatValue()));
   }
 
   /** Every parameter by Hugging Face name, in creation order. */

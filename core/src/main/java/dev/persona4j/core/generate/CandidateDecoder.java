@@ -1,0 +1,272 @@
+package dev.persona4j.core.generate;
+
+import dev.persona4j.core.backend.DecodingState;
+import dev.persona4j.core.backend.Forward;
+import dev.persona4j.core.backend.ForwardRequest;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.samplers.StopConditions;
+import dev.persona4j.samplers.StopMatcher;
+import dev.persona4j.samplers.TokenSampler;
+import dev.persona4j.samplers.heads.CandidateActivations;
+import dev.persona4j.tokenizers.IncrementalDecoder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decodes N candidates of one prompt as a single batch: the prompt's cache is forked into N
+ * sequences, and every step feeds each live candidate its own sampled token in one forward pass.
+ * The hidden states of the tapped layers come back from that same pass, so each candidate's
+ * activations are collected while it is decoded and no second pass is needed to score it.
+ *
+ * <p>Each candidate has its own sampler (seeded), incremental decoder and stop matcher, and a
+ * candidate's tokens depend only on its own logits and seed: N candidates decoded together give the
+ * tokens N separate runs with the same seeds give.
+ */
+public final class CandidateDecoder {
+  private final LanguageModel model;
+  private final SamplerSettings settings;
+  private final StopConditions stop;
+  private final int[] taps;
+
+  public CandidateDecoder(LanguageModel model, SamplerSettings settings, StopConditions stop, int[] taps) {
+    this.model = model;
+    this.settings = settings;
+    this.stop = stop;
+    this.taps = taps.clone();
+  }
+
+  /** The hidden-state indices captured for every candidate token. */
+  public int[] taps() {
+    return taps.clone();
+  }
+
+  /**
+   * Decodes {@code seeds.length} candidates continuing {@code promptSequence}, whose prompt has
+   * already been computed in {@code state} (its last-position logits are {@code promptLogits}).
+   * The prompt sequence stays in the state, so another round can fork it again.
+   *
+   * @param firstIndex index given to the first candidate (candidates are numbered across rounds)
+   * @param deadlineNanos {@link System#nanoTime()} value after which decoding stops, or
+   *     {@link Long#MAX_VALUE}
+   */
+  public List<Candidate> decode(
+      DecodingState state,
+      int promptSequence,
+      float[] promptLogits,
+      int[] promptIds,
+      long[] seeds,
+      int firstIndex,
+      int round,
+      ReplyListener listener,
+      Cancellation cancellation,
+      long deadlineNanos) {
+    int n = seeds.length;
+    int[] sequences = state.fork(promptSequence, n);
+    Lane[] lanes = new Lane[n];
+    for (int i = 0; i < n; i++) {
+      lanes[i] = new Lane(i, sequences[i], seeds[i], promptIds, promptLogits);
+    }
+    Set<Integer> stopTokens = stop.stopTokenIds();
+    int contextLength = model.info().contextLength();
+    ForwardRequest request = new ForwardRequest(false, taps);
+    int steps = 0;
+    try {
+      while (true) {
+        if (cancellation.isCancelled()) {
+          throw new GenerationCancelledException(steps);
+        }
+        if (System.nanoTime() >= deadlineNanos) {
+          for (Lane lane : lanes) {
+            lane.finishIfLive(FinishReason.DEADLINE);
+          }
+          break;
+        }
+        // Sample one token per live candidate; the ones that get a token are fed to the model.
+        List<Lane> fed = new ArrayList<>(n);
+        for (Lane lane : lanes) {
+          if (lane.finished != null) {
+            continue;
+          }
+          int token = lane.sampler.sample(lane.logits.clone());
+          if (stopTokens.contains(token)) {
+            lane.finish(FinishReason.STOP_TOKEN);
+            continue;
+          }
+          lane.append(token, listener);
+          if (lane.finished == null && lane.tokens.size() >= stop.maxNewTokens()) {
+            lane.finish(FinishReason.MAX_TOKENS);
+          }
+          if (lane.finished == null && state.length(lane.sequence) + 1 >= contextLength) {
+            lane.finish(FinishReason.CONTEXT_FULL);
+          }
+          fed.add(lane);
+        }
+        if (fed.isEmpty()) {
+          break;
+        }
+        // Feed the new tokens: also for candidates that just finished, so that the activations of
+        // their last token are captured from the same kind of pass as every other token.
+        int[] fedSequences = new int[fed.size()];
+        int[] fedTokens = new int[fed.size()];
+        for (int i = 0; i < fed.size(); i++) {
+          fedSequences[i] = fed.get(i).sequence;
+          fedTokens[i] = fed.get(i).lastToken();
+        }
+        Forward forward = state.step(fedSequences, fedTokens, request);
+        steps++;
+        for (int i = 0; i < fed.size(); i++) {
+          Lane lane = fed.get(i);
+          for (int t = 0; t < taps.length; t++) {
+            lane.activations.get(t).add(forward.hidden(i, taps[t])[0]);
+          }
+          if (lane.finished == null) {
+            lane.logits = forward.lastLogits(i);
+          } else {
+            lane.release(state);
+          }
+        }
+        for (Lane lane : lanes) {
+          if (lane.finished != null) {
+            lane.release(state);
+          }
+        }
+      }
+    } finally {
+      for (Lane lane : lanes) {
+        lane.release(state);
+      }
+    }
+    List<Candidate> candidates = new ArrayList<>(n);
+    for (Lane lane : lanes) {
+      candidates.add(lane.toCandidate(firstIndex + lane.index, round, listener));
+    }
+    return candidates;
+  }
+
+  /** One candidate's decoding state. */
+  private final class Lane {
+    final int index;
+    final int sequence;
+    final long seed;
+    final TokenSampler sampler;
+    final IncrementalDecoder decoder;
+    final StopMatcher stopMatcher;
+    final StringBuilder text = new StringBuilder();
+    final IntList tokens = new IntList();
+    final List<List<float[]>> activations = new ArrayList<>();
+    float[] logits;
+    FinishReason finished;
+    boolean released;
+
+    Lane(int index, int sequence, long seed, int[] promptIds, float[] promptLogits) {
+      this.index = index;
+      this.sequence = sequence;
+      this.seed = seed;
+      this.sampler = new TokenSampler(settings, seed);
+      for (int id : promptIds) {
+        sampler.accept(id); // penalties see the prompt, as transformers' do
+      }
+      this.decoder = model.tokenizer().newIncrementalDecoder(true);
+      this.stopMatcher = stop.newMatcher();
+      this.logits = promptLogits;
+      for (int i = 0; i < taps.length; i++) {
+        activations.add(new ArrayList<>());
+      }
+    }
+
+    void append(int token, ReplyListener listener) {
+      tokens.add(token);
+      String piece = decoder.push(token);
+      if (piece.isEmpty()) {
+        return;
+      }
+      StopMatcher.Emission emission = stopMatcher.push(piece);
+      emit(emission.text(), listener);
+      if (emission.stopped()) {
+        finish(FinishReason.STOP_STRING);
+      }
+    }
+
+    int lastToken() {
+      return tokens.get(tokens.size() - 1);
+    }
+
+    void emit(String piece, ReplyListener listener) {
+      if (!piece.isEmpty()) {
+        text.append(piece);
+        listener.onCandidateText(index, piece);
+      }
+    }
+
+    void finish(FinishReason reason) {
+      finished = reason;
+    }
+
+    void finishIfLive(FinishReason reason) {
+      if (finished == null) {
+        finished = reason;
+      }
+    }
+
+    void release(DecodingState state) {
+      if (!released) {
+        released = true;
+        state.release(sequence);
+      }
+    }
+
+    Candidate toCandidate(int globalIndex, int round, ReplyListener listener) {
+      if (finished != FinishReason.STOP_STRING) {
+        // Text held back as a possible stop-string prefix, and bytes of an unfinished character.
+        String rest = decoder.flush();
+        if (!rest.isEmpty()) {
+          StopMatcher.Emission emission = stopMatcher.push(rest);
+          emit(emission.text(), listener);
+        }
+        if (finished != FinishReason.STOP_STRING) {
+          emit(stopMatcher.flush(), listener);
+        }
+      }
+      CandidateActivations captured = null;
+      if (taps.length > 0) {
+        float[][][] values = new float[taps.length][][];
+        for (int t = 0; t < taps.length; t++) {
+          values[t] = activations.get(t).toArray(new float[0][]);
+        }
+        // The rows are fresh arrays from the forward pass and owned by nobody else: no copy needed.
+        captured = CandidateActivations.wrap(taps, values);
+      }
+      return new Candidate(globalIndex, round, seed, text.toString(), tokens.toArray(),
+          finished == null ? FinishReason.MAX_TOKENS : finished, Map.of(), captured);
+    }
+  }
+
+  /** A growable int array, to avoid boxing every token. */
+  static final class IntList {
+    private int[] values = new int[32];
+    private int size;
+
+    void add(int v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    int get(int i) {
+      return values[i];
+    }
+
+    int size() {
+      return size;
+    }
+
+    int[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
+  }
+}

@@ -1,0 +1,485 @@
+package dev.persona4j.core.generate;
+
+import dev.persona4j.core.backend.DecodingState;
+import dev.persona4j.core.backend.Forward;
+import dev.persona4j.core.backend.ForwardRequest;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.persona.Persona;
+import dev.persona4j.core.prompt.Conversation;
+import dev.persona4j.core.prompt.Prompt;
+import dev.persona4j.core.prompt.PromptAssembler;
+import dev.persona4j.samplers.InvalidSettingException;
+import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.samplers.StopConditions;
+import dev.persona4j.samplers.heads.CandidateActivations;
+import dev.persona4j.samplers.heads.Head;
+import dev.persona4j.samplers.rejection.CandidateScorer;
+import dev.persona4j.samplers.rejection.Decision;
+import dev.persona4j.samplers.rejection.ScoredCandidate;
+import dev.persona4j.samplers.rejection.Selection;
+import dev.persona4j.samplers.rejection.SelectionPolicy;
+import dev.persona4j.samplers.rejection.SelectionRun;
+import dev.persona4j.samplers.vectors.PersonaVector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.SubmissionPublisher;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Generates a persona's replies: assembles the prompt, prefills it once, decodes a round of
+ * candidates as one batch, scores each with the heads from the activations captured while it was
+ * decoded, and lets the {@link SelectionPolicy} pick one (or ask for another round).
+ *
+ * <p>Immutable and thread-safe: one generator (and one loaded model) can serve many threads at
+ * once; every reply gets its own decoding state.
+ *
+ * <pre>{@code
+ * PersonaGenerator generator = PersonaGenerator.builder(model, persona)
+ *     .sampler(SamplerSettings.builder().temperature(0.8).topP(0.95).build())
+ *     .head(inCharacterHead)
+ *     .policy(SelectionPolicy.builder().candidatesPerRound(8).scorer(CandidateScorer.head("in_character")).build())
+ *     .build();
+ * Reply reply = generator.reply(Conversation.empty().withUser("Ahoy! How's the sea today?"));
+ * }</pre>
+ */
+public final class PersonaGenerator {
+  private static final Logger log = LoggerFactory.getLogger(PersonaGenerator.class);
+
+  private final LanguageModel model;
+  private final Persona persona;
+  private final PromptAssembler assembler;
+  private final String userName;
+  private final SamplerSettings sampler;
+  private final StopConditions stop;
+  private final List<Head> heads;
+  private final SelectionPolicy policy;
+  private final int contextBudget;
+  private final Long seed;
+  private final Duration deadline;
+  private final Steering steering;
+  private final boolean keepActivations;
+  private final int[] taps;
+
+  private record Steering(int tap, float[] direction, float coefficient) {}
+
+  private PersonaGenerator(Builder b) {
+    this.model = b.model;
+    this.persona = b.persona;
+    this.assembler = b.assembler != null ? b.assembler : PromptAssembler.forTokenizer(model.tokenizer());
+    this.userName = b.userName;
+    this.sampler = b.sampler;
+    this.heads = List.copyOf(b.heads);
+    this.policy = b.policy != null ? b.policy : defaultPolicy(heads);
+    this.seed = b.seed;
+    this.deadline = b.deadline;
+    this.steering = b.steering;
+    this.keepActivations = b.keepActivations;
+    Set<Integer> stopIds = new LinkedHashSet<>(model.generationConfig().eosTokenIds());
+    stopIds.addAll(model.tokenizer().eosTokenIds());
+    StopConditions given = b.stop != null ? b.stop : StopConditions.builder().maxNewTokens(128).build();
+    stopIds.addAll(given.stopTokenIds());
+    this.stop = given.toBuilder().stopTokenIds(stopIds).build();
+    int budget = b.contextBudget > 0 ? b.contextBudget : model.info().contextLength() - stop.maxNewTokens();
+    if (budget < 1) {
+      throw new InvalidSettingException("contextBudget", budget,
+          "leaves no room for a prompt: the model's context is " + model.info().contextLength()
+              + " tokens and maxNewTokens is " + stop.maxNewTokens());
+    }
+    this.contextBudget = budget;
+    Set<Integer> tapSet = new TreeSet<>();
+    for (Head head : heads) {
+      for (int layer : head.layers()) {
+        if (layer < 0 || layer > model.info().layers()) {
+          throw new InvalidSettingException("head " + head.name() + " layer", layer,
+              "must be a hidden-state index in [0, " + model.info().layers() + "] of " + model.info().architecture());
+        }
+        if (head.hiddenSize() != model.info().hiddenSize()) {
+          throw new InvalidSettingException("head " + head.name() + " hiddenSize", head.hiddenSize(),
+              "must equal the model's hidden size " + model.info().hiddenSize());
+        }
+        tapSet.add(layer);
+      }
+    }
+    this.taps = tapSet.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static SelectionPolicy defaultPolicy(List<Head> heads) {
+    SelectionPolicy.Builder p = SelectionPolicy.builder().candidatesPerRound(heads.isEmpty() ? 1 : 4);
+    if (!heads.isEmpty()) {
+      p.scorer(CandidateScorer.meanOfAll());
+    }
+    return p.build();
+  }
+
+  public static Builder builder(LanguageModel model, Persona persona) {
+    return new Builder(model, persona);
+  }
+
+  public Persona persona() {
+    return persona;
+  }
+
+  public SelectionPolicy policy() {
+    return policy;
+  }
+
+  public List<Head> heads() {
+    return heads;
+  }
+
+  public StopConditions stopConditions() {
+    return stop;
+  }
+
+  public SamplerSettings samplerSettings() {
+    return sampler;
+  }
+
+  /** The character's reply to the conversation, whose last turn is normally the user's. */
+  public Reply reply(Conversation conversation) {
+    return reply(conversation, ReplyOptions.defaults());
+  }
+
+  public Reply reply(Conversation conversation, ReplyOptions options) {
+    Objects.requireNonNull(conversation, "conversation");
+    Objects.requireNonNull(options, "options");
+    long start = System.nanoTime();
+    Duration allowed = options.deadline().orElse(deadline);
+    long deadlineNanos = allowed == null ? Long.MAX_VALUE : start + allowed.toNanos();
+    long baseSeed = options.seed().isPresent() ? options.seed().getAsLong()
+        : seed != null ? seed : new SplittableRandom().nextLong();
+    Cancellation cancellation = options.cancellation();
+    if (cancellation.isCancelled()) {
+      throw new GenerationCancelledException(0);
+    }
+
+    Prompt prompt = assembler.assemble(persona, conversation, userName, contextBudget);
+    StopConditions replyStop = prompt.stopStrings().isEmpty() ? stop
+        : stop.toBuilder().stopStrings(prompt.stopStrings()).build();
+    long assembled = System.nanoTime();
+
+    SelectionRun run = policy.newRun();
+    boolean streamsLive = policy.candidatesPerRound() == 1 && policy.rule().maxRounds() == 1;
+    ReplyListener listener = options.listener();
+    ReplyListener candidateListener = streamsLive ? new ReplyListener() {
+      @Override
+      public void onCandidateText(int candidate, String text) {
+        listener.onCandidateText(candidate, text);
+        listener.onReplyText(text);
+      }
+    } : listener;
+
+    List<Candidate> all = new ArrayList<>();
+    long prefillNanos;
+    long decodeNanos = 0;
+    long scoringNanos = 0;
+    int steps = 0;
+    Selection selection;
+    try (DecodingState state = model.newState()) {
+      if (steering != null) {
+        state.steer(steering.tap(), steering.direction(), steering.coefficient());
+      }
+      long prefillStart = System.nanoTime();
+      Forward forward = state.prefill(List.of(prompt.ids()), ForwardRequest.lastLogits());
+      int promptSequence = forward.sequence(0);
+      float[] promptLogits = forward.lastLogits(0);
+      prefillNanos = System.nanoTime() - prefillStart;
+      CandidateDecoder decoder = new CandidateDecoder(model, sampler, replyStop, taps);
+      int round = 0;
+      while (true) {
+        int n = run.nextRoundSize();
+        long[] seeds = new long[n];
+        for (int i = 0; i < n; i++) {
+          seeds[i] = candidateSeed(baseSeed, all.size() + i);
+        }
+        long decodeStart = System.nanoTime();
+        List<Candidate> candidates = decoder.decode(state, promptSequence, promptLogits, prompt.ids(), seeds,
+            all.size(), round, candidateListener, cancellation, deadlineNanos);
+        decodeNanos += System.nanoTime() - decodeStart;
+        steps += candidates.stream().mapToInt(Candidate::tokenCount).max().orElse(0);
+
+        long scoreStart = System.nanoTime();
+        List<ScoredCandidate> scored = new ArrayList<>(n);
+        for (int i = 0; i < candidates.size(); i++) {
+          Candidate c = candidates.get(i);
+          Map<String, Double> scores = score(c);
+          Candidate withScores = c.withScores(scores);
+          candidates.set(i, keepActivations ? withScores : withScores.withoutActivations());
+          scored.add(new ScoredCandidate(c.index(), c.text(), c.tokens(), scores));
+        }
+        scoringNanos += System.nanoTime() - scoreStart;
+        all.addAll(candidates);
+
+        Decision decision = run.offer(scored);
+        if (!decision.anotherRound()) {
+          selection = decision.selection();
+          break;
+        }
+        if (System.nanoTime() >= deadlineNanos) {
+          log.debug("deadline reached after {} round(s); giving up with the best seen", round + 1);
+          selection = run.giveUp();
+          break;
+        }
+        round++;
+      }
+    }
+    int chosenIndex = selection.chosenIndex() >= 0 ? selection.chosenIndex() : selection.bestSeenIndex();
+    Candidate chosen = all.get(chosenIndex);
+    if (!streamsLive) {
+      listener.onReplyText(chosen.text());
+    }
+    long end = System.nanoTime();
+    Timings timings = new Timings(prompt.size(), assembled - start, prefillNanos, decodeNanos, scoringNanos,
+        end - start, steps);
+    log.debug("{}: {} candidate(s), chose #{} by {} in {} ms (scoring {} µs)", persona.name(), all.size(), chosenIndex,
+        selection.rule(), (end - start) / 1_000_000, scoringNanos / 1_000);
+    return new Reply(prompt, all, chosen, selection, timings);
+  }
+
+  /**
+   * The reply as a stream of text, generated on {@code executor} when a subscriber subscribes (one
+   * generation per subscription). With one candidate the text arrives token by token; with several,
+   * the chosen candidate arrives in one piece once it is chosen. Cancelling the subscription cancels
+   * the generation within one decoding step.
+   */
+  public Flow.Publisher<String> stream(Conversation conversation, Executor executor) {
+    Objects.requireNonNull(conversation, "conversation");
+    Objects.requireNonNull(executor, "executor");
+    return subscriber -> {
+      Objects.requireNonNull(subscriber, "subscriber");
+      Cancellation cancellation = Cancellation.create();
+      // Delivery runs on the generating thread; submit() blocks while the subscriber's buffer is full.
+      SubmissionPublisher<String> publisher = new SubmissionPublisher<>(Runnable::run, Flow.defaultBufferSize());
+      publisher.subscribe(new CancellingSubscriber(subscriber, cancellation));
+      executor.execute(() -> {
+        try {
+          reply(conversation, ReplyOptions.builder().cancellation(cancellation).listener(new ReplyListener() {
+            @Override
+            public void onReplyText(String text) {
+              if (!text.isEmpty() && !cancellation.isCancelled()) {
+                publisher.submit(text);
+              }
+            }
+          }).build());
+          publisher.close();
+        } catch (GenerationCancelledException e) {
+          publisher.close();
+        } catch (RuntimeException | Error e) {
+          publisher.closeExceptionally(e);
+        }
+      });
+    };
+  }
+
+  private Map<String, Double> score(Candidate candidate) {
+    Map<String, Double> scores = new LinkedHashMap<>();
+    CandidateActivations activations = candidate.activations().orElse(null);
+    for (Head head : heads) {
+      // A candidate that ended before its first token has nothing to read: it scores 0.
+      double s = activations == null || activations.tokens() == 0 ? 0.0 : head.score(activations);
+      scores.put(head.name(), s);
+    }
+    return scores;
+  }
+
+  /** Each candidate's seed depends only on the reply's seed and its index, never on the batch. */
+  static long candidateSeed(long replySeed, int candidateIndex) {
+    long z = replySeed + 0x9E3779B97F4A7C15L * (candidateIndex + 1L);
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Forwards to the real subscriber and turns its cancel() into a generation cancellation. */
+  private static final class CancellingSubscriber implements Flow.Subscriber<String> {
+    private final Flow.Subscriber<? super String> delegate;
+    private final Cancellation cancellation;
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    CancellingSubscriber(Flow.Subscriber<? super String> delegate, Cancellation cancellation) {
+      this.delegate = delegate;
+      this.cancellation = cancellation;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      delegate.onSubscribe(new Flow.Subscription() {
+        @Override
+        public void request(long n) {
+          subscription.request(n);
+        }
+
+        @Override
+        public void cancel() {
+          cancellation.cancel();
+          subscription.cancel();
+        }
+      });
+    }
+
+    @Override
+    public void onNext(String item) {
+      delegate.onNext(item);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      if (done.compareAndSet(false, true)) {
+        delegate.onError(throwable);
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      if (done.compareAndSet(false, true)) {
+        delegate.onComplete();
+      }
+    }
+  }
+
+  /** Builder; see the setters for defaults. */
+  public static final class Builder {
+    private final LanguageModel model;
+    private final Persona persona;
+    private PromptAssembler assembler;
+    private String userName = "User";
+    private SamplerSettings sampler = SamplerSettings.builder().temperature(0.8).topP(0.95).build();
+    private StopConditions stop;
+    private final List<Head> heads = new ArrayList<>();
+    private SelectionPolicy policy;
+    private int contextBudget;
+    private Long seed;
+    private Duration deadline;
+    private Steering steering;
+    private boolean keepActivations;
+
+    private Builder(LanguageModel model, Persona persona) {
+      this.model = Objects.requireNonNull(model, "model");
+      this.persona = Objects.requireNonNull(persona, "persona");
+    }
+
+    /** How the prompt is built; default: the model's chat template, else base-model framing. */
+    public Builder assembler(PromptAssembler assembler) {
+      this.assembler = Objects.requireNonNull(assembler, "assembler");
+      return this;
+    }
+
+    /** The user's name in prompts and placeholders ({@code {{user}}}); default "User". */
+    public Builder userName(String userName) {
+      if (userName == null || userName.isBlank()) {
+        throw new InvalidSettingException("userName", userName, "must be a non-blank name");
+      }
+      this.userName = userName;
+      return this;
+    }
+
+    /** Token sampling; default temperature 0.8, top-p 0.95. */
+    public Builder sampler(SamplerSettings sampler) {
+      this.sampler = Objects.requireNonNull(sampler, "sampler");
+      return this;
+    }
+
+    /**
+     * Stop strings, extra stop tokens and the new-token limit (default 128). The model's end-of-turn
+     * tokens (generation_config.json and tokenizer) always stop.
+     */
+    public Builder stop(StopConditions stop) {
+      this.stop = Objects.requireNonNull(stop, "stop");
+      return this;
+    }
+
+    /** Adds a head whose calibrated probability is recorded for every candidate under its name. */
+    public Builder head(Head head) {
+      Objects.requireNonNull(head, "head");
+      for (Head h : heads) {
+        if (h.name().equals(head.name())) {
+          throw new InvalidSettingException("head", head.name(), "is already configured: head names must be unique");
+        }
+      }
+      heads.add(head);
+      return this;
+    }
+
+    public Builder heads(List<? extends Head> heads) {
+      heads.forEach(this::head);
+      return this;
+    }
+
+    /** How candidates are chosen; default one candidate without heads, else best of 4 by the mean score. */
+    public Builder policy(SelectionPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Shortcut: best-of-{@code n} by the mean of the heads' scores. */
+    public Builder candidates(int n) {
+      this.policy = SelectionPolicy.builder().candidatesPerRound(n).build();
+      return this;
+    }
+
+    /** Tokens the prompt may use; default the model's context minus the new-token limit. */
+    public Builder contextBudget(int tokens) {
+      if (tokens < 1) {
+        throw new InvalidSettingException("contextBudget", tokens, "must be >= 1");
+      }
+      this.contextBudget = tokens;
+      return this;
+    }
+
+    /** A fixed seed: the same seed and conversation give the same reply. Default: random per reply. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Time allowed per reply; decoding stops within one step of it. Default: none. */
+    public Builder deadline(Duration deadline) {
+      if (deadline.isNegative() || deadline.isZero()) {
+        throw new InvalidSettingException("deadline", deadline, "must be positive");
+      }
+      this.deadline = deadline;
+      return this;
+    }
+
+    /** Adds {@code coefficient × direction} to the residual stream entering layer {@code tap}. */
+    public Builder steer(int tap, float[] direction, float coefficient) {
+      if (tap < 0 || tap >= model.info().layers()) {
+        throw new InvalidSettingException("steering layer", tap,
+            "must be in [0, " + (model.info().layers() - 1) + "] (the residual stream entering a decoder layer)");
+      }
+      if (direction.length != model.info().hiddenSize()) {
+        throw new InvalidSettingException("steering direction length", direction.length,
+            "must equal the model's hidden size " + model.info().hiddenSize());
+      }
+      this.steering = new Steering(tap, direction.clone(), coefficient);
+      return this;
+    }
+
+    /** Steers along a persona vector at its layer. */
+    public Builder steer(PersonaVector vector, float coefficient) {
+      return steer(vector.layer(), vector.direction(), coefficient);
+    }
+
+    /** Keep each candidate's captured activations in the reply (for training data); default false. */
+    public Builder keepActivations(boolean keep) {
+      this.keepActivations = keep;
+      return this;
+    }
+
+    public PersonaGenerator build() {
+      return new PersonaGenerator(this);
+    }
+  }
+}

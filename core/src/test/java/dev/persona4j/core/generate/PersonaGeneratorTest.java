@@ -1,0 +1,362 @@
+package dev.persona4j.core.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.persona4j.core.backend.Backends;
+import dev.persona4j.core.backend.DecodingState;
+import dev.persona4j.core.backend.Forward;
+import dev.persona4j.core.backend.ForwardRequest;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.persona.Persona;
+import dev.persona4j.core.prompt.BaseFraming;
+import dev.persona4j.core.prompt.Conversation;
+import dev.persona4j.core.prompt.PromptAssembler;
+import dev.persona4j.samplers.InvalidSettingException;
+import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.samplers.StopConditions;
+import dev.persona4j.samplers.heads.Head;
+import dev.persona4j.samplers.heads.HeadKind;
+import dev.persona4j.samplers.heads.Heads;
+import dev.persona4j.samplers.heads.Tensor;
+import dev.persona4j.samplers.rejection.CandidateScorer;
+import dev.persona4j.samplers.rejection.SelectionPolicy;
+import dev.persona4j.samplers.rejection.SelectionRule;
+import dev.persona4j.samplers.rejection.TextFilters;
+import dev.persona4j.samplers.vectors.PersonaVector;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generator on a real (tiny, randomly initialised) Llama checkpoint: batching, seeds, heads and
+ * policies, streaming, cancellation, deadlines, steering and concurrent use.
+ */
+class PersonaGeneratorTest {
+  static final Path LLAMA = Path.of("src/test/resources/hf-reference/models/llama");
+
+  static LanguageModel model;
+  static Persona mara;
+  static PromptAssembler assembler;
+  static final Conversation HELLO = Conversation.empty().withUser("Ahoy, how is the sea today?");
+
+  @BeforeAll
+  static void load() {
+    model = Backends.load(LLAMA);
+    mara = Persona.builder().name("Mara").build();
+    // The reference checkpoints have a 128-token context: a one-line framing keeps the prompt short.
+    assembler = PromptAssembler.base(model.tokenizer(), BaseFraming.of("{{user}} talks with {{char}}.", "***"));
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+  }
+
+  static PersonaGenerator.Builder generator() {
+    return PersonaGenerator.builder(model, mara)
+        .assembler(assembler)
+        .sampler(SamplerSettings.builder().temperature(1.0).build())
+        .stop(StopConditions.builder().maxNewTokens(16).build());
+  }
+
+  /** A head over the middle layer whose score is a fixed linear read-out of the mean activation. */
+  static Head meanProbe(String name, int seed) {
+    return meanProbe(name, seed, 1f);
+  }
+
+  static Head meanProbe(String name, int seed, float slope) {
+    int hidden = model.info().hiddenSize();
+    float[] w = new float[hidden];
+    java.util.Random r = new java.util.Random(seed);
+    for (int i = 0; i < hidden; i++) {
+      w[i] = (float) r.nextGaussian();
+    }
+    PersonaVector v = PersonaVector.fromParameters(name, new int[] {model.info().layers() / 2}, hidden,
+        Map.of("direction", new Tensor(new long[] {hidden}, w),
+            "calibration", new Tensor(new long[] {2}, new float[] {slope, 0f})),
+        Map.of("pooling", "mean"));
+    return v;
+  }
+
+  static float[] ones(int n) {
+    float[] v = new float[n];
+    java.util.Arrays.fill(v, 1f);
+    return v;
+  }
+
+  @Test
+  void candidatesDecodedAsOneBatchEqualSeparateRuns() {
+    int[] prompt = model.tokenizer().encode("The sea today is", true);
+    long[] seeds = {11, 22, 33, 44, 55};
+    SamplerSettings settings = SamplerSettings.builder().temperature(1.0).topK(50).build();
+    StopConditions stop = StopConditions.builder().maxNewTokens(12).build();
+    CandidateDecoder decoder = new CandidateDecoder(model, settings, stop, new int[] {2});
+
+    List<Candidate> batch = decode(decoder, prompt, seeds);
+    for (int i = 0; i < seeds.length; i++) {
+      Candidate alone = decode(decoder, prompt, new long[] {seeds[i]}).get(0);
+      assertArrayEquals(alone.tokens(), batch.get(i).tokens(), "candidate " + i + " tokens");
+      assertEquals(alone.text(), batch.get(i).text());
+      float[][] a = alone.activations().orElseThrow().layer(2);
+      float[][] b = batch.get(i).activations().orElseThrow().layer(2);
+      assertEquals(a.length, b.length);
+      assertEquals(alone.tokenCount(), a.length, "one activation row per generated token");
+      for (int t = 0; t < a.length; t++) {
+        for (int h = 0; h < a[t].length; h++) {
+          assertEquals(a[t][h], b[t][h], 1e-4, "activation " + t + "," + h);
+        }
+      }
+    }
+    // Different seeds actually give different candidates.
+    assertTrue(batch.stream().map(Candidate::text).distinct().count() > 1);
+  }
+
+  private static List<Candidate> decode(CandidateDecoder decoder, int[] prompt, long[] seeds) {
+    try (DecodingState state = model.newState()) {
+      Forward f = state.prefill(List.of(prompt), ForwardRequest.lastLogits());
+      List<Candidate> out = decoder.decode(state, f.sequence(0), f.lastLogits(0), prompt, seeds, 0, 0,
+          ReplyListener.NONE, Cancellation.create(), Long.MAX_VALUE);
+      assertEquals(1, state.sequences().length, "only the prompt sequence stays after decoding");
+      return out;
+    }
+  }
+
+  @Test
+  void theSameSeedGivesTheSameReply() {
+    PersonaGenerator g = generator().seed(7).build();
+    Reply a = g.reply(HELLO);
+    Reply b = g.reply(HELLO);
+    assertEquals(a.text(), b.text());
+    assertArrayEquals(a.chosen().tokens(), b.chosen().tokens());
+    Reply c = g.reply(HELLO, ReplyOptions.builder().seed(8).build());
+    assertNotEquals(List.of(a.chosen().tokens()).toString() + a.text(), List.of(c.chosen().tokens()) + c.text());
+  }
+
+  @Test
+  void bestOfNChoosesTheHighestScoringCandidateAndExposesAll() {
+    Head head = meanProbe("probe", 3);
+    PersonaGenerator g = generator().seed(5).head(head)
+        .policy(SelectionPolicy.builder().candidatesPerRound(6).scorer(CandidateScorer.head("probe")).build())
+        .build();
+    Reply reply = g.reply(HELLO);
+    assertEquals(6, reply.candidates().size());
+    double best = reply.candidates().stream().mapToDouble(c -> c.scores().get("probe")).max().orElseThrow();
+    assertEquals(best, reply.chosen().scores().get("probe"), 0.0);
+    assertEquals("best-of-n", reply.selection().rule());
+    assertFalse(reply.gaveUp());
+    // The score was computed from the activations captured while decoding: recomputing it from a
+    // fresh forward pass over prompt + candidate gives the same number.
+    Candidate chosen = reply.chosen();
+    int[] prompt = reply.prompt().ids();
+    int[] all = new int[prompt.length + chosen.tokenCount()];
+    System.arraycopy(prompt, 0, all, 0, prompt.length);
+    System.arraycopy(chosen.tokens(), 0, all, prompt.length, chosen.tokenCount());
+    int layer = head.layers()[0];
+    try (DecodingState state = model.newState()) {
+      float[][] hidden = state.prefill(List.of(all), ForwardRequest.withTaps(layer)).hidden(0, layer);
+      float[][] replyRows = java.util.Arrays.copyOfRange(hidden, prompt.length, all.length);
+      double rescored = head.score(new dev.persona4j.samplers.heads.CandidateActivations(new int[] {layer},
+          new float[][][] {replyRows}));
+      assertEquals(rescored, chosen.scores().get("probe"), 1e-4);
+    }
+    assertTrue(reply.timings().scoringNanos() > 0);
+    assertTrue(reply.timings().scoringShare() < 0.5, "scoring is a small part of generation");
+  }
+
+  @Test
+  void thresholdPolicyRunsMoreRoundsThenGivesUpWithTheBestSeen() {
+    PersonaGenerator g = generator().seed(9).head(meanProbe("probe", 4, 0.001f))
+        .policy(SelectionPolicy.builder().candidatesPerRound(3).rule(SelectionRule.firstAbove(0.99, 3))
+            .scorer(CandidateScorer.head("probe"))
+            .filter(TextFilters.bannedPhrases(List.of("\u0000never")))
+            .build())
+        .build();
+    Reply reply = g.reply(HELLO);
+    assertTrue(reply.gaveUp());
+    assertEquals(9, reply.candidates().size(), "three rounds of three");
+    assertEquals(List.of(0, 1, 2), reply.candidates().stream().map(Candidate::round).distinct().toList());
+    assertEquals(reply.selection().bestSeenIndex(), reply.chosen().index());
+  }
+
+  @Test
+  void filtersRejectCandidatesAndTheRuleSaysWhy() {
+    PersonaGenerator g = generator().seed(9)
+        .policy(SelectionPolicy.builder().candidatesPerRound(4).filter(TextFilters.minLength(10_000)).build())
+        .build();
+    Reply reply = g.reply(HELLO);
+    assertTrue(reply.gaveUp());
+    assertTrue(reply.selection().explanation().contains("failed a filter"), reply.selection().explanation());
+  }
+
+  @Test
+  void oneCandidateStreamsTokenByTokenAndTheStreamEqualsTheReply() {
+    List<String> pieces = Collections.synchronizedList(new ArrayList<>());
+    Reply reply = generator().seed(3).build().reply(HELLO, ReplyOptions.builder().listener(new ReplyListener() {
+      @Override
+      public void onReplyText(String text) {
+        pieces.add(text);
+      }
+    }).build());
+    assertTrue(pieces.size() > 1, "several pieces: " + pieces);
+    assertEquals(reply.text(), String.join("", pieces));
+  }
+
+  @Test
+  void publisherDeliversTheReplyAndCompletes() throws Exception {
+    PersonaGenerator g = generator().seed(3).build();
+    String expected = g.reply(HELLO).text();
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try {
+      StringBuilder got = new StringBuilder();
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      g.stream(HELLO, executor).subscribe(new Flow.Subscriber<>() {
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+          s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(String item) {
+          got.append(item);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+          done.complete(null);
+        }
+      });
+      done.get(60, TimeUnit.SECONDS);
+      assertEquals(expected, got.toString());
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void cancellationFromAnotherThreadStopsWithinOneStep() throws Exception {
+    Cancellation cancellation = Cancellation.create();
+    CountDownLatch firstText = new CountDownLatch(1);
+    AtomicInteger piecesAfterCancel = new AtomicInteger();
+    PersonaGenerator g = generator().seed(3).stop(StopConditions.builder().maxNewTokens(60).build())
+        .sampler(SamplerSettings.builder().temperature(1.0).bannedTokens(model.generationConfig().eosTokenIds()).build())
+        .build();
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    try {
+      Future<Reply> future = executor.submit(() -> g.reply(HELLO, ReplyOptions.builder().cancellation(cancellation)
+          .listener(new ReplyListener() {
+            @Override
+            public void onCandidateText(int candidate, String text) {
+              if (cancellation.isCancelled()) {
+                piecesAfterCancel.incrementAndGet();
+              }
+              firstText.countDown();
+            }
+          }).build()));
+      assertTrue(firstText.await(60, TimeUnit.SECONDS));
+      cancellation.cancel();
+      Exception e = assertThrows(Exception.class, () -> future.get(60, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof GenerationCancelledException, String.valueOf(e.getCause()));
+      assertTrue(((GenerationCancelledException) e.getCause()).stepsDone() < 60);
+      assertTrue(piecesAfterCancel.get() <= 1, "at most the step in flight finishes");
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void aDeadlineEndsTheReplyWithWhatWasDecoded() {
+    PersonaGenerator g = generator().seed(3).deadline(Duration.ofNanos(1))
+        .stop(StopConditions.builder().maxNewTokens(60).build()).build();
+    Reply reply = g.reply(HELLO);
+    assertEquals(FinishReason.DEADLINE, reply.finishReason());
+    assertTrue(reply.chosen().tokenCount() < 60);
+  }
+
+  @Test
+  void steeringAlongADirectionChangesTheOutput() {
+    PersonaGenerator.Builder greedy = generator().sampler(SamplerSettings.greedy()).seed(1);
+    Reply plain = greedy.build().reply(HELLO);
+    float[] direction = new float[model.info().hiddenSize()];
+    for (int i = 0; i < direction.length; i++) {
+      direction[i] = (i % 3) - 1;
+    }
+    Reply steered = generator().sampler(SamplerSettings.greedy()).seed(1).steer(1, direction, 8f).build().reply(HELLO);
+    assertFalse(java.util.Arrays.equals(plain.chosen().tokens(), steered.chosen().tokens()),
+        "steering must change the greedy continuation");
+    Reply again = greedy.build().reply(HELLO);
+    assertArrayEquals(plain.chosen().tokens(), again.chosen().tokens(), "steering does not leak into later replies");
+  }
+
+  @Test
+  void oneModelServesManyThreadsWithTheSameResultsAsOne() throws Exception {
+    PersonaGenerator g = generator().head(meanProbe("probe", 2))
+        .policy(SelectionPolicy.builder().candidatesPerRound(3).scorer(CandidateScorer.head("probe")).build()).build();
+    List<String> sequential = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      sequential.add(g.reply(HELLO, ReplyOptions.builder().seed(100 + i).build()).text());
+    }
+    ExecutorService executor = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<String>> futures = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        long seed = 100 + i;
+        futures.add(executor.submit(() -> g.reply(HELLO, ReplyOptions.builder().seed(seed).build()).text()));
+      }
+      for (int i = 0; i < 6; i++) {
+        assertEquals(sequential.get(i), futures.get(i).get(120, TimeUnit.SECONDS), "reply " + i);
+      }
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void invalidSettingsAreTypedErrorsNamingTheValue() {
+    InvalidSettingException n = assertThrows(InvalidSettingException.class, () -> generator().candidates(0));
+    assertTrue(n.getMessage().contains("candidatesPerRound"), n.getMessage());
+    Head wrongLayer = PersonaVector.fromParameters("deep", new int[] {model.info().layers() + 3},
+        model.info().hiddenSize(), Map.of("direction", new Tensor(new long[] {model.info().hiddenSize()},
+            ones(model.info().hiddenSize())), "calibration", new Tensor(new long[] {2}, new float[] {1f, 0f})),
+        Map.of("pooling", "mean"));
+    InvalidSettingException layer = assertThrows(InvalidSettingException.class, () -> generator().head(wrongLayer).build());
+    assertTrue(layer.getMessage().contains("7"), layer.getMessage());
+    assertThrows(InvalidSettingException.class, () -> generator().steer(0, new float[3], 1f));
+    assertThrows(InvalidSettingException.class, () -> generator().userName(" "));
+  }
+
+  @Test
+  void baseFramingStopStringsEndTheCandidateWithoutTheStopString() {
+    // With the user's label as a stop string, no reply ever contains "\nUser:".
+    PersonaGenerator g = generator().seed(21).stop(StopConditions.builder().maxNewTokens(40).build())
+        .candidates(8).build();
+    Reply reply = g.reply(HELLO);
+    for (Candidate c : reply.candidates()) {
+      assertFalse(c.text().contains("\nUser:"), c.text());
+    }
+    assertTrue(reply.prompt().stopStrings().contains("\nUser:"), reply.prompt().stopStrings().toString());
+  }
+}

@@ -160,8 +160,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     report.note("Both engines use " + threads + " threads; persona4j's worker runs with OMP_WAIT_POLICY="
         + Persona4jEngine.environment().get("OMP_WAIT_POLICY") + ".");
-    report.note("persona4j's replies request the head's middle-layer activations at every step and take one extra"
-        + " step for the last token's activations; Jlama's replies do not.");
+    report.note("persona4j's replies (one candidate and best-of-" + settings.candidates() + ") go through the"
+        + " generator's CandidateDecoder: temperature 0.8 / top-p 0.95 sampling, incremental detokenisation, the"
+        + " middle layer tapped at every step, one extra step for the last token's activations, then a linear probe"
+        + " scores each candidate. Jlama's replies are greedy with none of these. Batch-1 and batch-8 decode rows"
+        + " are plain greedy steps on both sides.");
     if (profile != null && Files.isRegularFile(profile)) {
       String summary = ProfileSummary.summarise(profile);
       report.note("Profile of the first persona4j run (" + profile + "):\n\n" + summary);

@@ -9,9 +9,12 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.generate.Cancellation;
+import dev.persona4j.core.generate.Candidate;
+import dev.persona4j.core.generate.CandidateDecoder;
+import dev.persona4j.core.generate.ReplyListener;
 import dev.persona4j.samplers.SamplerSettings;
-import dev.persona4j.samplers.TokenSampler;
-import dev.persona4j.samplers.heads.CandidateActivations;
+import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.heads.Head;
 import dev.persona4j.samplers.heads.HeadKind;
 import dev.persona4j.samplers.heads.Heads;
@@ -26,8 +29,9 @@ import java.util.SplittableRandom;
 
 /**
  * The persona4j side of the benchmark, run inside the worker JVM: loads the checkpoint through the backend
- * SPI and times prefill, batch-1 and batch-8 decoding, and a reply of one candidate against a best-of-N reply
- * with the same number of new tokens (end-of-sequence ignored). The result uses the same keys as the Jlama
+ * SPI and times prefill, batch-1 and batch-8 greedy decoding, and a reply of one candidate against a
+ * best-of-N reply with the same number of new tokens (end-of-sequence ignored) made by the generator's
+ * {@link CandidateDecoder} and scored by a linear probe. The result uses the same keys as the Jlama
  * runner's, so the two are compared field by field.
  */
 final class Persona4jBench {
@@ -164,7 +168,7 @@ final class Persona4jBench {
     out.put("candidates", n);
     out.put("warmup", settings.warmup());
     out.put("repeats", settings.repeats());
-    out.put("bestOfMethod", "backend SPI: prefill once, fork, batched steps with a middle-layer tap, seeded samplers, linear probe");
+    out.put("bestOfMethod", "CandidateDecoder (prefill once, fork, batched steps with a middle-layer tap), linear probe");
     double prefillMs = Stats.median(prefill);
     out.put("prefillMs", prefillMs);
     out.put("prefillTokensPerSecond", settings.promptIds().length / (prefillMs / 1000.0));
@@ -225,46 +229,43 @@ final class Persona4jBench {
   private record CandidateReply(double wallMs, double headScoringMs) {}
 
   /**
-   * A reply of n candidates with {@code newTokens} new tokens each: prefill once, fork, step all candidates
-   * together with the head's layer tapped, then score each candidate with a linear probe. Returns the wall
-   * time and the part of it spent scoring.
+   * A reply of n candidates with {@code newTokens} new tokens each, the way the generator makes one: prefill
+   * once, then the generator's {@link CandidateDecoder} (fork, one batched step per token with the head's
+   * layer tapped, a seeded sampler, incremental detokenisation and a stop matcher per candidate), then each
+   * candidate scored with a linear probe. No stop token, so every candidate has exactly newTokens tokens.
+   * Returns the wall time and the part of it spent scoring.
    */
   private CandidateReply candidateReply(int n, int newTokens, long seed) {
     long start = System.nanoTime();
-    ForwardRequest tapped = ForwardRequest.withTaps(headLayer);
-    float[][][] activations = new float[n][newTokens][];
+    CandidateDecoder decoder = new CandidateDecoder(model, CANDIDATE_SAMPLING,
+        StopConditions.builder().maxNewTokens(newTokens).build(), new int[] {headLayer});
+    long[] seeds = new long[n];
+    for (int c = 0; c < n; c++) {
+      seeds[c] = seed * 31 + c;
+    }
+    List<Candidate> candidates;
     try (DecodingState state = model.newState()) {
       Forward f = state.prefill(List.of(settings.promptIds()), ForwardRequest.lastLogits());
-      int[] seqs = sequencesAfterFork(state, f.sequence(0), n);
-      TokenSampler[] samplers = new TokenSampler[n];
-      int[] tokens = new int[n];
-      float[] promptLogits = f.lastLogits(0);
-      for (int c = 0; c < n; c++) {
-        samplers[c] = new TokenSampler(CANDIDATE_SAMPLING, seed * 31 + c);
-        samplers[c].acceptAll(settings.promptIds());
-        tokens[c] = samplers[c].sample(promptLogits);
-      }
-      for (int i = 1; i <= newTokens; i++) {
-        // The last step only computes the activations of the last token: its logits are not sampled.
-        f = state.step(seqs, tokens, tapped);
-        for (int c = 0; c < n; c++) {
-          activations[c][i - 1] = f.hidden(c, headLayer)[0];
-          if (i < newTokens) {
-            tokens[c] = samplers[c].sample(f.lastLogits(c));
-          }
-        }
-      }
+      candidates = decoder.decode(state, f.sequence(0), f.lastLogits(0), settings.promptIds(), seeds, 0, 0,
+          ReplyListener.NONE, Cancellation.create(), Long.MAX_VALUE);
     }
     long scoring = System.nanoTime();
     double best = -1;
-    for (int c = 0; c < n; c++) {
-      best = Math.max(best, head.score(CandidateActivations.wrap(new int[] {headLayer}, new float[][][] {activations[c]})));
+    for (Candidate c : candidates) {
+      best = Math.max(best, head.score(c.activations().orElseThrow()));
     }
     double headMs = (System.nanoTime() - scoring) / 1e6;
+    double wallMs = (System.nanoTime() - start) / 1e6;
+    for (Candidate c : candidates) {
+      if (c.tokenCount() != newTokens) {
+        throw new IllegalStateException("candidate " + c.index() + " has " + c.tokenCount() + " tokens ("
+            + c.finishReason() + "), expected " + newTokens);
+      }
+    }
     if (!(best >= 0 && best <= 1)) {
       throw new IllegalStateException("head score " + best + " is not a probability");
     }
-    return new CandidateReply((System.nanoTime() - start) / 1e6, headMs);
+    return new CandidateReply(wallMs, headMs);
   }
 
   /** The prefilled sequence plus n-1 forks of it. */

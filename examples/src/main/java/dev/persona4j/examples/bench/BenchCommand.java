@@ -37,6 +37,8 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
   /** Wall-time budget of {@code --quick}, checked before each further pair is started. */
   static final Duration QUICK_BUDGET = Duration.ofSeconds(270);
+  /** Hard limit of {@code --quick}: an engine run still going then is stopped (and reported as missing). */
+  static final Duration QUICK_LIMIT = Duration.ofSeconds(290);
   private static final long PROMPT_SEED = 7L;
 
   @Option(names = "--quick", description = "Short replies and at most 2 pairs: finishes within 5 minutes.")
@@ -114,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     Persona4jEngine persona4j = new Persona4jEngine();
     int threads = Runtime.getRuntime().availableProcessors();
-    Duration timeout = quick ? Duration.ofMinutes(4) : Duration.ofMinutes(20);
+    Duration fullTimeout = Duration.ofMinutes(20);
     long longestPair = 0;
     int done = 0;
     for (int p = 0; p < settings.pairs(); p++) {
@@ -132,6 +134,16 @@ public final class BenchCommand implements Callable<Integer> {
       boolean persona4jFirst = p % 2 == 0;
       for (int turn = 0; turn < 2; turn++) {
         boolean runPersona4j = (turn == 0) == persona4jFirst;
+        Duration timeout = quick ? QUICK_LIMIT.minusNanos(elapsed(started)) : fullTimeout;
+        if (timeout.toSeconds() < 10) {
+          String late = "not run: the --quick time limit of " + QUICK_LIMIT.toSeconds() + " s was reached";
+          if (runPersona4j) {
+            p4jError = late;
+          } else if (jlamaSkipped.isEmpty()) {
+            jlError = late;
+          }
+          continue;
+        }
         if (runPersona4j) {
           err.printf(Locale.ROOT, "bench: pair %d/%d: persona4j ...%n", p + 1, settings.pairs());
           try {
@@ -170,10 +182,14 @@ public final class BenchCommand implements Callable<Integer> {
       report.note("Profile of the first persona4j run (" + profile + "):\n\n" + summary);
       err.println(summary);
     }
+    double loadAfter = ProcessStats.loadAverage();
+    report.note(String.format(Locale.ROOT, "Machine: %d cores; 1-minute load average %.1f before, %.1f after."
+        + " Other processes on the same cores slow both engines and make single figures vary.", threads,
+        loadBefore, loadAfter));
     ObjectNode machine = new ObjectMapper().createObjectNode();
     machine.put("availableProcessors", threads);
     machine.put("loadAverageBefore", loadBefore);
-    machine.put("loadAverageAfter", ProcessStats.loadAverage());
+    machine.put("loadAverageAfter", loadAfter);
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     machine.put("benchJava", System.getProperty("java.version"));
     machine.put("jlamaJdk", jdk.toString());

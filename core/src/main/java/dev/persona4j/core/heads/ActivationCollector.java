@@ -131,7 +131,48 @@ public final class ActivationCollector {
             + ids[i].length + " tokens, longer than the model's context of " + context);
       }
     }
+    return run(ids, readFrom);
+  }
 
+  /**
+   * Collects the activations of replies given as token ids, e.g. candidates the generator decoded
+   * (its prompt ids and each candidate's tokens) that were labelled afterwards: no tokenizer round
+   * trip, so the numbers are exactly those the generator read. Only the replies' positions are
+   * returned.
+   *
+   * @throws InvalidDatasetException naming the entry when a reply is empty, the lists differ in
+   *     size, or prompt and reply exceed the model's context
+   * @throws dev.persona4j.core.backend.TokenOutOfRangeException for an id outside the vocabulary
+   */
+  public List<CandidateActivations> collectReplies(List<int[]> promptIds, List<int[]> replyIds) {
+    Objects.requireNonNull(promptIds, "promptIds");
+    Objects.requireNonNull(replyIds, "replyIds");
+    if (promptIds.size() != replyIds.size()) {
+      throw new InvalidDatasetException(promptIds.size() + " prompts but " + replyIds.size() + " replies");
+    }
+    int context = model.info().contextLength();
+    int n = promptIds.size();
+    int[][] ids = new int[n][];
+    int[] readFrom = new int[n];
+    for (int i = 0; i < n; i++) {
+      int[] prompt = Objects.requireNonNull(promptIds.get(i), "promptIds[" + i + "]");
+      int[] reply = Objects.requireNonNull(replyIds.get(i), "replyIds[" + i + "]");
+      if (reply.length == 0) {
+        throw new InvalidDatasetException("replyIds[" + i + "] is empty");
+      }
+      ids[i] = concat(prompt, reply);
+      readFrom[i] = prompt.length;
+      if (ids[i].length > context) {
+        throw new InvalidDatasetException("reply " + i + ": prompt and reply are " + ids[i].length
+            + " tokens, longer than the model's context of " + context);
+      }
+    }
+    return run(ids, readFrom);
+  }
+
+  /** Runs {@code ids} in length-sorted batches; returns positions from {@code readFrom[i]} on, in input order. */
+  private List<CandidateActivations> run(int[][] ids, int[] readFrom) {
+    int n = ids.length;
     // Similar lengths batch together, so little compute goes to padding.
     Integer[] order = new Integer[n];
     Arrays.setAll(order, i -> i);

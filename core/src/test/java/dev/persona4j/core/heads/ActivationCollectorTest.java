@@ -11,7 +11,13 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.generate.Cancellation;
+import dev.persona4j.core.generate.Candidate;
+import dev.persona4j.core.generate.CandidateDecoder;
+import dev.persona4j.core.generate.ReplyListener;
 import dev.persona4j.samplers.InvalidSettingException;
+import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.heads.CandidateActivations;
 import dev.persona4j.samplers.heads.InvalidDatasetException;
 import dev.persona4j.samplers.heads.Pooling;
@@ -91,6 +97,36 @@ class ActivationCollectorTest {
   }
 
   @Test
+  void candidatesTheGeneratorDecodedReadTheSameActivationsWhenCollected() {
+    int[] prompt = llama.tokenizer().encode("<s>[INST] Tell me about the sea [/INST]", false);
+    CandidateDecoder decoder = new CandidateDecoder(llama, SamplerSettings.builder().temperature(1.0).topK(40).build(),
+        StopConditions.builder().maxNewTokens(10).build(), TAPS);
+    List<Candidate> candidates;
+    try (DecodingState state = llama.newState()) {
+      Forward f = state.prefill(List.of(prompt), ForwardRequest.lastLogits());
+      candidates = decoder.decode(state, f.sequence(0), f.lastLogits(0), prompt, new long[] {1, 2, 3, 4}, 0, 0,
+          ReplyListener.NONE, Cancellation.create(), Long.MAX_VALUE);
+    }
+    List<int[]> prompts = new ArrayList<>();
+    List<int[]> replies = new ArrayList<>();
+    for (Candidate c : candidates) {
+      prompts.add(prompt);
+      replies.add(c.tokens());
+    }
+    List<CandidateActivations> collected =
+        ActivationCollector.builder(llama).taps(TAPS).build().collectReplies(prompts, replies);
+    double worst = 0;
+    for (int i = 0; i < candidates.size(); i++) {
+      CandidateActivations generated = candidates.get(i).activations().orElseThrow();
+      for (int tap : TAPS) {
+        worst = Math.max(worst, maxDiff(generated.layer(tap), collected.get(i).layer(tap)));
+      }
+    }
+    System.out.println("[heads] collected vs generator-captured activations: max |diff| " + worst);
+    assertTrue(worst <= 1e-4, "collected activations differ from the generator's by " + worst);
+  }
+
+  @Test
   void poolingWhileCollectingGivesThePooledActivations() {
     List<LabeledExample> examples = SyntheticPersonaData.replies(5, 3);
     List<CandidateActivations> full = ActivationCollector.builder(llama).taps(TAPS).build().collect(examples);
@@ -145,6 +181,17 @@ class ActivationCollectorTest {
         () -> ActivationCollector.builder(llama).taps(2).build().collect(examples));
     assertTrue(e.getMessage().startsWith("data.jsonl line 2: ") && e.getMessage().contains("context of 128"),
         e.getMessage());
+
+    ActivationCollector collector = ActivationCollector.builder(llama).taps(2).build();
+    InvalidDatasetException sizes = assertThrows(InvalidDatasetException.class,
+        () -> collector.collectReplies(List.of(new int[] {0, 5}), List.of()));
+    assertTrue(sizes.getMessage().contains("1 prompts but 0 replies"), sizes.getMessage());
+    InvalidDatasetException empty = assertThrows(InvalidDatasetException.class,
+        () -> collector.collectReplies(List.of(new int[] {0, 5}), List.of(new int[0])));
+    assertTrue(empty.getMessage().contains("replyIds[0] is empty"), empty.getMessage());
+    InvalidDatasetException tooLong = assertThrows(InvalidDatasetException.class,
+        () -> collector.collectReplies(List.of(new int[100]), List.of(new int[29])));
+    assertTrue(tooLong.getMessage().contains("129 tokens"), tooLong.getMessage());
   }
 
   private static double maxDiff(float[][] expected, float[][] actual) {

@@ -42,6 +42,10 @@ final class LayerSweepCommand implements Callable<Integer> {
   @Option(names = "--positive", paramLabel = "LABEL", description = "A string label of the positive class (repeatable).")
   List<String> positives = new ArrayList<>();
 
+  @Option(names = "--label-field", defaultValue = "label", paramLabel = "FIELD",
+      description = "The JSON field holding the label (default: ${DEFAULT-VALUE}).")
+  String labelField;
+
   @Option(names = "--negative", paramLabel = "LABEL", description = "A string label of the negative class (repeatable).")
   List<String> negatives = new ArrayList<>();
 
@@ -70,7 +74,7 @@ final class LayerSweepCommand implements Callable<Integer> {
       }
       TrainingOptions options = TrainingOptions.builder().maxEpochs(epochs).seed(seed)
           .progress(TrainHeadCommand.progressStream(stderr)).build();
-      LabeledDataset dataset = LabeledDataset.readJsonl(data, TrainHeadCommand.labelMapping(positives, negatives));
+      LabeledDataset dataset = LabeledDataset.readJsonl(data, TrainHeadCommand.labelMapping(positives, negatives), labelField);
       LayerSweepResult result;
       try (LanguageModel lm = Backends.load(model)) {
         ModelInfo info = lm.info();

@@ -73,6 +73,10 @@ final class TrainHeadCommand implements Callable<Integer> {
       + "other strings are negative unless --negative names them.")
   List<String> positives = new ArrayList<>();
 
+  @Option(names = "--label-field", defaultValue = "label", paramLabel = "FIELD",
+      description = "The JSON field holding the label (default: ${DEFAULT-VALUE}).")
+  String labelField;
+
   @Option(names = "--negative", paramLabel = "LABEL", description = "A string label of the negative class (repeatable); "
       + "with it, any string named neither way is an error.")
   List<String> negatives = new ArrayList<>();
@@ -107,7 +111,7 @@ final class TrainHeadCommand implements Callable<Integer> {
       }
       TrainingOptions options = TrainingOptions.builder().maxEpochs(epochs).seed(seed)
           .progress(progressStream(stderr)).build();
-      LabeledDataset dataset = LabeledDataset.readJsonl(data, labelMapping(positives, negatives));
+      LabeledDataset dataset = LabeledDataset.readJsonl(data, labelMapping(positives, negatives), labelField);
       if (kind == Kind.ATTENTION && spec.commandLine().getParseResult().hasMatchedOption("--pooling")) {
         stderr.println("note: --pooling applies to linear probes; an attention head reads every token");
       }

@@ -31,7 +31,7 @@ import java.util.Set;
  * "label": ...}}, other fields kept. Blank lines are skipped. Immutable.
  */
 public final class LabeledDataset {
-  static final Set<String> KNOWN_FIELDS = Set.of("text", "prompt", "reply", "label");
+  static final Set<String> CONTENT_FIELDS = Set.of("text", "prompt", "reply");
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -69,7 +69,16 @@ public final class LabeledDataset {
    * @throws InvalidDatasetException naming the file if it holds no examples or a single class
    */
   public static LabeledDataset readJsonl(Path file, LabelMapping labels) {
+    return readJsonl(file, labels, "label");
+  }
+
+  /**
+   * Reads a labelled JSONL file whose label is in the field {@code labelField} (for example a file
+   * with several labellings of the same examples: {@code label}, {@code speaker}, ...).
+   */
+  public static LabeledDataset readJsonl(Path file, LabelMapping labels, String labelField) {
     Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(labelField, "labelField");
     Objects.requireNonNull(labels, "labels");
     byte[] bytes;
     try {
@@ -103,14 +112,15 @@ public final class LabeledDataset {
         line = line.substring(1); // a byte order mark some editors write
       }
       if (!line.isBlank()) {
-        examples.add(parseLine(file, lineNumber, line, labels));
+        examples.add(parseLine(file, lineNumber, line, labels, labelField));
       }
     }
     checkClasses(examples, file.toString());
     return new LabeledDataset(examples, file);
   }
 
-  private static LabeledExample parseLine(Path file, int line, String text, LabelMapping labels) {
+  private static LabeledExample parseLine(Path file, int line, String text, LabelMapping labels,
+      String labelField) {
     JsonNode node;
     try {
       node = JSON.readTree(text);
@@ -124,11 +134,11 @@ public final class LabeledDataset {
           + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
     }
     String where = file.getFileName() + " line " + line;
-    boolean positive = label(file, line, node.get("label"), labels);
+    boolean positive = label(file, line, labelField, node.get(labelField), labels);
     Map<String, String> extras = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
-      if (!KNOWN_FIELDS.contains(e.getKey())) {
+      if (!CONTENT_FIELDS.contains(e.getKey()) && !e.getKey().equals(labelField)) {
         extras.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
       }
     }
@@ -167,9 +177,9 @@ public final class LabeledDataset {
     return v.asText();
   }
 
-  private static boolean label(Path file, int line, JsonNode v, LabelMapping labels) {
+  private static boolean label(Path file, int line, String field, JsonNode v, LabelMapping labels) {
     if (v == null) {
-      throw new DatasetFormatException(file, line, "missing 'label'");
+      throw new DatasetFormatException(file, line, "missing '" + field + "'");
     }
     if (v.isBoolean()) {
       return v.asBoolean();
@@ -179,16 +189,16 @@ public final class LabeledDataset {
       if (d == 0 || d == 1) {
         return d == 1;
       }
-      throw new DatasetFormatException(file, line, "'label' = " + v + ": a numeric label must be 0 or 1");
+      throw new DatasetFormatException(file, line, "'" + field + "' = " + v + ": a numeric label must be 0 or 1");
     }
     if (v.isTextual()) {
       Boolean c = labels.classOf(v.asText());
       if (c == null) {
-        throw new DatasetFormatException(file, line, "unknown 'label' \"" + v.asText() + "\": " + labels.describe());
+        throw new DatasetFormatException(file, line, "unknown '" + field + "' \"" + v.asText() + "\": " + labels.describe());
       }
       return c;
     }
-    throw new DatasetFormatException(file, line, "'label' must be a boolean, 0/1 or a string, got " + describe(v));
+    throw new DatasetFormatException(file, line, "'" + field + "' must be a boolean, 0/1 or a string, got " + describe(v));
   }
 
   private static String describe(JsonNode v) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -105,6 +106,22 @@ class LabeledDatasetTest {
         LabelMapping.of(Set.of("in_character"), Set.of("out_of_character"))));
     assertEquals(3, e.line().orElseThrow());
     assertTrue(e.getMessage().contains("\"in_charcter\"") && e.getMessage().contains("[in_character]"), e.getMessage());
+  }
+
+  @Test
+  void theLabelCanComeFromAnotherField() throws IOException {
+    Path file = write("speakers.jsonl",
+        "{\"text\": \"Aye, sailor\", \"label\": \"in_character\", \"speaker\": \"captain\"}",
+        "{\"text\": \"Most irregular\", \"label\": \"other_persona:naturalist\", \"speaker\": \"naturalist\"}",
+        "{\"text\": \"Steady\", \"label\": \"in_character\"}");
+    DatasetFormatException missing = assertThrows(DatasetFormatException.class,
+        () -> LabeledDataset.readJsonl(file, LabelMapping.positive("captain"), "speaker"));
+    assertEquals(3, missing.line().orElseThrow());
+    assertTrue(missing.getMessage().contains("missing 'speaker'"), missing.getMessage());
+    Path two = write("two.jsonl", Files.readAllLines(file).subList(0, 2).toArray(new String[0]));
+    LabeledDataset data = LabeledDataset.readJsonl(two, LabelMapping.positive("captain"), "speaker");
+    assertEquals(List.of(true, false), data.examples().stream().map(LabeledExample::positive).toList());
+    assertEquals("in_character", data.examples().get(0).extras().get("label"), "the usual label field is kept as extra");
   }
 
   @Test

@@ -9,7 +9,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "persona4j 0.1.0-SNAPSHOT",
     description = "Generate text in a specified character with a language model running in-process.",
-    subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, dev.persona4j.examples.bench.BenchCommand.class})
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        ReplyCommand.class,
+        ChatCommand.class,
+        TemplateCommand.class,
+        InspectCommand.class,
+        TrainHeadCommand.class,
+        LayerSweepCommand.class,
+        DriftEvalCommand.class,
+        dev.persona4j.examples.demo.DemoTrainerCommand.class,
+        dev.persona4j.examples.bench.BenchCommand.class})
 public final class Persona4jCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -95,8 +95,8 @@ public final class BaseFraming {
   }
 
   /** The document, piece by piece. */
-  List<Piece> render(Persona persona, PersonaText text, List<ExampleDialogue> examples, List<LoreEntry> lore,
-      List<Turn> history) {
+  List<Piece> render(Persona persona, PersonaText text, DefinitionStyle style, List<ExampleDialogue> examples,
+      List<LoreEntry> lore, List<Turn> history) {
     List<Piece> out = new ArrayList<>();
     String intro = Placeholders.resolve(introduction, text.charName(), text.userName(), null).strip();
     if (!persona.systemPrompt().isBlank()) {
@@ -109,7 +109,8 @@ public final class BaseFraming {
     if (!before.isEmpty()) {
       out.add(new Piece(Section.Kind.LORE, "\n\n" + text.lore(before)));
     }
-    out.add(new Piece(Section.Kind.PERSONA_DEFINITION, "\n\n" + text.definition()));
+    String definition = style == DefinitionStyle.COMPACT ? text.compactDefinition() : text.definition();
+    out.add(new Piece(Section.Kind.PERSONA_DEFINITION, "\n\n" + definition));
     if (!after.isEmpty()) {
       out.add(new Piece(Section.Kind.LORE, "\n\n" + text.lore(after)));
     }

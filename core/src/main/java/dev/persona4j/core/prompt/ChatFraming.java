@@ -55,16 +55,19 @@ final class ChatFraming {
     }
   }
 
-  List<Piece> render(PersonaText text, List<ExampleDialogue> examples, List<LoreEntry> lore, List<Turn> history,
-      Turn latestUser) {
+  List<Piece> render(PersonaText text, DefinitionStyle style, List<ExampleDialogue> examples, List<LoreEntry> lore,
+      List<Turn> history, Turn latestUser) {
     List<Piece> system = new ArrayList<>();
-    system.add(new Piece(Section.Kind.PERSONA_DEFINITION, text.instructions()));
+    boolean compact = style == DefinitionStyle.COMPACT;
+    system.add(new Piece(Section.Kind.PERSONA_DEFINITION, compact ? text.compactInstructions() : text.instructions()));
     List<LoreEntry> before = lore.stream().filter(e -> e.position() == LorePosition.BEFORE_CHAR).toList();
     List<LoreEntry> after = lore.stream().filter(e -> e.position() == LorePosition.AFTER_CHAR).toList();
     if (!before.isEmpty()) {
       system.add(new Piece(Section.Kind.LORE, "\n\n" + text.lore(before)));
     }
-    system.add(new Piece(Section.Kind.PERSONA_DEFINITION, "\n\n" + text.definition()));
+    if (!compact) {
+      system.add(new Piece(Section.Kind.PERSONA_DEFINITION, "\n\n" + text.definition()));
+    }
     if (!after.isEmpty()) {
       system.add(new Piece(Section.Kind.LORE, "\n\n" + text.lore(after)));
     }

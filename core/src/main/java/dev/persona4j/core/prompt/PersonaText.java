@@ -53,10 +53,56 @@ final class PersonaText {
 
   /** The persona's system prompt with {@code {{original}}} standing for the default, or the default. */
   String instructions() {
+    return withSystemPrompt(defaultInstructions());
+  }
+
+  /** The compact sketch, or the persona's system prompt with {@code {{original}}} standing for it. */
+  String compactInstructions() {
+    return withSystemPrompt(compactDefinition());
+  }
+
+  private String withSystemPrompt(String original) {
     if (persona.systemPrompt().isBlank()) {
-      return defaultInstructions();
+      return original;
     }
-    return Placeholders.resolve(persona.systemPrompt(), charName, userName, defaultInstructions()).strip();
+    return Placeholders.resolve(persona.systemPrompt(), charName, userName, original).strip();
+  }
+
+  /**
+   * The compact definition ({@link DefinitionStyle#COMPACT}): who the character is, the first sentence
+   * of the personality and of the voice style, and the catchphrases, in a few dozen tokens.
+   */
+  String compactDefinition() {
+    StringBuilder sb = new StringBuilder("You are ").append(charName);
+    if (!charName.equals(persona.name())) {
+      sb.append(" (").append(persona.name()).append(')');
+    }
+    sb.append(", a character talking with ").append(userName).append('.');
+    String personality = firstSentence(resolve(persona.personality()));
+    if (!personality.isEmpty()) {
+      sb.append("\nPersonality: ").append(personality);
+    }
+    String style = firstSentence(resolve(persona.voice().style()));
+    if (!style.isEmpty()) {
+      sb.append("\nVoice: ").append(style);
+    }
+    if (!persona.voice().catchphrases().isEmpty()) {
+      sb.append("\nCatchphrases: ").append(join(persona.voice().catchphrases(), " ", true));
+    }
+    sb.append("\nStay in character as ").append(charName).append('.');
+    return sb.toString();
+  }
+
+  /** Up to and including the first sentence end followed by a space or the end, whitespace collapsed. */
+  static String firstSentence(String text) {
+    String t = text.replaceAll("\\s+", " ").strip();
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if ((c == '.' || c == '!' || c == '?') && (i + 1 == t.length() || t.charAt(i + 1) == ' ')) {
+        return t.substring(0, i + 1);
+      }
+    }
+    return t;
   }
 
   /** Post-history instructions ({@code {{original}}} stands for nothing: there is no default). */

@@ -34,11 +34,13 @@ public final class PromptAssembler {
   private final ChatFraming chat;
   private final BaseFraming base;
   private final Tokenization tokenization;
+  private final DefinitionStyle definitionStyle;
 
-  private PromptAssembler(Tokenizer tokenizer, ChatFraming chat, BaseFraming base) {
+  private PromptAssembler(Tokenizer tokenizer, ChatFraming chat, BaseFraming base, DefinitionStyle definitionStyle) {
     this.tokenizer = tokenizer;
     this.chat = chat;
     this.base = base;
+    this.definitionStyle = definitionStyle;
     // A chat template writes its own BOS into the text (as transformers' apply_chat_template does); plain
     // text gets the special tokens the tokenizer adds.
     this.tokenization = new Tokenization(tokenizer, chat == null);
@@ -49,14 +51,15 @@ public final class PromptAssembler {
     Objects.requireNonNull(tokenizer, "tokenizer");
     Objects.requireNonNull(template, "template");
     return new PromptAssembler(tokenizer,
-        new ChatFraming(template, tokenizer.bosToken().orElse(""), tokenizer.eosToken().orElse("")), null);
+        new ChatFraming(template, tokenizer.bosToken().orElse(""), tokenizer.eosToken().orElse("")), null,
+        DefinitionStyle.FULL);
   }
 
   /** An assembler for a base model. */
   public static PromptAssembler base(Tokenizer tokenizer, BaseFraming framing) {
     Objects.requireNonNull(tokenizer, "tokenizer");
     Objects.requireNonNull(framing, "framing");
-    return new PromptAssembler(tokenizer, null, framing);
+    return new PromptAssembler(tokenizer, null, framing, DefinitionStyle.FULL);
   }
 
   /**
@@ -69,6 +72,20 @@ public final class PromptAssembler {
     return tokenizer.chatTemplate()
         .map(source -> chat(tokenizer, ChatTemplate.compile(source)))
         .orElseGet(() -> base(tokenizer, BaseFraming.standard()));
+  }
+
+  /**
+   * This assembler with another definition style ({@link DefinitionStyle#FULL} by default); compact
+   * prompts suit small models and leave the example dialogues and lore out.
+   */
+  public PromptAssembler withDefinitionStyle(DefinitionStyle style) {
+    Objects.requireNonNull(style, "style");
+    return style == definitionStyle ? this : new PromptAssembler(tokenizer, chat, base, style);
+  }
+
+  /** How much of the persona definition the prompts carry. */
+  public DefinitionStyle definitionStyle() {
+    return definitionStyle;
   }
 
   /** Whether this assembler frames prompts for a base model. */
@@ -100,8 +117,10 @@ public final class PromptAssembler {
     boolean endsWithUser = !turns.isEmpty() && turns.get(turns.size() - 1).speaker() == Speaker.USER;
     Turn latest = endsWithUser ? turns.get(turns.size() - 1) : null;
     List<Turn> history = endsWithUser ? turns.subList(0, turns.size() - 1) : turns;
-    List<ExampleDialogue> examples = persona.exampleDialogues();
-    List<LoreEntry> lore = persona.lorebook()
+    List<ExampleDialogue> examples =
+        definitionStyle == DefinitionStyle.COMPACT ? List.of() : persona.exampleDialogues();
+    // A compact prompt is the sketch alone: lore would change the system text from turn to turn.
+    List<LoreEntry> lore = definitionStyle == DefinitionStyle.COMPACT ? List.of() : persona.lorebook()
         .map(book -> LoreSelection.select(book, turns, e -> tokenizer.encode(e.content(), false).length))
         .orElse(List.of());
     // Under the prompt budget, lore goes lowest priority first: keep the first n of this order.
@@ -197,9 +216,9 @@ public final class PromptAssembler {
         if (latest != null) {
           all.add(latest);
         }
-        return base.render(persona, text, ex, lr, all);
+        return base.render(persona, text, definitionStyle, ex, lr, all);
       }
-      return chat.render(text, ex, lr, hist, latest);
+      return chat.render(text, definitionStyle, ex, lr, hist, latest);
     }
 
     int count(Selection s) {

@@ -239,6 +239,66 @@ class PromptAssemblerTest {
   }
 
   @Test
+  void compactDefinitionIsAShortHonestSketchWithExactSections() {
+    ChatTemplate chatml = ChatTemplate.compile(qwen.chatTemplate().orElseThrow());
+    PromptAssembler full = PromptAssembler.chat(qwen, chatml);
+    PromptAssembler compact = full.withDefinitionStyle(DefinitionStyle.COMPACT);
+    assertEquals(DefinitionStyle.FULL, full.definitionStyle(), "FULL is the default");
+    assertEquals(DefinitionStyle.COMPACT, compact.definitionStyle());
+    assertTrue(full == full.withDefinitionStyle(DefinitionStyle.FULL));
+
+    Prompt p = compact.assemble(mara, voyage, "Sam", 100_000);
+    assertExactSections(qwen, p, false);
+    String text = p.text();
+    // The system prompt's {{original}} stands for the compact sketch; post-history instructions stay.
+    assertTrue(text.startsWith("<|im_start|>system\nYou are Mara (Captain Mara Vell), a character talking with Sam.\n"
+        + "Personality: Blunt, loyal, dry-humoured; distrusts anyone in a clean coat.\n"
+        + "Voice: Short, salty sentences; nautical metaphors; never uses corporate phrasing.\n"
+        + "Catchphrases: \"Steady as she goes.\"\n"
+        + "Stay in character as Mara. Keep Mara's replies under a hundred words.<|im_end|>\n"), text);
+    assertTrue(text.endsWith("<|im_start|>user\nA fisherman said he saw black ink on the water this morning.\n\n"
+        + "Stay in Mara's voice.<|im_end|>\n<|im_start|>assistant\n"), text);
+    // No examples and no lore (the conversation mentions the kraken, which triggers lore in FULL).
+    assertEquals(0, p.exampleDialoguesKept());
+    assertEquals(List.of(), p.loreEntries());
+    assertEquals(0, p.tokens(Section.Kind.EXAMPLES) + p.tokens(Section.Kind.LORE));
+    assertFalse(text.contains("## Identity") || text.contains("Example exchanges") || text.contains("kraken of"), text);
+    Prompt whole = full.assemble(mara, voyage, "Sam", 100_000);
+    assertFalse(whole.loreEntries().isEmpty(), "the full prompt has the triggered lore");
+    assertEquals(whole.tokens(Section.Kind.HISTORY), p.tokens(Section.Kind.HISTORY), "history is the same");
+    int compactDefinition = p.tokens(Section.Kind.PERSONA_DEFINITION);
+    int fullDefinition = whole.tokens(Section.Kind.PERSONA_DEFINITION) + whole.tokens(Section.Kind.EXAMPLES);
+    assertTrue(compactDefinition * 3 < fullDefinition, compactDefinition + " vs " + fullDefinition);
+    // The sketch is one section: decoding it gives the system message back.
+    Section first = p.sections().get(0);
+    assertEquals(Section.Kind.PERSONA_DEFINITION, first.kind());
+    assertTrue(decode(qwen, p.ids(), first.start(), first.end()).contains("Stay in character as Mara."));
+  }
+
+  @Test
+  void compactDefinitionTakesFirstSentencesAndWorksForBaseModels() {
+    Persona quill = Persona.builder().name("Quill")
+        .personality("Precise and dry.  Secretly   sentimental about ink.")
+        .voice(new dev.persona4j.core.persona.Voice("Clipped sentences! Dry wit, no slang.", List.of("quill"),
+            List.of("Ink dries.", "Next line."), List.of()))
+        .build();
+    PromptAssembler base = PromptAssembler.forTokenizer(gpt2).withDefinitionStyle(DefinitionStyle.COMPACT);
+    Prompt p = base.assemble(quill, Conversation.of(Turn.user("Hello.")), "Ada", 10_000);
+    assertExactSections(gpt2, p, false);
+    assertTrue(p.text().contains("\n\nYou are Quill, a character talking with Ada.\nPersonality: Precise and dry.\n"
+        + "Voice: Clipped sentences!\nCatchphrases: \"Ink dries.\" \"Next line.\"\nStay in character as Quill."
+        + "\n\n## Transcript\nAda: Hello.\nQuill:"), p.text());
+    assertFalse(p.text().contains("sentimental") || p.text().contains("Dry wit"), p.text());
+    // A persona with nothing but a name still gets an honest sketch.
+    Prompt bare = PromptAssembler.chat(qwen, ChatTemplate.compile(qwen.chatTemplate().orElseThrow()))
+        .withDefinitionStyle(DefinitionStyle.COMPACT)
+        .assemble(Persona.builder().name("Nobody").build(), Conversation.of(Turn.user("hi")), "Ada", 10_000);
+    assertTrue(bare.text().startsWith("<|im_start|>system\nYou are Nobody, a character talking with Ada.\n"
+        + "Stay in character as Nobody.<|im_end|>"), bare.text());
+    assertThrows(NullPointerException.class, () -> base.withDefinitionStyle(null));
+  }
+
+  @Test
   void baseFramingAddsTheTokenizersBosButNoEos() {
     Prompt p = PromptAssembler.base(llama, BaseFraming.standard()).assemble(mara, voyage, "Sam", 100_000);
     int[] ids = p.ids();

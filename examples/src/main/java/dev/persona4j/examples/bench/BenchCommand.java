@@ -37,6 +37,8 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
   /** Wall-time budget of {@code --quick}, checked before each further pair is started. */
   static final Duration QUICK_BUDGET = Duration.ofSeconds(270);
+  /** Hard limit of {@code --quick}: an engine run still going then is stopped (and reported as missing). */
+  static final Duration QUICK_LIMIT = Duration.ofSeconds(290);
   private static final long PROMPT_SEED = 7L;
 
   @Option(names = "--quick", description = "Short replies and at most 2 pairs: finishes within 5 minutes.")
@@ -114,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     Persona4jEngine persona4j = new Persona4jEngine();
     int threads = Runtime.getRuntime().availableProcessors();
-    Duration timeout = quick ? Duration.ofMinutes(4) : Duration.ofMinutes(20);
+    Duration fullTimeout = Duration.ofMinutes(20);
     long longestPair = 0;
     int done = 0;
     for (int p = 0; p < settings.pairs(); p++) {
@@ -132,6 +134,16 @@ public final class BenchCommand implements Callable<Integer> {
       boolean persona4jFirst = p % 2 == 0;
       for (int turn = 0; turn < 2; turn++) {
         boolean runPersona4j = (turn == 0) == persona4jFirst;
+        Duration timeout = quick ? QUICK_LIMIT.minusNanos(elapsed(started)) : fullTimeout;
+        if (timeout.toSeconds() < 10) {
+          String late = "not run: the --quick time limit of " + QUICK_LIMIT.toSeconds() + " s was reached";
+          if (runPersona4j) {
+            p4jError = late;
+          } else if (jlamaSkipped.isEmpty()) {
+            jlError = late;
+          }
+          continue;
+        }
         if (runPersona4j) {
           err.printf(Locale.ROOT, "bench: pair %d/%d: persona4j ...%n", p + 1, settings.pairs());
           try {
@@ -160,17 +172,24 @@ public final class BenchCommand implements Callable<Integer> {
 
     report.note("Both engines use " + threads + " threads; persona4j's worker runs with OMP_WAIT_POLICY="
         + Persona4jEngine.environment().get("OMP_WAIT_POLICY") + ".");
-    report.note("persona4j's replies request the head's middle-layer activations at every step and take one extra"
-        + " step for the last token's activations; Jlama's replies do not.");
+    report.note("persona4j's replies (one candidate and best-of-" + settings.candidates() + ") go through the"
+        + " generator's CandidateDecoder: temperature 0.8 / top-p 0.95 sampling, incremental detokenisation, the"
+        + " middle layer tapped at every step, one extra step for the last token's activations, then a linear probe"
+        + " scores each candidate. Jlama's replies are greedy with none of these. Batch-1 and batch-8 decode rows"
+        + " are plain greedy steps on both sides.");
     if (profile != null && Files.isRegularFile(profile)) {
       String summary = ProfileSummary.summarise(profile);
       report.note("Profile of the first persona4j run (" + profile + "):\n\n" + summary);
       err.println(summary);
     }
+    double loadAfter = ProcessStats.loadAverage();
+    report.note(String.format(Locale.ROOT, "Machine: %d cores; 1-minute load average %.1f before, %.1f after."
+        + " Other processes on the same cores slow both engines and make single figures vary.", threads,
+        loadBefore, loadAfter));
     ObjectNode machine = new ObjectMapper().createObjectNode();
     machine.put("availableProcessors", threads);
     machine.put("loadAverageBefore", loadBefore);
-    machine.put("loadAverageAfter", ProcessStats.loadAverage());
+    machine.put("loadAverageAfter", loadAfter);
     machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     machine.put("benchJava", System.getProperty("java.version"));
     machine.put("jlamaJdk", jdk.toString());

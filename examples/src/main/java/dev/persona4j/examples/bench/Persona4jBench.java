@@ -9,17 +9,29 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.generate.Cancellation;
+import dev.persona4j.core.generate.Candidate;
+import dev.persona4j.core.generate.CandidateDecoder;
+import dev.persona4j.core.generate.ReplyListener;
 import dev.persona4j.samplers.SamplerSettings;
-import dev.persona4j.samplers.TokenSampler;
+import dev.persona4j.samplers.StopConditions;
+import dev.persona4j.samplers.heads.Head;
+import dev.persona4j.samplers.heads.HeadKind;
+import dev.persona4j.samplers.heads.Heads;
+import dev.persona4j.samplers.heads.Pooling;
+import dev.persona4j.samplers.heads.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * The persona4j side of the benchmark, run inside the worker JVM: loads the checkpoint through the backend
- * SPI and times prefill, batch-1 and batch-8 decoding, and a reply of one candidate against a best-of-N reply
- * with the same number of new tokens (end-of-sequence ignored). The result uses the same keys as the Jlama
+ * SPI and times prefill, batch-1 and batch-8 greedy decoding, and a reply of one candidate against a
+ * best-of-N reply with the same number of new tokens (end-of-sequence ignored) made by the generator's
+ * {@link CandidateDecoder} and scored by a linear probe. The result uses the same keys as the Jlama
  * runner's, so the two are compared field by field.
  */
 final class Persona4jBench {
@@ -44,28 +56,67 @@ final class Persona4jBench {
   private final Settings settings;
   private final LanguageModel model;
   private final int headLayer;
+  private final Head head;
+  private final Map<String, Long> rssTimeline = new java.util.LinkedHashMap<>();
 
   private Persona4jBench(Settings settings, LanguageModel model) {
     this.settings = settings;
     this.model = model;
     this.headLayer = model.info().layers() / 2;
+    this.head = probe("bench-probe", headLayer, model.info().hiddenSize(), 99L);
+  }
+
+  /**
+   * A linear probe on one layer with seeded random weights: scoring costs the same whatever the weights, and
+   * the benchmark has no labelled data to train one on.
+   */
+  static Head probe(String name, int layer, int hidden, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    float[] mean = new float[hidden];
+    float[] std = new float[hidden];
+    float[] weight = new float[hidden];
+    for (int i = 0; i < hidden; i++) {
+      std[i] = 1f;
+      weight[i] = (float) (random.nextGaussian() / Math.sqrt(hidden));
+    }
+    Map<String, Tensor> parameters = Map.of(
+        "mean", Tensor.vector(mean), "std", Tensor.vector(std), "weight", Tensor.vector(weight),
+        "bias", Tensor.vector(0f), "calibration", Tensor.vector(1f, 0f));
+    return Heads.fromParameters(HeadKind.LINEAR_PROBE, name, new int[] {layer}, hidden, parameters,
+        Map.of(Heads.META_POOLING, Pooling.MEAN.name()));
   }
 
   /** Runs every measurement and returns the result object (the worker prints it). */
   static ObjectNode run(Settings settings) {
     long engineStart = System.nanoTime();
-    Engine.getInstance(); // started before the clock for load runs: its cost is reported on its own
+    startEngine(); // before the load clock starts: its cost is reported on its own
     double engineStartSeconds = (System.nanoTime() - engineStart) / 1e9;
+    long rssEngine = ProcessStats.rssBytes();
     long loadStart = System.nanoTime();
-    try (LanguageModel model = Backends.load(settings.model())) {
+    try (LanguageModel model = load(settings.model())) {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      long rssLoaded = ProcessStats.rssBytes();
       Persona4jBench bench = new Persona4jBench(settings, model);
       ObjectNode out = bench.measure();
       out.put("engineStartSeconds", engineStartSeconds);
       out.put("loadSeconds", loadSeconds);
       out.put("peakRssBytes", ProcessStats.peakRssBytes());
+      // Where the peak comes from: resident bytes after each stage of the run.
+      ObjectNode timeline = out.putObject("rssTimelineBytes");
+      timeline.put("engineStarted", rssEngine);
+      timeline.put("loaded", rssLoaded);
+      bench.rssTimeline.forEach(timeline::put);
       return out;
     }
+  }
+
+  // Own methods so that a profile tells engine start and model load apart.
+  private static void startEngine() {
+    Engine.getInstance();
+  }
+
+  private static LanguageModel load(Path model) {
+    return Backends.load(model);
   }
 
   private ObjectNode measure() {
@@ -78,6 +129,7 @@ final class Persona4jBench {
       batchDecode(n, warmupTokens);
       candidateReply(n, warmupTokens, w);
     }
+    rssTimeline.put("warmedUp", ProcessStats.rssBytes());
     List<Double> prefill = new ArrayList<>();
     List<Double> steps = new ArrayList<>();
     List<Double> batchSteps = new ArrayList<>();
@@ -87,6 +139,7 @@ final class Persona4jBench {
     int[] firstTokens = null;
     for (int r = 0; r < settings.repeats(); r++) {
       GreedyReply g = greedyReply(k);
+      rssTimeline.putIfAbsent("greedyReply", ProcessStats.rssBytes());
       if (firstTokens == null) {
         firstTokens = g.tokens();
       }
@@ -97,12 +150,12 @@ final class Persona4jBench {
       for (double s : batchDecode(n, k)) {
         batchSteps.add(s);
       }
+      rssTimeline.putIfAbsent("batchDecode", ProcessStats.rssBytes());
       one.add(candidateReply(1, k, 1000 + r).wallMs());
       CandidateReply b = candidateReply(n, k, 2000 + r);
       best.add(b.wallMs());
-      if (b.headScoringMs() >= 0) {
-        heads.add(b.headScoringMs());
-      }
+      rssTimeline.putIfAbsent("bestOfReply", ProcessStats.rssBytes());
+      heads.add(b.headScoringMs());
     }
     ObjectNode out = new ObjectMapper().createObjectNode();
     out.put("engine", "persona4j");
@@ -115,7 +168,7 @@ final class Persona4jBench {
     out.put("candidates", n);
     out.put("warmup", settings.warmup());
     out.put("repeats", settings.repeats());
-    out.put("bestOfMethod", "backend SPI: prefill once, fork, batched steps with a middle-layer tap, seeded samplers");
+    out.put("bestOfMethod", "CandidateDecoder (prefill once, fork, batched steps with a middle-layer tap), linear probe");
     double prefillMs = Stats.median(prefill);
     out.put("prefillMs", prefillMs);
     out.put("prefillTokensPerSecond", settings.promptIds().length / (prefillMs / 1000.0));
@@ -123,11 +176,7 @@ final class Persona4jBench {
     out.put("batch8DecodeMsPerStep", Stats.median(batchSteps));
     out.put("oneReplyMs", Stats.median(one));
     out.put("bestOfNMs", Stats.median(best));
-    if (heads.isEmpty()) {
-      out.putNull("headScoringMs");
-    } else {
-      out.put("headScoringMs", Stats.median(heads));
-    }
+    out.put("headScoringMs", Stats.median(heads));
     ArrayNode tokens = out.putArray("firstReplyTokens");
     for (int t : firstTokens) {
       tokens.add(t);
@@ -180,38 +229,43 @@ final class Persona4jBench {
   private record CandidateReply(double wallMs, double headScoringMs) {}
 
   /**
-   * A reply of n candidates with {@code newTokens} new tokens each: prefill once, fork, step all candidates
-   * together with the head's layer tapped, then score each candidate. Returns the wall time and the part of
-   * it spent scoring (-1 where no head is available).
+   * A reply of n candidates with {@code newTokens} new tokens each, the way the generator makes one: prefill
+   * once, then the generator's {@link CandidateDecoder} (fork, one batched step per token with the head's
+   * layer tapped, a seeded sampler, incremental detokenisation and a stop matcher per candidate), then each
+   * candidate scored with a linear probe. No stop token, so every candidate has exactly newTokens tokens.
+   * Returns the wall time and the part of it spent scoring.
    */
   private CandidateReply candidateReply(int n, int newTokens, long seed) {
     long start = System.nanoTime();
-    ForwardRequest tapped = ForwardRequest.withTaps(headLayer);
-    float[][][] activations = new float[n][newTokens][];
+    CandidateDecoder decoder = new CandidateDecoder(model, CANDIDATE_SAMPLING,
+        StopConditions.builder().maxNewTokens(newTokens).build(), new int[] {headLayer});
+    long[] seeds = new long[n];
+    for (int c = 0; c < n; c++) {
+      seeds[c] = seed * 31 + c;
+    }
+    List<Candidate> candidates;
     try (DecodingState state = model.newState()) {
       Forward f = state.prefill(List.of(settings.promptIds()), ForwardRequest.lastLogits());
-      int[] seqs = sequencesAfterFork(state, f.sequence(0), n);
-      TokenSampler[] samplers = new TokenSampler[n];
-      int[] tokens = new int[n];
-      float[] promptLogits = f.lastLogits(0);
-      for (int c = 0; c < n; c++) {
-        samplers[c] = new TokenSampler(CANDIDATE_SAMPLING, seed * 31 + c);
-        samplers[c].acceptAll(settings.promptIds());
-        tokens[c] = samplers[c].sample(promptLogits);
-      }
-      for (int i = 1; i <= newTokens; i++) {
-        // The last step only computes the activations of the last token: its logits are not sampled.
-        f = state.step(seqs, tokens, tapped);
-        for (int c = 0; c < n; c++) {
-          activations[c][i - 1] = f.hidden(c, headLayer)[0];
-          if (i < newTokens) {
-            tokens[c] = samplers[c].sample(f.lastLogits(c));
-          }
-        }
+      candidates = decoder.decode(state, f.sequence(0), f.lastLogits(0), settings.promptIds(), seeds, 0, 0,
+          ReplyListener.NONE, Cancellation.create(), Long.MAX_VALUE);
+    }
+    long scoring = System.nanoTime();
+    double best = -1;
+    for (Candidate c : candidates) {
+      best = Math.max(best, head.score(c.activations().orElseThrow()));
+    }
+    double headMs = (System.nanoTime() - scoring) / 1e6;
+    double wallMs = (System.nanoTime() - start) / 1e6;
+    for (Candidate c : candidates) {
+      if (c.tokenCount() != newTokens) {
+        throw new IllegalStateException("candidate " + c.index() + " has " + c.tokenCount() + " tokens ("
+            + c.finishReason() + "), expected " + newTokens);
       }
     }
-    double headMs = -1; // TODO(bench): score with the samplers module's LinearProbe once it is on main
-    return new CandidateReply((System.nanoTime() - start) / 1e6, headMs);
+    if (!(best >= 0 && best <= 1)) {
+      throw new IllegalStateException("head score " + best + " is not a probability");
+    }
+    return new CandidateReply(wallMs, headMs);
   }
 
   /** The prefilled sequence plus n-1 forks of it. */

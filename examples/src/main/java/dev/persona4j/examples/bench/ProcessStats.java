@@ -14,6 +14,12 @@ final class ProcessStats {
     return kb < 0 ? -1 : kb * 1024L;
   }
 
+  /** Current resident set size (VmRSS) in bytes, or -1 where it is not available. */
+  static long rssBytes() {
+    long kb = statusKb("VmRSS:");
+    return kb < 0 ? -1 : kb * 1024L;
+  }
+
   /** The 1-minute load average, or -1 where /proc/loadavg does not exist. */
   static double loadAverage() {
     try {

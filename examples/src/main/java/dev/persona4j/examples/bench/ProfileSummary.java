@@ -50,7 +50,9 @@ final class ProfileSummary {
     table(out, "Best-of-N reply outside the model: top frame", samples,
         s -> s.phase().equals("candidateReply") && !s.stage().equals("step") && !s.stage().equals("prefill"),
         Sample::leaf, 8);
-    table(out, "Load: top frame", samples, s -> s.phase().equals("run"), Sample::leaf, 8);
+    table(out, "Engine start: top frame", samples, s -> s.phase().equals("startEngine"), Sample::leaf, 5);
+    table(out, "Model load: persona4j method", samples, s -> s.phase().equals("load"), Sample::core, 8);
+    table(out, "Model load: top frame", samples, s -> s.phase().equals("load"), Sample::leaf, 8);
     return out.toString();
   }
 

@@ -14,6 +14,16 @@ class Persona4jBenchTest {
   @TempDir Path dir;
 
   @Test
+  void probeScoresAreCalibratedProbabilities() {
+    var head = Persona4jBench.probe("p", 1, 8, 5);
+    float[][] tokens = {{1, 2, 3, 4, 5, 6, 7, 8}, {-1, 0, 1, 0, -1, 0, 1, 0}};
+    double score = head.score(dev.persona4j.samplers.heads.CandidateActivations.wrap(new int[] {1},
+        new float[][][] {tokens}));
+    assertTrue(score > 0 && score < 1, "score " + score);
+    assertEquals(1, head.layers()[0]);
+  }
+
+  @Test
   void workerMeasuresEveryFigureOnAGeneratedCheckpoint() {
     Path model = new SmolCheckpointGenerator(CheckpointShape.tiny(), 3).ensure(dir.resolve("tiny"));
     int[] prompt = BenchCommand.prompt(model, 24);
@@ -26,6 +36,7 @@ class Persona4jBenchTest {
         run.peakRssBytes()}) {
       assertTrue(figure.isPresent() && figure.getAsDouble() > 0, result.toString());
     }
+    assertTrue(run.headScoringMs().isPresent() && run.headScoringMs().getAsDouble() >= 0, result.toString());
     int[] tokens = run.firstReplyTokens();
     assertEquals(4, tokens.length);
     try (Tokenizer tokenizer = Tokenizer.load(model)) {

@@ -1,0 +1,101 @@
+package dev.persona4j.examples;
+
+import dev.persona4j.Persona4jException;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.persona.Persona;
+import dev.persona4j.examples.demo.DriftEvaluation;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code persona4j drift-eval}: out-of-character rate, plain sampling vs best-of-N by the in-character head. */
+@Command(
+    name = "drift-eval",
+    mixinStandardHelpOptions = true,
+    description = {
+        "For each bundled persona, N replies with plain sampling and N as the best of 8 by the in-character head,",
+        "same sampler settings and seeds; out-of-character rates judged on the text by the corpus's drift detector."})
+final class DriftEvalCommand implements Callable<Integer> {
+  @Mixin GenerationOptions options;
+
+  @Option(names = "--n", defaultValue = "200", description = "Replies per persona and method (default ${DEFAULT-VALUE}).")
+  int n;
+
+  @Option(names = "--personas", split = ",", description = "Persona ids (default: captain,detective,gardener,naturalist).")
+  List<String> personaIds = List.of("captain", "detective", "gardener", "naturalist");
+
+  @Option(names = "--json", description = "Write the rates as JSON to this file.")
+  Path json;
+
+  @Option(names = "--samples", description = "Write every message with both replies and verdicts (JSONL) to this file.")
+  Path samples;
+
+  @Option(names = "--eval-seed", defaultValue = "2026", description = "Seed for the messages and replies (default ${DEFAULT-VALUE}).")
+  long evalSeed;
+
+  @Override
+  public Integer call() {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    try (LanguageModel model = options.loadModel()) {
+      Map<String, Persona> personas = new LinkedHashMap<>();
+      for (String id : personaIds) {
+        personas.put(id, Workspace.persona(id));
+      }
+      ModelProfile profile = options.profile();
+      String head = options.rankBy != null ? options.rankBy : profile.selectionHead().orElseThrow(
+          () -> new Persona4jException(options.modelDir() + ": no in-character head (persona4j.json selection_head, or --rank-by)"));
+      int candidates = options.candidates != null ? options.candidates : 8;
+      DriftEvaluation.Result result = DriftEvaluation.run(personas, p -> options.generator(model, p), head, n,
+          candidates, evalSeed, System.err);
+      out.print(result.table());
+      out.printf(Locale.ROOT, "%nout-of-character: plain %.1f%%, best-of-%d %.1f%% (%s fewer); %d replies per method in %.0f s%n",
+          100 * result.plain().rate(), candidates, 100 * result.rejection().rate(),
+          Double.isInfinite(result.reduction()) ? "∞×" : String.format(Locale.ROOT, "%.1f×", result.reduction()),
+          result.plain().replies(), result.seconds());
+      if (json != null) {
+        writeFile(json, result.json());
+      }
+      if (samples != null) {
+        StringBuilder lines = new StringBuilder();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (DriftEvaluation.Sample s : result.samples()) {
+          var node = mapper.createObjectNode();
+          node.put("persona", s.persona());
+          node.put("user", s.user());
+          node.put("plain", s.plain());
+          node.put("plain_label", s.plainLabel().code());
+          node.put("rejection", s.rejection());
+          node.put("rejection_label", s.rejectionLabel().code());
+          node.put("chosen_score", s.chosenScore());
+          lines.append(node).append('\n');
+        }
+        writeFile(samples, lines.toString());
+      }
+      return 0;
+    } catch (Persona4jException e) {
+      System.err.println("persona4j drift-eval: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private static void writeFile(Path file, String text) {
+    try {
+      if (file.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new Persona4jException(file + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+}

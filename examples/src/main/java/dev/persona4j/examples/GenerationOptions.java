@@ -1,0 +1,149 @@
+package dev.persona4j.examples;
+
+import dev.persona4j.core.backend.Backends;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.generate.PersonaGenerator;
+import dev.persona4j.core.heads.HeadFiles;
+import dev.persona4j.core.persona.Persona;
+import dev.persona4j.core.prompt.DefinitionStyle;
+import dev.persona4j.core.prompt.PromptAssembler;
+import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.samplers.StopConditions;
+import dev.persona4j.samplers.heads.Head;
+import dev.persona4j.samplers.rejection.CandidateScorer;
+import dev.persona4j.samplers.rejection.SelectionPolicy;
+import dev.persona4j.samplers.rejection.SelectionRule;
+import dev.persona4j.samplers.rejection.TextFilters;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options {@code reply}, {@code chat} and {@code drift-eval} share: model, persona, sampling, heads, policy. */
+final class GenerationOptions {
+  @Option(names = "--model", description = "A Hugging Face model directory (default: the bundled demo model).")
+  Path model;
+
+  @Option(names = "--persona", defaultValue = "captain",
+      description = "A bundled persona id (captain, detective, gardener, naturalist) or a persona/card file. Default: ${DEFAULT-VALUE}.")
+  String persona;
+
+  @Option(names = "--user", description = "The user's name (default: the model profile's, else User).")
+  String userName;
+
+  @Option(names = "--candidates", description = "Candidates per round (default: 8 with heads, else 1).")
+  Integer candidates;
+
+  @Option(names = "--head", description = "A head file (.safetensors) to score candidates with; repeatable. Default: the model's own heads.")
+  List<Path> heads = new ArrayList<>();
+
+  @Option(names = "--no-heads", description = "Score nothing: plain sampling of one candidate unless --candidates says otherwise.")
+  boolean noHeads;
+
+  @Option(names = "--rank-by", description = "The head best-of-N ranks by (default: the model profile's, else the mean of all heads).")
+  String rankBy;
+
+  @Option(names = "--threshold", description = "Accept the first candidate whose score reaches this probability, instead of the best of N.")
+  Double threshold;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "With --threshold: rounds of candidates before giving up (default ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--epsilon", description = "Epsilon-greedy: with this probability pick a random passing candidate.")
+  Double epsilon;
+
+  @Option(names = "--ban", description = "Reject candidates containing this phrase (case-insensitive); repeatable.")
+  List<String> banned = new ArrayList<>();
+
+  @Option(names = "--temperature", description = "Sampling temperature; 0 = greedy (default: the model profile's, else 0.8).")
+  Double temperature;
+
+  @Option(names = "--top-p", description = "Nucleus sampling mass (default: the model profile's, else 0.95).")
+  Double topP;
+
+  @Option(names = "--top-k", defaultValue = "0", description = "Keep the k most likely tokens; 0 = off.")
+  int topK;
+
+  @Option(names = "--min-p", defaultValue = "0", description = "Drop tokens below min-p × the top probability.")
+  double minP;
+
+  @Option(names = "--repetition-penalty", defaultValue = "1", description = "transformers' repetition penalty; 1 = off.")
+  double repetitionPenalty;
+
+  @Option(names = "--max-tokens", description = "New tokens per candidate (default: the model profile's, else 128).")
+  Integer maxTokens;
+
+  @Option(names = "--seed", description = "Seed for reproducible replies (default: random).")
+  Long seed;
+
+  Path modelDir() {
+    return model != null ? model : Workspace.demoModel();
+  }
+
+  LanguageModel loadModel() {
+    return Backends.load(modelDir());
+  }
+
+  Persona loadPersona() {
+    return Workspace.persona(persona);
+  }
+
+  ModelProfile profile() {
+    return ModelProfile.of(modelDir());
+  }
+
+  String userName(ModelProfile profile) {
+    return userName != null ? userName : profile.userName();
+  }
+
+  /** A generator for {@code persona} on {@code model}, from these options over the model's profile. */
+  PersonaGenerator.Builder generator(LanguageModel model, Persona persona) {
+    ModelProfile profile = profile();
+    PromptAssembler assembler = PromptAssembler.forTokenizer(model.tokenizer());
+    if (profile.definitionStyle().equals("compact")) {
+      assembler = assembler.withDefinitionStyle(DefinitionStyle.COMPACT);
+    }
+    SamplerSettings sampling = SamplerSettings.builder()
+        .temperature(temperature != null ? temperature : profile.temperature())
+        .topP(topP != null ? topP : profile.topP())
+        .topK(topK)
+        .minP(minP)
+        .repetitionPenalty(repetitionPenalty)
+        .build();
+    PersonaGenerator.Builder builder = PersonaGenerator.builder(model, persona)
+        .assembler(assembler)
+        .userName(userName(profile))
+        .sampler(sampling)
+        .stop(StopConditions.builder().maxNewTokens(maxTokens != null ? maxTokens : profile.maxNewTokens()).build());
+    if (seed != null) {
+      builder.seed(seed);
+    }
+    List<Head> loaded = new ArrayList<>();
+    if (!noHeads) {
+      for (Path head : heads.isEmpty() ? profile.heads() : heads) {
+        loaded.add(HeadFiles.load(head, model));
+      }
+    }
+    builder.heads(loaded);
+    builder.policy(policy(profile, loaded));
+    return builder;
+  }
+
+  SelectionPolicy policy(ModelProfile profile, List<Head> loaded) {
+    int n = candidates != null ? candidates : loaded.isEmpty() ? 1 : profile.candidates();
+    SelectionPolicy.Builder policy = SelectionPolicy.builder().candidatesPerRound(n);
+    String ranking = rankBy != null ? rankBy : profile.selectionHead().orElse(null);
+    if (ranking != null && loaded.stream().anyMatch(h -> h.name().equals(ranking))) {
+      policy.scorer(CandidateScorer.head(ranking));
+    }
+    if (threshold != null) {
+      policy.rule(SelectionRule.firstAbove(threshold, rounds));
+    } else if (epsilon != null) {
+      policy.rule(SelectionRule.epsilonGreedy(epsilon, seed != null ? seed : 0L));
+    }
+    if (!banned.isEmpty()) {
+      policy.filter(TextFilters.bannedPhrases(banned));
+    }
+    return policy.build();
+  }
+}

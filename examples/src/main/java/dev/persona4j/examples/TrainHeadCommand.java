@@ -1,0 +1,199 @@
+package dev.persona4j.examples;
+
+import dev.persona4j.Persona4jException;
+import dev.persona4j.core.backend.Backends;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.backend.ModelInfo;
+import dev.persona4j.core.heads.HeadFiles;
+import dev.persona4j.core.heads.HeadTraining;
+import dev.persona4j.core.heads.LabelMapping;
+import dev.persona4j.core.heads.LabeledDataset;
+import dev.persona4j.core.heads.SavedHead;
+import dev.persona4j.samplers.InvalidSettingException;
+import dev.persona4j.samplers.heads.HeadSpec;
+import dev.persona4j.samplers.heads.Pooling;
+import dev.persona4j.samplers.heads.TrainedHead;
+import dev.persona4j.samplers.heads.TrainingOptions;
+import dev.persona4j.samplers.heads.TrainingSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Trains a classifier head (linear probe or attention head) on a labelled JSONL set with a model's
+ * activations, and writes it bound to that model as {@code <out>/<name>.safetensors} and {@code .json}.
+ */
+@Command(
+    name = "train-head",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Train a classifier head on a labelled JSONL set with a model's activations and save it bound to the model.",
+        "Lines: {\"text\": ..., \"label\": ...} or {\"prompt\": ..., \"reply\": ..., \"label\": ...}; labels are "
+            + "true/false, 0/1, or strings mapped with --positive/--negative."})
+final class TrainHeadCommand implements Callable<Integer> {
+  /** The head kinds a user can train. */
+  enum Kind {
+    LINEAR,
+    ATTENTION
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, description = "A Hugging Face model directory.")
+  Path model;
+
+  @Option(names = "--data", required = true, paramLabel = "FILE.jsonl", description = "Labelled examples, one JSON object a line.")
+  Path data;
+
+  @Option(names = "--kind", defaultValue = "linear", description = "linear (probe over pooled activations) or "
+      + "attention (attention block over every token). Default: ${DEFAULT-VALUE}.")
+  Kind kind;
+
+  @Option(names = "--layer", paramLabel = "N", description = "A hidden-state index to read (repeat for several; "
+      + "0 = embeddings, layers = final norm). Default: the middle of the model, layers/2.")
+  List<Integer> layers;
+
+  @Option(names = "--pooling", defaultValue = "mean", description = "How a linear probe pools a text's tokens: mean "
+      + "or last. Default: ${DEFAULT-VALUE}.")
+  Pooling pooling;
+
+  @Option(names = "--positive", paramLabel = "LABEL", description = "A string label of the positive class (repeatable); "
+      + "other strings are negative unless --negative names them.")
+  List<String> positives = new ArrayList<>();
+
+  @Option(names = "--label-field", defaultValue = "label", paramLabel = "FIELD",
+      description = "The JSON field holding the label (default: ${DEFAULT-VALUE}).")
+  String labelField;
+
+  @Option(names = "--negative", paramLabel = "LABEL", description = "A string label of the negative class (repeatable); "
+      + "with it, any string named neither way is an error.")
+  List<String> negatives = new ArrayList<>();
+
+  @Option(names = "--name", description = "The head's name and file name. Default: the data file's name and the kind.")
+  String name;
+
+  @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "Directory for the head files. "
+      + "Default: the current directory.")
+  Path out;
+
+  @Option(names = "--epochs", defaultValue = "100", paramLabel = "N", description = "Most training epochs (early "
+      + "stopping may end sooner). Default: ${DEFAULT-VALUE}.")
+  int epochs;
+
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seeds the split, shuffles and initial "
+      + "weights. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Override
+  public Integer call() {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    try {
+      String headName = name != null ? name : defaultName(data, kind);
+      if (!HeadFiles.isFileSafeName(headName)) {
+        throw new InvalidSettingException("--name", "'" + headName + "'",
+            "names the head's files: 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      }
+      if (epochs < 1) {
+        throw new InvalidSettingException("--epochs", epochs, "must be >= 1");
+      }
+      TrainingOptions options = TrainingOptions.builder().maxEpochs(epochs).seed(seed)
+          .progress(progressStream(stderr)).build();
+      LabeledDataset dataset = LabeledDataset.readJsonl(data, labelMapping(positives, negatives), labelField);
+      if (kind == Kind.ATTENTION && spec.commandLine().getParseResult().hasMatchedOption("--pooling")) {
+        stderr.println("note: --pooling applies to linear probes; an attention head reads every token");
+      }
+      try (LanguageModel lm = Backends.load(model)) {
+        ModelInfo info = lm.info();
+        int[] read = layers == null || layers.isEmpty()
+            ? new int[] {HeadTraining.defaultLayer(info)}
+            : layers.stream().mapToInt(Integer::intValue).toArray();
+        HeadSpec headSpec = kind == Kind.LINEAR
+            ? HeadSpec.linearProbe(headName, read, pooling)
+            : HeadSpec.attentionHead(headName, read);
+        stdout.printf(Locale.ROOT, "training %s on %s (%d layers, hidden %d): %d examples (%d positive) from %s%n",
+            headSpec, info.architecture(), info.layers(), info.hiddenSize(), dataset.size(), dataset.positives(), data);
+        stdout.flush();
+        TrainedHead trained = HeadTraining.train(lm, dataset, headSpec, options);
+        SavedHead saved = HeadFiles.save(out, trained, info);
+        printSummary(stdout, trained.summary());
+        stdout.println("wrote " + saved.weights());
+        stdout.println("      " + saved.description());
+        stdout.flush();
+      }
+      return 0;
+    } catch (Persona4jException e) {
+      stderr.println();
+      stderr.println("persona4j train-head: " + e.getMessage());
+      stderr.flush();
+      return 1;
+    }
+  }
+
+  static void printSummary(PrintWriter out, TrainingSummary s) {
+    out.printf(Locale.ROOT, "validation: accuracy %.4f  AUC %.4f  ECE %.4f  Brier %.4f  (threshold %.3f)%n",
+        s.validationAccuracy(), s.validationAuc(), s.expectedCalibrationError(), s.brierScore(), s.threshold());
+    out.printf(Locale.ROOT, "training:   accuracy %.4f  %d train / %d validation examples  %d epochs (best %d)  %.1f s%n",
+        s.trainAccuracy(), s.trainExamples(), s.validationExamples(), s.epochs(), s.bestEpoch(), s.seconds());
+  }
+
+  /** Booleans and 0/1 only, unless string labels are named. */
+  static LabelMapping labelMapping(List<String> positives, List<String> negatives) {
+    if (positives.isEmpty() && negatives.isEmpty()) {
+      return LabelMapping.binary();
+    }
+    return LabelMapping.of(new LinkedHashSet<>(positives), new LinkedHashSet<>(negatives));
+  }
+
+  /** E.g. {@code in_character.jsonl} → {@code in_character-linear}; characters a file name cannot hold become '-'. */
+  static String defaultName(Path data, Kind kind) {
+    String file = data.getFileName() == null ? "head" : data.getFileName().toString();
+    int dot = file.lastIndexOf('.');
+    String stem = (dot > 0 ? file.substring(0, dot) : file).replaceAll("[^A-Za-z0-9._-]", "-");
+    if (stem.isEmpty() || !Character.isLetterOrDigit(stem.charAt(0))) {
+      stem = "head" + stem;
+    }
+    String suffix = "-" + kind.name().toLowerCase(Locale.ROOT);
+    return stem.substring(0, Math.min(stem.length(), 128 - suffix.length())) + suffix;
+  }
+
+  /**
+   * The trainer draws its progress bar on a PrintStream; this one forwards to picocli's error writer
+   * (so tests and embedding applications can capture it) whenever the bar is flushed.
+   */
+  static PrintStream progressStream(PrintWriter writer) {
+    OutputStream forward = new OutputStream() {
+      private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+      @Override
+      public void write(int b) {
+        pending.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        pending.write(b, off, len);
+      }
+
+      @Override
+      public void flush() {
+        writer.write(pending.toString(StandardCharsets.UTF_8));
+        writer.flush();
+        pending.reset();
+      }
+    };
+    return new PrintStream(forward, true, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.persona4j.examples.demo;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code persona4j train-demo}: trains the demo model from scratch (see {@link DemoTrainer}). */
+@Command(
+    name = "train-demo",
+    mixinStandardHelpOptions = true,
+    description = "Train the bundled demo model from scratch on the generated persona corpus (CPU, minutes).")
+public final class DemoTrainerCommand implements Callable<Integer> {
+  private static final DemoTrainerSettings DEFAULTS = DemoTrainerSettings.builder().build();
+
+  @Option(names = "--out", required = true, description = "Output model directory.")
+  Path out;
+
+  @Option(names = "--personas", description = "Directory with the example personas (default: examples/personas).")
+  Path personas;
+
+  @Option(names = "--seed", description = "Seed for corpus, split, initialisation and batch order (default ${DEFAULT-VALUE}).")
+  long seed = DEFAULTS.seed();
+
+  @Option(names = "--steps", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
+  int steps = DEFAULTS.steps();
+
+  @Option(names = "--batch", description = "Conversations per batch (default ${DEFAULT-VALUE}).")
+  int batch = DEFAULTS.batchSize();
+
+  @Option(names = "--lr", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
+  float lr = DEFAULTS.peakLearningRate();
+
+  @Option(names = "--warm-up", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).")
+  int warmUp = DEFAULTS.warmUpSteps();
+
+  @Option(names = "--hidden", description = "Hidden size (default ${DEFAULT-VALUE}).")
+  int hidden = DEFAULTS.hiddenSize();
+
+  @Option(names = "--layers", description = "Decoder layers (default ${DEFAULT-VALUE}).")
+  int layers = DEFAULTS.layers();
+
+  @Option(names = "--heads", description = "Attention heads (default ${DEFAULT-VALUE}).")
+  int heads = DEFAULTS.heads();
+
+  @Option(names = "--kv-heads", description = "Key/value heads (default ${DEFAULT-VALUE}).")
+  int kvHeads = DEFAULTS.kvHeads();
+
+  @Option(names = "--intermediate", description = "MLP intermediate size (default ${DEFAULT-VALUE}).")
+  int intermediate = DEFAULTS.intermediateSize();
+
+  @Option(names = "--vocab", description = "Tokenizer vocabulary size (default ${DEFAULT-VALUE}).")
+  int vocab = DEFAULTS.vocabularySize();
+
+  @Override
+  public Integer call() {
+    DemoTrainerSettings settings = DEFAULTS.toBuilder().seed(seed).steps(steps).batchSize(batch)
+        .peakLearningRate(lr).warmUpSteps(Math.min(warmUp, steps)).hiddenSize(hidden).layers(layers).heads(heads)
+        .kvHeads(kvHeads).intermediateSize(intermediate).vocabularySize(vocab).build();
+    Path personaDir = personas != null ? personas : CorpusMain.locateExamplePersonas();
+    String command = "examples/persona4j train-demo --out " + out + " " + settings.asOptions();
+    DemoTrainer.Result r = new DemoTrainer(settings).train(out, personaDir, System.err, command);
+    System.err.printf(Locale.ROOT, "trained %,d parameters for %d steps in %s (%.0f tokens/s); final loss %.3f;"
+            + " wrote %s%n", r.parameters(), r.steps(), DemoTrainer.ProgressBar.clock(r.seconds()),
+        r.tokensPerSecond(), r.finalLoss(), r.directory().toAbsolutePath());
+    return 0;
+  }
+}

@@ -76,14 +76,14 @@ final class Gpt2 extends Architecture {
   @Override
   NDArray layer(int index, NDArray x, Pass pass) {
     Layer l = layers[index];
-    NDArray h = x.add(selfAttention(index, l, l.ln1.forward(x), pass).transpose());
+    NDArray h = x.add(selfAttention(index, l, l.ln1.forward(x), pass));
     NDArray inner = Layouts.tokenMajor(activation.apply(l.cFc.forward(l.ln2.forward(h))));
-    return h.add(l.mlpProj.forward(inner).transpose());
+    return h.add(l.mlpProj.forwardTokenMajor(inner));
   }
 
   private NDArray selfAttention(int index, Layer l, NDArray x, Pass pass) {
     NDList qkv = l.cAttn.forward(x).split(new long[] {hidden, 2L * hidden}, 0); // q, k, v [hidden, columns]
-    return l.attnProj.forward(attention.forward(index, qkv.get(0), qkv.get(1), qkv.get(2), pass));
+    return l.attnProj.forwardTokenMajor(attention.forward(index, qkv.get(0), qkv.get(1), qkv.get(2), pass));
   }
 
   @Override

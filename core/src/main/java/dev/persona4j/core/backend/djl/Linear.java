@@ -19,6 +19,9 @@ final class Linear {
   private final NDArray[] biases;
   private NDArray weight;
   private NDArray bias;
+  /** Frozen only: views of the weight as [in, out] and the bias as [1, out], made once. */
+  private NDArray weightT;
+  private NDArray biasRow;
 
   private Linear(NDArray[] weights, NDArray[] biases, boolean frozen) {
     this.weights = weights;
@@ -31,6 +34,8 @@ final class Linear {
           w.close();
         }
       }
+      this.weightT = weight.transpose();
+      this.biasRow = bias == null ? null : bias.reshape(1, bias.size());
     } else {
       this.weight = null;
       this.bias = null;
@@ -70,6 +75,8 @@ final class Linear {
     requireFrozen();
     NDArray old = weight;
     weight = weight.mul(scale.reshape(1, scale.size()));
+    weightT.close();
+    weightT = weight.transpose();
     old.close();
   }
 
@@ -87,6 +94,24 @@ final class Linear {
     if (weight == null) {
       throw new IllegalStateException("only frozen (inference) weights can be folded");
     }
+  }
+
+  /**
+   * The projection token-major, x [tokens, in] → [tokens, out], for outputs added straight to the
+   * residual stream. A single token is one vector-matrix product (as fast either way round) and
+   * needs no layout change; more tokens take the faster W·xᵀ and a transposed view of it.
+   */
+  NDArray forwardTokenMajor(NDArray x) {
+    if (x.getShape().get(0) != 1) {
+      return forward(x).transpose();
+    }
+    NDArray wt = weightT != null ? weightT : (weights.length == 1 ? weights[0] : NDArrays.concat(new NDList(weights), 0)).transpose();
+    NDArray y = x.matMul(wt);
+    if (biases != null) {
+      NDArray b = biasRow != null ? biasRow : column(biases).reshape(1, -1);
+      y = y.add(b);
+    }
+    return y;
   }
 
   /** x [tokens, in] (contiguous) → [out, tokens]. */

@@ -104,8 +104,8 @@ class Llama extends Architecture {
   @Override
   NDArray layer(int index, NDArray x, Pass pass) {
     Layer l = layers[index];
-    NDArray h = x.add(selfAttention(index, l, l.inputLayernorm.forward(x), pass).transpose());
-    return h.add(mlp(l, l.postAttentionLayernorm.forward(h)).transpose());
+    NDArray h = x.add(selfAttention(index, l, l.inputLayernorm.forward(x), pass));
+    return h.add(mlp(l, l.postAttentionLayernorm.forward(h)));
   }
 
   NDArray selfAttention(int index, Layer l, NDArray x, Pass pass) {
@@ -117,7 +117,7 @@ class Llama extends Architecture {
     NDList split = qk.split(new long[] {heads}, 0);
     NDArray q = split.get(0);
     NDArray k = split.get(1).reshape((long) kvHeads * headDim, columns);
-    return l.oProj.forward(attention.forward(index, q, k, v, pass));
+    return l.oProj.forwardTokenMajor(attention.forward(index, q, k, v, pass));
   }
 
   /** Hook for per-head query/key norms (Qwen3); qk is [heads + kvHeads, headDim, columns]. */
@@ -129,7 +129,7 @@ class Llama extends Architecture {
     NDList gateUp = l.gateUpProj.forward(x).split(new long[] {intermediate}, 0);
     NDArray gate = gateUp.get(0);
     NDArray up = gateUp.get(1);
-    return l.downProj.forward(Layouts.tokenMajor(activation.apply(gate).mul(up)));
+    return l.downProj.forwardTokenMajor(Layouts.tokenMajor(activation.apply(gate).mul(up)));
   }
 
   @Override

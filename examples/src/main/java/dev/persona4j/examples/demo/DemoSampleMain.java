@@ -28,7 +28,7 @@ import java.util.Set;
  * A quick check of a trained demo model: for each example persona, N replies with plain sampling to
  * the held-out user turns, judged by the {@link DriftDetector}; prints a few replies per persona and
  * the out-of-character rates. Usage: {@code DemoSampleMain --model DIR [--n 50] [--temperature 0.8]
- * [--seed 1] [--show 3]}.
+ * [--min-p 0] [--seed 1] [--show 3]}.
  */
 public final class DemoSampleMain {
   private DemoSampleMain() {}
@@ -40,6 +40,7 @@ public final class DemoSampleMain {
     Path model = null;
     int n = 50;
     double temperature = 0.8;
+    double minP = 0;
     long seed = 1;
     int show = 3;
     for (int i = 0; i + 1 < args.length; i += 2) {
@@ -47,6 +48,7 @@ public final class DemoSampleMain {
         case "--model" -> model = Path.of(args[i + 1]);
         case "--n" -> n = Integer.parseInt(args[i + 1]);
         case "--temperature" -> temperature = Double.parseDouble(args[i + 1]);
+        case "--min-p" -> minP = Double.parseDouble(args[i + 1]);
         case "--seed" -> seed = Long.parseLong(args[i + 1]);
         case "--show" -> show = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -63,7 +65,7 @@ public final class DemoSampleMain {
       for (String id : Voices.IDS) {
         Persona persona = PersonaFiles.load(personas.resolve(id + ".yaml"));
         List<String> users = heldOutUserTurns(model.resolve(DemoTrainer.HELD_OUT_FILE), id);
-        List<Sample> samples = sample(lm, persona, id, users, n, temperature, seed, detector);
+        List<Sample> samples = sample(lm, persona, id, users, n, temperature, minP, seed, detector);
         long out = samples.stream().filter(s -> !s.verdict().isInCharacter()).count();
         long generic = samples.stream().filter(s -> s.verdict().label().kind() == DriftLabel.Kind.GENERIC_ASSISTANT)
             .count();
@@ -82,8 +84,8 @@ public final class DemoSampleMain {
         drifted += (int) out;
       }
     }
-    System.out.printf(Locale.ROOT, "%noverall: %d/%d out of character (%.1f%%) at temperature %.2f%n", drifted, total,
-        100.0 * drifted / total, temperature);
+    System.out.printf(Locale.ROOT, "%noverall: %d/%d out of character (%.1f%%) at temperature %.2f, min-p %.2f%n",
+        drifted, total, 100.0 * drifted / total, temperature, minP);
   }
 
   static List<String> heldOutUserTurns(Path heldOut, String persona) throws IOException {
@@ -100,10 +102,10 @@ public final class DemoSampleMain {
 
   /** n plain-sampled replies, all sequences decoded together. */
   static List<Sample> sample(LanguageModel lm, Persona persona, String voice, List<String> users, int n,
-      double temperature, long seed, DriftDetector detector) {
+      double temperature, double minP, long seed, DriftDetector detector) {
     Tokenizer tokenizer = lm.tokenizer();
     PromptAssembler assembler = PromptAssembler.forTokenizer(tokenizer).withDefinitionStyle(DefinitionStyle.COMPACT);
-    SamplerSettings settings = SamplerSettings.builder().temperature(temperature).build();
+    SamplerSettings settings = SamplerSettings.builder().temperature(temperature).minP(minP).build();
     Set<Integer> eos = new LinkedHashSet<>(lm.generationConfig().eosTokenIds());
     List<int[]> prompts = new ArrayList<>();
     List<TokenSampler> samplers = new ArrayList<>();

@@ -357,6 +357,7 @@ public final class DemoTrainer {
     o.put("user_name", settings.userName());
     o.put("max_new_tokens", 64);
     o.put("temperature", 0.8);
+    o.put("min_p", 0.1);
     o.put("context_length", config.contextLength());
     o.put("in_character_head", "heads/in_character");
     o.put("persona_head", "heads/persona");
@@ -406,7 +407,8 @@ public final class DemoTrainer {
           (`PromptAssembler.withDefinitionStyle(DefinitionStyle.COMPACT)`) the model was trained on.
         - `user_name`: the name `{{user}}` stands for and the user's label, as in training.
         - `max_new_tokens`: the reply length limit (trained replies are 20-70 tokens).
-        - `temperature`: the sampling temperature the demo uses by default.
+        - `temperature`, `min_p`: the demo's default sampler (min-p drops the tiny model's rare
+          misspelt tokens without changing how often it drifts much).
         - `context_length`: the trained context.
         - `in_character_head`, `persona_head`: where the classifier heads are stored, relative to this
           directory (in character vs not; which voice is speaking).

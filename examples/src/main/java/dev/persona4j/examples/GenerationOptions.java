@@ -24,9 +24,9 @@ final class GenerationOptions {
   @Option(names = "--model", description = "A Hugging Face model directory (default: the bundled demo model).")
   Path model;
 
-  @Option(names = "--persona", defaultValue = "captain",
+  @Option(names = "--persona",
       description = "A bundled persona id (captain, detective, gardener, naturalist) or a persona/card file. Default: ${DEFAULT-VALUE}.")
-  String persona;
+  String persona = "captain";
 
   @Option(names = "--user", description = "The user's name (default: the model profile's, else User).")
   String userName;
@@ -46,8 +46,8 @@ final class GenerationOptions {
   @Option(names = "--threshold", description = "Accept the first candidate whose score reaches this probability, instead of the best of N.")
   Double threshold;
 
-  @Option(names = "--rounds", defaultValue = "3", description = "With --threshold: rounds of candidates before giving up (default ${DEFAULT-VALUE}).")
-  int rounds;
+  @Option(names = "--rounds", description = "With --threshold: rounds of candidates before giving up (default ${DEFAULT-VALUE}).")
+  int rounds = 3;
 
   @Option(names = "--epsilon", description = "Epsilon-greedy: with this probability pick a random passing candidate.")
   Double epsilon;
@@ -61,14 +61,14 @@ final class GenerationOptions {
   @Option(names = "--top-p", description = "Nucleus sampling mass (default: the model profile's, else 0.95).")
   Double topP;
 
-  @Option(names = "--top-k", defaultValue = "0", description = "Keep the k most likely tokens; 0 = off.")
-  int topK;
+  @Option(names = "--top-k", description = "Keep the k most likely tokens; 0 = off.")
+  int topK = 0;
 
-  @Option(names = "--min-p", defaultValue = "0", description = "Drop tokens below min-p × the top probability.")
-  double minP;
+  @Option(names = "--min-p", description = "Drop tokens below min-p × the top probability (default: the model profile's, else 0).")
+  Double minP;
 
-  @Option(names = "--repetition-penalty", defaultValue = "1", description = "transformers' repetition penalty; 1 = off.")
-  double repetitionPenalty;
+  @Option(names = "--repetition-penalty", description = "transformers' repetition penalty; 1 = off.")
+  double repetitionPenalty = 1;
 
   @Option(names = "--max-tokens", description = "New tokens per candidate (default: the model profile's, else 128).")
   Integer maxTokens;
@@ -107,7 +107,7 @@ final class GenerationOptions {
         .temperature(temperature != null ? temperature : profile.temperature())
         .topP(topP != null ? topP : profile.topP())
         .topK(topK)
-        .minP(minP)
+        .minP(minP != null ? minP : profile.minP())
         .repetitionPenalty(repetitionPenalty)
         .build();
     PersonaGenerator.Builder builder = PersonaGenerator.builder(model, persona)

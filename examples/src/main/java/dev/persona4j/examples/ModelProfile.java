@@ -21,9 +21,10 @@ import java.util.Optional;
  *   "definition_style": "compact",          // full (default) | compact
  *   "user_name": "User",
  *   "max_new_tokens": 64,
- *   "temperature": 0.8, "top_p": 0.95,
+ *   "temperature": 0.8, "top_p": 0.95, "min_p": 0,
  *   "candidates": 8,                        // best-of-N when heads are present
- *   "heads": ["heads/in_character.safetensors"],
+ *   "heads": ["heads/in_character.safetensors"],   // relative to the model directory
+ *   "in_character_head": "heads/in_character",     // also accepted: one head, without extension
  *   "selection_head": "in_character"        // the head best-of-N ranks by
  * }
  * }</pre>
@@ -34,6 +35,7 @@ record ModelProfile(
     int maxNewTokens,
     double temperature,
     double topP,
+    double minP,
     int candidates,
     List<Path> heads,
     Optional<String> selectionHead) {
@@ -41,7 +43,7 @@ record ModelProfile(
   static final String FILE = "persona4j.json";
 
   static ModelProfile defaults() {
-    return new ModelProfile("full", "User", 128, 0.8, 0.95, 1, List.of(), Optional.empty());
+    return new ModelProfile("full", "User", 128, 0.8, 0.95, 0, 1, List.of(), Optional.empty());
   }
 
   /** The profile of the model in {@code modelDir}, or the defaults when it has none. */
@@ -75,6 +77,7 @@ record ModelProfile(
         json.path("max_new_tokens").asInt(d.maxNewTokens()),
         json.path("temperature").asDouble(d.temperature()),
         json.path("top_p").asDouble(d.topP()),
+        json.path("min_p").asDouble(d.minP()),
         json.path("candidates").asInt(heads.isEmpty() ? 1 : 8),
         List.copyOf(heads),
         json.hasNonNull("selection_head") ? Optional.of(json.get("selection_head").asText())

@@ -359,8 +359,6 @@ public final class DemoTrainer {
     o.put("temperature", 0.8);
     o.put("min_p", 0.1);
     o.put("context_length", config.contextLength());
-    o.put("in_character_head", "heads/in_character");
-    o.put("persona_head", "heads/persona");
     o.put("held_out", HELD_OUT_FILE);
     try {
       Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n",
@@ -410,8 +408,9 @@ public final class DemoTrainer {
         - `temperature`, `min_p`: the demo's default sampler (min-p drops the tiny model's rare
           misspelt tokens without changing how often it drifts much).
         - `context_length`: the trained context.
-        - `in_character_head`, `persona_head`: where the classifier heads are stored, relative to this
-          directory (in character vs not; which voice is speaking).
+        - `heads`, `selection_head`, `candidates`: the classifier heads (relative to this directory;
+          `in_character` and one `speaker-<voice>` probe per voice), the head best-of-N ranks by, and N.
+          Written by `DemoHeads` after training (see "Heads" below).
         - `held_out`: the corpus examples never trained on, one JSON object per line: `persona`,
           `persona_name`, `voice`, `topic`, `user`, `prompt` (the single-turn prompt text as the assembler
           renders it), `reply`, `label` (`in_character`, `generic_assistant`, `other_persona:<voice>`),

@@ -53,8 +53,15 @@ public final class DemoTrainerCommand implements Callable<Integer> {
   @Option(names = "--vocab", description = "Tokenizer vocabulary size (default ${DEFAULT-VALUE}).")
   int vocab = DEFAULTS.vocabularySize();
 
+  @Option(names = "--heads-only", description = "Keep the model in --out; only (re)train its classifier heads.")
+  boolean headsOnly;
+
   @Override
   public Integer call() {
+    if (headsOnly) {
+      DemoHeads.train(out, seed, System.err).forEach((name, summary) -> System.err.println(name + ": " + summary));
+      return 0;
+    }
     DemoTrainerSettings settings = DEFAULTS.toBuilder().seed(seed).steps(steps).batchSize(batch)
         .peakLearningRate(lr).warmUpSteps(Math.min(warmUp, steps)).hiddenSize(hidden).layers(layers).heads(heads)
         .kvHeads(kvHeads).intermediateSize(intermediate).vocabularySize(vocab).build();
@@ -64,6 +71,8 @@ public final class DemoTrainerCommand implements Callable<Integer> {
     System.err.printf(Locale.ROOT, "trained %,d parameters for %d steps in %s (%.0f tokens/s); final loss %.3f;"
             + " wrote %s%n", r.parameters(), r.steps(), DemoTrainer.ProgressBar.clock(r.seconds()),
         r.tokensPerSecond(), r.finalLoss(), r.directory().toAbsolutePath());
+    // The heads read the trained model's middle layer, so they are trained after it, on the held-out split.
+    DemoHeads.train(out, seed, System.err).forEach((name, summary) -> System.err.println(name + ": " + summary));
     return 0;
   }
 }

@@ -58,10 +58,11 @@ final class DriftEvalCommand implements Callable<Integer> {
       DriftEvaluation.Result result = DriftEvaluation.run(personas, p -> options.generator(model, p), head, n,
           candidates, evalSeed, System.err);
       out.print(result.table());
-      out.printf(Locale.ROOT, "%nout-of-character: plain %.1f%%, best-of-%d %.1f%% (%s fewer); %d replies per method in %.0f s%n",
+      out.printf(Locale.ROOT, "%nout-of-character: plain %.1f%%, best-of-%d %.1f%% (%s fewer); %d replies per method in %.0f s;"
+              + " head scoring %.2f%% of best-of-%d reply time%n",
           100 * result.plain().rate(), candidates, 100 * result.rejection().rate(),
           Double.isInfinite(result.reduction()) ? "∞×" : String.format(Locale.ROOT, "%.1f×", result.reduction()),
-          result.plain().replies(), result.seconds());
+          result.plain().replies(), result.seconds(), 100 * result.headScoringShare(), candidates);
       if (json != null) {
         writeFile(json, result.json());
       }

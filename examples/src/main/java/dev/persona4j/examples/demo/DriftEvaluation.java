@@ -50,7 +50,7 @@ public final class DriftEvaluation {
   public record PersonaResult(String persona, Rate plain, Rate rejection) {}
 
   public record Result(int n, int candidates, String head, long seed, Map<String, PersonaResult> personas, Rate plain,
-      Rate rejection, List<Sample> samples, double seconds) {
+      Rate rejection, List<Sample> samples, double seconds, double headScoringShare) {
 
     /** How many times fewer out-of-character replies rejection sampling gives (infinite when it gives none). */
     public double reduction() {
@@ -99,6 +99,7 @@ public final class DriftEvaluation {
       root.put("head", head);
       root.put("seed", seed);
       root.put("seconds", seconds);
+      root.put("headScoringShare", headScoringShare);
       root.put("detector", "DriftDetector: generic-assistant and other-persona marker phrases, on text only");
       try {
         return mapper.writeValueAsString(root);
@@ -127,6 +128,8 @@ public final class DriftEvaluation {
     Rate plainAll = new Rate(0, 0);
     Rate rejectionAll = new Rate(0, 0);
     int done = 0;
+    long scoringNanos = 0;
+    long rejectionNanos = 0;
     int total = personas.size() * n;
     for (Map.Entry<String, Persona> entry : personas.entrySet()) {
       String voice = entry.getKey();
@@ -147,6 +150,8 @@ public final class DriftEvaluation {
         Conversation conversation = Conversation.empty().withUser(user);
         Reply plainReply = plain.reply(conversation, ReplyOptions.builder().seed(replySeed).build());
         Reply chosen = rejection.reply(conversation, ReplyOptions.builder().seed(replySeed).build());
+        scoringNanos += chosen.timings().scoringNanos();
+        rejectionNanos += chosen.timings().totalNanos();
         DriftVerdict plainVerdict = detector.judge(voice, plainReply.text());
         DriftVerdict chosenVerdict = detector.judge(voice, chosen.text());
         p = p.plus(new Rate(1, plainVerdict.isInCharacter() ? 0 : 1));
@@ -168,6 +173,6 @@ public final class DriftEvaluation {
       progress.println();
     }
     return new Result(n, candidates, head, seed, results, plainAll, rejectionAll, samples,
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9, rejectionNanos == 0 ? 0 : (double) scoringNanos / rejectionNanos);
   }
 }

@@ -52,10 +52,11 @@ final class DriftEvalCommand implements Callable<Integer> {
         personas.put(id, Workspace.persona(id));
       }
       ModelProfile profile = options.profile();
-      String head = options.rankBy != null ? options.rankBy : profile.selectionHead().orElseThrow(
-          () -> new Persona4jException(options.modelDir() + ": no in-character head (persona4j.json selection_head, or --rank-by)"));
+      if (options.rankingSpec(profile) == null) {
+        throw new Persona4jException(options.modelDir() + ": no in-character head (persona4j.json selection_head, or --rank-by)");
+      }
       int candidates = options.candidates != null ? options.candidates : 8;
-      DriftEvaluation.Result result = DriftEvaluation.run(personas, p -> options.generator(model, p), head, n,
+      DriftEvaluation.Result result = DriftEvaluation.run(personas, (id, p) -> options.generator(model, p, id), n,
           candidates, evalSeed, System.err);
       out.print(result.table());
       out.printf(Locale.ROOT, "%nout-of-character: plain %.1f%%, best-of-%d %.1f%% (%s fewer); %d replies per method in %.0f s;"

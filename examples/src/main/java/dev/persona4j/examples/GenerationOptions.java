@@ -7,6 +7,7 @@ import dev.persona4j.core.heads.HeadFiles;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.DefinitionStyle;
 import dev.persona4j.core.prompt.PromptAssembler;
+import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.heads.Head;
@@ -40,7 +41,9 @@ final class GenerationOptions {
   @Option(names = "--no-heads", description = "Score nothing: plain sampling of one candidate unless --candidates says otherwise.")
   boolean noHeads;
 
-  @Option(names = "--rank-by", description = "The head best-of-N ranks by (default: the model profile's, else the mean of all heads).")
+  @Option(names = "--rank-by", paramLabel = "HEAD[:W],...", description = {
+      "The head best-of-N ranks by, or a weighted mean of several (NAME:WEIGHT,...); {persona} stands for the",
+      "persona's id, e.g. in_character,speaker-{persona}. Default: the model profile's, else the mean of all heads."})
   String rankBy;
 
   @Option(names = "--threshold", description = "Accept the first candidate whose score reaches this probability, instead of the best of N.")
@@ -96,8 +99,19 @@ final class GenerationOptions {
     return userName != null ? userName : profile.userName();
   }
 
+  /** The id {@code {persona}} stands for in --rank-by: the bundled id, or the file name without extension. */
+  String personaId() {
+    String name = Path.of(persona).getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
   /** A generator for {@code persona} on {@code model}, from these options over the model's profile. */
   PersonaGenerator.Builder generator(LanguageModel model, Persona persona) {
+    return generator(model, persona, personaId());
+  }
+
+  PersonaGenerator.Builder generator(LanguageModel model, Persona persona, String personaId) {
     ModelProfile profile = profile();
     PromptAssembler assembler = PromptAssembler.forTokenizer(model.tokenizer());
     if (profile.definitionStyle().equals("compact")) {
@@ -125,16 +139,52 @@ final class GenerationOptions {
       }
     }
     builder.heads(loaded);
-    builder.policy(policy(profile, loaded));
+    builder.policy(policy(profile, loaded, personaId));
     return builder;
   }
 
-  SelectionPolicy policy(ModelProfile profile, List<Head> loaded) {
+  /**
+   * The scorer a ranking spec names: {@code NAME} (one head) or {@code NAME:WEIGHT,...} (weighted
+   * mean), with {@code {persona}} replaced by {@code personaId}; null when {@code spec} is null.
+   */
+  static CandidateScorer scorer(String spec, String personaId, List<Head> loaded) {
+    if (spec == null) {
+      return null;
+    }
+    java.util.Map<String, Double> weights = new java.util.LinkedHashMap<>();
+    for (String part : spec.split(",")) {
+      String item = part.strip().replace("{persona}", personaId);
+      int colon = item.lastIndexOf(':');
+      String name = colon > 0 ? item.substring(0, colon) : item;
+      double weight;
+      try {
+        weight = colon > 0 ? Double.parseDouble(item.substring(colon + 1)) : 1;
+      } catch (NumberFormatException e) {
+        throw new InvalidSettingException("--rank-by weight of " + name, item.substring(colon + 1), "must be a number");
+      }
+      if (loaded.stream().noneMatch(h -> h.name().equals(name))) {
+        throw new InvalidSettingException("--rank-by", name, "must name a loaded head: "
+            + loaded.stream().map(Head::name).toList());
+      }
+      weights.put(name, weight);
+    }
+    return weights.size() == 1 ? CandidateScorer.head(weights.keySet().iterator().next())
+        : CandidateScorer.weighted(weights);
+  }
+
+  /** The ranking spec in force: --rank-by, else the profile's selection head. */
+  String rankingSpec(ModelProfile profile) {
+    return rankBy != null ? rankBy : profile.selectionHead().orElse(null);
+  }
+
+  SelectionPolicy policy(ModelProfile profile, List<Head> loaded, String personaId) {
     int n = candidates != null ? candidates : loaded.isEmpty() ? 1 : profile.candidates();
     SelectionPolicy.Builder policy = SelectionPolicy.builder().candidatesPerRound(n);
-    String ranking = rankBy != null ? rankBy : profile.selectionHead().orElse(null);
-    if (ranking != null && loaded.stream().anyMatch(h -> h.name().equals(ranking))) {
-      policy.scorer(CandidateScorer.head(ranking));
+    if (!loaded.isEmpty()) {
+      CandidateScorer scorer = scorer(rankingSpec(profile), personaId, loaded);
+      if (scorer != null) {
+        policy.scorer(scorer);
+      }
     }
     if (threshold != null) {
       policy.rule(SelectionRule.firstAbove(threshold, rounds));

@@ -118,8 +118,9 @@ class DemoModelCommandsTest {
       personas.put(id, Workspace.persona(id));
     }
     try (LanguageModel lm = Backends.load(model)) {
-      DriftEvaluation.Result result = DriftEvaluation.run(personas, p -> options.generator(lm, p), "in_character",
+      DriftEvaluation.Result result = DriftEvaluation.run(personas, (id, p) -> options.generator(lm, p, id),
           30, 8, 2026, null);
+      assertEquals("in_character", result.head(), "best-of-8 ranks by the in-character head");
       System.err.print(result.table());
       assertEquals(120, result.plain().replies());
       assertTrue(result.plain().outOfCharacter() >= 6,

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The demo's measured claim: characters drift, and best-of-N by an in-character head reading
@@ -113,12 +113,13 @@ public final class DriftEvaluation {
    * Runs the evaluation.
    *
    * @param personas persona id (its voice: captain, detective, gardener, naturalist) to persona
-   * @param generators a generator builder for a persona, already carrying the model, assembler,
-   *     sampler settings, stop conditions and the in-character head; this class sets the policy
-   * @param head the name of the in-character head that best-of-N ranks by
+   * @param generators a generator builder for a persona (given its id and the persona), carrying the
+   *     model, assembler, sampler settings, stop conditions, heads and a policy whose scorer is what
+   *     best-of-N ranks by; this class sets the number of candidates (1 for plain sampling)
    */
-  public static Result run(Map<String, Persona> personas, Function<Persona, PersonaGenerator.Builder> generators,
-      String head, int n, int candidates, long seed, PrintStream progress) {
+  public static Result run(Map<String, Persona> personas,
+      BiFunction<String, Persona, PersonaGenerator.Builder> generators, int n, int candidates, long seed,
+      PrintStream progress) {
     long start = System.nanoTime();
     DriftDetector detector = DriftDetector.standard();
     Voices voices = Voices.standard();
@@ -127,6 +128,7 @@ public final class DriftEvaluation {
     List<Sample> samples = new ArrayList<>();
     Rate plainAll = new Rate(0, 0);
     Rate rejectionAll = new Rate(0, 0);
+    String head = "";
     int done = 0;
     long scoringNanos = 0;
     long rejectionNanos = 0;
@@ -134,10 +136,12 @@ public final class DriftEvaluation {
     for (Map.Entry<String, Persona> entry : personas.entrySet()) {
       String voice = entry.getKey();
       Persona persona = entry.getValue();
-      PersonaGenerator plain = generators.apply(persona).policy(SelectionPolicy.builder().candidatesPerRound(1).build())
-          .build();
-      PersonaGenerator rejection = generators.apply(persona).policy(SelectionPolicy.builder()
-          .candidatesPerRound(candidates).scorer(CandidateScorer.head(head)).build()).build();
+      CandidateScorer ranking = generators.apply(voice, persona).build().policy().scorer();
+      head = ranking.describe();
+      PersonaGenerator plain = generators.apply(voice, persona)
+          .policy(SelectionPolicy.builder().candidatesPerRound(1).build()).build();
+      PersonaGenerator rejection = generators.apply(voice, persona)
+          .policy(SelectionPolicy.builder().candidatesPerRound(candidates).scorer(ranking).build()).build();
       SplittableRandom rng = new SplittableRandom(seed ^ voice.hashCode());
       Rate p = new Rate(0, 0);
       Rate r = new Rate(0, 0);
@@ -157,7 +161,7 @@ public final class DriftEvaluation {
         p = p.plus(new Rate(1, plainVerdict.isInCharacter() ? 0 : 1));
         r = r.plus(new Rate(1, chosenVerdict.isInCharacter() ? 0 : 1));
         samples.add(new Sample(voice, user, plainReply.text().strip(), plainVerdict.label(), chosen.text().strip(),
-            chosenVerdict.label(), chosen.chosen().scores().getOrDefault(head, Double.NaN)));
+            chosenVerdict.label(), chosen.selection().chosen().map(report -> report.score()).orElse(Double.NaN)));
         done++;
         if (progress != null) {
           progress.printf(Locale.ROOT, "\rdrift-eval %-10s %4d/%d  plain %5.1f%%  best-of-%d %5.1f%%", voice, done, total,

@@ -137,7 +137,8 @@ public final class DriftEvaluation {
       String voice = entry.getKey();
       Persona persona = entry.getValue();
       CandidateScorer ranking = generators.apply(voice, persona).build().policy().scorer();
-      head = ranking.describe();
+      // One description for the table: a head named after the persona reads as speaker-{persona}.
+      head = ranking.describe().replace(voice, "{persona}");
       PersonaGenerator plain = generators.apply(voice, persona)
           .policy(SelectionPolicy.builder().candidatesPerRound(1).build()).build();
       PersonaGenerator rejection = generators.apply(voice, persona)

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -33,21 +34,7 @@ import picocli.CommandLine.Spec;
 final class LayerSweepCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, description = "A Hugging Face model directory.")
-  Path model;
-
-  @Option(names = "--data", required = true, paramLabel = "FILE.jsonl", description = "Labelled examples, one JSON object a line.")
-  Path data;
-
-  @Option(names = "--positive", paramLabel = "LABEL", description = "A string label of the positive class (repeatable).")
-  List<String> positives = new ArrayList<>();
-
-  @Option(names = "--label-field", defaultValue = "label", paramLabel = "FIELD",
-      description = "The JSON field holding the label (default: ${DEFAULT-VALUE}).")
-  String labelField;
-
-  @Option(names = "--negative", paramLabel = "LABEL", description = "A string label of the negative class (repeatable).")
-  List<String> negatives = new ArrayList<>();
+  @Mixin LabelledDataOptions input;
 
   @Option(names = "--pooling", defaultValue = "mean", description = "mean or last. Default: ${DEFAULT-VALUE}.")
   Pooling pooling;
@@ -74,9 +61,9 @@ final class LayerSweepCommand implements Callable<Integer> {
       }
       TrainingOptions options = TrainingOptions.builder().maxEpochs(epochs).seed(seed)
           .progress(TrainHeadCommand.progressStream(stderr)).build();
-      LabeledDataset dataset = LabeledDataset.readJsonl(data, TrainHeadCommand.labelMapping(positives, negatives), labelField);
+      LabeledDataset dataset = input.read();
       LayerSweepResult result;
-      try (LanguageModel lm = Backends.load(model)) {
+      try (LanguageModel lm = Backends.load(input.model)) {
         ModelInfo info = lm.info();
         stdout.printf(Locale.ROOT, "sweeping %d hidden states of %s (hidden %d): %d examples (%d positive), %s pooling%n",
             info.layers() + 1, info.architecture(), info.hiddenSize(), dataset.size(), dataset.positives(),

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -51,11 +52,7 @@ final class TrainHeadCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--model", required = true, description = "A Hugging Face model directory.")
-  Path model;
-
-  @Option(names = "--data", required = true, paramLabel = "FILE.jsonl", description = "Labelled examples, one JSON object a line.")
-  Path data;
+  @Mixin LabelledDataOptions input;
 
   @Option(names = "--kind", defaultValue = "linear", description = "linear (probe over pooled activations) or "
       + "attention (attention block over every token). Default: ${DEFAULT-VALUE}.")
@@ -68,18 +65,6 @@ final class TrainHeadCommand implements Callable<Integer> {
   @Option(names = "--pooling", defaultValue = "mean", description = "How a linear probe pools a text's tokens: mean "
       + "or last. Default: ${DEFAULT-VALUE}.")
   Pooling pooling;
-
-  @Option(names = "--positive", paramLabel = "LABEL", description = "A string label of the positive class (repeatable); "
-      + "other strings are negative unless --negative names them.")
-  List<String> positives = new ArrayList<>();
-
-  @Option(names = "--label-field", defaultValue = "label", paramLabel = "FIELD",
-      description = "The JSON field holding the label (default: ${DEFAULT-VALUE}).")
-  String labelField;
-
-  @Option(names = "--negative", paramLabel = "LABEL", description = "A string label of the negative class (repeatable); "
-      + "with it, any string named neither way is an error.")
-  List<String> negatives = new ArrayList<>();
 
   @Option(names = "--name", description = "The head's name and file name. Default: the data file's name and the kind.")
   String name;
@@ -101,7 +86,7 @@ final class TrainHeadCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     try {
-      String headName = name != null ? name : defaultName(data, kind);
+      String headName = name != null ? name : defaultName(input.data, kind);
       if (!HeadFiles.isFileSafeName(headName)) {
         throw new InvalidSettingException("--name", "'" + headName + "'",
             "names the head's files: 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -111,11 +96,11 @@ final class TrainHeadCommand implements Callable<Integer> {
       }
       TrainingOptions options = TrainingOptions.builder().maxEpochs(epochs).seed(seed)
           .progress(progressStream(stderr)).build();
-      LabeledDataset dataset = LabeledDataset.readJsonl(data, labelMapping(positives, negatives), labelField);
+      LabeledDataset dataset = input.read();
       if (kind == Kind.ATTENTION && spec.commandLine().getParseResult().hasMatchedOption("--pooling")) {
         stderr.println("note: --pooling applies to linear probes; an attention head reads every token");
       }
-      try (LanguageModel lm = Backends.load(model)) {
+      try (LanguageModel lm = Backends.load(input.model)) {
         ModelInfo info = lm.info();
         int[] read = layers == null || layers.isEmpty()
             ? new int[] {HeadTraining.defaultLayer(info)}
@@ -124,7 +109,7 @@ final class TrainHeadCommand implements Callable<Integer> {
             ? HeadSpec.linearProbe(headName, read, pooling)
             : HeadSpec.attentionHead(headName, read);
         stdout.printf(Locale.ROOT, "training %s on %s (%d layers, hidden %d): %d examples (%d positive) from %s%n",
-            headSpec, info.architecture(), info.layers(), info.hiddenSize(), dataset.size(), dataset.positives(), data);
+            headSpec, info.architecture(), info.layers(), info.hiddenSize(), dataset.size(), dataset.positives(), input.data);
         stdout.flush();
         TrainedHead trained = HeadTraining.train(lm, dataset, headSpec, options);
         SavedHead saved = HeadFiles.save(out, trained, info);
@@ -150,13 +135,6 @@ final class TrainHeadCommand implements Callable<Integer> {
   }
 
   /** Booleans and 0/1 only, unless string labels are named. */
-  static LabelMapping labelMapping(List<String> positives, List<String> negatives) {
-    if (positives.isEmpty() && negatives.isEmpty()) {
-      return LabelMapping.binary();
-    }
-    return LabelMapping.of(new LinkedHashSet<>(positives), new LinkedHashSet<>(negatives));
-  }
-
   /** E.g. {@code in_character.jsonl} → {@code in_character-linear}; characters a file name cannot hold become '-'. */
   static String defaultName(Path data, Kind kind) {
     String file = data.getFileName() == null ? "head" : data.getFileName().toString();

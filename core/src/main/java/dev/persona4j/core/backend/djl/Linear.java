@@ -90,6 +90,27 @@ final class Linear {
     }
   }
 
+  /** Inference only: output row r (weight and bias) becomes the old row {@code order[r]}. */
+  void permuteRows(long[] order) {
+    requireFrozen();
+    NDArray index = weight.getManager().create(order);
+    NDArray old = weight;
+    weight = weight.get(index);
+    weightT.close();
+    weightT = weight.transpose();
+    old.close();
+    if (bias != null) {
+      NDArray oldBias = bias;
+      bias = bias.get(index);
+      oldBias.close();
+      if (biasRow != null) {
+        biasRow.close();
+      }
+      biasRow = bias.reshape(1, bias.size());
+    }
+    index.close();
+  }
+
   private void requireFrozen() {
     if (weight == null) {
       throw new IllegalStateException("only frozen (inference) weights can be folded");

@@ -27,7 +27,13 @@ class Llama extends Architecture {
   private final RmsNorm norm;
   private final Attention attention;
   private final Activation activation;
+  /** Null for inference (the flipped layout, see {@link Rotary}), else the rotate-half matrix. */
   private final NDArray rotateHalf;
+  /**
+   * Inference: position j of each query/key head holds the checkpoint's dimension
+   * headDimOrder[j] (see {@link Rotary#flippedOrder}); null when training.
+   */
+  final int[] headDimOrder;
 
   /** The weights of one decoder layer. */
   static final class Layer {
@@ -46,6 +52,7 @@ class Llama extends Architecture {
     headDim = c.headDim();
     intermediate = c.intermediateSize();
     long hidden = c.hiddenSize();
+    headDimOrder = w.frozen() ? new Rotary(c).flippedOrder() : null;
     embedTokens = w.matrix("model.embed_tokens.weight", c.vocabSize(), hidden);
     layers = new Layer[c.layers()];
     for (int i = 0; i < layers.length; i++) {
@@ -61,6 +68,7 @@ class Llama extends Architecture {
         l.gateUpProj.foldInputScale(l.postAttentionLayernorm.weight());
         l.postAttentionLayernorm.foldedIntoNext();
         foldQueryScale(i, l, w.scalar(Attention.scaleOf(headDim)));
+        l.qkvProj.permuteRows(queryKeyRowOrder());
       }
       layers[i] = l;
     }
@@ -68,7 +76,7 @@ class Llama extends Architecture {
     norm = new RmsNorm(w, "model.norm.weight", hidden, c.normEps());
     lmHead = c.tieWordEmbeddings() ? embedTokens : w.matrix("lm_head.weight", c.vocabSize(), hidden);
     attention = new Attention(heads, kvHeads, headDim, w.frozen() ? null : w.scalar(Attention.scaleOf(headDim)));
-    rotateHalf = new Rotary(c).rotateHalf(manager);
+    rotateHalf = w.frozen() ? null : new Rotary(c).rotateHalf(manager);
   }
 
   /** Reads the attention and MLP projections of layer {@code index} (names prefixed {@code p}). */
@@ -84,6 +92,16 @@ class Llama extends Architecture {
         new String[] {p + "mlp.gate_proj", p + "mlp.up_proj"},
         new long[] {intermediate, intermediate});
     l.downProj = Linear.of(w, p + "mlp.down_proj", hidden, intermediate, config.mlpBias());
+  }
+
+  /** The fused q, k, v rows with every query and key head in the flipped layout. */
+  private long[] queryKeyRowOrder() {
+    long[] order = new long[(heads + 2 * kvHeads) * headDim];
+    for (int r = 0; r < order.length; r++) {
+      int head = r / headDim;
+      order[r] = head < heads + kvHeads ? (long) head * headDim + headDimOrder[r % headDim] : r;
+    }
+    return order;
   }
 
   /** Inference: multiplies the queries by 1/√headDim ahead of time (Qwen3 does it after its q norm). */

@@ -223,7 +223,8 @@ public final class TransformerModel implements AutoCloseable {
 
   /** Builds a pass; {@code positions} are the columns' absolute positions. */
   Pass pass(NDManager m, int batch, int width, int[] positions, NDArray mask, Pass.KeyValues keyValues, NDArray[] steering) {
-    NDArray[] tables = rotary == null ? null : rotary.tables(m, positions);
+    NDArray[] tables = rotary == null ? null
+        : weights.frozen() ? rotary.flippedTables(m, positions) : rotary.tables(m, positions);
     NDArray pos = null;
     if (rotary == null) {
       long[] p = new long[positions.length];

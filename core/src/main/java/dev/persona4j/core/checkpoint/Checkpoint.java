@@ -144,6 +144,17 @@ public final class Checkpoint {
     return reader(tensor).floatBytes(tensor);
   }
 
+  /**
+   * Reads the tensor as float32 into {@code dst} (advancing its position), checking its shape,
+   * without mapping the file.
+   *
+   * @see SafetensorsReader#readFloats(String, ByteBuffer)
+   */
+  public void readFloats(String tensor, ByteBuffer dst, long... expectedShape) {
+    requireShape(tensor, expectedShape);
+    reader(tensor).readFloats(tensor, dst);
+  }
+
   /** The tensor as a float array, checking its shape. */
   public float[] floats(String tensor, long... expectedShape) {
     requireShape(tensor, expectedShape);

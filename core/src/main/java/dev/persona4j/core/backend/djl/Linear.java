@@ -60,24 +60,83 @@ final class Linear {
     return new Linear(ws, bs, w.frozen());
   }
 
+  /**
+   * Inference: the tensors {@code prefixes[i]} [outs[i], in] stacked into one weight assembled in
+   * Java straight from the checkpoint (no mapping of the sources, no intermediate engine copies):
+   * column c multiplied by {@code inputScale[c]} (an input norm's weight; null for none), rows
+   * [0, scaledRows) then by {@code rowScale}, and row r taken from row {@code rowOrder[r]} (null:
+   * unchanged). Biases, if any, get the same row scale and order.
+   */
+  static Linear assembled(Weights w, String[] prefixes, long[] outs, long in, boolean withBias,
+      float[] inputScale, long scaledRows, float rowScale, long[] rowOrder) {
+    String[] names = new String[prefixes.length];
+    long out = 0;
+    for (int i = 0; i < prefixes.length; i++) {
+      names[i] = prefixes[i] + ".weight";
+      out += outs[i];
+    }
+    int cols = Math.toIntExact(in);
+    int rows = Math.toIntExact(out);
+    java.nio.ByteBuffer buffer = w.readStacked(names, outs, in);
+    java.nio.FloatBuffer f = buffer.asFloatBuffer();
+    // rows that move are copied aside first; they are a prefix (the query/key heads)
+    int moved = 0;
+    if (rowOrder != null) {
+      for (int r = 0; r < rows; r++) {
+        if (rowOrder[r] != r) {
+          moved = r + 1;
+        }
+      }
+    }
+    if (moved > 0) {
+      float[] aside = new float[moved * cols];
+      f.get(0, aside);
+      for (int r = 0; r < moved; r++) {
+        f.put(r * cols, aside, Math.toIntExact(rowOrder[r] * cols), cols);
+      }
+    }
+    // the scales in place by the engine (bulk copies and one op each: fast even before the JIT
+    // has compiled anything, which matters for a load that runs once)
+    NDArray weight = w.adopt(buffer, new ai.djl.ndarray.types.Shape(out, in));
+    ai.djl.ndarray.NDManager manager = weight.getManager();
+    if (inputScale != null) {
+      try (NDArray scale = manager.create(inputScale, new ai.djl.ndarray.types.Shape(1, in))) {
+        weight.muli(scale);
+      }
+    }
+    if (scaledRows > 0) {
+      java.nio.ByteBuffer head = buffer.duplicate().clear().limit(Math.toIntExact(scaledRows * cols * 4)).slice()
+          .order(java.nio.ByteOrder.nativeOrder());
+      try (NDArray rowsView = manager.create(head, new ai.djl.ndarray.types.Shape(scaledRows, in), ai.djl.ndarray.types.DataType.FLOAT32)) {
+        rowsView.muli(rowScale);
+      }
+    }
+    NDArray[] bias = null;
+    if (withBias) {
+      float[] b = new float[rows];
+      int at = 0;
+      for (int i = 0; i < prefixes.length; i++) {
+        float[] part = w.floats(prefixes[i] + ".bias", outs[i]);
+        System.arraycopy(part, 0, b, at, part.length);
+        at += part.length;
+      }
+      float[] ordered = new float[rows];
+      for (int r = 0; r < rows; r++) {
+        ordered[r] = b[rowOrder != null ? Math.toIntExact(rowOrder[r]) : r];
+        if (r < scaledRows) {
+          ordered[r] *= rowScale;
+        }
+      }
+      bias = new NDArray[] {weight.getManager().create(ordered)};
+    }
+    return new Linear(new NDArray[] {weight}, bias, true);
+  }
+
   /** A GPT-2 Conv1D layer (weight stored [in, out], always with a bias). */
   static Linear conv1d(Weights w, String prefix, long in, long out) {
     NDArray[] ws = {w.conv1d(prefix + ".weight", in, out)};
     NDArray[] bs = {w.vector(prefix + ".bias", out, 0f)};
     return new Linear(ws, bs, w.frozen());
-  }
-
-  /**
-   * Inference only: {@code W ← W·diag(scale)}, so that {@code forward(x) = W·(x ⊙ scale)ᵀ}; an
-   * input norm's weight folded in saves an op per call. {@code scale} is [in].
-   */
-  void foldInputScale(NDArray scale) {
-    requireFrozen();
-    NDArray old = weight;
-    weight = weight.mul(scale.reshape(1, scale.size()));
-    weightT.close();
-    weightT = weight.transpose();
-    old.close();
   }
 
   /** Inference only: output rows [from, to) (weight and bias) multiplied by the scalar {@code s}. */
@@ -88,27 +147,6 @@ final class Linear {
     if (bias != null) {
       bias.set(rows, bias.get(rows).mul(s));
     }
-  }
-
-  /** Inference only: output row r (weight and bias) becomes the old row {@code order[r]}. */
-  void permuteRows(long[] order) {
-    requireFrozen();
-    NDArray index = weight.getManager().create(order);
-    NDArray old = weight;
-    weight = weight.get(index);
-    weightT.close();
-    weightT = weight.transpose();
-    old.close();
-    if (bias != null) {
-      NDArray oldBias = bias;
-      bias = bias.get(index);
-      oldBias.close();
-      if (biasRow != null) {
-        biasRow.close();
-      }
-      biasRow = bias.reshape(1, bias.size());
-    }
-    index.close();
   }
 
   private void requireFrozen() {

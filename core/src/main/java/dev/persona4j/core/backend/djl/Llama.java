@@ -62,13 +62,10 @@ class Llama extends Architecture {
       l.postAttentionLayernorm = new RmsNorm(w, p + "post_attention_layernorm.weight", hidden, c.normEps());
       loadProjections(l, w, p, i);
       if (w.frozen()) {
-        // inference: fold the norms' weights and the attention scale into the projections
-        l.qkvProj.foldInputScale(l.inputLayernorm.weight());
+        // inference: the norms' weights (and the attention scale) live in the projections
         l.inputLayernorm.foldedIntoNext();
-        l.gateUpProj.foldInputScale(l.postAttentionLayernorm.weight());
         l.postAttentionLayernorm.foldedIntoNext();
         foldQueryScale(i, l, w.scalar(Attention.scaleOf(headDim)));
-        l.qkvProj.permuteRows(queryKeyRowOrder());
       }
       layers[i] = l;
     }
@@ -79,19 +76,58 @@ class Llama extends Architecture {
     rotateHalf = w.frozen() ? null : new Rotary(c).rotateHalf(manager);
   }
 
-  /** Reads the attention and MLP projections of layer {@code index} (names prefixed {@code p}). */
+  /**
+   * Reads the attention and MLP projections of layer {@code index} (names prefixed {@code p}). For
+   * inference the fused q/k/v and gate/up weights are assembled in Java from the checkpoint with
+   * the input norms' weights, the attention scale and the flipped head layout folded in, so the
+   * engine never makes a copy and the checkpoint pages of those tensors are never mapped.
+   */
   void loadProjections(Layer l, Weights w, String p, int index) {
     long hidden = config.hiddenSize();
-    long q = (long) heads * headDim;
+    if (w.frozen()) {
+      l.qkvProj = Linear.assembled(w, qkvNames(p), qkvRows(), hidden, qkvBias(),
+          w.floats(p + "input_layernorm.weight", hidden), queryScaleRows(), Attention.scaleOf(headDim),
+          queryKeyRowOrder());
+      l.gateUpProj = Linear.assembled(w, gateUpNames(p), gateUpRows(), hidden, mlpBias(),
+          w.floats(p + "post_attention_layernorm.weight", hidden), 0, 1f, null);
+    } else {
+      l.qkvProj = Linear.fused(w, hidden, qkvBias(), qkvNames(p), qkvRows());
+      l.gateUpProj = Linear.fused(w, hidden, mlpBias(), gateUpNames(p), gateUpRows());
+    }
+    l.oProj = Linear.of(w, p + "self_attn.o_proj", hidden, (long) heads * headDim, false);
+    l.downProj = Linear.of(w, p + "mlp.down_proj", hidden, intermediate, mlpBias());
+  }
+
+  /** The checkpoint projections (names without ".weight") stacked into the fused q, k, v. */
+  String[] qkvNames(String p) {
+    return new String[] {p + "self_attn.q_proj", p + "self_attn.k_proj", p + "self_attn.v_proj"};
+  }
+
+  long[] qkvRows() {
     long kv = (long) kvHeads * headDim;
-    l.qkvProj = Linear.fused(w, hidden, config.attentionBias(),
-        new String[] {p + "self_attn.q_proj", p + "self_attn.k_proj", p + "self_attn.v_proj"},
-        new long[] {q, kv, kv});
-    l.oProj = Linear.of(w, p + "self_attn.o_proj", hidden, q, false);
-    l.gateUpProj = Linear.fused(w, hidden, config.mlpBias(),
-        new String[] {p + "mlp.gate_proj", p + "mlp.up_proj"},
-        new long[] {intermediate, intermediate});
-    l.downProj = Linear.of(w, p + "mlp.down_proj", hidden, intermediate, config.mlpBias());
+    return new long[] {(long) heads * headDim, kv, kv};
+  }
+
+  /** The checkpoint projections stacked into the fused gate and up (gate first). */
+  String[] gateUpNames(String p) {
+    return new String[] {p + "mlp.gate_proj", p + "mlp.up_proj"};
+  }
+
+  long[] gateUpRows() {
+    return new long[] {intermediate, intermediate};
+  }
+
+  boolean qkvBias() {
+    return config.attentionBias();
+  }
+
+  boolean mlpBias() {
+    return config.mlpBias();
+  }
+
+  /** Inference: the fused rows multiplied by 1/√headDim at load (the queries; Qwen3: none). */
+  long queryScaleRows() {
+    return (long) heads * headDim;
   }
 
   /** The fused q, k, v rows with every query and key head in the flipped layout. */
@@ -104,10 +140,11 @@ class Llama extends Architecture {
     return order;
   }
 
-  /** Inference: multiplies the queries by 1/√headDim ahead of time (Qwen3 does it after its q norm). */
-  void foldQueryScale(int index, Layer l, NDArray scale) {
-    l.qkvProj.scaleRows(0, (long) heads * headDim, scale);
-  }
+  /**
+   * Inference hook for an attention scale that cannot live in the query projection (Qwen3 puts it
+   * after its q norm); Llama's is folded in by {@link #queryScaleRows}.
+   */
+  void foldQueryScale(int index, Layer l, NDArray scale) {}
 
   @Override
   boolean rotary() {

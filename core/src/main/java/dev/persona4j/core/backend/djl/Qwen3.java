@@ -60,6 +60,11 @@ final class Qwen3 extends Llama {
     return Norms.rms(qk, weight, 1, eps, minusHalf);
   }
 
+  @Override
+  long queryScaleRows() {
+    return 0;
+  }
+
   /** The scale goes after the q norm (it would be normalised away before it), into its weight. */
   @Override
   void foldQueryScale(int index, Layer l, NDArray scale) {

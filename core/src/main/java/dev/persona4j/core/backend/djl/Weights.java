@@ -48,6 +48,19 @@ abstract class Weights {
     return keep(name, loadVector(name, n, init));
   }
 
+  /**
+   * Inference only: the tensors [rows[i], cols] stacked by rows into one new direct buffer (native
+   * order, positioned at 0), read from the checkpoint without mapping it, for the caller to
+   * transform and {@link #adopt}.
+   */
+  abstract ByteBuffer readStacked(String[] names, long[] rows, long cols);
+
+  /** Inference only: a buffer from {@link #readStacked} as an array of {@code shape}, without a copy. */
+  abstract NDArray adopt(ByteBuffer buffer, Shape shape);
+
+  /** Inference only: a vector [n] read into Java (norm weights and biases folded at load). */
+  abstract float[] floats(String name, long n);
+
   /** Called once the architecture has taken what it needs. */
   void loaded() {}
 
@@ -118,6 +131,29 @@ abstract class Weights {
     }
 
     @Override
+    ByteBuffer readStacked(String[] names, long[] rows, long cols) {
+      long total = 0;
+      for (long r : rows) {
+        total += r;
+      }
+      ByteBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(total * cols, 4L))).order(ByteOrder.nativeOrder());
+      for (int i = 0; i < names.length; i++) {
+        checkpoint.readFloats(names[i], b, rows[i], cols);
+      }
+      return b.clear();
+    }
+
+    @Override
+    NDArray adopt(ByteBuffer buffer, Shape shape) {
+      return create(buffer, shape);
+    }
+
+    @Override
+    float[] floats(String name, long n) {
+      return checkpoint.floats(name, n);
+    }
+
+    @Override
     NDArray loadConv1d(String name, long in, long out) {
       ByteBuffer src = checkpoint.floatBytes(name, in, out).order(ByteOrder.nativeOrder());
       ByteBuffer dst = ByteBuffer.allocateDirect((int) (in * out * 4)).order(ByteOrder.nativeOrder());
@@ -164,6 +200,21 @@ abstract class Weights {
     @Override
     NDArray loadConv1d(String name, long in, long out) {
       return loadMatrix(name, out, in);
+    }
+
+    @Override
+    ByteBuffer readStacked(String[] names, long[] rows, long cols) {
+      throw new IllegalStateException("random weights are never frozen");
+    }
+
+    @Override
+    NDArray adopt(ByteBuffer buffer, Shape shape) {
+      throw new IllegalStateException("random weights are never frozen");
+    }
+
+    @Override
+    float[] floats(String name, long n) {
+      throw new IllegalStateException("random weights are never frozen");
     }
 
     @Override

@@ -145,14 +145,14 @@ public final class Checkpoint {
   }
 
   /**
-   * Reads the tensor as float32 into {@code dst} (advancing its position), checking its shape,
-   * without mapping the file.
+   * Reads {@code dst.remaining() / 4} float32 values of the tensor from element {@code first} on
+   * into {@code dst}, checking its shape, without mapping the file.
    *
-   * @see SafetensorsReader#readFloats(String, ByteBuffer)
+   * @see SafetensorsReader#readFloats(String, long, ByteBuffer)
    */
-  public void readFloats(String tensor, ByteBuffer dst, long... expectedShape) {
+  public void readFloats(String tensor, long first, ByteBuffer dst, long... expectedShape) {
     requireShape(tensor, expectedShape);
-    reader(tensor).readFloats(tensor, dst);
+    reader(tensor).readFloats(tensor, first, dst);
   }
 
   /** The tensor as a float array, checking its shape. */

@@ -68,49 +68,15 @@ final class Linear {
    * unchanged). Biases, if any, get the same row scale and order.
    */
   static Linear assembled(Weights w, String[] prefixes, long[] outs, long in, boolean withBias,
-      float[] inputScale, long scaledRows, float rowScale, long[] rowOrder) {
+      float[] inputScale, long scaledRows, float rowScale, long[] rowOrder, int block) {
     String[] names = new String[prefixes.length];
     long out = 0;
     for (int i = 0; i < prefixes.length; i++) {
       names[i] = prefixes[i] + ".weight";
       out += outs[i];
     }
-    int cols = Math.toIntExact(in);
     int rows = Math.toIntExact(out);
-    java.nio.ByteBuffer buffer = w.readStacked(names, outs, in);
-    java.nio.FloatBuffer f = buffer.asFloatBuffer();
-    // rows that move are copied aside first; they are a prefix (the query/key heads)
-    int moved = 0;
-    if (rowOrder != null) {
-      for (int r = 0; r < rows; r++) {
-        if (rowOrder[r] != r) {
-          moved = r + 1;
-        }
-      }
-    }
-    if (moved > 0) {
-      float[] aside = new float[moved * cols];
-      f.get(0, aside);
-      for (int r = 0; r < moved; r++) {
-        f.put(r * cols, aside, Math.toIntExact(rowOrder[r] * cols), cols);
-      }
-    }
-    // the scales in place by the engine (bulk copies and one op each: fast even before the JIT
-    // has compiled anything, which matters for a load that runs once)
-    NDArray weight = w.adopt(buffer, new ai.djl.ndarray.types.Shape(out, in));
-    ai.djl.ndarray.NDManager manager = weight.getManager();
-    if (inputScale != null) {
-      try (NDArray scale = manager.create(inputScale, new ai.djl.ndarray.types.Shape(1, in))) {
-        weight.muli(scale);
-      }
-    }
-    if (scaledRows > 0) {
-      java.nio.ByteBuffer head = buffer.duplicate().clear().limit(Math.toIntExact(scaledRows * cols * 4)).slice()
-          .order(java.nio.ByteOrder.nativeOrder());
-      try (NDArray rowsView = manager.create(head, new ai.djl.ndarray.types.Shape(scaledRows, in), ai.djl.ndarray.types.DataType.FLOAT32)) {
-        rowsView.muli(rowScale);
-      }
-    }
+    NDArray weight = w.assembled(names, outs, in, rowOrder, block, inputScale, scaledRows, rowScale);
     NDArray[] bias = null;
     if (withBias) {
       float[] b = new float[rows];

@@ -87,9 +87,9 @@ class Llama extends Architecture {
     if (w.frozen()) {
       l.qkvProj = Linear.assembled(w, qkvNames(p), qkvRows(), hidden, qkvBias(),
           w.floats(p + "input_layernorm.weight", hidden), queryScaleRows(), Attention.scaleOf(headDim),
-          queryKeyRowOrder());
+          queryKeyRowOrder(), headDim);
       l.gateUpProj = Linear.assembled(w, gateUpNames(p), gateUpRows(), hidden, mlpBias(),
-          w.floats(p + "post_attention_layernorm.weight", hidden), 0, 1f, null);
+          w.floats(p + "post_attention_layernorm.weight", hidden), 0, 1f, null, 1);
     } else {
       l.qkvProj = Linear.fused(w, hidden, qkvBias(), qkvNames(p), qkvRows());
       l.gateUpProj = Linear.fused(w, hidden, mlpBias(), gateUpNames(p), gateUpRows());

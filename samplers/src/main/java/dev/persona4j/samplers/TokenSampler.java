@@ -18,6 +18,8 @@ public final class TokenSampler {
   private final List<LogitsProcessor> chain;
   private final SplittableRandom random;
   private final TokenHistory history = new TokenHistory();
+  /** Scratch for the draw's weights, reused across calls (one sampler per sequence). */
+  private double[] weights = new double[0];
 
   public TokenSampler(SamplerSettings settings, long seed) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -83,12 +85,17 @@ public final class TokenSampler {
     if (max == Float.POSITIVE_INFINITY) {
       return Logits.argmax(scores); // a +inf score (huge bias) wins outright
     }
+    // each weight is computed once and summed twice in the same order: the draw is the same as
+    // recomputing them, at half the exp calls
+    double[] w = weights.length == scores.length ? weights : (weights = new double[scores.length]);
     double total = 0;
     int finite = 0;
     int only = -1;
     for (int i = 0; i < scores.length; i++) {
       if (scores[i] != Float.NEGATIVE_INFINITY) {
-        total += Math.exp((double) scores[i] - max);
+        double e = Math.exp((double) scores[i] - max);
+        w[i] = e;
+        total += e;
         finite++;
         only = i;
       }
@@ -101,7 +108,7 @@ public final class TokenSampler {
     int last = -1;
     for (int i = 0; i < scores.length; i++) {
       if (scores[i] != Float.NEGATIVE_INFINITY) {
-        acc += Math.exp((double) scores[i] - max);
+        acc += w[i];
         last = i;
         if (u < acc) {
           return i;

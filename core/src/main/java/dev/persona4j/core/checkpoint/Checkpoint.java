@@ -144,6 +144,17 @@ public final class Checkpoint {
     return reader(tensor).floatBytes(tensor);
   }
 
+  /**
+   * Reads {@code dst.remaining() / 4} float32 values of the tensor from element {@code first} on
+   * into {@code dst}, checking its shape, without mapping the file.
+   *
+   * @see SafetensorsReader#readFloats(String, long, ByteBuffer)
+   */
+  public void readFloats(String tensor, long first, ByteBuffer dst, long... expectedShape) {
+    requireShape(tensor, expectedShape);
+    reader(tensor).readFloats(tensor, first, dst);
+  }
+
   /** The tensor as a float array, checking its shape. */
   public float[] floats(String tensor, long... expectedShape) {
     requireShape(tensor, expectedShape);

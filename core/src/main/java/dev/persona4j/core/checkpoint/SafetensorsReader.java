@@ -331,6 +331,39 @@ public final class SafetensorsReader {
     return out;
   }
 
+  /**
+   * Reads {@code dst.remaining() / 4} of the tensor's values, from element {@code first} on, as
+   * float32 in native byte order into {@code dst} (whose position advances to its limit). Float32 data is read with positional file reads,
+   * not through a mapping, so its pages never become part of this process: for tensors the caller
+   * transforms into its own buffer (fused projections) and then no longer needs.
+   *
+   * @throws CheckpointException if the tensor is missing, not floating point, or dst too small
+   */
+  public void readFloats(String name, long first, ByteBuffer dst) {
+    TensorInfo t = info(name);
+    if (!t.dtype().readableAsFloat()) {
+      throw new CheckpointException(
+          file, name, "dtype " + t.dtype() + " cannot be read as float32 (expected F32, F16 or BF16)");
+    }
+    int bytes = dst.remaining() & ~3;
+    if (first < 0 || first * 4 + bytes > t.elementCount() * 4) {
+      throw new CheckpointException(file, name, "elements [" + first + ", " + (first + bytes / 4)
+          + ") are outside the tensor's " + t.elementCount());
+    }
+    if (t.dtype() != DType.F32 || ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+      dst.put(floatBytes(name).duplicate().clear().position((int) (first * 4)).limit((int) (first * 4) + bytes));
+      return;
+    }
+    ByteBuffer target = dst.slice().limit(bytes);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      checkSize(ch, t);
+      readFully(ch, target, dataStart + t.begin() + first * 4);
+    } catch (IOException e) {
+      throw new CheckpointException(file, name, "cannot read tensor data: " + e, e);
+    }
+    dst.position(dst.position() + bytes);
+  }
+
   /** IEEE 754 binary16 to float32, exact (Java 17 has no Float.float16ToFloat). */
   static float halfToFloat(short h) {
     int bits = h & 0xffff;

@@ -52,6 +52,28 @@ class SafetensorsReaderTest {
   }
 
   @Test
+  void readsARangeOfElementsWithoutMappingF32AndBf16() {
+    for (Path file : new Path[] {LLAMA, QWEN2_BF16}) {
+      SafetensorsReader r = SafetensorsReader.open(file);
+      String name = file == LLAMA ? Q : "model.norm.weight";
+      float[] all = r.floats(name);
+      int from = 3;
+      int n = all.length - 5;
+      ByteBuffer dst = ByteBuffer.allocateDirect(4 * (n + 2)).order(ByteOrder.nativeOrder());
+      dst.position(4); // reads land at the destination's position
+      dst.limit(4 * (n + 1));
+      r.readFloats(name, from, dst);
+      assertEquals(4 * (n + 1), dst.position(), file.toString());
+      float[] got = new float[n];
+      dst.duplicate().clear().position(4).slice().order(ByteOrder.nativeOrder()).asFloatBuffer().get(got);
+      assertArrayEquals(Arrays.copyOfRange(all, from, from + n), got, file.toString());
+      ByteBuffer tooFar = ByteBuffer.allocateDirect(4 * 8).order(ByteOrder.nativeOrder());
+      CheckpointException e = assertThrows(CheckpointException.class, () -> r.readFloats(name, all.length - 4, tooFar));
+      assertNames(e, file, name);
+    }
+  }
+
+  @Test
   void widensBf16BitExactly() {
     SafetensorsReader r = SafetensorsReader.open(QWEN2_BF16);
     TensorInfo t = r.info("model.norm.weight");

@@ -60,24 +60,49 @@ final class Linear {
     return new Linear(ws, bs, w.frozen());
   }
 
+  /**
+   * Inference: the tensors {@code prefixes[i]} [outs[i], in] stacked into one weight assembled in
+   * Java straight from the checkpoint (no mapping of the sources, no intermediate engine copies):
+   * column c multiplied by {@code inputScale[c]} (an input norm's weight; null for none), rows
+   * [0, scaledRows) then by {@code rowScale}, and row r taken from row {@code rowOrder[r]} (null:
+   * unchanged). Biases, if any, get the same row scale and order.
+   */
+  static Linear assembled(Weights w, String[] prefixes, long[] outs, long in, boolean withBias,
+      float[] inputScale, long scaledRows, float rowScale, long[] rowOrder, int block) {
+    String[] names = new String[prefixes.length];
+    long out = 0;
+    for (int i = 0; i < prefixes.length; i++) {
+      names[i] = prefixes[i] + ".weight";
+      out += outs[i];
+    }
+    int rows = Math.toIntExact(out);
+    NDArray weight = w.assembled(names, outs, in, rowOrder, block, inputScale, scaledRows, rowScale);
+    NDArray[] bias = null;
+    if (withBias) {
+      float[] b = new float[rows];
+      int at = 0;
+      for (int i = 0; i < prefixes.length; i++) {
+        float[] part = w.floats(prefixes[i] + ".bias", outs[i]);
+        System.arraycopy(part, 0, b, at, part.length);
+        at += part.length;
+      }
+      float[] ordered = new float[rows];
+      for (int r = 0; r < rows; r++) {
+        ordered[r] = b[rowOrder != null ? Math.toIntExact(rowOrder[r]) : r];
+        if (r < scaledRows) {
+          ordered[r] *= rowScale;
+        }
+      }
+      bias = new NDArray[] {weight.getManager().create(ordered)};
+    }
+    return new Linear(new NDArray[] {weight}, bias, true);
+  }
+
   /** A GPT-2 Conv1D layer (weight stored [in, out], always with a bias). */
   static Linear conv1d(Weights w, String prefix, long in, long out) {
     NDArray[] ws = {w.conv1d(prefix + ".weight", in, out)};
     NDArray[] bs = {w.vector(prefix + ".bias", out, 0f)};
     return new Linear(ws, bs, w.frozen());
-  }
-
-  /**
-   * Inference only: {@code W ← W·diag(scale)}, so that {@code forward(x) = W·(x ⊙ scale)ᵀ}; an
-   * input norm's weight folded in saves an op per call. {@code scale} is [in].
-   */
-  void foldInputScale(NDArray scale) {
-    requireFrozen();
-    NDArray old = weight;
-    weight = weight.mul(scale.reshape(1, scale.size()));
-    weightT.close();
-    weightT = weight.transpose();
-    old.close();
   }
 
   /** Inference only: output rows [from, to) (weight and bias) multiplied by the scalar {@code s}. */

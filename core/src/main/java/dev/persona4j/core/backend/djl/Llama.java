@@ -27,7 +27,13 @@ class Llama extends Architecture {
   private final RmsNorm norm;
   private final Attention attention;
   private final Activation activation;
+  /** Null for inference (the flipped layout, see {@link Rotary}), else the rotate-half matrix. */
   private final NDArray rotateHalf;
+  /**
+   * Inference: position j of each query/key head holds the checkpoint's dimension
+   * headDimOrder[j] (see {@link Rotary#flippedOrder}); null when training.
+   */
+  final int[] headDimOrder;
 
   /** The weights of one decoder layer. */
   static final class Layer {
@@ -46,6 +52,7 @@ class Llama extends Architecture {
     headDim = c.headDim();
     intermediate = c.intermediateSize();
     long hidden = c.hiddenSize();
+    headDimOrder = w.frozen() ? new Rotary(c).flippedOrder() : null;
     embedTokens = w.matrix("model.embed_tokens.weight", c.vocabSize(), hidden);
     layers = new Layer[c.layers()];
     for (int i = 0; i < layers.length; i++) {
@@ -55,10 +62,8 @@ class Llama extends Architecture {
       l.postAttentionLayernorm = new RmsNorm(w, p + "post_attention_layernorm.weight", hidden, c.normEps());
       loadProjections(l, w, p, i);
       if (w.frozen()) {
-        // inference: fold the norms' weights and the attention scale into the projections
-        l.qkvProj.foldInputScale(l.inputLayernorm.weight());
+        // inference: the norms' weights (and the attention scale) live in the projections
         l.inputLayernorm.foldedIntoNext();
-        l.gateUpProj.foldInputScale(l.postAttentionLayernorm.weight());
         l.postAttentionLayernorm.foldedIntoNext();
         foldQueryScale(i, l, w.scalar(Attention.scaleOf(headDim)));
       }
@@ -68,28 +73,78 @@ class Llama extends Architecture {
     norm = new RmsNorm(w, "model.norm.weight", hidden, c.normEps());
     lmHead = c.tieWordEmbeddings() ? embedTokens : w.matrix("lm_head.weight", c.vocabSize(), hidden);
     attention = new Attention(heads, kvHeads, headDim, w.frozen() ? null : w.scalar(Attention.scaleOf(headDim)));
-    rotateHalf = new Rotary(c).rotateHalf(manager);
+    rotateHalf = w.frozen() ? null : new Rotary(c).rotateHalf(manager);
   }
 
-  /** Reads the attention and MLP projections of layer {@code index} (names prefixed {@code p}). */
+  /**
+   * Reads the attention and MLP projections of layer {@code index} (names prefixed {@code p}). For
+   * inference the fused q/k/v and gate/up weights are assembled in Java from the checkpoint with
+   * the input norms' weights, the attention scale and the flipped head layout folded in, so the
+   * engine never makes a copy and the checkpoint pages of those tensors are never mapped.
+   */
   void loadProjections(Layer l, Weights w, String p, int index) {
     long hidden = config.hiddenSize();
-    long q = (long) heads * headDim;
-    long kv = (long) kvHeads * headDim;
-    l.qkvProj = Linear.fused(w, hidden, config.attentionBias(),
-        new String[] {p + "self_attn.q_proj", p + "self_attn.k_proj", p + "self_attn.v_proj"},
-        new long[] {q, kv, kv});
-    l.oProj = Linear.of(w, p + "self_attn.o_proj", hidden, q, false);
-    l.gateUpProj = Linear.fused(w, hidden, config.mlpBias(),
-        new String[] {p + "mlp.gate_proj", p + "mlp.up_proj"},
-        new long[] {intermediate, intermediate});
-    l.downProj = Linear.of(w, p + "mlp.down_proj", hidden, intermediate, config.mlpBias());
+    if (w.frozen()) {
+      l.qkvProj = Linear.assembled(w, qkvNames(p), qkvRows(), hidden, qkvBias(),
+          w.floats(p + "input_layernorm.weight", hidden), queryScaleRows(), Attention.scaleOf(headDim),
+          queryKeyRowOrder(), headDim);
+      l.gateUpProj = Linear.assembled(w, gateUpNames(p), gateUpRows(), hidden, mlpBias(),
+          w.floats(p + "post_attention_layernorm.weight", hidden), 0, 1f, null, 1);
+    } else {
+      l.qkvProj = Linear.fused(w, hidden, qkvBias(), qkvNames(p), qkvRows());
+      l.gateUpProj = Linear.fused(w, hidden, mlpBias(), gateUpNames(p), gateUpRows());
+    }
+    l.oProj = Linear.of(w, p + "self_attn.o_proj", hidden, (long) heads * headDim, false);
+    l.downProj = Linear.of(w, p + "mlp.down_proj", hidden, intermediate, mlpBias());
   }
 
-  /** Inference: multiplies the queries by 1/√headDim ahead of time (Qwen3 does it after its q norm). */
-  void foldQueryScale(int index, Layer l, NDArray scale) {
-    l.qkvProj.scaleRows(0, (long) heads * headDim, scale);
+  /** The checkpoint projections (names without ".weight") stacked into the fused q, k, v. */
+  String[] qkvNames(String p) {
+    return new String[] {p + "self_attn.q_proj", p + "self_attn.k_proj", p + "self_attn.v_proj"};
   }
+
+  long[] qkvRows() {
+    long kv = (long) kvHeads * headDim;
+    return new long[] {(long) heads * headDim, kv, kv};
+  }
+
+  /** The checkpoint projections stacked into the fused gate and up (gate first). */
+  String[] gateUpNames(String p) {
+    return new String[] {p + "mlp.gate_proj", p + "mlp.up_proj"};
+  }
+
+  long[] gateUpRows() {
+    return new long[] {intermediate, intermediate};
+  }
+
+  boolean qkvBias() {
+    return config.attentionBias();
+  }
+
+  boolean mlpBias() {
+    return config.mlpBias();
+  }
+
+  /** Inference: the fused rows multiplied by 1/√headDim at load (the queries; Qwen3: none). */
+  long queryScaleRows() {
+    return (long) heads * headDim;
+  }
+
+  /** The fused q, k, v rows with every query and key head in the flipped layout. */
+  private long[] queryKeyRowOrder() {
+    long[] order = new long[(heads + 2 * kvHeads) * headDim];
+    for (int r = 0; r < order.length; r++) {
+      int head = r / headDim;
+      order[r] = head < heads + kvHeads ? (long) head * headDim + headDimOrder[r % headDim] : r;
+    }
+    return order;
+  }
+
+  /**
+   * Inference hook for an attention scale that cannot live in the query projection (Qwen3 puts it
+   * after its q norm); Llama's is folded in by {@link #queryScaleRows}.
+   */
+  void foldQueryScale(int index, Layer l, NDArray scale) {}
 
   @Override
   boolean rotary() {

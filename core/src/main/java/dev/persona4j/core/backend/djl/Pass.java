@@ -13,7 +13,10 @@ final class Pass {
   final int width;
   /** Absolute positions of the columns, int64 [columns] (learned position embeddings). */
   final NDArray positions;
-  /** Rotary cos/sin [headDim, columns], or null (no rotary embeddings, or {@link #rotation}). */
+  /**
+   * Rotary cos/sin [headDim, columns] ([headDim, 1] in the flipped layout when all columns share a
+   * position), or null (no rotary embeddings, or {@link #rotation}).
+   */
   final NDArray cos;
   final NDArray sin;
   /** The single rotary matrix [headDim, headDim] when all columns share a position, else null. */

@@ -14,13 +14,32 @@ final class Phi3 extends Llama {
   }
 
   @Override
-  void loadProjections(Layer l, Weights w, String p, int index) {
-    long hidden = config.hiddenSize();
-    long q = (long) heads * headDim;
-    long qkv = q + 2L * kvHeads * headDim;
-    l.qkvProj = Linear.of(w, p + "self_attn.qkv_proj", qkv, hidden, false);
-    l.oProj = Linear.of(w, p + "self_attn.o_proj", hidden, q, false);
-    l.gateUpProj = Linear.of(w, p + "mlp.gate_up_proj", 2L * intermediate, hidden, false);
-    l.downProj = Linear.of(w, p + "mlp.down_proj", hidden, intermediate, false);
+  String[] qkvNames(String p) {
+    return new String[] {p + "self_attn.qkv_proj"};
+  }
+
+  @Override
+  long[] qkvRows() {
+    return new long[] {(long) (heads + 2 * kvHeads) * headDim};
+  }
+
+  @Override
+  String[] gateUpNames(String p) {
+    return new String[] {p + "mlp.gate_up_proj"};
+  }
+
+  @Override
+  long[] gateUpRows() {
+    return new long[] {2L * intermediate};
+  }
+
+  @Override
+  boolean qkvBias() {
+    return false;
+  }
+
+  @Override
+  boolean mlpBias() {
+    return false;
   }
 }

@@ -42,8 +42,15 @@ final class Qwen3 extends Llama {
 
   /** The per-head weights for the fused [heads + kvHeads, headDim, 1] query/key block. */
   private NDArray stacked(int index) {
-    NDArray q = qNorm[index].reshape(1, headDim, 1).repeat(0, heads);
-    NDArray k = kNorm[index].reshape(1, headDim, 1).repeat(0, kvHeads);
+    NDArray qw = qNorm[index];
+    NDArray kw = kNorm[index];
+    if (headDimOrder != null) { // inference: the heads are in the flipped layout
+      NDArray order = qw.getManager().create(java.util.Arrays.stream(headDimOrder).asLongStream().toArray());
+      qw = qw.get(order);
+      kw = kw.get(order);
+    }
+    NDArray q = qw.reshape(1, headDim, 1).repeat(0, heads);
+    NDArray k = kw.reshape(1, headDim, 1).repeat(0, kvHeads);
     return NDArrays.concat(new NDList(q, k), 0);
   }
 
@@ -51,6 +58,11 @@ final class Qwen3 extends Llama {
   NDArray normalizeQueryKey(int index, NDArray qk) {
     NDArray weight = qkNorm[index] != null ? qkNorm[index] : stacked(index);
     return Norms.rms(qk, weight, 1, eps, minusHalf);
+  }
+
+  @Override
+  long queryScaleRows() {
+    return 0;
   }
 
   /** The scale goes after the q norm (it would be normalised away before it), into its weight. */

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * RMSNorm over the hidden axis of the residual stream x [tokens, hidden]. For inference its weight can be folded into
- * the projections that read its output ({@link Linear#foldInputScale}), leaving only the
+ * the projections that read its output ({@link Linear#assembled}), leaving only the
  * normalisation here.
  */
 final class RmsNorm {

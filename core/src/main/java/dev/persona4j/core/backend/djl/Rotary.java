@@ -9,10 +9,20 @@ import dev.persona4j.core.checkpoint.RopeScaling;
 /**
  * Rotary position embedding. The cos/sin tables are computed once per position (in float32, the
  * way transformers computes them) and kept in Java; a forward pass gathers the rows of its
- * positions into two [headDim, tokens] arrays shared by every layer. Rotation is then three
- * engine ops: {@code x·cos + (R·x)·sin}, where R is the constant rotate-half matrix; one product
- * when all columns share a position. Dimensions past
- * the rotary dimension (Phi-3's partial rotary factor) get cos 1 and sin 0, so they pass through.
+ * positions into two [headDim, tokens] arrays shared by every layer.
+ *
+ * <p>Inference (frozen weights) stores each query and key head in the <em>flipped layout</em>: the
+ * q/k projection rows are permuted at load so that the rotate-half partners (d, d + rotaryDim/2)
+ * sit at mirrored positions (j, headDim-1-j). rotate_half is then a flip of the head axis, and the
+ * rotation four cheap element-wise ops, {@code x·cos + flip(x)·sin±} with the sign folded into the
+ * sine table (~10 µs per layer, against ~70 µs for the product with a rotation matrix). Attention
+ * only ever takes q·k, so a permutation shared by queries and keys changes nothing else.
+ *
+ * <p>Training keeps the checkpoint's order and computes {@code x·cos + (R·x)·sin}, R the constant
+ * rotate-half matrix; one product when all columns share a position.
+ *
+ * <p>Dimensions past the rotary dimension (Phi-3's partial rotary factor) get cos 1 and sin 0, so
+ * they pass through.
  */
 final class Rotary {
   private final int headDim;
@@ -88,7 +98,56 @@ final class Rotary {
   }
 
   /**
-   * The rotation for the given positions: cos and sin feature-major [headDim, positions.length]
+   * The flipped layout: position j of a head holds the checkpoint's dimension {@code order[j]}.
+   * Rotate-half partners d and d + half sit at j = d and headDim-1-d; non-rotary dimensions fill
+   * the middle in their order.
+   */
+  int[] flippedOrder() {
+    int half = rotaryDim / 2;
+    int[] order = new int[headDim];
+    for (int i = 0; i < half; i++) {
+      order[i] = i;
+      order[headDim - 1 - i] = i + half;
+    }
+    for (int j = half; j < headDim - half; j++) {
+      order[j] = rotaryDim + (j - half);
+    }
+    return order;
+  }
+
+  /**
+   * Flipped-layout tables for the given positions: cos and the signed sine feature-major [headDim,
+   * n], n = 1 when every column has the same position (it broadcasts), else one column per position.
+   */
+  NDArray[] flippedTables(NDManager manager, int[] positions) {
+    int max = 0;
+    boolean same = true;
+    for (int p : positions) {
+      max = Math.max(max, p);
+      same &= p == positions[0];
+    }
+    ensure(max + 1);
+    float[] cosT = cosTable;
+    float[] sinT = sinTable;
+    int[] order = flippedOrder();
+    int half = rotaryDim / 2;
+    int n = same ? 1 : positions.length;
+    float[] cos = new float[headDim * n];
+    float[] sin = new float[headDim * n];
+    for (int c = 0; c < n; c++) {
+      int row = positions[c] * headDim;
+      for (int j = 0; j < headDim; j++) {
+        cos[j * n + c] = cosT[row + order[j]];
+        float s = sinT[row + order[j]];
+        sin[j * n + c] = j < half ? -s : s;
+      }
+    }
+    Shape shape = new Shape(headDim, n);
+    return new NDArray[] {manager.create(cos, shape), manager.create(sin, shape)};
+  }
+
+  /**
+   * The rotation for the given positions in the checkpoint's layout: cos and sin feature-major [headDim, positions.length]
    * (entry (d, c) belongs to dimension d of column c), or, when every column has the same position
    * (a decoding step of equally long sequences), the single [headDim, headDim] matrix {@code
    * diag(cos) + diag(sin)·R} that rotates them all in one product.
@@ -158,10 +217,16 @@ final class Rotary {
     cosTable = cos;
   }
 
-  /** Rotates x [heads, headDim, columns] by the pass's tables. */
+  /**
+   * Rotates x [heads, headDim, columns] by the pass's tables: in the flipped layout when {@code
+   * rotateHalf} is null, else in the checkpoint's layout with R = {@code rotateHalf}.
+   */
   static NDArray apply(NDArray x, Pass pass, NDArray rotateHalf) {
     if (pass.rotation != null) {
       return pass.rotation.matMul(x);
+    }
+    if (rotateHalf == null) {
+      return x.mul(pass.cos).add(x.flip(1).mul(pass.sin));
     }
     return x.mul(pass.cos).add(rotateHalf.matMul(x).mul(pass.sin));
   }

@@ -2,6 +2,7 @@ package dev.persona4j.core.backend.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -223,7 +224,8 @@ public final class TransformerModel implements AutoCloseable {
 
   /** Builds a pass; {@code positions} are the columns' absolute positions. */
   Pass pass(NDManager m, int batch, int width, int[] positions, NDArray mask, Pass.KeyValues keyValues, NDArray[] steering) {
-    NDArray[] tables = rotary == null ? null : rotary.tables(m, positions);
+    NDArray[] tables = rotary == null ? null
+        : weights.frozen() ? rotary.flippedTables(m, positions) : rotary.tables(m, positions);
     NDArray pos = null;
     if (rotary == null) {
       long[] p = new long[positions.length];
@@ -284,6 +286,7 @@ public final class TransformerModel implements AutoCloseable {
    * Runs the decoder stack: ids int64 [columns] → final norm output [columns, hidden]. Steering is
    * added to the residual entering each steered layer; taps see the steered stream.
    */
+  @SuppressWarnings("try") // the scope closes the layer's temporaries
   NDArray run(NDArray ids, Pass pass, TapSink taps) {
     NDArray x = architecture.embed(ids, pass);
     int layers = config.layers();
@@ -294,7 +297,21 @@ public final class TransformerModel implements AutoCloseable {
       if (taps != null && taps.wants(i)) {
         taps.accept(i, x);
       }
-      x = architecture.layer(i, x, pass);
+      if (!weights.frozen()) {
+        x = architecture.layer(i, x, pass); // training: autograd and the caller's scope own them
+        continue;
+      }
+      // Inference: each layer's temporaries (~80 KB per token) are freed as soon as the layer is
+      // done instead of piling up for the whole pass; only its output moves to the caller's scope.
+      NDArray in = x;
+      try (NDScope scope = new NDScope()) {
+        x = architecture.layer(i, in, pass);
+        NDScope.unregister(x);
+      }
+      NDScope.register(x);
+      if (in != x) {
+        in.close();
+      }
     }
     x = architecture.finalNorm(x);
     if (taps != null && taps.wants(layers)) {

@@ -162,10 +162,10 @@ public final class DemoTrainerSettings {
     private int intermediateSize = 512;
     private int contextLength = 512;
     private int vocabularySize = TokenizerBuilder.DEFAULT_VOCABULARY_SIZE;
-    private int steps = 800;
+    private int steps = 1600;
     private int batchSize = 8;
     private float peakLearningRate = 3e-3f;
-    private int warmUpSteps = 60;
+    private int warmUpSteps = 80;
     private float finalLearningRateFraction = 0.1f;
     private float weightDecay = 0.05f;
     private float gradientClipNorm = 1.0f;

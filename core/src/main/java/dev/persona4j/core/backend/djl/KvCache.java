@@ -10,8 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * The keys and values of every layer for a set of sequence slots, preallocated per layer and
  * written in place, in the layouts attention multiplies by: keys [slots, kvHeads, headDim,
  * capacity], values [slots, kvHeads, capacity, headDim]. Reading a run of slots is then a view,
- * never a copy. Grows by doubling (slots or positions) when a pass needs more, copying what is
- * there.
+ * never a copy. Grows when a pass needs more (see {@link #ensure}), copying what is there.
  */
 final class KvCache implements AutoCloseable {
   private final NDManager manager;
@@ -40,37 +39,54 @@ final class KvCache implements AutoCloseable {
     return capacity;
   }
 
-  /** Makes room for slot indices below {@code needSlots} and positions below {@code needPositions}. */
+  /** Positions reserved beyond what a pass needs, so that decoding after a prefill does not grow at once. */
+  static final int HEADROOM = 64;
+
+  /**
+   * Makes room for slot indices below {@code needSlots} and positions below {@code needPositions}.
+   * Slots grow to exactly what is asked (forks come in batches); positions grow by half the
+   * capacity (at least {@link #HEADROOM}), rounded up to a multiple of 64, so that copies stay
+   * amortised without reserving twice what a reply uses. Each layer's old arrays are freed as soon
+   * as they are copied, so growth holds one layer twice rather than the whole cache.
+   */
   @SuppressWarnings("try") // the scope closes the copies' temporaries
   void ensure(int needSlots, int needPositions) {
     if (needSlots <= slots && needPositions <= capacity) {
       return;
     }
-    int newSlots = slots;
-    while (newSlots < needSlots) {
-      newSlots = Math.max(1, newSlots * 2);
+    int newSlots = Math.max(slots, needSlots);
+    int newCapacity = capacity;
+    if (needPositions > capacity) {
+      long wanted = Math.max((long) needPositions + HEADROOM, (long) capacity + Math.max(HEADROOM, capacity / 2));
+      wanted = (wanted + 63) / 64 * 64;
+      newCapacity = (int) Math.max(Math.min(wanted, maxPositions), needPositions);
     }
-    int newCapacity = Math.max(capacity, 1);
-    while (newCapacity < needPositions) {
-      newCapacity *= 2;
-    }
-    newCapacity = Math.max(Math.min(Math.max(newCapacity, 64), maxPositions), needPositions);
-    NDArray[] newKeys = new NDArray[layers];
-    NDArray[] newValues = new NDArray[layers];
     try (NDScope scope = new NDScope()) {
       for (int l = 0; l < layers; l++) {
-        newKeys[l] = manager.zeros(new Shape(newSlots, kvHeads, headDim, newCapacity));
-        newValues[l] = manager.zeros(new Shape(newSlots, kvHeads, newCapacity, headDim));
-        NDScope.unregister(newKeys[l], newValues[l]);
-        if (keys != null && slots > 0) {
-          newKeys[l].set(new NDIndex().addSliceDim(0, slots).addAllDim().addAllDim().addSliceDim(0, capacity), keys[l]);
-          newValues[l].set(new NDIndex().addSliceDim(0, slots).addAllDim().addSliceDim(0, capacity), values[l]);
+        NDArray k = manager.zeros(new Shape(newSlots, kvHeads, headDim, newCapacity));
+        NDArray v = manager.zeros(new Shape(newSlots, kvHeads, newCapacity, headDim));
+        if (keys == null) {
+          keys = new NDArray[layers];
+          values = new NDArray[layers];
         }
+        if (keys[l] != null) {
+          k.set(new NDIndex().addSliceDim(0, slots).addAllDim().addAllDim().addSliceDim(0, capacity), keys[l]);
+          v.set(new NDIndex().addSliceDim(0, slots).addAllDim().addSliceDim(0, capacity), values[l]);
+        }
+        NDScope.unregister(k, v);
+        if (keys[l] != null) {
+          keys[l].close();
+          values[l].close();
+        }
+        keys[l] = k;
+        values[l] = v;
       }
+    } catch (RuntimeException | Error e) {
+      close(); // layers now disagree in shape: a half-grown cache must not be read
+      slots = 0;
+      capacity = 0;
+      throw e;
     }
-    close();
-    keys = newKeys;
-    values = newValues;
     slots = newSlots;
     capacity = newCapacity;
   }
@@ -133,8 +149,10 @@ final class KvCache implements AutoCloseable {
   public void close() {
     if (keys != null) {
       for (int l = 0; l < layers; l++) {
-        keys[l].close();
-        values[l].close();
+        if (keys[l] != null) {
+          keys[l].close();
+          values[l].close();
+        }
       }
       keys = null;
       values = null;

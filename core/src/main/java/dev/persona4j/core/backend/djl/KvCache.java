@@ -20,6 +20,8 @@ final class KvCache implements AutoCloseable {
   private final int maxPositions;
   private NDArray[] keys;
   private NDArray[] values;
+  /** The blocks the layers' keys and values are views of. */
+  private NDArray[] blocks;
   private int slots;
   private int capacity;
 
@@ -46,8 +48,7 @@ final class KvCache implements AutoCloseable {
    * Makes room for slot indices below {@code needSlots} and positions below {@code needPositions}.
    * Slots grow to exactly what is asked (forks come in batches); positions grow by half the
    * capacity (at least {@link #HEADROOM}), rounded up to a multiple of 64, so that copies stay
-   * amortised without reserving twice what a reply uses. Each layer's old arrays are freed as soon
-   * as they are copied, so growth holds one layer twice rather than the whole cache.
+   * amortised without reserving twice what a reply uses.
    */
   @SuppressWarnings("try") // the scope closes the copies' temporaries
   void ensure(int needSlots, int needPositions) {
@@ -61,32 +62,31 @@ final class KvCache implements AutoCloseable {
       wanted = (wanted + 63) / 64 * 64;
       newCapacity = (int) Math.max(Math.min(wanted, maxPositions), needPositions);
     }
+    NDArray[] newKeys = new NDArray[layers];
+    NDArray[] newValues = new NDArray[layers];
+    NDArray allKeys = null;
+    NDArray allValues = null;
     try (NDScope scope = new NDScope()) {
+      // one block per kind: a large block is its own mapping, returned to the system when closed,
+      // where per-layer arrays would be left behind in the allocator's heap
+      allKeys = manager.zeros(new Shape(layers, newSlots, kvHeads, headDim, newCapacity));
+      allValues = manager.zeros(new Shape(layers, newSlots, kvHeads, newCapacity, headDim));
       for (int l = 0; l < layers; l++) {
-        NDArray k = manager.zeros(new Shape(newSlots, kvHeads, headDim, newCapacity));
-        NDArray v = manager.zeros(new Shape(newSlots, kvHeads, newCapacity, headDim));
-        if (keys == null) {
-          keys = new NDArray[layers];
-          values = new NDArray[layers];
+        newKeys[l] = allKeys.get(l);
+        newValues[l] = allValues.get(l);
+        if (keys != null) {
+          newKeys[l].set(new NDIndex().addSliceDim(0, slots).addAllDim().addAllDim().addSliceDim(0, capacity), keys[l]);
+          newValues[l].set(new NDIndex().addSliceDim(0, slots).addAllDim().addSliceDim(0, capacity), values[l]);
         }
-        if (keys[l] != null) {
-          k.set(new NDIndex().addSliceDim(0, slots).addAllDim().addAllDim().addSliceDim(0, capacity), keys[l]);
-          v.set(new NDIndex().addSliceDim(0, slots).addAllDim().addSliceDim(0, capacity), values[l]);
-        }
-        NDScope.unregister(k, v);
-        if (keys[l] != null) {
-          keys[l].close();
-          values[l].close();
-        }
-        keys[l] = k;
-        values[l] = v;
       }
-    } catch (RuntimeException | Error e) {
-      close(); // layers now disagree in shape: a half-grown cache must not be read
-      slots = 0;
-      capacity = 0;
-      throw e;
+      NDScope.unregister(allKeys, allValues);
+      NDScope.unregister(newKeys);
+      NDScope.unregister(newValues);
     }
+    close();
+    blocks = new NDArray[] {allKeys, allValues};
+    keys = newKeys;
+    values = newValues;
     slots = newSlots;
     capacity = newCapacity;
   }
@@ -149,11 +149,12 @@ final class KvCache implements AutoCloseable {
   public void close() {
     if (keys != null) {
       for (int l = 0; l < layers; l++) {
-        if (keys[l] != null) {
-          keys[l].close();
-          values[l].close();
-        }
+        keys[l].close();
+        values[l].close();
       }
+      blocks[0].close();
+      blocks[1].close();
+      blocks = null;
       keys = null;
       values = null;
     }

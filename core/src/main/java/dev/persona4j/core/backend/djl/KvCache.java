@@ -7,10 +7,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The keys and values of every layer for a set of sequence slots, preallocated per layer and
- * written in place, in the layouts attention multiplies by: keys [slots, kvHeads, headDim,
- * capacity], values [slots, kvHeads, capacity, headDim]. Reading a run of slots is then a view,
- * never a copy. Grows when a pass needs more (see {@link #ensure}), copying what is there.
+ * The keys and values of every layer for a set of sequence slots, preallocated (one block per
+ * kind, viewed per layer) and written in place, in the layouts attention multiplies by: keys
+ * [slots, kvHeads, headDim, capacity], values [slots, kvHeads, capacity, headDim]. Reading a
+ * run of slots is then a view, never a copy. Grows when a pass needs more (see {@link #ensure}),
+ * copying what is there.
  */
 final class KvCache implements AutoCloseable {
   private final NDManager manager;

@@ -7,11 +7,11 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The keys and values of every layer for a set of sequence slots, preallocated per layer and
- * written in place, in the layouts attention multiplies by: keys [slots, kvHeads, headDim,
- * capacity], values [slots, kvHeads, capacity, headDim]. Reading a run of slots is then a view,
- * never a copy. Grows by doubling (slots or positions) when a pass needs more, copying what is
- * there.
+ * The keys and values of every layer for a set of sequence slots, preallocated (one block per
+ * kind, viewed per layer) and written in place, in the layouts attention multiplies by: keys
+ * [slots, kvHeads, headDim, capacity], values [slots, kvHeads, capacity, headDim]. Reading a
+ * run of slots is then a view, never a copy. Grows when a pass needs more (see {@link #ensure}),
+ * copying what is there.
  */
 final class KvCache implements AutoCloseable {
   private final NDManager manager;
@@ -21,6 +21,8 @@ final class KvCache implements AutoCloseable {
   private final int maxPositions;
   private NDArray[] keys;
   private NDArray[] values;
+  /** The blocks the layers' keys and values are views of. */
+  private NDArray[] blocks;
   private int slots;
   private int capacity;
 
@@ -40,35 +42,50 @@ final class KvCache implements AutoCloseable {
     return capacity;
   }
 
-  /** Makes room for slot indices below {@code needSlots} and positions below {@code needPositions}. */
+  /** Positions reserved beyond what a pass needs, so that decoding after a prefill does not grow at once. */
+  static final int HEADROOM = 64;
+
+  /**
+   * Makes room for slot indices below {@code needSlots} and positions below {@code needPositions}.
+   * Slots grow to exactly what is asked (forks come in batches); positions grow by half the
+   * capacity (at least {@link #HEADROOM}), rounded up to a multiple of 64, so that copies stay
+   * amortised without reserving twice what a reply uses.
+   */
   @SuppressWarnings("try") // the scope closes the copies' temporaries
   void ensure(int needSlots, int needPositions) {
     if (needSlots <= slots && needPositions <= capacity) {
       return;
     }
-    int newSlots = slots;
-    while (newSlots < needSlots) {
-      newSlots = Math.max(1, newSlots * 2);
+    int newSlots = Math.max(slots, needSlots);
+    int newCapacity = capacity;
+    if (needPositions > capacity) {
+      long wanted = Math.max((long) needPositions + HEADROOM, (long) capacity + Math.max(HEADROOM, capacity / 2));
+      wanted = (wanted + 63) / 64 * 64;
+      newCapacity = (int) Math.max(Math.min(wanted, maxPositions), needPositions);
     }
-    int newCapacity = Math.max(capacity, 1);
-    while (newCapacity < needPositions) {
-      newCapacity *= 2;
-    }
-    newCapacity = Math.max(Math.min(Math.max(newCapacity, 64), maxPositions), needPositions);
     NDArray[] newKeys = new NDArray[layers];
     NDArray[] newValues = new NDArray[layers];
+    NDArray allKeys = null;
+    NDArray allValues = null;
     try (NDScope scope = new NDScope()) {
+      // one block per kind: a large block is its own mapping, returned to the system when closed,
+      // where per-layer arrays would be left behind in the allocator's heap
+      allKeys = manager.zeros(new Shape(layers, newSlots, kvHeads, headDim, newCapacity));
+      allValues = manager.zeros(new Shape(layers, newSlots, kvHeads, newCapacity, headDim));
       for (int l = 0; l < layers; l++) {
-        newKeys[l] = manager.zeros(new Shape(newSlots, kvHeads, headDim, newCapacity));
-        newValues[l] = manager.zeros(new Shape(newSlots, kvHeads, newCapacity, headDim));
-        NDScope.unregister(newKeys[l], newValues[l]);
-        if (keys != null && slots > 0) {
+        newKeys[l] = allKeys.get(l);
+        newValues[l] = allValues.get(l);
+        if (keys != null) {
           newKeys[l].set(new NDIndex().addSliceDim(0, slots).addAllDim().addAllDim().addSliceDim(0, capacity), keys[l]);
           newValues[l].set(new NDIndex().addSliceDim(0, slots).addAllDim().addSliceDim(0, capacity), values[l]);
         }
       }
+      NDScope.unregister(allKeys, allValues);
+      NDScope.unregister(newKeys);
+      NDScope.unregister(newValues);
     }
     close();
+    blocks = new NDArray[] {allKeys, allValues};
     keys = newKeys;
     values = newValues;
     slots = newSlots;
@@ -136,6 +153,9 @@ final class KvCache implements AutoCloseable {
         keys[l].close();
         values[l].close();
       }
+      blocks[0].close();
+      blocks[1].close();
+      blocks = null;
       keys = null;
       values = null;
     }

@@ -39,6 +39,12 @@ final class Persona4jEngine {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Dai.djl.offline=true");
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    // persona4j keeps weights, caches and activations in native memory; the Java heap holds only
+    // logits copies and sampler state. Left to its defaults (an initial heap of 1/64 of RAM, G1
+    // collecting late) the JVM would add ~300 MB of garbage to the footprint being measured.
+    command.add("-Xms32m");
+    command.add("-Xmx256m");
+    command.add("-XX:+UseSerialGC");
     if (jfr != null) {
       // "profile" samples Java stacks every 10 ms and threads in native code (the engine's ops) every 20 ms.
       command.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile");

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Inference: a weight [out, in] times ONE column [in, 1] as two half-height products run at once,
@@ -23,11 +23,7 @@ final class RowSplit {
   /** Below this many weights (1 MiB of floats) the hand-off costs more than the second core saves. */
   static final long MIN_WEIGHTS = 1L << 18;
 
-  private static final ExecutorService HELPER = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "persona4j-row-split");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final Helper HELPER = new Helper();
 
   private final NDArray upper;
   private final NDArray lower;
@@ -47,7 +43,7 @@ final class RowSplit {
   /** weight · column: column [in, 1] → [out, 1]. */
   NDArray times(NDArray column) {
     FutureTask<NDArray> upperTask = new FutureTask<>(() -> upper.matMul(column));
-    HELPER.execute(upperTask);
+    HELPER.offer(upperTask);
     NDArray lowerPart;
     try {
       lowerPart = lower.matMul(column);
@@ -97,6 +93,51 @@ final class RowSplit {
         await(task).close();
       } catch (RuntimeException ignored) {
         // the caller's own failure is the one to report
+      }
+    }
+  }
+
+  /**
+   * The helper thread. It spins a short while after each product before parking, because a step's
+   * products come a few hundred microseconds apart and waking a parked thread takes about as long
+   * as half a small product. One slot, no queue: if it is taken, the caller does its own half.
+   */
+  private static final class Helper extends Thread {
+    private static final long SPIN_NANOS = 300_000;
+    private final AtomicReference<Runnable> slot = new AtomicReference<>();
+    private volatile boolean parked;
+
+    Helper() {
+      super("persona4j-row-split");
+      setDaemon(true);
+      start();
+    }
+
+    void offer(Runnable task) {
+      if (slot.compareAndSet(null, task) && parked) {
+        LockSupport.unpark(this);
+      }
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        Runnable task = slot.getAndSet(null);
+        if (task != null) {
+          task.run();
+          continue;
+        }
+        long until = System.nanoTime() + SPIN_NANOS;
+        while (slot.get() == null && System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
+        if (slot.get() == null) {
+          parked = true;
+          if (slot.get() == null) {
+            LockSupport.park(this);
+          }
+          parked = false;
+        }
       }
     }
   }

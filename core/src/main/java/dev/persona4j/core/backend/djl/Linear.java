@@ -22,6 +22,8 @@ final class Linear {
   /** Frozen only: views of the weight as [in, out] and the bias as [1, out], made once. */
   private NDArray weightT;
   private NDArray biasRow;
+  /** Frozen and large only: the weight's halves for single-token products on two cores. */
+  private RowSplit split;
 
   private Linear(NDArray[] weights, NDArray[] biases, boolean frozen) {
     this.weights = weights;
@@ -36,6 +38,7 @@ final class Linear {
       }
       this.weightT = weight.transpose();
       this.biasRow = bias == null ? null : bias.reshape(1, bias.size());
+      this.split = RowSplit.of(weight);
     } else {
       this.weight = null;
       this.bias = null;
@@ -130,6 +133,10 @@ final class Linear {
     if (x.getShape().get(0) != 1) {
       return forward(x).transpose();
     }
+    if (split != null) {
+      NDArray y = split.times(x.transpose()).reshape(1, -1);
+      return biasRow != null ? y.add(biasRow) : y;
+    }
     NDArray wt = weightT != null ? weightT : (weights.length == 1 ? weights[0] : NDArrays.concat(new NDList(weights), 0)).transpose();
     NDArray y = x.matMul(wt);
     if (biases != null) {
@@ -141,6 +148,10 @@ final class Linear {
 
   /** x [tokens, in] (contiguous) → [out, tokens]. */
   NDArray forward(NDArray x) {
+    if (split != null && x.getShape().get(0) == 1) {
+      NDArray y = split.times(x.transpose());
+      return bias != null ? y.add(bias) : y;
+    }
     NDArray w = weight != null ? weight : weights.length == 1 ? weights[0] : NDArrays.concat(new NDList(weights), 0);
     NDArray y = w.matMul(x.transpose());
     if (biases != null) {

@@ -47,6 +47,8 @@ public final class TransformerModel implements AutoCloseable {
   private final Weights weights;
   private final Architecture architecture;
   private final Rotary rotary;
+  /** Inference: the output head's halves for single-token logits on two cores (see RowSplit). */
+  private final RowSplit headSplit;
 
   private TransformerModel(ModelConfig config, NDManager manager, Weights weights) {
     this.config = config;
@@ -55,6 +57,7 @@ public final class TransformerModel implements AutoCloseable {
     this.architecture = Architecture.create(config, weights, manager);
     weights.loaded();
     this.rotary = architecture.rotary() ? new Rotary(config) : null;
+    this.headSplit = weights.frozen() ? RowSplit.of(architecture.outputHead()) : null;
   }
 
   /**
@@ -322,6 +325,9 @@ public final class TransformerModel implements AutoCloseable {
 
   /** Logits [vocab, columns] of final-norm outputs [columns, hidden]. */
   NDArray logits(NDArray hidden) {
+    if (headSplit != null && hidden.getShape().get(0) == 1) {
+      return headSplit.times(hidden.transpose());
+    }
     return architecture.outputHead().matMul(hidden.transpose());
   }
 

@@ -91,7 +91,7 @@ public final class CandidateDecoder {
           if (lane.finished != null) {
             continue;
           }
-          int token = lane.sampler.sample(lane.logits.clone());
+          int token = lane.sampler.sample(lane.logits); // the sampler leaves the logits unchanged
           if (stopTokens.contains(token)) {
             lane.finish(FinishReason.STOP_TOKEN);
             continue;

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A phrase bank as written in the voice classes: sections headed {@code @section [argument]}, one
- * entry per line. Blank lines and lines starting with {@code #} are ignored.
+ * A phrase bank, as written in the UTF-8 resource files {@code banks/*.txt} beside this class:
+ * sections headed {@code @section [argument]}, one entry per line (surrounding whitespace
+ * stripped). Blank lines and lines starting with {@code #} are ignored. A section's entries are
+ * read in file order, which the corpus generator's random draws depend on.
  */
 final class PhraseBank {
   private final String name;

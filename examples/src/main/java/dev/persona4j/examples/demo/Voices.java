@@ -1,5 +1,8 @@
 package dev.persona4j.examples.demo;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -9,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The four character voices, the generic assistant voice, the user turns and the persona pools,
- * parsed once and validated so that {@link DriftDetector} is exact on the generator's labels:
+ * The four character voices, the generic assistant voice, the user turns and the persona pools
+ * (phrase banks bundled as resource files under {@code banks/}, format: {@link PhraseBank}), parsed
+ * once and validated so that {@link DriftDetector} is exact on the generator's labels:
  * every opener and closer of a voice carries one of its own markers, and no line of any voice, no
  * quirk and no name or place carries another voice's or the generic voice's marker.
  */
@@ -18,6 +22,10 @@ final class Voices {
   /** Character voice ids, which are also the ids of the four example personas. */
   static final List<String> IDS = List.of("captain", "naturalist", "gardener", "detective");
   static final String GENERIC = "generic_assistant";
+  /** What users say, by topic; {@code {nick}} is the character's short name. */
+  static final String USER_TURNS = "user-turns";
+  /** Names, companions and quirks for generated personas. */
+  static final String PERSONA_POOLS = "persona-pools";
 
   private static Voices standard;
 
@@ -64,13 +72,31 @@ final class Voices {
   static synchronized Voices standard() {
     if (standard == null) {
       Map<String, String> banks = new LinkedHashMap<>();
-      banks.put("captain", CaptainVoice.BANK);
-      banks.put("naturalist", NaturalistVoice.BANK);
-      banks.put("gardener", GardenerVoice.BANK);
-      banks.put("detective", DetectiveVoice.BANK);
-      standard = parse(banks, GenericAssistantVoice.BANK, UserTurns.BANK, PersonaPools.BANK);
+      for (String id : IDS) {
+        banks.put(id, bundledBank(id));
+      }
+      standard = parse(banks, bundledBank(GENERIC), bundledBank(USER_TURNS),
+          bundledBank(PERSONA_POOLS));
     }
     return standard;
+  }
+
+  /**
+   * The text of a bundled bank: {@code banks/<name>.txt} beside this class (a voice id,
+   * {@link #GENERIC}, {@link #USER_TURNS} or {@link #PERSONA_POOLS}).
+   */
+  static String bundledBank(String name) {
+    String resource = "banks/" + name + ".txt";
+    try (InputStream in = Voices.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new CorpusException("phrase bank resource " + resource + " is missing from the "
+            + "classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CorpusException("cannot read phrase bank resource " + resource + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /**

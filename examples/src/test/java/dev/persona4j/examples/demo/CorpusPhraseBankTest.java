@@ -94,18 +94,14 @@ class CorpusPhraseBankTest {
   }
 
   private static Voices parse(Map<String, String> banks) {
-    return Voices.parse(banks, GenericAssistantVoice.BANK, UserTurns.BANK, PersonaPools.BANK);
+    return Voices.parse(banks, Voices.bundledBank(Voices.GENERIC),
+        Voices.bundledBank(Voices.USER_TURNS), Voices.bundledBank(Voices.PERSONA_POOLS));
   }
 
   private static Map<String, String> bundled() {
     Map<String, String> banks = new LinkedHashMap<>();
-    for (String id : List.of("captain", "naturalist", "gardener", "detective")) {
-      banks.put(id, switch (id) {
-        case "captain" -> CaptainVoice.BANK;
-        case "naturalist" -> NaturalistVoice.BANK;
-        case "gardener" -> GardenerVoice.BANK;
-        default -> DetectiveVoice.BANK;
-      });
+    for (String id : Voices.IDS) {
+      banks.put(id, Voices.bundledBank(id));
     }
     return banks;
   }

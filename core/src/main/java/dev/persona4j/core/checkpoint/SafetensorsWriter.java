@@ -1,12 +1,13 @@
 package dev.persona4j.core.checkpoint;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,9 @@ import java.util.Objects;
 /**
  * Collects float32 and int64 tensors and writes them as one safetensors file, in the order they
  * were added. The file is written to a temporary sibling and moved into place, so a reader never
- * sees half a file.
+ * sees half a file. A tensor too large to hold may be {@linkplain #putF32(String, long[],
+ * FloatSource) streamed}: its values are drawn chunk by chunk while the file is written, so a
+ * half-gigabyte checkpoint never exists in the heap.
  *
  * <pre>{@code
  * new SafetensorsWriter()
@@ -31,10 +34,28 @@ import java.util.Objects;
  * }</pre>
  */
 public final class SafetensorsWriter {
+  /** Values are written in chunks of this many bytes (a multiple of every dtype's width). */
+  private static final int CHUNK_BYTES = 1 << 20;
+
   private final Map<String, String> metadata = new LinkedHashMap<>();
   private final List<Entry> entries = new ArrayList<>();
 
-  private record Entry(String name, DType dtype, long[] shape, Object data) {}
+  /**
+   * Produces a streamed tensor's values in order, a chunk at a time, while the file is written.
+   */
+  @FunctionalInterface
+  public interface FloatSource {
+    /** Fills {@code out} completely: its {@code remaining()} is the number of next values. */
+    void fill(FloatBuffer out);
+  }
+
+  /** Puts up to {@code count} values, from element {@code start} on, into {@code chunk}; how many. */
+  @FunctionalInterface
+  private interface Values {
+    int put(ByteBuffer chunk, long start, int count);
+  }
+
+  private record Entry(String name, DType dtype, long[] shape, long elements, Values values) {}
 
   /** Adds a {@code __metadata__} string. */
   public SafetensorsWriter metadata(String key, String value) {
@@ -44,19 +65,44 @@ public final class SafetensorsWriter {
 
   /** Adds a float32 tensor; {@code data} is copied. */
   public SafetensorsWriter putF32(String name, long[] shape, float[] data) {
-    check(name, shape, data.length);
-    entries.add(new Entry(name, DType.F32, shape.clone(), data.clone()));
+    float[] copy = data.clone();
+    entries.add(new Entry(name, DType.F32, shape.clone(), check(name, shape, copy.length),
+        (chunk, start, count) -> {
+          chunk.asFloatBuffer().put(copy, (int) start, count);
+          return count;
+        }));
+    return this;
+  }
+
+  /**
+   * Adds a float32 tensor whose values {@code source} produces when the file is written, in
+   * chunks; a source that leaves part of a chunk unfilled fails the write.
+   */
+  public SafetensorsWriter putF32(String name, long[] shape, FloatSource source) {
+    Objects.requireNonNull(source, "source");
+    entries.add(new Entry(name, DType.F32, shape.clone(), check(name, shape, -1),
+        (chunk, start, count) -> {
+          FloatBuffer out = chunk.asFloatBuffer();
+          out.limit(count);
+          source.fill(out);
+          return out.position();
+        }));
     return this;
   }
 
   /** Adds an int64 tensor; {@code data} is copied. */
   public SafetensorsWriter putI64(String name, long[] shape, long[] data) {
-    check(name, shape, data.length);
-    entries.add(new Entry(name, DType.I64, shape.clone(), data.clone()));
+    long[] copy = data.clone();
+    entries.add(new Entry(name, DType.I64, shape.clone(), check(name, shape, copy.length),
+        (chunk, start, count) -> {
+          chunk.asLongBuffer().put(copy, (int) start, count);
+          return count;
+        }));
     return this;
   }
 
-  private void check(String name, long[] shape, int length) {
+  /** Checks name and shape, and that the shape holds {@code length} values (-1: any); the count. */
+  private long check(String name, long[] shape, long length) {
     Objects.requireNonNull(name, "name");
     if (name.equals("__metadata__") || name.isEmpty()) {
       throw new IllegalArgumentException("invalid tensor name: '" + name + "'");
@@ -73,10 +119,11 @@ public final class SafetensorsWriter {
       }
       n *= d;
     }
-    if (n != length) {
+    if (length >= 0 && n != length) {
       throw new IllegalArgumentException(
           name + ": shape " + Arrays.toString(shape) + " holds " + n + " values, got " + length);
     }
+    return n;
   }
 
   /**
@@ -85,8 +132,7 @@ public final class SafetensorsWriter {
    * @throws CheckpointException if the file cannot be written
    */
   public void write(Path file) {
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode header = json.createObjectNode();
+    ObjectNode header = Json.mapper().createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode m = header.putObject("__metadata__");
       metadata.forEach(m::put);
@@ -96,18 +142,16 @@ public final class SafetensorsWriter {
       ObjectNode t = header.putObject(e.name);
       t.put("dtype", e.dtype.name());
       ArrayNode shape = t.putArray("shape");
-      long n = 1;
       for (long d : e.shape) {
         shape.add(d);
-        n *= d;
       }
-      long len = n * e.dtype.bytes();
+      long len = e.elements * e.dtype.bytes();
       t.putArray("data_offsets").add(offset).add(offset + len);
       offset += len;
     }
     byte[] headerBytes;
     try {
-      headerBytes = json.writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
+      headerBytes = Json.mapper().writeValueAsString(header).getBytes(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new CheckpointException(file, "header", "cannot encode: " + e, e);
     }
@@ -125,28 +169,23 @@ public final class SafetensorsWriter {
         for (int i = headerBytes.length; i < padded; i++) {
           out.write(' ');
         }
-        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (Entry e : entries) {
-          if (e.data instanceof float[] f) {
-            for (float v : f) {
-              if (chunk.remaining() < 4) {
-                flush(out, chunk);
-              }
-              chunk.putFloat(v);
+          int perChunk = CHUNK_BYTES / e.dtype.bytes();
+          for (long start = 0; start < e.elements; start += perChunk) {
+            int count = (int) Math.min(perChunk, e.elements - start);
+            chunk.clear();
+            int filled = e.values.put(chunk, start, count);
+            if (filled != count) {
+              throw new CheckpointException(file, e.name, "the value source filled " + filled
+                  + " of the " + count + " values from element " + start);
             }
-          } else {
-            for (long v : (long[]) e.data) {
-              if (chunk.remaining() < 8) {
-                flush(out, chunk);
-              }
-              chunk.putLong(v);
-            }
+            out.write(chunk.array(), 0, count * e.dtype.bytes());
           }
         }
-        flush(out, chunk);
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       if (tmp != null) {
         try {
           Files.deleteIfExists(tmp);
@@ -154,12 +193,10 @@ public final class SafetensorsWriter {
           // the original failure is what matters
         }
       }
+      if (e instanceof RuntimeException unchecked) {
+        throw unchecked;
+      }
       throw new CheckpointException(file, null, "cannot write: " + e, e);
     }
-  }
-
-  private static void flush(OutputStream out, ByteBuffer chunk) throws IOException {
-    out.write(chunk.array(), 0, chunk.position());
-    chunk.clear();
   }
 }

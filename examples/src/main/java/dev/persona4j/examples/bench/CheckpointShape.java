@@ -1,5 +1,7 @@
 package dev.persona4j.examples.bench;
 
+import dev.persona4j.examples.demo.ByteLevelBpe;
+
 /**
  * The shape of a Llama checkpoint the benchmark generates: the dimensions that decide how much work one
  * token costs. {@link #smolLm2_135m()} is the benchmark's subject; {@link #tiny()} exercises the same code
@@ -17,7 +19,7 @@ public record CheckpointShape(
     int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize, int vocabSize, int maxPositions) {
 
   /** The smallest vocabulary that holds the special tokens, the 256 byte symbols and at least one merge. */
-  public static final int MIN_VOCAB = ByteLevelBpe.SPECIAL_TOKENS.size() + 256 + 1;
+  public static final int MIN_VOCAB = ByteLevelBpe.FIRST_MERGE_ID + 1;
 
   public CheckpointShape {
     positive("hiddenSize", hiddenSize);

@@ -1,14 +1,17 @@
 package dev.persona4j.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.core.checkpoint.SafetensorsWriter;
+import dev.persona4j.examples.demo.ByteLevelBpe;
+import dev.persona4j.examples.demo.TokenizerBuilder;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -21,12 +24,12 @@ import org.slf4j.LoggerFactory;
  * drawn from N(0, 0.02), seeded; norm weights 1.0; tied embeddings) and a byte-level BPE
  * {@code tokenizer.json} with exactly {@code vocabSize} tokens, plus {@code tokenizer_config.json}.
  *
- * <p>The weights are written tensor by tensor through a file channel, so generating the 538 MB
+ * <p>The weights are streamed tensor by tensor into {@link SafetensorsWriter}, so generating the 538 MB
  * SmolLM2-135M-shaped checkpoint needs only a few megabytes of heap.
  */
 public final class SmolCheckpointGenerator {
   /** Bumped whenever the generated files change; a cached checkpoint with another version is regenerated. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   /** Written last into a generated directory: what produced it. */
   public static final String STAMP_FILE = "persona4j-bench-checkpoint.json";
   /** The seed of the benchmark checkpoint. */
@@ -36,12 +39,9 @@ public final class SmolCheckpointGenerator {
   static final int EOS_ID = 0;
   static final double INIT_STD = 0.02;
   private static final int LEARNED_MERGES = 3000;
-  private static final String CHATML = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n'"
-      + " + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}"
-      + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
   private static final Logger LOG = LoggerFactory.getLogger(SmolCheckpointGenerator.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final CheckpointShape shape;
   private final long seed;
@@ -105,19 +105,26 @@ public final class SmolCheckpointGenerator {
   /** Writes every file of the checkpoint into {@code dir} (created if needed), the stamp file last. */
   public void writeTo(Path dir) throws IOException {
     Files.createDirectories(dir);
-    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), config());
-    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("generation_config.json").toFile(),
+    Json.pretty().writeValue(dir.resolve("config.json").toFile(), config());
+    Json.pretty().writeValue(dir.resolve("generation_config.json").toFile(),
         generationConfig());
     writeTokenizer(dir);
     weights().write(dir.resolve("model.safetensors"));
-    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve(STAMP_FILE).toFile(), stamp());
+    Json.pretty().writeValue(dir.resolve(STAMP_FILE).toFile(), stamp());
   }
 
-  /** Writes {@code tokenizer.json} and {@code tokenizer_config.json} into an existing directory. */
+  /**
+   * Writes {@code tokenizer.json} and {@code tokenizer_config.json} into an existing directory: a
+   * byte-level BPE whose first merges are learned from generated English (so ordinary prose
+   * compresses to realistic token counts), padded with filler merges to exactly the shape's size.
+   */
   void writeTokenizer(Path dir) throws IOException {
-    ByteLevelBpe bpe = ByteLevelBpe.build(shape.vocabSize(), LEARNED_MERGES, seed);
-    JSON.writeValue(dir.resolve("tokenizer.json").toFile(), tokenizerJson(bpe));
-    JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("tokenizer_config.json").toFile(),
+    int learned = Math.min(shape.vocabSize(), ByteLevelBpe.FIRST_MERGE_ID + LEARNED_MERGES);
+    ByteLevelBpe bpe = TokenizerBuilder.withVocabularySize(learned)
+        .add(EnglishText.generate(seed, 4000)).build()
+        .withFillerMerges(shape.vocabSize(), seed);
+    Files.writeString(dir.resolve("tokenizer.json"), bpe.tokenizerJson(), StandardCharsets.UTF_8);
+    Json.pretty().writeValue(dir.resolve("tokenizer_config.json").toFile(),
         tokenizerConfig());
   }
 
@@ -167,57 +174,6 @@ public final class SmolCheckpointGenerator {
     return g;
   }
 
-  private static ObjectNode tokenizerJson(ByteLevelBpe bpe) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("version", "1.0");
-    root.putNull("truncation");
-    root.putNull("padding");
-    ArrayNode added = root.putArray("added_tokens");
-    for (int id = 0; id < ByteLevelBpe.SPECIAL_TOKENS.size(); id++) {
-      ObjectNode t = added.addObject();
-      t.put("id", id);
-      t.put("content", ByteLevelBpe.SPECIAL_TOKENS.get(id));
-      t.put("single_word", false);
-      t.put("lstrip", false);
-      t.put("rstrip", false);
-      t.put("normalized", false);
-      t.put("special", true);
-    }
-    root.putNull("normalizer");
-    root.set("pre_tokenizer", byteLevel(false, true));
-    root.set("post_processor", byteLevel(true, false));
-    root.set("decoder", byteLevel(true, true));
-    ObjectNode model = root.putObject("model");
-    model.put("type", "BPE");
-    model.putNull("dropout");
-    model.putNull("unk_token");
-    model.putNull("continuing_subword_prefix");
-    model.putNull("end_of_word_suffix");
-    model.put("fuse_unk", false);
-    model.put("byte_fallback", false);
-    model.put("ignore_merges", false);
-    ObjectNode vocab = model.putObject("vocab");
-    List<String> tokens = bpe.tokens();
-    for (int id = 0; id < tokens.size(); id++) {
-      vocab.put(tokens.get(id), id);
-    }
-    // "left right" strings: byte-level symbols never contain a space, and every reader accepts this form.
-    ArrayNode merges = model.putArray("merges");
-    for (String[] merge : bpe.merges()) {
-      merges.add(merge[0] + " " + merge[1]);
-    }
-    return root;
-  }
-
-  private static ObjectNode byteLevel(boolean addPrefixSpace, boolean trimOffsets) {
-    ObjectNode n = JSON.createObjectNode();
-    n.put("type", "ByteLevel");
-    n.put("add_prefix_space", addPrefixSpace);
-    n.put("trim_offsets", trimOffsets);
-    n.put("use_regex", true);
-    return n;
-  }
-
   private ObjectNode tokenizerConfig() {
     ObjectNode c = JSON.createObjectNode();
     c.put("add_prefix_space", false);
@@ -235,19 +191,19 @@ public final class SmolCheckpointGenerator {
     c.put("bos_token", ByteLevelBpe.SPECIAL_TOKENS.get(BOS_ID));
     c.put("eos_token", ByteLevelBpe.SPECIAL_TOKENS.get(EOS_ID));
     c.put("unk_token", ByteLevelBpe.SPECIAL_TOKENS.get(0));
-    c.put("chat_template", CHATML);
+    c.put("chat_template", ByteLevelBpe.CHATML_TEMPLATE);
     c.put("clean_up_tokenization_spaces", false);
     c.put("model_max_length", shape.maxPositions());
     c.put("tokenizer_class", "GPT2Tokenizer");
     return c;
   }
 
-  /** The tensors in Hugging Face's Llama naming, each with its own seeded stream. */
-  StreamingSafetensors weights() {
+  /** The tensors in Hugging Face's Llama naming, each streamed from its own seeded generator. */
+  SafetensorsWriter weights() {
     long h = shape.hiddenSize();
     long kv = (long) shape.kvHeads() * shape.headDim();
     long inter = shape.intermediateSize();
-    StreamingSafetensors st = new StreamingSafetensors();
+    SafetensorsWriter st = new SafetensorsWriter().metadata("format", "pt");
     normal(st, "model.embed_tokens.weight", shape.vocabSize(), h);
     for (int i = 0; i < shape.layers(); i++) {
       String p = "model.layers." + i + ".";
@@ -265,18 +221,18 @@ public final class SmolCheckpointGenerator {
     return st;
   }
 
-  private void normal(StreamingSafetensors st, String name, long rows, long cols) {
+  private void normal(SafetensorsWriter st, String name, long rows, long cols) {
     // One stream per tensor, keyed by its name: a tensor's values do not depend on the order of the others.
     SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + name.hashCode());
-    st.add(name, new long[] {rows, cols}, out -> {
+    st.putF32(name, new long[] {rows, cols}, out -> {
       while (out.hasRemaining()) {
         out.put((float) (random.nextGaussian() * INIT_STD));
       }
     });
   }
 
-  private static void ones(StreamingSafetensors st, String name, long size) {
-    st.add(name, new long[] {size}, out -> {
+  private static void ones(SafetensorsWriter st, String name, long size) {
+    st.putF32(name, new long[] {size}, out -> {
       while (out.hasRemaining()) {
         out.put(1.0f);
       }

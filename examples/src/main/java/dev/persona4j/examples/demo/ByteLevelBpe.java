@@ -1,8 +1,7 @@
 package dev.persona4j.examples.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.persona4j.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * <p>Ids: {@code <|endoftext|>} = 0, {@code <|im_start|>} = 1, {@code <|im_end|>} = 2 (special
  * added tokens), then the 256 byte symbols (3-258, by byte value), then one token per merge in
  * merge order. Because every byte has a token, any text encodes, and decoding restores it exactly.
+ *
+ * <p>Trained on text by {@link TokenizerBuilder}; {@link #withFillerMerges} pads a vocabulary to an
+ * exact size (the benchmark's SmolLM2-shaped checkpoint needs 49,152 tokens).
  *
  * <p>{@link #encode} is a Java re-implementation of the same model (ByteLevel pre-tokenizer with
  * the GPT-2 split pattern, merges by rank) used for statistics; tests check it gives the same ids
@@ -39,7 +42,10 @@ public final class ByteLevelBpe {
           + " + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
           + "{{ '<|im_start|>assistant\\n' }}{% endif %}";
   static final int FIRST_BYTE_ID = SPECIAL_TOKENS.size();
-  static final int FIRST_MERGE_ID = FIRST_BYTE_ID + 256;
+  /** The id of the first merged token: the specials and the 256 byte symbols come before it. */
+  public static final int FIRST_MERGE_ID = FIRST_BYTE_ID + 256;
+  /** Filler merges stay short so tokens look like word pieces rather than whole sentences. */
+  private static final int MAX_FILLER_CHARS = 12;
   /** GPT-2's split pattern, as the ByteLevel pre-tokenizer applies it ({@code use_regex: true}). */
   static final Pattern SPLIT = Pattern.compile(
       "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
@@ -97,7 +103,8 @@ public final class ByteLevelBpe {
     }
   }
 
-  static String byteSymbol(int b) {
+  /** The one-character symbol GPT-2's byte-level map spells byte {@code b} (0-255) with. */
+  public static String byteSymbol(int b) {
     return String.valueOf(BYTE_TO_CHAR[b]);
   }
 
@@ -121,6 +128,36 @@ public final class ByteLevelBpe {
   public OptionalInt tokenId(String token) {
     Integer id = ids.get(token);
     return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+  }
+
+  /**
+   * This vocabulary padded to exactly {@code vocabularySize} tokens with seeded merges of two
+   * existing (non-special) tokens, favouring short ones: a stand-in for a real tokenizer's tail of
+   * rare merges when only the vocabulary's size matters.
+   */
+  public ByteLevelBpe withFillerMerges(int vocabularySize, long seed) {
+    if (vocabularySize < tokens.size()) {
+      throw new IllegalArgumentException("vocabularySize " + vocabularySize
+          + " is below the current " + tokens.size() + " tokens");
+    }
+    List<String> grown = new ArrayList<>(tokens);
+    List<int[]> grownMerges = new ArrayList<>(merges);
+    Map<String, Integer> grownIds = new HashMap<>(ids);
+    SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    while (grown.size() < vocabularySize) {
+      // The smaller of two draws, so early (short) tokens combine most often.
+      int span = grown.size() - FIRST_BYTE_ID;
+      int left = FIRST_BYTE_ID + Math.min(random.nextInt(span), random.nextInt(span));
+      int right = FIRST_BYTE_ID + Math.min(random.nextInt(span), random.nextInt(span));
+      String merged = grown.get(left) + grown.get(right);
+      if (merged.length() > MAX_FILLER_CHARS || grownIds.containsKey(merged)) {
+        continue;
+      }
+      grownIds.put(merged, grown.size());
+      grown.add(merged);
+      grownMerges.add(new int[] {left, right});
+    }
+    return new ByteLevelBpe(grown, grownMerges);
   }
 
   /** Encodes text; the three special tokens are recognised where they occur literally. */
@@ -318,8 +355,7 @@ public final class ByteLevelBpe {
 
   private static String json(Object value) {
     try {
-      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(value) + "\n";
+      return Json.pretty().writeValueAsString(value) + "\n";
     } catch (JsonProcessingException e) {
       throw new CorpusException("cannot serialise tokenizer: " + e.getMessage(), e);
     }

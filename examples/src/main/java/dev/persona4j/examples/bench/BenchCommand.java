@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,7 +38,6 @@ public final class BenchCommand implements Callable<Integer> {
   static final Duration QUICK_BUDGET = Duration.ofSeconds(270);
   /** Hard limit of {@code --quick}: an engine run still going then is stopped (and reported as missing). */
   static final Duration QUICK_LIMIT = Duration.ofSeconds(290);
-  private static final long PROMPT_SEED = 7L;
 
   @Option(names = "--quick", description = "Short replies and at most 2 pairs: finishes within 5 minutes.")
   boolean quick;
@@ -203,15 +201,10 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The benchmark prompt: the first {@code length} tokens of generated English prose. */
+  /** The benchmark prompt: the {@link BenchPrompt} conversation as the generator assembles it. */
   static int[] prompt(Path modelDir, int length) {
     try (Tokenizer tokenizer = Tokenizer.load(modelDir)) {
-      int[] ids = tokenizer.encode(EnglishText.generate(PROMPT_SEED, 20 + length / 2), false);
-      if (ids.length < length) {
-        throw new BenchException("the prompt text encodes to only " + ids.length + " tokens with "
-            + modelDir.resolve("tokenizer.json") + "; " + length + " needed");
-      }
-      return Arrays.copyOf(ids, length);
+      return BenchPrompt.of(tokenizer, length).ids();
     }
   }
 

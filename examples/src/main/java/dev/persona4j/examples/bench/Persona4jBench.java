@@ -1,7 +1,6 @@
 package dev.persona4j.examples.bench;
 
 import ai.djl.engine.Engine;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.backend.Backends;
@@ -9,10 +8,11 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
-import dev.persona4j.core.generate.Cancellation;
 import dev.persona4j.core.generate.Candidate;
-import dev.persona4j.core.generate.CandidateDecoder;
-import dev.persona4j.core.generate.ReplyListener;
+import dev.persona4j.core.generate.PersonaGenerator;
+import dev.persona4j.core.generate.Reply;
+import dev.persona4j.core.generate.ReplyOptions;
+import dev.persona4j.internal.Json;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.heads.Head;
@@ -20,18 +20,25 @@ import dev.persona4j.samplers.heads.HeadKind;
 import dev.persona4j.samplers.heads.Heads;
 import dev.persona4j.samplers.heads.Pooling;
 import dev.persona4j.samplers.heads.Tensor;
+import dev.persona4j.samplers.rejection.CandidateScorer;
+import dev.persona4j.samplers.rejection.SelectionPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
- * The persona4j side of the benchmark, run inside the worker JVM: loads the checkpoint through the backend
- * SPI and times prefill, batch-1 and batch-8 greedy decoding, and a reply of one candidate against a
- * best-of-N reply with the same number of new tokens (end-of-sequence ignored) made by the generator's
- * {@link CandidateDecoder} and scored by a linear probe. The result uses the same keys as the Jlama
+ * The persona4j side of the benchmark, run inside the worker JVM. The replies are what users call:
+ * {@link PersonaGenerator#reply} with one candidate and with N candidates scored by a linear probe
+ * (best of N), the same number of new tokens each (end-of-sequence tokens banned), on the
+ * {@link BenchPrompt} conversation. The generator has no notion of a single decode step, so
+ * prefill and batch-1 and batch-N greedy decode steps are timed on the backend SPI
+ * ({@link DecodingState}) the generator runs on. The result uses the same keys as the Jlama
  * runner's, so the two are compared field by field.
  */
 final class Persona4jBench {
@@ -46,24 +53,24 @@ final class Persona4jBench {
     }
   }
 
-  /** Candidate sampling for best-of-N: each candidate has its own seeded sampler so the candidates differ. */
-  private static final SamplerSettings CANDIDATE_SAMPLING =
-      SamplerSettings.builder().temperature(0.8).topP(0.95).build();
-
   /** New tokens of a warm-up reply. */
   static final int WARMUP_TOKENS = 4;
 
   private final Settings settings;
   private final LanguageModel model;
-  private final int headLayer;
+  private final BenchPrompt prompt;
   private final Head head;
-  private final Map<String, Long> rssTimeline = new java.util.LinkedHashMap<>();
+  private final Map<String, Long> rssTimeline = new LinkedHashMap<>();
 
   private Persona4jBench(Settings settings, LanguageModel model) {
     this.settings = settings;
     this.model = model;
-    this.headLayer = model.info().layers() / 2;
-    this.head = probe("bench-probe", headLayer, model.info().hiddenSize(), 99L);
+    this.prompt = BenchPrompt.of(model.tokenizer(), settings.promptIds().length);
+    if (!Arrays.equals(prompt.ids(), settings.promptIds())) {
+      throw new BenchException("the prompt the generator assembles here differs from the "
+          + settings.promptIds().length + "-token prompt the benchmark sent (another tokenizer?)");
+    }
+    this.head = probe("bench-probe", model.info().layers() / 2, model.info().hiddenSize(), 99L);
   }
 
   /**
@@ -124,10 +131,13 @@ final class Persona4jBench {
     int n = settings.candidates();
     // Warm-up: the full prompt (the shapes the timed runs use) and a few tokens, as the Jlama runner does.
     int warmupTokens = Math.min(k, WARMUP_TOKENS);
+    PersonaGenerator warmupBestOf = generator(n, warmupTokens);
+    PersonaGenerator oneCandidate = generator(1, k);
+    PersonaGenerator bestOf = generator(n, k);
     for (int w = 0; w < settings.warmup(); w++) {
       greedyReply(warmupTokens);
       batchDecode(n, warmupTokens);
-      candidateReply(n, warmupTokens, w);
+      reply(warmupBestOf, warmupTokens, w);
     }
     rssTimeline.put("warmedUp", ProcessStats.rssBytes());
     List<Double> prefill = new ArrayList<>();
@@ -151,13 +161,13 @@ final class Persona4jBench {
         batchSteps.add(s);
       }
       rssTimeline.putIfAbsent("batchDecode", ProcessStats.rssBytes());
-      one.add(candidateReply(1, k, 1000 + r).wallMs());
-      CandidateReply b = candidateReply(n, k, 2000 + r);
+      one.add(reply(oneCandidate, k, 1000 + r).wallMs());
+      TimedReply b = reply(bestOf, k, 2000 + r);
       best.add(b.wallMs());
       rssTimeline.putIfAbsent("bestOfReply", ProcessStats.rssBytes());
       heads.add(b.headScoringMs());
     }
-    ObjectNode out = new ObjectMapper().createObjectNode();
+    ObjectNode out = Json.mapper().createObjectNode();
     out.put("engine", "persona4j");
     out.put("engineVersion", "persona4j " + model.info().architecture() + " via DJL " + Engine.getDjlVersion()
         + " / " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
@@ -168,7 +178,8 @@ final class Persona4jBench {
     out.put("candidates", n);
     out.put("warmup", settings.warmup());
     out.put("repeats", settings.repeats());
-    out.put("bestOfMethod", "CandidateDecoder (prefill once, fork, batched steps with a middle-layer tap), linear probe");
+    out.put("bestOfMethod", "PersonaGenerator.reply (prefill once, candidates decoded as one batch with a"
+        + " middle-layer tap, linear probe, best of N)");
     double prefillMs = Stats.median(prefill);
     out.put("prefillMs", prefillMs);
     out.put("prefillTokensPerSecond", settings.promptIds().length / (prefillMs / 1000.0));
@@ -213,7 +224,7 @@ final class Persona4jBench {
       Forward f = state.prefill(List.of(settings.promptIds()), ForwardRequest.lastLogits());
       int[] seqs = sequencesAfterFork(state, f.sequence(0), n);
       int[] tokens = new int[n];
-      java.util.Arrays.fill(tokens, argmax(f.lastLogits(0)));
+      Arrays.fill(tokens, argmax(f.lastLogits(0)));
       for (int i = 1; i < newTokens; i++) {
         long t = System.nanoTime();
         f = state.step(seqs, tokens, ForwardRequest.lastLogits());
@@ -226,46 +237,47 @@ final class Persona4jBench {
     return stepMs;
   }
 
-  private record CandidateReply(double wallMs, double headScoringMs) {}
+  /**
+   * A generator for replies of exactly {@code newTokens} tokens: end-of-sequence tokens are banned
+   * rather than stopped at, so every run does the same work (as the Jlama runner, which ignores
+   * them). With more than one candidate, the probe picks the best.
+   */
+  private PersonaGenerator generator(int candidates, int newTokens) {
+    Set<Integer> ends = PersonaGenerator.builder(model, prompt.persona()).build()
+        .stopConditions().stopTokenIds();
+    return PersonaGenerator.builder(model, prompt.persona())
+        .assembler(BenchPrompt.assembler(model.tokenizer()))
+        .userName(BenchPrompt.USER_NAME)
+        .sampler(SamplerSettings.builder().temperature(0.8).topP(0.95).bannedTokens(ends).build())
+        .stop(StopConditions.builder().maxNewTokens(newTokens).build())
+        .head(head)
+        .policy(SelectionPolicy.builder().candidatesPerRound(candidates)
+            .scorer(CandidateScorer.head(head.name())).build())
+        .build();
+  }
+
+  private record TimedReply(double wallMs, double headScoringMs) {}
 
   /**
-   * A reply of n candidates with {@code newTokens} new tokens each, the way the generator makes one: prefill
-   * once, then the generator's {@link CandidateDecoder} (fork, one batched step per token with the head's
-   * layer tapped, a seeded sampler, incremental detokenisation and a stop matcher per candidate), then each
-   * candidate scored with a linear probe. No stop token, so every candidate has exactly newTokens tokens.
-   * Returns the wall time and the part of it spent scoring.
+   * One reply through the generator, seeded; checks that it did the promised work (every candidate
+   * {@code newTokens} long, a probability as the chosen score) and returns its wall time and the
+   * part spent scoring.
    */
-  private CandidateReply candidateReply(int n, int newTokens, long seed) {
+  private TimedReply reply(PersonaGenerator generator, int newTokens, long seed) {
     long start = System.nanoTime();
-    CandidateDecoder decoder = new CandidateDecoder(model, CANDIDATE_SAMPLING,
-        StopConditions.builder().maxNewTokens(newTokens).build(), new int[] {headLayer});
-    long[] seeds = new long[n];
-    for (int c = 0; c < n; c++) {
-      seeds[c] = seed * 31 + c;
-    }
-    List<Candidate> candidates;
-    try (DecodingState state = model.newState()) {
-      Forward f = state.prefill(List.of(settings.promptIds()), ForwardRequest.lastLogits());
-      candidates = decoder.decode(state, f.sequence(0), f.lastLogits(0), settings.promptIds(), seeds, 0, 0,
-          ReplyListener.NONE, Cancellation.create(), Long.MAX_VALUE);
-    }
-    long scoring = System.nanoTime();
-    double best = -1;
-    for (Candidate c : candidates) {
-      best = Math.max(best, head.score(c.activations().orElseThrow()));
-    }
-    double headMs = (System.nanoTime() - scoring) / 1e6;
+    Reply reply = generator.reply(prompt.conversation(), ReplyOptions.builder().seed(seed).build());
     double wallMs = (System.nanoTime() - start) / 1e6;
-    for (Candidate c : candidates) {
+    for (Candidate c : reply.candidates()) {
       if (c.tokenCount() != newTokens) {
         throw new IllegalStateException("candidate " + c.index() + " has " + c.tokenCount() + " tokens ("
             + c.finishReason() + "), expected " + newTokens);
       }
     }
-    if (!(best >= 0 && best <= 1)) {
-      throw new IllegalStateException("head score " + best + " is not a probability");
+    double score = reply.chosen().scores().get(head.name());
+    if (!(score >= 0 && score <= 1)) {
+      throw new IllegalStateException("head score " + score + " is not a probability");
     }
-    return new CandidateReply(wallMs, headMs);
+    return new TimedReply(wallMs, reply.timings().scoringNanos() / 1e6);
   }
 
   /** The prefilled sequence plus n-1 forks of it. */

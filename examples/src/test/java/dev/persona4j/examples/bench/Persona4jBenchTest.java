@@ -1,15 +1,21 @@
 package dev.persona4j.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.tokenizers.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The persona4j worker's measurement, end to end on a tiny generated checkpoint (no timings asserted). */
+/**
+ * The persona4j worker's measurement through the generator, end to end on a tiny generated
+ * checkpoint (no timings asserted).
+ */
 class Persona4jBenchTest {
   @TempDir Path dir;
 
@@ -24,10 +30,35 @@ class Persona4jBenchTest {
   }
 
   @Test
+  void benchPromptIsTheGeneratorsPromptCutToExactlyTheRequestedLength() {
+    Path model = new SmolCheckpointGenerator(CheckpointShape.tiny(), 3).ensure(dir.resolve("tiny"));
+    try (Tokenizer tokenizer = Tokenizer.load(model)) {
+      for (int length : new int[] {64, 97, 128}) {
+        BenchPrompt prompt = BenchPrompt.of(tokenizer, length);
+        assertEquals(length, prompt.ids().length);
+        assertEquals(length, BenchPrompt.assembler(tokenizer).assemble(prompt.persona(),
+            prompt.conversation(), BenchPrompt.USER_NAME, Integer.MAX_VALUE).size());
+      }
+      BenchException tooShort = assertThrows(BenchException.class, () -> BenchPrompt.of(tokenizer, 3));
+      assertTrue(tooShort.getMessage().contains("3-token prompt"), tooShort.getMessage());
+    }
+  }
+
+  @Test
+  void theDefaultPromptLengthFitsTheBenchmarksOwnTokenizer() throws IOException {
+    Path tokenizerDir = Files.createDirectories(dir.resolve("smol-tokenizer"));
+    SmolCheckpointGenerator.smolLm2Shaped().writeTokenizer(tokenizerDir);
+    try (Tokenizer tokenizer = Tokenizer.load(tokenizerDir)) {
+      int length = BenchSettings.fullRun().promptTokens();
+      assertEquals(length, BenchPrompt.of(tokenizer, length).ids().length);
+    }
+  }
+
+  @Test
   void workerMeasuresEveryFigureOnAGeneratedCheckpoint() {
     Path model = new SmolCheckpointGenerator(CheckpointShape.tiny(), 3).ensure(dir.resolve("tiny"));
-    int[] prompt = BenchCommand.prompt(model, 24);
-    assertEquals(24, prompt.length);
+    int[] prompt = BenchCommand.prompt(model, 96);
+    assertEquals(96, prompt.length);
     ObjectNode result = Persona4jBench.run(new Persona4jBench.Settings(model, prompt, 4, 0, 1, 3));
     EngineRun run = EngineRun.fromJson(result);
     assertEquals("persona4j", run.engine());

@@ -91,12 +91,8 @@ final class ChatCommand implements Callable<Integer> {
         }
         conversation = conversation.withCharacter(reply.text().strip());
       }
-    } catch (Persona4jException e) {
-      System.err.println("persona4j chat: " + e.getMessage());
-      return 1;
     } catch (IOException e) {
-      System.err.println("persona4j chat: cannot read input: " + e.getMessage());
-      return 1;
+      throw new Persona4jException("cannot read input: " + e.getMessage(), e);
     }
   }
 }

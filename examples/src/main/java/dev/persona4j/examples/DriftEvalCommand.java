@@ -84,9 +84,6 @@ final class DriftEvalCommand implements Callable<Integer> {
         writeFile(samples, lines.toString());
       }
       return 0;
-    } catch (Persona4jException e) {
-      System.err.println("persona4j drift-eval: " + e.getMessage());
-      return 1;
     }
   }
 

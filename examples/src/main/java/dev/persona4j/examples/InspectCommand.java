@@ -1,6 +1,5 @@
 package dev.persona4j.examples;
 
-import dev.persona4j.Persona4jException;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
@@ -100,9 +99,6 @@ final class InspectCommand implements Callable<Integer> {
       err.printf("%s: %d layers, hidden %d, vocab %d; %d tokens -> %s%n",
           info.architecture(), info.layers(), info.hiddenSize(), info.vocabSize(), ids.length, out);
       return 0;
-    } catch (Persona4jException e) {
-      err.println("persona4j inspect: " + e.getMessage());
-      return 1;
     }
   }
 

@@ -1,7 +1,9 @@
 package dev.persona4j.examples;
 
+import dev.persona4j.Persona4jException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
 
 /** The persona4j command line: {@code examples/persona4j <command> ...}. */
 @Command(
@@ -37,6 +39,22 @@ public final class Persona4jCli implements Runnable {
   public static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new Persona4jCli());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionExceptionHandler(Persona4jCli::reportTypedError);
     return cli;
+  }
+
+  /**
+   * A typed persona4j error names the file, field or value at fault, so it is the user's to fix:
+   * printed as one line, {@code persona4j <command>: <message>}, exit code 1. Anything else is a bug
+   * and keeps picocli's stack trace.
+   */
+  static int reportTypedError(Exception e, CommandLine command, ParseResult parsed)
+      throws Exception {
+    if (!(e instanceof Persona4jException)) {
+      throw e;
+    }
+    command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+    command.getErr().flush();
+    return 1;
   }
 }

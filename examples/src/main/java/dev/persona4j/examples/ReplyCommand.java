@@ -1,6 +1,5 @@
 package dev.persona4j.examples;
 
-import dev.persona4j.Persona4jException;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.generate.Candidate;
 import dev.persona4j.core.generate.PersonaGenerator;
@@ -50,9 +49,6 @@ final class ReplyCommand implements Callable<Integer> {
       out.println();
       printCandidates(out, reply);
       return 0;
-    } catch (Persona4jException e) {
-      System.err.println("persona4j reply: " + e.getMessage());
-      return 1;
     }
   }
 

@@ -66,12 +66,10 @@ public final class SafetensorsWriter {
   /** Adds a float32 tensor; {@code data} is copied. */
   public SafetensorsWriter putF32(String name, long[] shape, float[] data) {
     float[] copy = data.clone();
-    entries.add(new Entry(name, DType.F32, shape.clone(), check(name, shape, copy.length),
-        (chunk, start, count) -> {
-          chunk.asFloatBuffer().put(copy, (int) start, count);
-          return count;
-        }));
-    return this;
+    return add(name, DType.F32, shape, copy.length, (chunk, start, count) -> {
+      chunk.asFloatBuffer().put(copy, (int) start, count);
+      return count;
+    });
   }
 
   /**
@@ -80,24 +78,24 @@ public final class SafetensorsWriter {
    */
   public SafetensorsWriter putF32(String name, long[] shape, FloatSource source) {
     Objects.requireNonNull(source, "source");
-    entries.add(new Entry(name, DType.F32, shape.clone(), check(name, shape, -1),
-        (chunk, start, count) -> {
-          FloatBuffer out = chunk.asFloatBuffer();
-          out.limit(count);
-          source.fill(out);
-          return out.position();
-        }));
-    return this;
+    return add(name, DType.F32, shape, -1, (chunk, start, count) -> {
+      FloatBuffer out = chunk.asFloatBuffer().limit(count);
+      source.fill(out);
+      return out.position();
+    });
   }
 
   /** Adds an int64 tensor; {@code data} is copied. */
   public SafetensorsWriter putI64(String name, long[] shape, long[] data) {
     long[] copy = data.clone();
-    entries.add(new Entry(name, DType.I64, shape.clone(), check(name, shape, copy.length),
-        (chunk, start, count) -> {
-          chunk.asLongBuffer().put(copy, (int) start, count);
-          return count;
-        }));
+    return add(name, DType.I64, shape, copy.length, (chunk, start, count) -> {
+      chunk.asLongBuffer().put(copy, (int) start, count);
+      return count;
+    });
+  }
+
+  private SafetensorsWriter add(String name, DType dtype, long[] shape, long length, Values values) {
+    entries.add(new Entry(name, dtype, shape.clone(), check(name, shape, length), values));
     return this;
   }
 

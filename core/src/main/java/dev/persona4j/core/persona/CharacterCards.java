@@ -1,10 +1,14 @@
 package dev.persona4j.core.persona;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -71,8 +75,38 @@ public final class CharacterCards {
     V3_DATA_FIELDS = Set.copyOf(v3);
   }
 
-  private static final JsonFactory JSON = new JsonFactory();
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Card fields persona4j reads; the schema has checked their types, and unknown ones are kept aside. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  private record CardData(
+      String name,
+      String nickname,
+      String description,
+      String personality,
+      String scenario,
+      String firstMes,
+      String mesExample,
+      String creatorNotes,
+      String systemPrompt,
+      String postHistoryInstructions,
+      List<String> alternateGreetings,
+      PersonaFile.LorebookFile characterBook,
+      List<String> tags,
+      String creator,
+      String characterVersion,
+      ObjectNode extensions) {}
+
+  private static final Set<String> V1_READ_FIELDS = Set.of(
+      "name", "description", "personality", "scenario", "first_mes", "mes_example", "alternate_greetings");
+  /** Lorebook fields of a card's {@code character_book}; the rest are kept as card fields. */
+  private static final Set<String> BOOK_FIELDS = Set.of(
+      "name", "description", "scan_depth", "token_budget", "recursive_scanning", "extensions", "entries");
+  private static final Set<String> ENTRY_FIELDS = Set.of(
+      "keys", "secondary_keys", "selective", "constant", "case_sensitive", "use_regex", "insertion_order",
+      "priority", "position", "enabled", "comment", "content", "id", "name", "extensions");
+  private static final ObjectReader CARD_READER = Json.mapper().readerFor(CardData.class);
+  /** {@code extensions.persona4j} may carry fields of later versions: ignore what is not known. */
+  private static final ObjectReader STRUCTURED_READER = Json.mapper().readerFor(PersonaFile.class)
+      .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private CharacterCards() {}
 
@@ -85,7 +119,7 @@ public final class CharacterCards {
    */
   public static Persona read(Path file) {
     Objects.requireNonNull(file, "file");
-    byte[] bytes = PersonaFiles.readBytes(file, LocatedTree.CARD_ERRORS);
+    byte[] bytes = PersonaFiles.readBytes(file, PersonaDocument.CARD_ERRORS);
     if (PngCards.isPng(bytes)) {
       return fromPng(bytes, file.toString());
     }
@@ -96,7 +130,7 @@ public final class CharacterCards {
   public static Persona parseJson(String json, String source) {
     Objects.requireNonNull(json, "json");
     String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
-    return fromTree(LocatedTree.parse(text, JSON, source, LocatedTree.CARD_ERRORS));
+    return fromDocument(PersonaDocument.parse(text, Json.mapper(), source, PersonaDocument.CARD_ERRORS));
   }
 
   /** Reads the card embedded in PNG bytes ({@code ccv3} chunk preferred over {@code chara}). */
@@ -110,7 +144,8 @@ public final class CharacterCards {
     }
     String where = "tEXt[" + key + "]";
     String json = PngCards.decodeCardText(text, source, where);
-    return fromTree(LocatedTree.parse(json, JSON, source + " (" + where + ", decoded)", LocatedTree.CARD_ERRORS));
+    return fromDocument(PersonaDocument.parse(json, Json.mapper(), source + " (" + where + ", decoded)",
+        PersonaDocument.CARD_ERRORS));
   }
 
   /** The version of a card tree. */
@@ -127,55 +162,42 @@ public final class CharacterCards {
     throw new CharacterCardException("<tree>", "spec", -1, -1, "unsupported card spec " + spec);
   }
 
-  private static Persona fromTree(LocatedTree tree) {
-    Located root = tree.root().requireObject();
-    Located specField = root.get("spec");
-    Spec spec;
-    Located data;
-    ObjectNode cardFields = JsonTrees.emptyObject();
-    ObjectNode dataFields;
-    if (!specField.present()) {
-      spec = Spec.V1;
-      data = root;
-      cardFields.setAll(root.unknownFields(V1_FIELDS));
-      dataFields = null;
-    } else {
-      String id = specField.string();
-      if (id.equals(Spec.V2.id)) {
-        spec = Spec.V2;
-      } else if (id.equals(Spec.V3.id)) {
-        spec = Spec.V3;
-      } else {
-        throw specField.error("unsupported card spec \"" + id + "\" (expected chara_card_v2 or chara_card_v3)");
-      }
-      data = root.require("data").requireObject();
-      cardFields.setAll(root.unknownFields(ENVELOPE_FIELDS));
-      dataFields = data.unknownFields(spec == Spec.V3 ? V3_DATA_FIELDS : V2_DATA_FIELDS);
+  /** Reads a card document (its errors are card errors, or persona errors when it came through loadAny). */
+  static Persona fromDocument(PersonaDocument doc) {
+    PersonaSchema.CHARACTER_CARD.check(doc);
+    ObjectNode root = (ObjectNode) doc.root();
+    Spec spec = root.path("spec").isTextual() ? specOf(root) : Spec.V1;
+    List<String> at = spec == Spec.V1 ? List.of() : List.of("data");
+    JsonNode data = doc.nodeAt(at);
+    ObjectNode cardFields = unknownFields(root, spec == Spec.V1 ? V1_FIELDS : ENVELOPE_FIELDS);
+    ObjectNode dataFields = null;
+    if (spec != Spec.V1) {
+      dataFields = unknownFields(data, spec == Spec.V3 ? V3_DATA_FIELDS : V2_DATA_FIELDS);
       if (spec == Spec.V3 && dataFields.path("group_only_greetings").isArray()
           && dataFields.get("group_only_greetings").isEmpty()) {
         // V3 requires the field; an empty one is what export writes anyway.
         dataFields.remove("group_only_greetings");
       }
     }
-
-    Located nameField = data.require("name");
-    String name = nameField.string();
-    if (name.isBlank()) {
-      throw nameField.error("must not be blank");
+    ObjectNode known = knownFields(data,
+        spec == Spec.V1 ? V1_READ_FIELDS : spec == Spec.V3 ? V3_DATA_FIELDS : V2_DATA_FIELDS);
+    if (known.has("character_book")) {
+      known.set("character_book", bookInFileShape(known.get("character_book")));
     }
-    String description = data.get("description").string("");
-    String personality = data.get("personality").string("");
+    CardData card = doc.bind(at, known, CARD_READER);
+
+    String description = orEmpty(card.description);
+    String personality = orEmpty(card.personality);
     Persona.Builder b = Persona.builder()
-        .name(name)
+        .name(card.name)
         .description(description)
         .personality(personality)
-        .scenario(data.get("scenario").string(""));
+        .scenario(orEmpty(card.scenario));
     if (spec == Spec.V3) {
-      b.nickname(data.get("nickname").string(null));
+      b.nickname(card.nickname);
     }
-
-    String firstMessage = data.get("first_mes").string("");
-    List<String> alternates = data.get("alternate_greetings").stringList();
+    String firstMessage = orEmpty(card.firstMes);
+    List<String> alternates = PersonaFile.orEmpty(card.alternateGreetings);
     List<String> greetings = new ArrayList<>();
     if (!firstMessage.isEmpty() || !alternates.isEmpty()) {
       greetings.add(firstMessage);
@@ -184,20 +206,21 @@ public final class CharacterCards {
     b.greetings(greetings);
 
     if (spec != Spec.V1) {
-      b.creatorNotes(data.get("creator_notes").string(""))
-          .systemPrompt(data.get("system_prompt").string(""))
-          .postHistoryInstructions(data.get("post_history_instructions").string(""))
-          .tags(data.get("tags").stringList())
-          .creator(data.get("creator").string(""))
-          .characterVersion(data.get("character_version").string(""));
-      Located book = data.get("character_book");
-      if (book.present()) {
-        b.lorebook(PersonaTrees.readLorebook(book, PersonaTrees.Mode.CARD));
+      b.creatorNotes(orEmpty(card.creatorNotes))
+          .systemPrompt(orEmpty(card.systemPrompt))
+          .postHistoryInstructions(orEmpty(card.postHistoryInstructions))
+          .tags(PersonaFile.orEmpty(card.tags))
+          .creator(orEmpty(card.creator))
+          .characterVersion(orEmpty(card.characterVersion));
+      if (card.characterBook != null) {
+        PersonaFiles.checkRegexKeys(doc, card.characterBook.entries(), List.of("data", "character_book"));
+        b.lorebook(card.characterBook.toLorebook());
       }
-      ObjectNode extensions = data.get("extensions").optObjectTree();
-      if (extensions != null) {
-        Located structured = data.get("extensions").get(EXTENSION_KEY);
-        if (structured.present() && structured.node.isObject() && readStructured(structured, b, description, personality, spec)) {
+      if (card.extensions != null) {
+        ObjectNode extensions = card.extensions.deepCopy();
+        List<String> structuredAt = List.of("data", "extensions", EXTENSION_KEY);
+        if (extensions.path(EXTENSION_KEY).isObject()
+            && readStructured(doc, structuredAt, b, description, personality, spec)) {
           extensions.remove(EXTENSION_KEY);
         }
         b.extensions(extensions);
@@ -205,13 +228,13 @@ public final class CharacterCards {
     }
 
     String nickname = b.build().nickname().orElse(null);
-    String mesExample = data.get("mes_example").string("");
-    List<ExampleDialogue> dialogues = MesExample.parse(mesExample, name, nickname);
+    String mesExample = orEmpty(card.mesExample);
+    List<ExampleDialogue> dialogues = MesExample.parse(mesExample, card.name, nickname);
     b.exampleDialogues(dialogues);
     if (!MesExample.render(dialogues).equals(mesExample)) {
       // Keep the card's own text so it is written back byte for byte while the dialogues are unchanged.
       if (dataFields == null) {
-        dataFields = JsonTrees.emptyObject();
+        dataFields = Json.mapper().createObjectNode();
       }
       dataFields.put("mes_example", mesExample);
     }
@@ -223,26 +246,75 @@ public final class CharacterCards {
   }
 
   /**
+   * A card's {@code character_book} in the persona-file shape: unknown fields, and positions other tools
+   * use that persona4j has no value for, go to {@code card_fields} so export writes them back.
+   */
+  private static ObjectNode bookInFileShape(JsonNode book) {
+    ObjectNode out = knownFields(book, BOOK_FIELDS);
+    ArrayNode entries = out.putArray("entries");
+    for (JsonNode e : book.path("entries")) {
+      ObjectNode entry = knownFields(e, ENTRY_FIELDS);
+      ObjectNode extra = unknownFields(e, ENTRY_FIELDS);
+      JsonNode position = entry.remove("position");
+      if (position != null && LorePosition.fromLabel(position.asText()).isPresent() && position.isTextual()) {
+        entry.set("position", position);
+      } else if (position != null) {
+        extra.set("position", position.deepCopy());
+      }
+      entry.set("card_fields", extra);
+      entries.add(entry);
+    }
+    out.set("card_fields", unknownFields(book, BOOK_FIELDS));
+    return out;
+  }
+
+  /** The fields in {@code known} that are not null (null counts as absent), shared with {@code node}. */
+  private static ObjectNode knownFields(JsonNode node, Set<String> known) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    node.fields().forEachRemaining(f -> {
+      if (known.contains(f.getKey()) && !f.getValue().isNull()) {
+        out.set(f.getKey(), f.getValue());
+      }
+    });
+    return out;
+  }
+
+  /** Copies of the fields not in {@code known}, in document order. */
+  private static ObjectNode unknownFields(JsonNode node, Set<String> known) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    node.fields().forEachRemaining(f -> {
+      if (!known.contains(f.getKey())) {
+        out.set(f.getKey(), f.getValue().deepCopy());
+      }
+    });
+    return out;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  /**
    * Takes the structured fields from {@code extensions.persona4j} when the card's description and
    * personality are still exactly what they render to; otherwise the card was edited elsewhere and its
    * text wins (the extension then stays among the extensions, untouched).
    */
-  private static boolean readStructured(Located ext, Persona.Builder target, String description, String personality,
-      Spec spec) {
+  private static boolean readStructured(PersonaDocument doc, List<String> at, Persona.Builder target,
+      String description, String personality, Spec spec) {
+    PersonaFile ext = doc.bind(at, STRUCTURED_READER);
     Persona.Builder sb = Persona.builder().name("structured");
-    PersonaTrees.readStructured(ext, sb, PersonaTrees.Mode.CARD);
+    ext.readStructured(sb);
     Persona s = sb.build();
     if (!CardText.description(s).equals(description) || !CardText.personality(s).equals(personality)) {
       LOG.warn("{}: {}: the card's description or personality was edited after export; using the card's text "
-          + "and leaving the structured fields in extensions", ext.tree.source, ext.path);
+          + "and leaving the structured fields in extensions", doc.source(), PersonaDocument.path(at));
       return false;
     }
     target.identity(s.identity()).selfKnowledge(s.selfKnowledge()).description(s.description())
         .personality(s.personality()).traits(s.traits()).voice(s.voice()).values(s.values())
         .boundaries(s.boundaries());
-    String nickname = ext.get("nickname").string(null);
-    if (nickname != null && (spec != Spec.V3 || target.build().nickname().isEmpty())) {
-      target.nickname(nickname);
+    if (ext.nickname() != null && (spec != Spec.V3 || target.build().nickname().isEmpty())) {
+      target.nickname(ext.nickname());
     }
     return true;
   }
@@ -273,21 +345,15 @@ public final class CharacterCards {
     data.put("creator_notes", persona.creatorNotes());
     data.put("system_prompt", persona.systemPrompt());
     data.put("post_history_instructions", persona.postHistoryInstructions());
-    PersonaTrees.putStringsAlways(data, "alternate_greetings",
-        greetings.isEmpty() ? List.of() : greetings.subList(1, greetings.size()));
-    persona.lorebook().ifPresent(book -> data.set("character_book", PersonaTrees.writeLorebook(book, false, spec == Spec.V3)));
-    PersonaTrees.putStringsAlways(data, "tags", persona.tags());
+    data.set("alternate_greetings", Json.mapper().valueToTree(
+        greetings.isEmpty() ? List.of() : greetings.subList(1, greetings.size())));
+    persona.lorebook().ifPresent(book -> data.set("character_book", bookInCardShape(book, spec == Spec.V3)));
+    data.set("tags", Json.mapper().valueToTree(persona.tags()));
     data.put("creator", persona.creator());
     data.put("character_version", persona.characterVersion());
     ObjectNode extensions = persona.extensions();
     if (structured) {
-      ObjectNode ext = f.objectNode();
-      ext.put("schema", PersonaTrees.SCHEMA_ID);
-      if (spec == Spec.V2) {
-        persona.nickname().ifPresent(n -> ext.put("nickname", n));
-      }
-      PersonaTrees.writeStructured(persona, ext, true);
-      extensions.set(EXTENSION_KEY, ext);
+      extensions.set(EXTENSION_KEY, Json.mapper().valueToTree(PersonaFile.structured(persona, spec == Spec.V2)));
     }
     data.set("extensions", extensions);
     if (spec == Spec.V3) {
@@ -316,6 +382,21 @@ public final class CharacterCards {
     return card;
   }
 
+  /** A lorebook as a card writes it: the fields the spec requires always, card fields back in place. */
+  private static ObjectNode bookInCardShape(Lorebook book, boolean v3) {
+    ObjectNode out = Json.mapper().valueToTree(PersonaFile.LorebookFile.of(book, true, v3));
+    out.get("entries").forEach(e -> mergeCardFields((ObjectNode) e));
+    mergeCardFields(out);
+    return out;
+  }
+
+  private static void mergeCardFields(ObjectNode o) {
+    JsonNode cardFields = o.remove("card_fields");
+    if (cardFields != null) {
+      cardFields.fields().forEachRemaining(f -> o.set(f.getKey(), f.getValue()));
+    }
+  }
+
   private static boolean hasStructure(Persona p, Spec spec) {
     return !p.identity().isEmpty() || !p.selfKnowledge().isEmpty() || !p.traits().isEmpty()
         || !p.voice().isEmpty() || !p.values().isEmpty() || !p.boundaries().isEmpty()
@@ -333,7 +414,7 @@ public final class CharacterCards {
   /** The persona as card JSON (pretty-printed). */
   public static String toJson(Persona persona, Spec spec) {
     try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toTree(persona, spec));
+      return Json.pretty().writeValueAsString(toTree(persona, spec));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -359,13 +440,13 @@ public final class CharacterCards {
 
   /** Writes {@code image} with the persona embedded (see {@link #toPng}) to {@code target}. */
   public static void writePng(Persona persona, Path image, Path target) {
-    byte[] png = PersonaFiles.readBytes(image, LocatedTree.CARD_ERRORS);
+    byte[] png = PersonaFiles.readBytes(image, PersonaDocument.CARD_ERRORS);
     PersonaFiles.writeAtomically(target, toPng(persona, png, image.toString()));
   }
 
   private static String base64(ObjectNode card) {
     try {
-      return Base64.getEncoder().encodeToString(MAPPER.writeValueAsBytes(card));
+      return Base64.getEncoder().encodeToString(Json.mapper().writeValueAsBytes(card));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,7 +7,7 @@ import java.util.Objects;
  * One example exchange between the user and the character, showing how the character talks. The prompt
  * assembler keeps or drops an exchange as a whole.
  */
-public record ExampleDialogue(List<DialogueLine> lines) {
+public record ExampleDialogue(List<Turn> lines) {
   public ExampleDialogue {
     Objects.requireNonNull(lines, "lines");
     lines = List.copyOf(lines);
@@ -16,7 +16,7 @@ public record ExampleDialogue(List<DialogueLine> lines) {
     }
   }
 
-  public static ExampleDialogue of(DialogueLine... lines) {
+  public static ExampleDialogue of(Turn... lines) {
     return new ExampleDialogue(List.of(lines));
   }
 }

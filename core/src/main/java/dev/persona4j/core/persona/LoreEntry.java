@@ -1,5 +1,6 @@
 package dev.persona4j.core.persona;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
@@ -52,7 +53,7 @@ public final class LoreEntry {
     this.content = Objects.requireNonNull(b.content, "content");
     this.id = b.id;
     this.extensions = b.extensions == null ? null : b.extensions.deepCopy();
-    this.cardFields = JsonTrees.copyOrEmpty(b.cardFields);
+    this.cardFields = b.cardFields == null ? JsonNodeFactory.instance.objectNode() : b.cardFields.deepCopy();
   }
 
   public static Builder builder() {
@@ -151,7 +152,7 @@ public final class LoreEntry {
 
   /** The entry's card extensions (a copy); empty when none. */
   public ObjectNode extensions() {
-    return JsonTrees.copyOrEmpty(extensions);
+    return extensions == null ? JsonNodeFactory.instance.objectNode() : extensions.deepCopy();
   }
 
   /** Fields of an imported card entry with no slot here, kept for export (a copy). */

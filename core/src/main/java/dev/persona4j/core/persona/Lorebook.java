@@ -1,5 +1,6 @@
 package dev.persona4j.core.persona;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +31,7 @@ public final class Lorebook {
     this.recursiveScanning = b.recursiveScanning;
     this.extensions = b.extensions == null ? null : b.extensions.deepCopy();
     this.entries = List.copyOf(b.entries);
-    this.cardFields = JsonTrees.copyOrEmpty(b.cardFields);
+    this.cardFields = b.cardFields == null ? JsonNodeFactory.instance.objectNode() : b.cardFields.deepCopy();
   }
 
   public static Builder builder() {
@@ -75,7 +76,7 @@ public final class Lorebook {
 
   /** The book's card extensions (a copy); empty when none. */
   public ObjectNode extensions() {
-    return JsonTrees.copyOrEmpty(extensions);
+    return extensions == null ? JsonNodeFactory.instance.objectNode() : extensions.deepCopy();
   }
 
   public List<LoreEntry> entries() {

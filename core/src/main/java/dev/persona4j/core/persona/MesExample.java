@@ -24,7 +24,7 @@ final class MesExample {
     Pattern speakerLine = Pattern.compile("^\\s*(" + alternatives + ")\\s*:[ \\t]?(.*)$",
         Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
     List<ExampleDialogue> out = new ArrayList<>();
-    List<DialogueLine> block = new ArrayList<>();
+    List<Turn> block = new ArrayList<>();
     Speaker speaker = null;
     StringBuilder current = null;
     for (String raw : text.replace("\r\n", "\n").split("\n", -1)) {
@@ -53,13 +53,13 @@ final class MesExample {
     return out;
   }
 
-  private static void finishLine(List<DialogueLine> block, Speaker speaker, StringBuilder current) {
+  private static void finishLine(List<Turn> block, Speaker speaker, StringBuilder current) {
     if (current != null) {
-      block.add(new DialogueLine(speaker, current.toString().strip()));
+      block.add(new Turn(speaker, current.toString().strip()));
     }
   }
 
-  private static void finishBlock(List<ExampleDialogue> out, List<DialogueLine> block) {
+  private static void finishBlock(List<ExampleDialogue> out, List<Turn> block) {
     if (!block.isEmpty()) {
       out.add(new ExampleDialogue(block));
       block.clear();
@@ -73,7 +73,7 @@ final class MesExample {
         sb.append('\n');
       }
       sb.append("<START>");
-      for (DialogueLine l : d.lines()) {
+      for (Turn l : d.lines()) {
         sb.append('\n').append(l.speaker() == Speaker.USER ? "{{user}}" : "{{char}}").append(": ").append(l.text());
       }
     }

@@ -1,5 +1,6 @@
 package dev.persona4j.core.persona;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
@@ -58,8 +59,8 @@ public final class Persona {
     this.creatorNotes = b.creatorNotes;
     this.tags = List.copyOf(b.tags);
     this.characterVersion = b.characterVersion;
-    this.extensions = JsonTrees.copyOrEmpty(b.extensions);
-    this.cardFields = JsonTrees.copyOrEmpty(b.cardFields);
+    this.extensions = b.extensions == null ? JsonNodeFactory.instance.objectNode() : b.extensions.deepCopy();
+    this.cardFields = b.cardFields == null ? JsonNodeFactory.instance.objectNode() : b.cardFields.deepCopy();
   }
 
   public static Builder builder() {

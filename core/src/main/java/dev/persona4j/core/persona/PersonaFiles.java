@@ -1,15 +1,14 @@
 package dev.persona4j.core.persona;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -20,13 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.Objects;
-import org.yaml.snakeyaml.nodes.NodeId;
-import org.yaml.snakeyaml.nodes.Tag;
-import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads and writes persona files (schema {@code persona4j/v1}) in YAML or JSON; the JSON Schema is
@@ -56,33 +53,12 @@ public final class PersonaFiles {
     }
   }
 
-  private static final JsonFactory JSON_FACTORY = new JsonFactory();
-  private static final YAMLFactory YAML_FACTORY = new YAMLFactory();
-  private static final ObjectMapper JSON_WRITER = new ObjectMapper();
-  private static final YAMLMapper YAML_WRITER = new YAMLMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
-      .stringQuotingChecker(new TypedScalarQuoting())
-      .build());
+  private static final ObjectReader PERSONA_READER = Json.mapper().readerFor(PersonaFile.class);
+  private static final ObjectReader LINES_READER = Json.mapper().readerFor(new TypeReference<List<PersonaFile.Line>>() {});
+  private static final ObjectWriter JSON_WRITER =
+      Json.mapper().writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
 
   private PersonaFiles() {}
-
-  /**
-   * Quotes every string the YAML reader would otherwise take for another type ({@code 0x1F}, {@code 1:20},
-   * {@code yes}...): the reader resolves plain scalars with SnakeYAML's resolver, so ask it.
-   */
-  private static final class TypedScalarQuoting extends StringQuotingChecker.Default {
-    private static final long serialVersionUID = 1L;
-    private final transient Resolver resolver = new Resolver();
-
-    @Override
-    public boolean needToQuoteValue(String value) {
-      return super.needToQuoteValue(value) || !Tag.STR.equals(resolver.resolve(NodeId.scalar, value, true));
-    }
-  }
 
   /**
    * Loads a persona file, YAML or JSON by its extension.
@@ -104,12 +80,61 @@ public final class PersonaFiles {
   public static Persona parse(String text, Format format, String source) {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(format, "format");
-    LocatedTree tree = LocatedTree.parse(text, factory(format), source, LocatedTree.PERSONA_ERRORS);
-    if (tree.root.isObject() && !tree.root.has("schema") && tree.root.path("spec").asText("").startsWith("chara_card")) {
-      throw new PersonaFormatException(source, "spec", -1, -1,
-          "this is a Character Card, not a persona file: read it with CharacterCards.read");
+    return read(PersonaDocument.parse(text, mapper(format), source, PersonaDocument.PERSONA_ERRORS));
+  }
+
+  /** Checks a persona-file document against the schema, then binds it. */
+  private static Persona read(PersonaDocument doc) {
+    JsonNode root = doc.root();
+    if (root.isObject() && !root.has("schema") && root.path("spec").asText("").startsWith("chara_card")) {
+      throw doc.error(List.of("spec"), "this is a Character Card, not a persona file: read it with CharacterCards.read");
     }
-    return PersonaTrees.readPersonaFile(tree);
+    dropNulls(root);
+    PersonaSchema.PERSONA_FILE.check(doc);
+    PersonaFile file = doc.bind(List.of(), PERSONA_READER);
+    if (file.lorebook() != null) {
+      checkRegexKeys(doc, file.lorebook().entries(), List.of("lorebook"));
+    }
+    return file.toPersona();
+  }
+
+  /** A null field counts as absent (the schema's types do not allow null); extensions are left as they are. */
+  private static void dropNulls(JsonNode node) {
+    if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> f = fields.next();
+        if (f.getValue().isNull()) {
+          fields.remove();
+        } else if (!f.getKey().equals("extensions") && !f.getKey().equals("card_fields")) {
+          dropNulls(f.getValue());
+        }
+      }
+    } else if (node.isArray()) {
+      node.forEach(PersonaFiles::dropNulls);
+    }
+  }
+
+  /** Keys of {@code use_regex} entries must compile: the one check a schema cannot make. */
+  static void checkRegexKeys(PersonaDocument doc, List<PersonaFile.EntryFile> entries, List<String> book) {
+    for (int i = 0; i < entries.size(); i++) {
+      PersonaFile.EntryFile e = entries.get(i);
+      if (!Boolean.TRUE.equals(e.useRegex())) {
+        continue;
+      }
+      for (String field : List.of("keys", "secondary_keys")) {
+        List<String> keys = PersonaFile.orEmpty(field.equals("keys") ? e.keys() : e.secondaryKeys());
+        for (int k = 0; k < keys.size(); k++) {
+          try {
+            LoreMatcher.compileKey(keys.get(k), false);
+          } catch (IllegalArgumentException ex) {
+            List<Object> path = new ArrayList<>(book);
+            path.addAll(List.of("entries", i, field, k));
+            throw doc.error(path, "invalid regular expression: " + ex.getMessage());
+          }
+        }
+      }
+    }
   }
 
   /**
@@ -122,12 +147,9 @@ public final class PersonaFiles {
       return CharacterCards.read(file);
     }
     if (name.endsWith(".json")) {
-      String text = readText(file);
-      LocatedTree tree = LocatedTree.parse(text, JSON_FACTORY, file.toString(), LocatedTree.PERSONA_ERRORS);
-      if (tree.root.isObject() && !tree.root.has("schema")) {
-        return CharacterCards.parseJson(text, file.toString());
-      }
-      return PersonaTrees.readPersonaFile(tree);
+      PersonaDocument doc = PersonaDocument.parse(readText(file), Json.mapper(), file.toString(),
+          PersonaDocument.PERSONA_ERRORS);
+      return doc.root().isObject() && !doc.root().has("schema") ? CharacterCards.fromDocument(doc) : read(doc);
     }
     return load(file);
   }
@@ -147,15 +169,10 @@ public final class PersonaFiles {
    *     entries without keys cannot be saved as a persona file (keep such a persona as a card)
    */
   public static String toText(Persona persona, Format format) {
-    ObjectNode tree = toTree(persona);
     String text;
     try {
-      if (format == Format.JSON) {
-        DefaultPrettyPrinter pp = new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
-        text = JSON_WRITER.writer(pp).writeValueAsString(tree) + "\n";
-      } else {
-        text = YAML_WRITER.writeValueAsString(tree);
-      }
+      text = format == Format.JSON ? JSON_WRITER.writeValueAsString(toTree(persona)) + "\n"
+          : PersonaDocument.YAML.writeValueAsString(toTree(persona));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -166,18 +183,16 @@ public final class PersonaFiles {
 
   /** The persona as a persona-file tree (fields in schema order; empty fields left out). */
   public static ObjectNode toTree(Persona persona) {
-    return PersonaTrees.writePersonaFile(persona);
+    return Json.mapper().valueToTree(PersonaFile.of(Objects.requireNonNull(persona, "persona")));
   }
 
   /** Reads a persona from a persona-file tree. */
   public static Persona fromTree(JsonNode tree, String source) {
-    String text;
     try {
-      text = JSON_WRITER.writeValueAsString(tree);
+      return parse(Json.mapper().writeValueAsString(tree), Format.JSON, source);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return parse(text, Format.JSON, source);
   }
 
   /**
@@ -188,39 +203,27 @@ public final class PersonaFiles {
    * @throws PersonaFormatException naming the file, the field path (e.g. {@code messages[3].role}), line and
    *     column for a malformed file, an unknown role or a missing or non-string content
    */
-  public static List<DialogueLine> loadConversation(Path file) {
+  public static List<Turn> loadConversation(Path file) {
     Objects.requireNonNull(file, "file");
     return parseConversation(readText(file), Format.of(file), file.toString());
   }
 
   /** Parses conversation text (see {@link #loadConversation}); errors name {@code source}. */
-  public static List<DialogueLine> parseConversation(String text, Format format, String source) {
-    LocatedTree tree = LocatedTree.parse(text, factory(format), source, LocatedTree.PERSONA_ERRORS);
-    Located root = tree.root();
-    Located messages = root;
-    if (root.node.isObject()) {
-      root.allowOnly(Set.of("messages"));
-      messages = root.require("messages");
-    }
-    if (!messages.node.isArray()) {
-      throw messages.error("expected a list of messages, found " + Located.describe(messages.node));
-    }
-    List<DialogueLine> out = new ArrayList<>();
-    for (Located m : messages.elements()) {
-      m.requireObject();
-      m.allowOnly(PersonaTrees.LINE_FIELDS);
-      out.add(new DialogueLine(PersonaTrees.speaker(m.require("role")), m.require("content").string()));
-    }
-    return out;
+  public static List<Turn> parseConversation(String text, Format format, String source) {
+    PersonaDocument doc = PersonaDocument.parse(text, mapper(format), source, PersonaDocument.PERSONA_ERRORS);
+    PersonaSchema.CONVERSATION.check(doc);
+    List<PersonaFile.Line> lines = doc.bind(doc.root().isObject() ? List.of("messages") : List.of(), LINES_READER);
+    return lines.stream().map(PersonaFile.Line::toTurn).toList();
   }
 
-  static JsonFactory factory(Format format) {
-    return format == Format.YAML ? YAML_FACTORY : JSON_FACTORY;
+  /** The mapper of a format: the persona YAML mapper, or the shared JSON mapper. */
+  static ObjectMapper mapper(Format format) {
+    return format == Format.YAML ? PersonaDocument.YAML : Json.mapper();
   }
 
   /** Reads a whole file as strict UTF-8 (a BOM is skipped). */
   static String readText(Path file) {
-    byte[] bytes = readBytes(file, LocatedTree.PERSONA_ERRORS);
+    byte[] bytes = readBytes(file, PersonaDocument.PERSONA_ERRORS);
     try {
       String s = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -232,7 +235,7 @@ public final class PersonaFiles {
     }
   }
 
-  static byte[] readBytes(Path file, LocatedTree.ExceptionFactory errors) {
+  static byte[] readBytes(Path file, PersonaDocument.ErrorFactory errors) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {

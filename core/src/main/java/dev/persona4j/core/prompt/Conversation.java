@@ -1,6 +1,6 @@
 package dev.persona4j.core.prompt;
 
-import dev.persona4j.core.persona.DialogueLine;
+import dev.persona4j.core.persona.Turn;
 import dev.persona4j.core.persona.PersonaFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,9 +44,9 @@ public final class Conversation {
     return fromLines(PersonaFiles.parseConversation(text, format, "<string>"));
   }
 
-  private static Conversation fromLines(List<DialogueLine> lines) {
+  private static Conversation fromLines(List<Turn> lines) {
     List<Turn> turns = new ArrayList<>(lines.size());
-    for (DialogueLine l : lines) {
+    for (Turn l : lines) {
       turns.add(new Turn(l.speaker(), l.text()));
     }
     return new Conversation(turns);

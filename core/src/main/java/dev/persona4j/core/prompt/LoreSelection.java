@@ -1,5 +1,6 @@
 package dev.persona4j.core.prompt;
 
+import dev.persona4j.core.persona.Turn;
 import dev.persona4j.core.persona.LoreEntry;
 import dev.persona4j.core.persona.Lorebook;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.persona4j.core.prompt;
 
 import dev.persona4j.core.persona.Boundary;
-import dev.persona4j.core.persona.DialogueLine;
+import dev.persona4j.core.persona.Turn;
 import dev.persona4j.core.persona.ExampleDialogue;
 import dev.persona4j.core.persona.LoreEntry;
 import dev.persona4j.core.persona.Persona;
@@ -175,7 +175,7 @@ final class PersonaText {
     return d.lines().stream().map(this::line).collect(Collectors.joining("\n"));
   }
 
-  private String line(DialogueLine l) {
+  private String line(Turn l) {
     return (l.speaker() == Speaker.USER ? userName : charName) + ": " + resolve(l.text());
   }
 

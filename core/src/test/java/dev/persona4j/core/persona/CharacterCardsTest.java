@@ -63,10 +63,10 @@ class CharacterCardsTest {
 
     List<ExampleDialogue> examples = p.exampleDialogues();
     assertEquals(3, examples.size());
-    assertEquals(new DialogueLine(Speaker.CHARACTER,
+    assertEquals(new Turn(Speaker.CHARACTER,
         "*She squints at it.* Either a sleeping draught or paint thinner.\nI'd not drink it."),
         examples.get(0).lines().get(1));
-    assertEquals(List.of(new DialogueLine(Speaker.CHARACTER, "*humming* Where did I put the mandrake...")),
+    assertEquals(List.of(new Turn(Speaker.CHARACTER, "*humming* Where did I put the mandrake...")),
         examples.get(2).lines());
 
     Lorebook book = p.lorebook().orElseThrow();
@@ -129,7 +129,7 @@ class CharacterCardsTest {
   void changedExampleDialoguesAreWrittenFreshNotFromTheCardsOldText() {
     Persona p = CharacterCards.read(Resources.path("/cards/seraphine-v2.json"));
     Persona changed = p.toBuilder().exampleDialogues(List.of(ExampleDialogue.of(
-        DialogueLine.user("Hello?"), DialogueLine.character("*waves a ladle*")))).build();
+        Turn.user("Hello?"), Turn.character("*waves a ladle*")))).build();
     assertEquals("<START>\n{{user}}: Hello?\n{{char}}: *waves a ladle*",
         CharacterCards.toTree(changed, CharacterCards.Spec.V2).at("/data/mes_example").asText());
   }
@@ -138,8 +138,8 @@ class CharacterCardsTest {
   void v1CardsAreImported() {
     Persona p = CharacterCards.read(Resources.path("/cards/tobias-v1.json"));
     assertEquals("Tobias", p.name());
-    assertEquals(List.of(ExampleDialogue.of(DialogueLine.user("What are you reading?"),
-        DialogueLine.character("N-nothing!"))), p.exampleDialogues());
+    assertEquals(List.of(ExampleDialogue.of(Turn.user("What are you reading?"),
+        Turn.character("N-nothing!"))), p.exampleDialogues());
     assertEquals("a V1 card", p.cardFields().get("creatorcomment").asText());
     assertEquals(p, CharacterCards.read(Resources.path("/cards/tobias-v1.png")));
   }

@@ -35,7 +35,7 @@ class PersonaFilesTest {
     assertEquals("medical dosages", yaml.boundaries().get(0).topic());
     assertEquals(2, yaml.greetings().size());
     assertEquals(2, yaml.exampleDialogues().size());
-    DialogueLine answer = yaml.exampleDialogues().get(1).lines().get(1);
+    Turn answer = yaml.exampleDialogues().get(1).lines().get(1);
     assertEquals(Speaker.CHARACTER, answer.speaker());
     assertTrue(answer.text().startsWith("No. I'm a character") && answer.text().endsWith("mind."), answer.text());
     assertEquals("{{original}} Keep {{char}}'s replies under a hundred words.", yaml.systemPrompt());

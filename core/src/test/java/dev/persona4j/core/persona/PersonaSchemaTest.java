@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.persona4j.internal.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -42,17 +44,30 @@ class PersonaSchemaTest {
     return out;
   }
 
+  /** The names Jackson binds for a type: what the loader reads. */
+  private static Set<String> bound(Class<?> type) {
+    Set<String> out = new HashSet<>();
+    JavaType t = Json.mapper().constructType(type);
+    Json.mapper().getDeserializationConfig().introspect(t).findProperties().forEach(p -> out.add(p.getName()));
+    return out;
+  }
+
   @Test
-  void schemaDeclaresExactlyTheFieldsTheLoaderAccepts() {
+  void theLoaderChecksFilesAgainstThePublishedSchema() throws Exception {
+    assertEquals(schema, PersonaSchema.PERSONA_FILE.tree(), "the schema in the jar is docs/persona.schema.json");
+  }
+
+  @Test
+  void schemaDeclaresExactlyTheFieldsTheLoaderBinds() {
     assertEquals("https://json-schema.org/draft/2020-12/schema", schema.get("$schema").asText());
     JsonNode defs = schema.get("$defs");
-    assertEquals(PersonaTrees.PERSONA_FIELDS, properties(schema));
-    assertEquals(PersonaTrees.TRAIT_FIELDS, properties(defs.get("trait")));
-    assertEquals(PersonaTrees.VOICE_FIELDS, properties(defs.get("voice")));
-    assertEquals(PersonaTrees.BOUNDARY_FIELDS, properties(defs.get("boundary")));
-    assertEquals(PersonaTrees.LINE_FIELDS, properties(defs.get("exchange").get("items")));
-    assertEquals(PersonaTrees.LOREBOOK_FIELDS, properties(defs.get("lorebook")));
-    assertEquals(PersonaTrees.ENTRY_FIELDS, properties(defs.get("loreEntry")));
+    assertEquals(bound(PersonaFile.class), properties(schema));
+    assertEquals(bound(PersonaFile.TraitFile.class), properties(defs.get("trait")));
+    assertEquals(bound(PersonaFile.VoiceFile.class), properties(defs.get("voice")));
+    assertEquals(bound(PersonaFile.BoundaryFile.class), properties(defs.get("boundary")));
+    assertEquals(bound(PersonaFile.Line.class), properties(defs.get("exchange").get("items")));
+    assertEquals(bound(PersonaFile.LorebookFile.class), properties(defs.get("lorebook")));
+    assertEquals(bound(PersonaFile.EntryFile.class), properties(defs.get("loreEntry")));
     for (String def : List.of("trait", "voice", "boundary", "lorebook", "loreEntry")) {
       assertFalse(defs.get(def).get("additionalProperties").asBoolean(), def + " is closed like the loader");
     }
@@ -65,11 +80,11 @@ class PersonaSchemaTest {
     assertEquals(List.of(), validator.validate(new ObjectMapper().readTree(Resources.path("/personas/mara.json").toFile())));
     Set<String> used = new HashSet<>();
     sample.fieldNames().forEachRemaining(used::add);
-    assertEquals(PersonaTrees.PERSONA_FIELDS, used, "mara.yaml exercises every top-level field");
+    assertEquals(properties(schema), used, "mara.yaml exercises every top-level field");
     Set<String> entryFields = new HashSet<>();
     sample.get("lorebook").get("entries").forEach(e -> e.fieldNames().forEachRemaining(entryFields::add));
     entryFields.add("card_fields"); // written by the writer for imported cards; checked below
-    assertEquals(PersonaTrees.ENTRY_FIELDS, entryFields);
+    assertEquals(properties(schema.get("$defs").get("loreEntry")), entryFields);
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package dev.persona4j.core.prompt;
 
+import dev.persona4j.core.persona.Turn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

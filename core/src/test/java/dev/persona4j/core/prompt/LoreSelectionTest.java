@@ -1,5 +1,6 @@
 package dev.persona4j.core.prompt;
 
+import dev.persona4j.core.persona.Turn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.persona4j.core.persona.LoreEntry;

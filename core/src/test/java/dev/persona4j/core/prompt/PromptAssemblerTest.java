@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persona4j.core.persona.CharacterCards;
-import dev.persona4j.core.persona.DialogueLine;
+import dev.persona4j.core.persona.Turn;
 import dev.persona4j.core.persona.ExampleDialogue;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.PersonaFiles;
@@ -315,9 +315,9 @@ class PromptAssemblerTest {
   void budgetDropsOldestHistoryThenExamplesThenFails() {
     PromptAssembler a = PromptAssembler.chat(qwen, ChatTemplate.compile(qwen.chatTemplate().orElseThrow()));
     Persona persona = mara.toBuilder().lorebook(null).exampleDialogues(List.of(
-        ExampleDialogue.of(DialogueLine.user("First example question?"), DialogueLine.character("First example answer.")),
-        ExampleDialogue.of(DialogueLine.user("Second example question?"), DialogueLine.character("Second example answer.")),
-        ExampleDialogue.of(DialogueLine.user("Third example question?"), DialogueLine.character("Third example answer."))))
+        ExampleDialogue.of(Turn.user("First example question?"), Turn.character("First example answer.")),
+        ExampleDialogue.of(Turn.user("Second example question?"), Turn.character("Second example answer.")),
+        ExampleDialogue.of(Turn.user("Third example question?"), Turn.character("Third example answer."))))
         .build();
     List<Turn> turns = new ArrayList<>();
     for (int i = 1; i <= 8; i++) {

@@ -1,8 +1,8 @@
 package dev.persona4j.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.persona4j.Persona4jException;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ record ModelProfile(
     }
     JsonNode json;
     try {
-      json = new ObjectMapper().readTree(Files.readString(file));
+      json = Json.mapper().readTree(Files.readString(file));
     } catch (IOException e) {
       throw new Persona4jException(file + ": not valid JSON: " + e.getMessage(), e);
     }

@@ -1,12 +1,13 @@
 package dev.persona4j.examples;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.serialization.node.LocationJsonNodeFactoryFactory;
+import com.networknt.schema.serialization.node.TokenStreamLocationAware;
 import dev.persona4j.Persona4jException;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.PersonaFiles;
@@ -16,6 +17,7 @@ import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.core.prompt.Prompt;
 import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.core.prompt.Section;
+import dev.persona4j.internal.Json;
 import dev.persona4j.tokenizers.ChatTemplate;
 import dev.persona4j.tokenizers.TemplateException;
 import dev.persona4j.tokenizers.Tokenizer;
@@ -29,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -307,7 +308,7 @@ final class TemplateCommand implements Callable<Integer> {
 
   private static String json(Object value) {
     try {
-      return new ObjectMapper().writeValueAsString(value);
+      return Json.mapper().writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -447,154 +448,106 @@ final class TemplateCommand implements Callable<Integer> {
 
     static Messages read(Path file) {
       String source = file.toString();
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(file);
-      } catch (IOException e) {
-        throw new PersonaFormatException(source, "", -1, -1, "cannot read the messages file: " + e, e);
-      }
-      Reader reader = new Reader(source);
-      Object root = reader.parse(bytes);
-      List<?> list;
-      String listPath;
+      JsonNode root = readTree(file);
+      JsonNode list = root;
+      String listPath = "";
       Map<String, Object> variables = new LinkedHashMap<>();
-      if (root instanceof List<?> l) {
-        list = l;
-        listPath = "";
-      } else if (root instanceof Map<?, ?> m) {
-        if (!m.containsKey("messages")) {
-          throw reader.error("", "expected a \"messages\" field holding the list of messages");
+      if (root.isObject()) {
+        if (!root.has("messages")) {
+          throw error(source, "", root, "expected a \"messages\" field holding the list of messages");
         }
-        if (!(m.get("messages") instanceof List<?> l)) {
-          throw reader.error("messages", "expected a list of messages, found " + describe(m.get("messages")));
-        }
-        list = l;
+        list = root.get("messages");
         listPath = "messages";
-        m.forEach((k, v) -> {
-          if (!"messages".equals(k)) {
-            variables.put((String) k, v);
+        root.fields().forEachRemaining(f -> {
+          if (!"messages".equals(f.getKey())) {
+            variables.put(f.getKey(), plain(f.getValue()));
           }
         });
-      } else {
-        throw reader.error("", "expected a list of messages or an object with a \"messages\" list, found "
-            + describe(root));
+      }
+      if (!list.isArray()) {
+        throw error(source, listPath, list, root.isObject() ? "expected a list of messages, found " + describe(list)
+            : "expected a list of messages or an object with a \"messages\" list, found " + describe(list));
       }
       List<Map<String, Object>> messages = new ArrayList<>(list.size());
       for (int i = 0; i < list.size(); i++) {
         String path = listPath + "[" + i + "]";
-        if (!(list.get(i) instanceof Map<?, ?> m)) {
-          throw reader.error(path, "expected a message object, found " + describe(list.get(i)));
+        JsonNode m = list.get(i);
+        if (!m.isObject()) {
+          throw error(source, path, m, "expected a message object, found " + describe(m));
         }
-        Object role = m.get("role");
-        if (role == null) {
-          throw reader.error(m.containsKey("role") ? path + ".role" : path, "a message needs a \"role\" string");
+        JsonNode role = m.get("role");
+        if (role == null || role.isNull()) {
+          throw error(source, role == null ? path : path + ".role", role == null ? m : role,
+              "a message needs a \"role\" string");
         }
-        if (!(role instanceof String r) || r.isEmpty()) {
-          throw reader.error(path + ".role", "the role must be a non-empty string, found " + describe(role));
+        if (!role.isTextual() || role.textValue().isEmpty()) {
+          throw error(source, path + ".role", role, "the role must be a non-empty string, found " + describe(role));
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> message = (Map<String, Object>) m;
+        Map<String, Object> message = (Map<String, Object>) plain(m);
         messages.add(message);
       }
       return new Messages(List.copyOf(messages), variables);
     }
 
-    private static String describe(Object value) {
-      if (value == null) {
-        return "null";
-      }
-      if (value instanceof String) {
-        return "a string";
-      }
-      if (value instanceof Number) {
-        return "a number";
-      }
-      if (value instanceof Boolean) {
-        return "a boolean";
-      }
-      return value instanceof List ? "a list" : "an object";
-    }
-  }
-
-  /** Reads JSON into plain values (maps keep key order), remembering where each value starts. */
-  private static final class Reader {
-    private static final JsonFactory JSON = JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .build();
-    private final String source;
-    private final Map<String, JsonLocation> locations = new HashMap<>();
-    private String current = "";
-
-    Reader(String source) {
-      this.source = source;
-    }
-
-    Object parse(byte[] bytes) {
-      try (JsonParser p = JSON.createParser(bytes)) {
-        if (p.nextToken() == null) {
+    /** Reads the file with the shared mapper into a tree whose nodes remember where they start. */
+    private static JsonNode readTree(Path file) {
+      String source = file.toString();
+      try (JsonParser p = Json.mapper().createParser(Files.readAllBytes(file))) {
+        JsonNode root = Json.mapper().reader(LocationJsonNodeFactoryFactory.getInstance().getJsonNodeFactory(p))
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(p);
+        if (root == null || root.isMissingNode()) {
           throw new PersonaFormatException(source, "", -1, -1,
               "empty file: expected a list of messages or an object with a \"messages\" list");
-        }
-        Object root = value(p, "");
-        if (p.nextToken() != null) {
-          JsonLocation at = p.currentTokenLocation();
-          throw new PersonaFormatException(source, "", at.getLineNr(), at.getColumnNr(),
-              "unexpected content after the end of the JSON value");
         }
         return root;
       } catch (JsonProcessingException e) {
         JsonLocation at = e.getLocation();
-        throw new PersonaFormatException(source, current, at == null ? -1 : at.getLineNr(),
+        throw new PersonaFormatException(source, e.getProcessor() instanceof JsonParser p ? pathOf(p) : "",
+            at == null ? -1 : at.getLineNr(),
             at == null ? -1 : at.getColumnNr(), "malformed JSON: " + e.getOriginalMessage(), e);
       } catch (IOException e) {
         throw new PersonaFormatException(source, "", -1, -1, "cannot read the messages file: " + e, e);
       }
     }
 
-    private Object value(JsonParser p, String path) throws IOException {
-      current = path;
-      locations.put(path, p.currentTokenLocation());
-      JsonToken token = p.currentToken();
-      switch (token) {
-        case START_OBJECT: {
-          Map<String, Object> map = new LinkedHashMap<>();
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            p.nextToken();
-            map.put(name, value(p, path.isEmpty() ? name : path + "." + name));
-          }
-          return map;
+    /** Where a parser is, as a field path ({@code messages[1].role}). */
+    private static String pathOf(JsonParser p) {
+      StringBuilder path = new StringBuilder();
+      for (JsonStreamContext c = p.getParsingContext(); c != null && !c.inRoot(); c = c.getParent()) {
+        if (c.inArray() || c.getCurrentName() != null) {
+          path.insert(0, c.inArray() ? "[" + c.getCurrentIndex() + "]"
+              : (c.getParent().inRoot() ? "" : ".") + c.getCurrentName());
         }
-        case START_ARRAY: {
-          List<Object> list = new ArrayList<>();
-          int i = 0;
-          while (p.nextToken() != JsonToken.END_ARRAY) {
-            list.add(value(p, path + "[" + i++ + "]"));
-          }
-          return list;
-        }
-        case VALUE_STRING:
-          return p.getText();
-        case VALUE_NUMBER_INT:
-          return p.getNumberValue();
-        case VALUE_NUMBER_FLOAT:
-          return p.getDoubleValue();
-        case VALUE_TRUE:
-          return Boolean.TRUE;
-        case VALUE_FALSE:
-          return Boolean.FALSE;
-        case VALUE_NULL:
-          return null;
-        default:
-          throw new PersonaFormatException(source, path, p.currentTokenLocation().getLineNr(),
-              p.currentTokenLocation().getColumnNr(), "unexpected JSON token " + token);
       }
+      return path.toString();
     }
 
-    PersonaFormatException error(String path, String problem) {
-      JsonLocation at = locations.get(path);
-      return new PersonaFormatException(source, path, at == null ? -1 : at.getLineNr(),
-          at == null ? -1 : at.getColumnNr(), problem);
+    /** A node as plain values for the template (maps keep key order). */
+    private static Object plain(JsonNode node) {
+      return Json.mapper().convertValue(node, Object.class);
+    }
+
+    private static PersonaFormatException error(String source, String path, JsonNode at, String problem) {
+      JsonLocation l = at instanceof TokenStreamLocationAware a ? a.tokenStreamLocation() : null;
+      return new PersonaFormatException(source, path, l == null ? -1 : l.getLineNr(), l == null ? -1 : l.getColumnNr(),
+          problem);
+    }
+
+    private static String describe(JsonNode value) {
+      if (value == null || value.isNull()) {
+        return "null";
+      }
+      if (value.isTextual()) {
+        return "a string";
+      }
+      if (value.isNumber()) {
+        return "a number";
+      }
+      if (value.isBoolean()) {
+        return "a boolean";
+      }
+      return value.isArray() ? "a list" : "an object";
     }
   }
 }

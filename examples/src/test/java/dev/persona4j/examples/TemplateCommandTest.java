@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.persona4j.internal.Json;
 import dev.persona4j.core.persona.CharacterCards;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.PersonaFiles;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TemplateCommandTest {
   static final Path MODELS = Path.of("..", "core", "src", "test", "resources", "hf-reference", "models");
   static final Path CAPTAIN = Path.of("personas", "captain.yaml");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
   private static final String NL = System.lineSeparator();
 
   @TempDir Path dir;

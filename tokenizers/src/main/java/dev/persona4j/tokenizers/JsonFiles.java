@@ -3,14 +3,12 @@ package dev.persona4j.tokenizers;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /** Reads the tokenizer's JSON files, reporting malformed ones by file, line and column. */
 final class JsonFiles {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   private JsonFiles() {}
 
   static byte[] read(Path file) {
@@ -23,7 +21,7 @@ final class JsonFiles {
 
   static JsonNode parse(Path file, byte[] bytes) {
     try {
-      JsonNode root = MAPPER.readTree(bytes);
+      JsonNode root = Json.mapper().readTree(bytes);
       if (root == null || root.isMissingNode()) {
         throw new TokenizerException(file, "empty file, expected JSON");
       }

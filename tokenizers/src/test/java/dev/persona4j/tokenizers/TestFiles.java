@@ -2,6 +2,7 @@ package dev.persona4j.tokenizers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -15,7 +16,7 @@ import java.util.Optional;
 
 /** Test resources and the reference fixtures. */
 final class TestFiles {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Json.mapper();
 
   private TestFiles() {}
 

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.persona4j.internal.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +31,7 @@ class PersonaSchemaTest {
       dir = dir.getParent();
     }
     assertTrue(dir != null, "docs/persona.schema.json not found above " + System.getProperty("user.dir"));
-    schema = new ObjectMapper().readTree(dir.resolve("docs/persona.schema.json").toFile());
+    schema = Json.mapper().readTree(dir.resolve("docs/persona.schema.json").toFile());
     validator = new MiniSchemaValidator(schema);
   }
 
@@ -75,9 +73,9 @@ class PersonaSchemaTest {
 
   @Test
   void theSamplePersonaUsesEveryPropertyAndIsValid() throws Exception {
-    JsonNode sample = new YAMLMapper().readTree(Resources.path("/personas/mara.yaml").toFile());
+    JsonNode sample = PersonaDocument.YAML.readTree(Resources.path("/personas/mara.yaml").toFile());
     assertEquals(List.of(), validator.validate(sample));
-    assertEquals(List.of(), validator.validate(new ObjectMapper().readTree(Resources.path("/personas/mara.json").toFile())));
+    assertEquals(List.of(), validator.validate(Json.mapper().readTree(Resources.path("/personas/mara.json").toFile())));
     Set<String> used = new HashSet<>();
     sample.fieldNames().forEachRemaining(used::add);
     assertEquals(properties(schema), used, "mara.yaml exercises every top-level field");
@@ -91,7 +89,7 @@ class PersonaSchemaTest {
   @ValueSource(strings = {"/personas/mara.yaml", "/cards/seraphine-st.json", "/cards/orrin-v3.json", "/cards/tobias-v1.json"})
   void whatTheWriterWritesIsValid(String resource) throws Exception {
     Persona p = PersonaFiles.loadAny(Resources.path(resource));
-    JsonNode written = new YAMLMapper().readTree(PersonaFiles.toText(p, PersonaFiles.Format.YAML));
+    JsonNode written = PersonaDocument.YAML.readTree(PersonaFiles.toText(p, PersonaFiles.Format.YAML));
     assertEquals(List.of(), validator.validate(written), resource);
   }
 
@@ -101,7 +99,7 @@ class PersonaSchemaTest {
   void filesTheLoaderRejectsTheSchemaRejects(String file) throws Exception {
     Path path = Resources.path("/personas/bad/" + file);
     assertThrows(PersonaFormatException.class, () -> PersonaFiles.load(path));
-    JsonNode tree = new YAMLMapper().readTree(path.toFile()); // YAML is a superset of JSON
+    JsonNode tree = PersonaDocument.YAML.readTree(path.toFile()); // YAML is a superset of JSON
     assertFalse(validator.validate(tree).isEmpty(), file + " should violate the schema");
   }
 
@@ -111,7 +109,7 @@ class PersonaSchemaTest {
     for (String s : List.of("plain", "{{char}} and {{USER}}", "{{ Char }}", "{{random:a,b}}", "{{{char}}",
         "{{a{{char}}", "{{char}}}}", "unclosed {{char", "{{original}}", "{single}", "}} {{")) {
       boolean loaderAccepts = Placeholders.firstUnknown(s, false).isEmpty();
-      JsonNode doc = new ObjectMapper().createObjectNode().put("schema", "persona4j/v1").put("name", "n").put("scenario", s);
+      JsonNode doc = Json.mapper().createObjectNode().put("schema", "persona4j/v1").put("name", "n").put("scenario", s);
       assertEquals(loaderAccepts, text.validate(doc).isEmpty(), s);
     }
   }

@@ -20,7 +20,7 @@ final class DjlLanguageModel implements LanguageModel {
 
   DjlLanguageModel(Checkpoint checkpoint, NDManager manager) {
     this.manager = manager;
-    this.model = TransformerModel.open(checkpoint, manager, true);
+    this.model = TransformerModel.open(checkpoint, manager);
     ModelConfig c = checkpoint.config();
     this.info = new ModelInfo(c.modelType(), c.layers(), c.hiddenSize(), c.heads(), c.kvHeads(), c.headDim(),
         c.vocabSize(), c.contextLength(), c.sha256(), checkpoint.directory());

@@ -1,7 +1,7 @@
 package dev.persona4j.core.checkpoint;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.core.architecture.Architecture;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +26,8 @@ import java.util.OptionalInt;
  * <p>Immutable. Build one by hand (e.g. for a model to train) with {@link #builder(String)}.
  */
 public final class ModelConfig {
+  /** The defaults of a model_type this project does not know (its loading fails later, naming it). */
+  private static final Architecture LLAMA = Architecture.of("llama").orElseThrow();
   private final String modelType;
   private final List<String> architectures;
   private final int vocabSize;
@@ -122,35 +124,32 @@ public final class ModelConfig {
               a.forEach(n -> names.add(n.asText()));
               b.architectures(names);
             });
-    boolean gpt2 = type.equals("gpt2");
+    Architecture.ConfigDefaults d = Architecture.of(type).orElse(LLAMA).defaults();
     b.vocabSize(f.requirePositiveInt("vocab_size"));
     b.hiddenSize(f.requirePositiveInt("hidden_size", "n_embd"));
     b.layers(f.requirePositiveInt("num_hidden_layers", "n_layer"));
     b.heads(f.requirePositiveInt("num_attention_heads", "n_head"));
     b.contextLength(f.requirePositiveInt("max_position_embeddings", "n_positions"));
-    if (gpt2) {
+    if (type.equals("gpt2")) { // GPT2Config's own names
       b.intermediateSize(f.optPositiveInt("n_inner").orElse(4 * b.hiddenSize));
-      b.hiddenAct(f.optString("activation_function").orElse("gelu_new"));
-      b.normEps(f.optDouble("layer_norm_epsilon").orElse(1e-5));
-      b.tieWordEmbeddings(f.optBool("tie_word_embeddings").orElse(true));
+      b.hiddenAct(f.optString("activation_function").orElse(d.hiddenAct()));
+      b.normEps(f.optDouble("layer_norm_epsilon").orElse(d.normEps()));
       b.attentionBias(true).mlpBias(true);
     } else {
       b.intermediateSize(f.requirePositiveInt("intermediate_size"));
-      b.hiddenAct(f.optString("hidden_act").orElse("silu"));
+      b.hiddenAct(f.optString("hidden_act").orElse(d.hiddenAct()));
       OptionalDouble eps = f.optDouble("rms_norm_eps");
-      b.normEps(eps.isPresent() ? eps.getAsDouble() : f.optDouble("layer_norm_eps").orElse(1e-6));
-      b.tieWordEmbeddings(f.optBool("tie_word_embeddings").orElse(false));
-      b.attentionBias(f.optBool("attention_bias").orElse(type.equals("qwen2")));
+      b.normEps(eps.isPresent() ? eps.getAsDouble() : f.optDouble("layer_norm_eps").orElse(d.normEps()));
+      b.attentionBias(f.optBool("attention_bias").orElse(d.attentionBias()));
       b.mlpBias(f.optBool("mlp_bias").orElse(false));
     }
+    b.tieWordEmbeddings(f.optBool("tie_word_embeddings").orElse(d.tieWordEmbeddings()));
     f.optPositiveInt("num_key_value_heads").ifPresent(b::kvHeads);
     f.optPositiveInt("head_dim").ifPresent(b::headDim);
     f.optDouble("initializer_range").ifPresent(b::initializerRange);
     f.optString("torch_dtype").or(() -> f.optString("dtype")).ifPresent(b::dtype);
-    readRope(f, b);
-    boolean slidingOn =
-        !(type.equals("qwen2") || type.equals("qwen3"))
-            || f.optBool("use_sliding_window").orElse(false);
+    readRope(f, b, d);
+    boolean slidingOn = !d.slidingWindowNeedsFlag() || f.optBool("use_sliding_window").orElse(false);
     if (slidingOn) {
       f.optPositiveInt("sliding_window").ifPresent(b::slidingWindow);
     }
@@ -165,13 +164,13 @@ public final class ModelConfig {
   }
 
   /** rope_theta, partial_rotary_factor and scaling, from either layout. */
-  private static void readRope(JsonFile f, Builder b) {
+  private static void readRope(JsonFile f, Builder b, Architecture.ConfigDefaults d) {
     Optional<JsonFile> params = f.object("rope_parameters");
     OptionalDouble theta = f.optDouble("rope_theta");
     if (params.isPresent() && params.get().optDouble("rope_theta").isPresent()) {
       theta = params.get().optDouble("rope_theta");
     }
-    b.ropeTheta(theta.orElse(b.modelType.equals("qwen2") || b.modelType.equals("qwen3") ? 1_000_000.0 : 10_000.0));
+    b.ropeTheta(theta.orElse(d.ropeTheta()));
     OptionalDouble partial = f.optDouble("partial_rotary_factor");
     if (params.isPresent() && params.get().optDouble("partial_rotary_factor").isPresent()) {
       partial = params.get().optDouble("partial_rotary_factor");
@@ -404,6 +403,59 @@ public final class ModelConfig {
   /** Number of rotated dimensions per head (even). */
   public int rotaryDim() {
     return (int) (headDim * partialRotaryFactor);
+  }
+
+  /**
+   * The rotary embedding's inverse frequencies [rotaryDim / 2], computed in float32 as transformers'
+   * {@code _compute_default_rope_parameters} plus linear / llama3 scaling do; dimension d of a head
+   * rotates by angle {@code position · result[d % (rotaryDim / 2)]}.
+   *
+   * @throws IllegalArgumentException for a rope type other than default, linear and llama3
+   */
+  public float[] rotaryInverseFrequencies() {
+    int dim = rotaryDim();
+    float base = (float) ropeTheta;
+    float[] inv = new float[dim / 2];
+    for (int i = 0; i < inv.length; i++) {
+      float exponent = (float) (2 * i) / (float) dim;
+      inv[i] = 1.0f / (float) Math.pow(base, exponent);
+    }
+    RopeScaling s = ropeScaling;
+    if (s == null) {
+      return inv;
+    }
+    float factor = (float) s.factor();
+    switch (s.type()) {
+      case "linear" -> {
+        for (int i = 0; i < inv.length; i++) {
+          inv[i] = inv[i] / factor;
+        }
+      }
+      case "llama3" -> {
+        float low = (float) s.lowFreqFactor();
+        float high = (float) s.highFreqFactor();
+        float old = s.originalMaxPositionEmbeddings();
+        float lowWavelen = old / low;
+        float highWavelen = old / high;
+        for (int i = 0; i < inv.length; i++) {
+          float wavelen = (float) (2 * Math.PI) / inv[i];
+          float scaled = wavelen > lowWavelen ? inv[i] / factor : inv[i];
+          boolean medium = !(wavelen < highWavelen) && !(wavelen > lowWavelen);
+          if (medium) {
+            float smooth = (old / wavelen - low) / (high - low);
+            scaled = (1 - smooth) * scaled / factor + smooth * scaled;
+          }
+          inv[i] = scaled;
+        }
+      }
+      default -> throw new IllegalArgumentException("unsupported rope type " + s.type());
+    }
+    return inv;
+  }
+
+  /** Rope types this class computes. */
+  static boolean supports(String ropeType) {
+    return ropeType.equals("default") || ropeType.equals("linear") || ropeType.equals("llama3");
   }
 
   /** Whether the output head shares the token embedding matrix. */

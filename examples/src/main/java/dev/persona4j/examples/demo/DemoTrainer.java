@@ -10,7 +10,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.persona4j.core.backend.djl.TransformerModel;
+import dev.persona4j.training.TrainableTransformer;
 import dev.persona4j.core.checkpoint.ModelConfig;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.DefinitionStyle;
@@ -32,8 +32,8 @@ import java.util.SplittableRandom;
 /**
  * Trains the demo model: generates the corpus and its tokenizer, renders multi-turn conversations
  * with the library's own {@link PromptAssembler} (compact definitions, the tokenizer's chatml
- * template), and trains a small Llama from scratch on the CPU through the core model's training hook
- * ({@link TransformerModel#forwardTraining}), with AdamW, linear warm-up and cosine decay, and the loss
+ * template), and trains a small Llama from scratch on the CPU with the training module's
+ * {@link TrainableTransformer}, with AdamW, linear warm-up and cosine decay, and the loss
  * on the character's reply tokens (the end-of-turn token included). Reproducible by seed: the corpus,
  * the split, the conversations, the initialisation and the batch order all derive from it, and the run
  * is a fixed number of steps.
@@ -119,8 +119,8 @@ public final class DemoTrainer {
       long parameters;
       double trainSeconds;
       try (NDManager manager = NDManager.newBaseManager()) {
-        TransformerModel model = TransformerModel.create(config, manager, settings.seed());
-        parameters = parameterCount(model);
+        TrainableTransformer model = TrainableTransformer.initialise(config, manager, settings.seed());
+        parameters = model.parameterCount();
         progress.printf("model: llama, hidden %d, %d layers, %d heads (%d kv), intermediate %d, vocab %d,"
                 + " tied embeddings: %,d parameters%n", config.hiddenSize(), config.layers(), config.heads(),
             config.kvHeads(), config.intermediateSize(), config.vocabSize(), parameters);
@@ -142,16 +142,8 @@ public final class DemoTrainer {
     }
   }
 
-  static long parameterCount(TransformerModel model) {
-    long n = 0;
-    for (NDArray p : model.parameters().values()) {
-      n += p.size();
-    }
-    return n;
-  }
-
   /** The training loop: one padded batch per step; records every step. */
-  void train(TransformerModel model, List<DemoTrainingData.Sequence> sequences, BatchOrder order,
+  void train(TrainableTransformer model, List<DemoTrainingData.Sequence> sequences, BatchOrder order,
       List<StepRecord> records, PrintStream progress) {
     Map<String, NDArray> params = model.parameters();
     params.values().forEach(p -> p.setRequiresGradient(true));
@@ -170,7 +162,7 @@ public final class DemoTrainer {
         NDArray input = manager.create(batch.input, new Shape(batch.rows, batch.width));
         NDArray target = manager.create(batch.target, new Shape(batch.rows, batch.width, 1));
         NDArray mask = manager.create(batch.mask, new Shape(batch.rows, batch.width));
-        NDArray logits = model.forwardTraining(input);
+        NDArray logits = model.forward(input);
         NDArray picked = logits.logSoftmax(-1).gather(target, -1).reshape(batch.rows, batch.width);
         NDArray l = picked.mul(mask).sum().neg().div(batch.predicted);
         loss = l.getFloat();

@@ -15,7 +15,7 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
-import dev.persona4j.core.backend.djl.TransformerModel;
+import dev.persona4j.training.TrainableTransformer;
 import dev.persona4j.core.checkpoint.ModelConfig;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.DefinitionStyle;
@@ -65,7 +65,7 @@ class DemoTrainerTest {
         sequences.add(s);
       }
       ModelConfig config = TINY.modelConfig(tokenizer.vocabSize(), 0, eot, 0);
-      TransformerModel model = TransformerModel.create(config, manager, TINY.seed());
+      TrainableTransformer model = TrainableTransformer.initialise(config, manager, TINY.seed());
       List<DemoTrainer.StepRecord> records = new ArrayList<>();
       new DemoTrainer(TINY).train(model, sequences,
           new DemoTrainer.BatchOrder(sequences, TINY.batchSize(), new SplittableRandom(2)), records,
@@ -83,7 +83,7 @@ class DemoTrainerTest {
       }
       float[] trained;
       try (NDScope scope = new NDScope()) {
-        trained = model.forwardTraining(manager.create(input, new Shape(1, ids.length))).toFloatArray();
+        trained = model.forward(manager.create(input, new Shape(1, ids.length))).toFloatArray();
       }
       model.save(dir);
       model.close();

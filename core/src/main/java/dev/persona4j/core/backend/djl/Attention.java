@@ -12,38 +12,27 @@ final class Attention {
   private final int kvHeads;
   private final int headDim;
   private final int groups;
-  private final NDArray scale;
 
-  /**
-   * @param scale the scalar 1/√headDim to multiply queries by, or null when the caller has folded
-   *     it into the query projection already
-   */
-  Attention(int heads, int kvHeads, int headDim, NDArray scale) {
+  /** The queries come scaled by 1/√headDim (folded into the weights at load). */
+  Attention(int heads, int kvHeads, int headDim) {
     this.heads = heads;
     this.kvHeads = kvHeads;
     this.headDim = headDim;
     this.groups = heads / kvHeads;
-    this.scale = scale;
-  }
-
-  /** 1/√headDim, the softmax temperature of scaled dot-product attention. */
-  static float scaleOf(int headDim) {
-    return (float) (1.0 / Math.sqrt(headDim));
   }
 
   /**
-   * q [heads·headDim, columns], k and v [kvHeads·headDim, columns] (already rotated) → the
+   * q [heads·headDim, columns] (scaled), k and v [kvHeads·headDim, columns] (already rotated) → the
    * attention output token-major [columns, heads·headDim], ready for the output projection.
    */
   NDArray forward(int layer, NDArray q, NDArray k, NDArray v, Pass pass) {
     int b = pass.batch;
     int t = pass.width;
     NDArray[] kv = pass.keyValues.forLayer(layer, k, v, pass);
-    NDArray scaled = scale == null ? q : q.mul(scale);
     NDArray query =
         t == 1 // a decoding step: [kv, g, d, b] viewed as [b, kv, g, d], no copy
-            ? scaled.reshape(kvHeads, groups, headDim, b).transpose(3, 0, 1, 2)
-            : scaled.reshape(kvHeads, groups, headDim, b, t) // [kv, g, d, b, t] -> [b, kv, g·t, d]
+            ? q.reshape(kvHeads, groups, headDim, b).transpose(3, 0, 1, 2)
+            : q.reshape(kvHeads, groups, headDim, b, t) // [kv, g, d, b, t] -> [b, kv, g·t, d]
                 .transpose(3, 0, 1, 4, 2)
                 .reshape(b, kvHeads, (long) groups * t, headDim);
     NDArray scores = query.matMul(kv[0]); // [b, kv, g·t, keys]

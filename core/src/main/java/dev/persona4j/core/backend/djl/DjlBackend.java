@@ -3,6 +3,7 @@ package dev.persona4j.core.backend.djl;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import dev.persona4j.core.architecture.Architecture;
 import dev.persona4j.core.backend.Backend;
 import dev.persona4j.core.backend.BackendException;
 import dev.persona4j.core.backend.LanguageModel;
@@ -33,12 +34,12 @@ public final class DjlBackend implements Backend {
 
   @Override
   public boolean supports(ModelConfig config) {
-    return Architecture.MODEL_TYPES.contains(config.modelType());
+    return Architecture.of(config.modelType()).isPresent();
   }
 
   @Override
   public Set<String> modelTypes() {
-    return Architecture.MODEL_TYPES;
+    return Architecture.modelTypes();
   }
 
   @Override

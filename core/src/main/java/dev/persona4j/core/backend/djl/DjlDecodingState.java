@@ -102,7 +102,7 @@ final class DjlDecodingState implements DecodingState {
       NDIndex[] at = KvCache.writeIndex(slotIndex, m.create(positionOfColumn));
       Pass.KeyValues kv = (layer, k, v, pass) -> {
         cache.write(layer, k, v, at);
-        return Pass.Own.own(k, v, pass, config.kvHeads(), config.headDim());
+        return Pass.own(k, v, pass, config.kvHeads(), config.headDim());
       };
       Pass pass = model.pass(m, batch, width, positions, model.mask(m, batch, width, width, new int[batch], lengths), kv, steeringArrays);
       result = compute(m, m.create(ids), pass, request, lengths, width);

@@ -9,7 +9,7 @@ import dev.persona4j.core.checkpoint.GenerationConfig;
 import dev.persona4j.core.checkpoint.ModelConfig;
 import dev.persona4j.tokenizers.Tokenizer;
 
-/** A model loaded by the DJL backend: frozen weights shared by any number of decoding states. */
+/** A model loaded by the DJL backend: its prepared weights shared by any number of decoding states. */
 final class DjlLanguageModel implements LanguageModel {
   private final NDManager manager;
   private final TransformerModel model;
@@ -20,7 +20,7 @@ final class DjlLanguageModel implements LanguageModel {
 
   DjlLanguageModel(Checkpoint checkpoint, NDManager manager) {
     this.manager = manager;
-    this.model = TransformerModel.open(checkpoint, manager, true);
+    this.model = TransformerModel.open(checkpoint, manager);
     ModelConfig c = checkpoint.config();
     this.info = new ModelInfo(c.modelType(), c.layers(), c.hiddenSize(), c.heads(), c.kvHeads(), c.headDim(),
         c.vocabSize(), c.contextLength(), c.sha256(), checkpoint.directory());

@@ -9,11 +9,11 @@ final class LayerNorm {
   private final NDArray eps;
   private final NDArray minusHalf;
 
-  LayerNorm(Weights w, String prefix, long size, double eps) {
-    this.weight = w.vector(prefix + ".weight", size, 1f);
-    this.bias = w.vector(prefix + ".bias", size, 0f);
-    this.eps = w.scalar((float) eps);
-    this.minusHalf = w.scalar(-0.5f);
+  LayerNorm(WeightPreparation prep, String module, double eps) {
+    this.weight = prep.normWeight(module);
+    this.bias = prep.normBias(module);
+    this.eps = prep.weights().scalar((float) eps);
+    this.minusHalf = prep.weights().scalar(-0.5f);
   }
 
   NDArray forward(NDArray x) {

@@ -14,13 +14,11 @@ final class Pass {
   /** Absolute positions of the columns, int64 [columns] (learned position embeddings). */
   final NDArray positions;
   /**
-   * Rotary cos/sin [headDim, columns] ([headDim, 1] in the flipped layout when all columns share a
-   * position), or null (no rotary embeddings, or {@link #rotation}).
+   * Rotary cos/sin [headDim, columns] in the flipped layout ([headDim, 1] when all columns share a
+   * position), or null (no rotary embeddings).
    */
   final NDArray cos;
   final NDArray sin;
-  /** The single rotary matrix [headDim, headDim] when all columns share a position, else null. */
-  final NDArray rotation;
   /**
    * Additive mask [batch or 1, 1, 1, width, keys] (without the width axis when width is 1): 0 where
    * a query may attend, -inf elsewhere; null when nothing is masked.
@@ -41,10 +39,8 @@ final class Pass {
     this.batch = batch;
     this.width = width;
     this.positions = positions;
-    boolean single = rotary != null && rotary.length == 1;
-    this.rotation = single ? rotary[0] : null;
-    this.cos = rotary == null || single ? null : rotary[0];
-    this.sin = rotary == null || single ? null : rotary[1];
+    this.cos = rotary == null ? null : rotary[0];
+    this.sin = rotary == null ? null : rotary[1];
     this.mask = mask;
     this.keyValues = keyValues;
     this.steering = steering;
@@ -55,8 +51,8 @@ final class Pass {
   }
 
   /**
-   * Where attention finds the keys and values of a layer: this pass's own (training, and prefill
-   * of new sequences, which also stores them) or a KV cache (decoding steps).
+   * Where attention finds the keys and values of a layer: this pass's own (prefill of new
+   * sequences, which also stores them) or a KV cache (decoding steps).
    */
   interface KeyValues {
     /**
@@ -66,25 +62,13 @@ final class Pass {
     NDArray[] forLayer(int layer, NDArray k, NDArray v, Pass pass);
   }
 
-  /** Attend over the pass's own keys and values only. */
-  static final class Own implements KeyValues {
-    private final int kvHeads;
-    private final int headDim;
-
-    Own(int kvHeads, int headDim) {
-      this.kvHeads = kvHeads;
-      this.headDim = headDim;
-    }
-
-    @Override
-    public NDArray[] forLayer(int layer, NDArray k, NDArray v, Pass pass) {
-      return own(k, v, pass, kvHeads, headDim);
-    }
-
-    static NDArray[] own(NDArray k, NDArray v, Pass pass, int kvHeads, int headDim) {
-      NDArray keys = k.reshape(kvHeads, headDim, pass.batch, pass.width).transpose(2, 0, 1, 3);
-      NDArray values = v.reshape(kvHeads, headDim, pass.batch, pass.width).transpose(2, 0, 3, 1);
-      return new NDArray[] {keys, values};
-    }
+  /**
+   * This pass's own k and v [kvHeads·headDim, columns] as the keys [batch, kvHeads, headDim, width]
+   * and values [batch, kvHeads, width, headDim] to attend over.
+   */
+  static NDArray[] own(NDArray k, NDArray v, Pass pass, int kvHeads, int headDim) {
+    NDArray keys = k.reshape(kvHeads, headDim, pass.batch, pass.width).transpose(2, 0, 1, 3);
+    NDArray values = v.reshape(kvHeads, headDim, pass.batch, pass.width).transpose(2, 0, 3, 1);
+    return new NDArray[] {keys, values};
   }
 }

@@ -1,9 +1,10 @@
 /**
- * The DJL (PyTorch engine) backend. {@link dev.persona4j.core.backend.djl.TransformerModel} holds
- * one architecture per class (Gpt2, Llama, Mistral, Qwen2, Qwen3, Phi3) over shared blocks
- * (Linear, RmsNorm, LayerNorm, Rotary, Attention, Activation, KvCache). The residual stream is
- * token-major [tokens, hidden] and every projection is W·xᵀ with W [out, in] as stored on disk,
- * the layout MKL runs fastest for small batches. The same blocks run inference (weights frozen: projections fused, norm weights and the
- * attention scale folded in) and training (named, differentiable parameters).
+ * The DJL (PyTorch engine) backend, inference only. {@code TransformerModel}
+ * runs a {@code Decoder}: {@code LlamaDecoder} for the whole Llama family (Llama, Mistral, Qwen2,
+ * Qwen3, Phi-3), driven by their {@link dev.persona4j.core.architecture.Architecture} descriptions,
+ * and {@code Gpt2Decoder}, over weights prepared once at load by {@code WeightPreparation}
+ * (projections fused, norm weights and the attention scale folded in, the flipped rotary layout).
+ * The residual stream is token-major [tokens, hidden] and every projection is W·xᵀ with W [out, in],
+ * the layout MKL runs fastest for small batches.
  */
 package dev.persona4j.core.backend.djl;

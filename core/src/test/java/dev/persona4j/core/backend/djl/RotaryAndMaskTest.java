@@ -27,12 +27,12 @@ class RotaryAndMaskTest {
 
   @Test
   void defaultFrequenciesFollowTheRopeFormula() {
-    float[] inv = Rotary.inverseFrequencies(llama().build());
+    float[] inv = llama().build().rotaryInverseFrequencies();
     assertEquals(64, inv.length);
     for (int i = 0; i < inv.length; i++) {
       assertEquals(Math.pow(500000.0, -2.0 * i / 128), inv[i], 1e-6 * Math.pow(500000.0, -2.0 * i / 128));
     }
-    float[] linear = Rotary.inverseFrequencies(llama().ropeScaling(RopeScaling.linear(4.0)).build());
+    float[] linear = llama().ropeScaling(RopeScaling.linear(4.0)).build().rotaryInverseFrequencies();
     for (int i = 0; i < inv.length; i++) {
       assertEquals(inv[i] / 4f, linear[i], 0f);
     }
@@ -41,8 +41,8 @@ class RotaryAndMaskTest {
   @Test
   void llama3KeepsHighFrequenciesScalesLowOnesAndBlendsBetween() {
     int original = 8192;
-    float[] base = Rotary.inverseFrequencies(llama().build());
-    float[] scaled = Rotary.inverseFrequencies(llama().ropeScaling(RopeScaling.llama3(8.0, 1.0, 4.0, original)).build());
+    float[] base = llama().build().rotaryInverseFrequencies();
+    float[] scaled = llama().ropeScaling(RopeScaling.llama3(8.0, 1.0, 4.0, original)).build().rotaryInverseFrequencies();
     int high = 0;
     int low = 0;
     int medium = 0;
@@ -66,9 +66,8 @@ class RotaryAndMaskTest {
   void maskAllowsCausalRealKeysInsideTheWindow() {
     ModelConfig c = llama().slidingWindow(3).build();
     try (NDManager m = NDManager.newBaseManager()) {
-      TransformerModel model = TransformerModel.create(c, m, 1);
       // two sequences: one of 5 tokens, one of 1 token padded to 5 (its last pad is 4 past the window)
-      NDArray mask = model.mask(m, 2, 5, 5, new int[] {0, 0}, new int[] {5, 1});
+      NDArray mask = TransformerModel.mask(m, c.slidingWindow().orElse(Integer.MAX_VALUE), 2, 5, 5, new int[] {0, 0}, new int[] {5, 1});
       float[] v = mask.toFloatArray();
       assertEquals(new ai.djl.ndarray.types.Shape(2, 1, 1, 5, 5), mask.getShape());
       for (int b = 0; b < 2; b++) {
@@ -82,8 +81,7 @@ class RotaryAndMaskTest {
         }
       }
       // a decoding step of equally long sequences masks nothing
-      assertNull(model.mask(m, 2, 1, 3, new int[] {2, 2}, new int[] {1, 1}));
-      model.close();
+      assertNull(TransformerModel.mask(m, Integer.MAX_VALUE, 2, 1, 3, new int[] {2, 2}, new int[] {1, 1}));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.persona4j.core.backend.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.persona4j.core.architecture.Architecture;
 import dev.persona4j.core.checkpoint.ModelConfig;
 
 /**
@@ -12,10 +13,10 @@ import dev.persona4j.core.checkpoint.ModelConfig;
  *   x = h + mlp.c_proj(gelu_new(c_fc(ln_2(h))))
  * </pre>
  *
- * then ln_f and the head tied to the token embedding. Conv1D weights are stored [in, out] and are
- * transposed once at load.
+ * then ln_f and the head tied to the token embedding. The Conv1D weights come transposed to [out,
+ * in] and c_attn's query rows scaled by 1/√headDim ({@link WeightPreparation}).
  */
-final class Gpt2 extends Architecture {
+final class Gpt2Decoder extends Decoder {
   private final int hidden;
   private final NDArray wte;
   private final NDArray wpe;
@@ -26,46 +27,29 @@ final class Gpt2 extends Architecture {
   private final Activation activation;
 
   /** The weights of one block. */
-  private static final class Layer {
-    LayerNorm ln1;
-    Linear cAttn;
-    Linear attnProj;
-    LayerNorm ln2;
-    Linear cFc;
-    Linear mlpProj;
-  }
+  private record Layer(LayerNorm ln1, Linear cAttn, Linear attnProj, LayerNorm ln2, Linear cFc, Linear mlpProj) {}
 
-  Gpt2(ModelConfig c, Weights w) {
-    super(c);
+  Gpt2Decoder(Architecture a, ModelConfig c, WeightPreparation prep) {
     hidden = c.hiddenSize();
     long inner = c.intermediateSize();
     double eps = c.normEps();
-    wte = w.matrix("transformer.wte.weight", c.vocabSize(), hidden);
-    wpe = w.matrix("transformer.wpe.weight", c.contextLength(), hidden);
+    wte = prep.embedTokens();
+    wpe = prep.weights().matrix(a.positionEmbeddings().orElseThrow(), c.contextLength(), hidden);
     layers = new Layer[c.layers()];
     for (int i = 0; i < layers.length; i++) {
-      String p = "transformer.h." + i + ".";
-      Layer l = new Layer();
-      l.ln1 = new LayerNorm(w, p + "ln_1", hidden, eps);
-      l.cAttn = Linear.conv1d(w, p + "attn.c_attn", hidden, 3L * hidden);
-      if (w.frozen()) {
-        l.cAttn.scaleRows(0, hidden, w.scalar(Attention.scaleOf(c.headDim())));
-      }
-      l.attnProj = Linear.conv1d(w, p + "attn.c_proj", hidden, hidden);
-      l.ln2 = new LayerNorm(w, p + "ln_2", hidden, eps);
-      l.cFc = Linear.conv1d(w, p + "mlp.c_fc", hidden, inner);
-      l.mlpProj = Linear.conv1d(w, p + "mlp.c_proj", inner, hidden);
-      layers[i] = l;
+      String p = a.layer(i);
+      layers[i] = new Layer(
+          new LayerNorm(prep, p + a.attentionNorm(), eps),
+          prep.conv1d(i, a.qkv().get(0), hidden, 3L * hidden, hidden),
+          prep.conv1d(i, a.attentionOut(), hidden, hidden, 0),
+          new LayerNorm(prep, p + a.mlpNorm(), eps),
+          prep.conv1d(i, a.gateUp().get(0), hidden, inner, 0),
+          prep.conv1d(i, a.down(), inner, hidden, 0));
     }
-    activation = new Activation(c.hiddenAct(), w);
-    lnF = new LayerNorm(w, "transformer.ln_f", hidden, eps);
-    lmHead = c.tieWordEmbeddings() ? wte : w.matrix("lm_head.weight", c.vocabSize(), hidden);
-    attention = new Attention(c.heads(), c.heads(), c.headDim(), w.frozen() ? null : w.scalar(Attention.scaleOf(c.headDim())));
-  }
-
-  @Override
-  boolean rotary() {
-    return false;
+    activation = new Activation(c.hiddenAct(), prep.weights());
+    lnF = new LayerNorm(prep, a.finalNorm(), eps);
+    lmHead = prep.lmHead(wte);
+    attention = new Attention(c.heads(), c.heads(), c.headDim());
   }
 
   @Override

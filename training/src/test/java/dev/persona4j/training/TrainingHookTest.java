@@ -1,4 +1,4 @@
-package dev.persona4j.core.backend.djl;
+package dev.persona4j.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,6 +26,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Training a tiny Llama: named parameters by Hugging Face name, AdamW steps lower the loss, and the
+ * saved checkpoint runs on the inference engine with the same logits.
+ */
 class TrainingHookTest {
   static final ModelConfig TINY =
       ModelConfig.builder("llama")
@@ -67,7 +71,7 @@ class TrainingHookTest {
   @Test
   void adamWStepsLowerTheLossAndSaveReloadsToTheSameLogits(@TempDir Path dir) {
     try (NDManager manager = NDManager.newBaseManager()) {
-      TransformerModel model = TransformerModel.create(TINY, manager, 7);
+      TrainableTransformer model = TrainableTransformer.initialise(TINY, manager, 7);
       Map<String, NDArray> params = model.parameters();
       assertTrue(params.containsKey("model.layers.1.self_attn.k_proj.weight"));
       assertTrue(params.containsKey("lm_head.weight"));
@@ -79,7 +83,7 @@ class TrainingHookTest {
       for (int step = 0; step < 25; step++) {
         try (NDScope scope = new NDScope();
             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          NDArray l = loss(model.forwardTraining(ids), ids);
+          NDArray l = loss(model.forward(ids), ids);
           losses.add(l.getFloat());
           gc.backward(l);
         }
@@ -97,7 +101,7 @@ class TrainingHookTest {
       model.save(dir);
       float[] trained;
       try (NDScope scope = new NDScope()) {
-        trained = model.forwardTraining(manager.create(batch(1, 20, 5), new Shape(1, 20))).toFloatArray();
+        trained = model.forward(manager.create(batch(1, 20, 5), new Shape(1, 20))).toFloatArray();
       }
       long[] prompt = batch(1, 20, 5);
       int[] tokens = new int[prompt.length];
@@ -120,14 +124,14 @@ class TrainingHookTest {
       }
       // a trainable load of the saved checkpoint gives the same logits again
       try (NDScope scope = new NDScope()) {
-        TransformerModel again = TransformerModel.load(dir, manager);
-        float[] reloaded = again.forwardTraining(manager.create(batch(1, 20, 5), new Shape(1, 20))).toFloatArray();
+        TrainableTransformer again = TrainableTransformer.load(dir, manager);
+        float[] reloaded = again.forward(manager.create(batch(1, 20, 5), new Shape(1, 20))).toFloatArray();
         for (int i = 0; i < reloaded.length; i++) {
           assertEquals(trained[i], reloaded[i], 1e-4);
         }
         again.close();
       }
-      assertThrows(TokenOutOfRangeException.class, () -> model.forwardTraining(manager.create(new long[] {1, 48}, new Shape(1, 2))));
+      assertThrows(TokenOutOfRangeException.class, () -> model.forward(manager.create(new long[] {1, 48}, new Shape(1, 2))));
       model.close();
     }
   }

@@ -273,6 +273,11 @@ public final class AttentionHead extends HeadBase {
 
   @Override
   Map<String, String> structure() {
+    return structure(heads, headDim, mlpHidden);
+  }
+
+  /** The structural metadata of an attention head of these sizes: what {@link Heads#fromParameters} reads. */
+  public static Map<String, String> structure(int heads, int headDim, int mlpHidden) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(Heads.META_HEADS, Integer.toString(heads));
     m.put(Heads.META_HEAD_DIM, Integer.toString(headDim));

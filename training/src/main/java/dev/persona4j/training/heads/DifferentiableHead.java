@@ -285,11 +285,7 @@ abstract class DifferentiableHead {
 
     @Override
     Map<String, String> structure() {
-      Map<String, String> m = new LinkedHashMap<>();
-      m.put(Heads.META_HEADS, Integer.toString(heads));
-      m.put(Heads.META_HEAD_DIM, Integer.toString(headDim));
-      m.put(Heads.META_MLP_HIDDEN, Integer.toString(mlpHidden));
-      return m;
+      return AttentionHead.structure(heads, headDim, mlpHidden);
     }
   }
 

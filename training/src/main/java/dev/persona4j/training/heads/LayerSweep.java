@@ -13,7 +13,7 @@ import java.util.Objects;
  * Which layer knows the persona best: trains the same linear probe on each layer's activations alone
  * and reports its held-out (validation split) accuracy and AUC per layer.
  */
-public final class LayerSweep {
+final class LayerSweep {
   private LayerSweep() {}
 
   /** Sweeps every layer the first example holds (all examples must hold them). */

@@ -3,7 +3,7 @@ package dev.persona4j.training.heads;
 import java.util.Arrays;
 
 /** Binary-classification figures used in training summaries and layer sweeps. */
-public final class Metrics {
+final class Metrics {
   private Metrics() {}
 
   /** Fraction of examples where {@code probability >= threshold} agrees with the label. */

@@ -1,7 +1,7 @@
 package dev.persona4j.examples;
 
-import dev.persona4j.core.heads.LabelMapping;
-import dev.persona4j.core.heads.LabeledDataset;
+import dev.persona4j.training.heads.LabelMapping;
+import dev.persona4j.training.heads.LabeledDataset;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

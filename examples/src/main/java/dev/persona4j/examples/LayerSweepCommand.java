@@ -4,21 +4,19 @@ import dev.persona4j.Persona4jException;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.backend.ModelInfo;
-import dev.persona4j.core.heads.LabeledDataset;
-import dev.persona4j.core.heads.LayerSweeps;
+import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.samplers.InvalidSettingException;
-import dev.persona4j.samplers.heads.LayerSweepResult;
-import dev.persona4j.samplers.heads.Pooling;
-import dev.persona4j.samplers.heads.TrainingOptions;
+import dev.persona4j.training.heads.LabeledDataset;
+import dev.persona4j.training.heads.LayerSweepResult;
+import dev.persona4j.training.heads.LayerSweeps;
+import dev.persona4j.training.heads.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -32,6 +30,8 @@ import picocli.CommandLine.Spec;
     description = "Train a linear probe at every layer on a labelled JSONL set; print accuracy and AUC per layer and "
         + "write sweep.json, sweep.png and sweep.txt.")
 final class LayerSweepCommand implements Callable<Integer> {
+  static final String CHART_FILE = "sweep.png";
+
   @Spec CommandSpec spec;
 
   @Mixin LabelledDataOptions input;
@@ -72,12 +72,14 @@ final class LayerSweepCommand implements Callable<Integer> {
         result = LayerSweeps.run(lm, dataset, pooling, options);
       }
       LayerSweeps.Outputs files = LayerSweeps.write(result, out);
+      Path chart = out.resolve(CHART_FILE);
+      LayerSweepChart.write(result, chart, 800, 480);
       stdout.print(result.toTable());
       LayerSweepResult.LayerScore best = result.best();
       stdout.printf(Locale.ROOT, "best layer %d: held-out accuracy %.4f, AUC %.4f%n", best.layer(),
           best.heldOutAccuracy(), best.heldOutAuc());
       stdout.println("wrote " + files.json());
-      stdout.println("      " + files.chart());
+      stdout.println("      " + chart);
       stdout.println("      " + files.table());
       stdout.flush();
       return 0;

@@ -1,12 +1,11 @@
 package dev.persona4j.examples;
 
 import dev.persona4j.core.backend.LanguageModel;
-import dev.persona4j.core.generate.Candidate;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.Conversation;
-import dev.persona4j.samplers.rejection.CandidateReport;
+import dev.persona4j.samplers.rejection.Candidate;
 import dev.persona4j.samplers.rejection.FilterVerdict;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -64,9 +63,7 @@ final class ReplyCommand implements Callable<Integer> {
       for (Map.Entry<String, Double> s : c.scores().entrySet()) {
         scores.append(String.format(Locale.ROOT, "%s=%.3f ", s.getKey(), s.getValue()));
       }
-      CandidateReport report = reply.selection().candidates().stream()
-          .filter(r -> r.index() == c.index()).findFirst().orElse(null);
-      String rejected = report == null ? "" : report.verdicts().stream().filter(v -> !v.passed())
+      String rejected = c.verdicts().stream().filter(v -> !v.passed())
           .map(FilterVerdict::reason).reduce((a, b) -> a + "; " + b).map(r -> " REJECTED: " + r).orElse("");
       out.printf(Locale.ROOT, "%s #%d %s[%s, %d tokens]%s%n    %s%n", chosen ? "=>" : "  ", c.index(), scores,
           c.finishReason().name().toLowerCase(Locale.ROOT), c.tokenCount(), rejected, c.text().strip());

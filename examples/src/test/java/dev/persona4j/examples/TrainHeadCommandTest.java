@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persona4j.core.heads.HeadFiles;
+import dev.persona4j.core.heads.HeadKind;
 import dev.persona4j.core.heads.StoredHead;
-import dev.persona4j.samplers.heads.HeadKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

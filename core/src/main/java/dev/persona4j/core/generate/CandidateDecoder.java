@@ -4,16 +4,17 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.StopMatcher;
 import dev.persona4j.samplers.TokenSampler;
-import dev.persona4j.samplers.heads.CandidateActivations;
+import dev.persona4j.samplers.rejection.Candidate;
+import dev.persona4j.samplers.rejection.FinishReason;
 import dev.persona4j.tokenizers.IncrementalDecoder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,6 +28,14 @@ import java.util.Set;
  * tokens N separate runs with the same seeds give.
  */
 public final class CandidateDecoder {
+  /**
+   * A decoded candidate with the activations captured while decoding it, which the generator reads
+   * to score it and then drops (unless asked to keep them).
+   *
+   * @param activations the tapped layers over the candidate's tokens; null when nothing was tapped
+   */
+  public record Decoded(Candidate candidate, CandidateActivations activations) {}
+
   private final LanguageModel model;
   private final SamplerSettings settings;
   private final StopConditions stop;
@@ -53,7 +62,7 @@ public final class CandidateDecoder {
    * @param deadlineNanos {@link System#nanoTime()} value after which decoding stops, or
    *     {@link Long#MAX_VALUE}
    */
-  public List<Candidate> decode(
+  public List<Decoded> decode(
       DecodingState state,
       int promptSequence,
       float[] promptLogits,
@@ -140,7 +149,7 @@ public final class CandidateDecoder {
         lane.release(state);
       }
     }
-    List<Candidate> candidates = new ArrayList<>(n);
+    List<Decoded> candidates = new ArrayList<>(n);
     for (Lane lane : lanes) {
       candidates.add(lane.toCandidate(firstIndex + lane.index, round, listener));
     }
@@ -219,7 +228,7 @@ public final class CandidateDecoder {
       }
     }
 
-    Candidate toCandidate(int globalIndex, int round, ReplyListener listener) {
+    Decoded toCandidate(int globalIndex, int round, ReplyListener listener) {
       if (finished != FinishReason.STOP_STRING) {
         // Text held back as a possible stop-string prefix, and bytes of an unfinished character.
         String rest = decoder.flush();
@@ -240,8 +249,8 @@ public final class CandidateDecoder {
         // The rows are fresh arrays from the forward pass and owned by nobody else: no copy needed.
         captured = CandidateActivations.wrap(taps, values);
       }
-      return new Candidate(globalIndex, round, seed, text.toString(), tokens.toArray(),
-          finished == null ? FinishReason.MAX_TOKENS : finished, Map.of(), captured);
+      return new Decoded(Candidate.decoded(globalIndex, round, seed, text.toString(), tokens.toArray(),
+          finished == null ? FinishReason.MAX_TOKENS : finished), captured);
     }
   }
 

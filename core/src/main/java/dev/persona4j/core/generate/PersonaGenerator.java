@@ -4,6 +4,9 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.heads.CandidateActivations;
+import dev.persona4j.core.heads.Head;
+import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.core.prompt.Prompt;
@@ -11,17 +14,15 @@ import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
-import dev.persona4j.samplers.heads.CandidateActivations;
-import dev.persona4j.samplers.heads.Head;
+import dev.persona4j.samplers.rejection.Candidate;
 import dev.persona4j.samplers.rejection.CandidateScorer;
 import dev.persona4j.samplers.rejection.Decision;
-import dev.persona4j.samplers.rejection.ScoredCandidate;
 import dev.persona4j.samplers.rejection.Selection;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
 import dev.persona4j.samplers.rejection.SelectionRun;
-import dev.persona4j.samplers.vectors.PersonaVector;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -181,7 +182,8 @@ public final class PersonaGenerator {
       }
     } : listener;
 
-    List<Candidate> all = new ArrayList<>();
+    int decoded = 0;
+    Map<Integer, CandidateActivations> kept = new HashMap<>();
     long prefillNanos;
     long decodeNanos = 0;
     long scoringNanos = 0;
@@ -202,25 +204,24 @@ public final class PersonaGenerator {
         int n = run.nextRoundSize();
         long[] seeds = new long[n];
         for (int i = 0; i < n; i++) {
-          seeds[i] = candidateSeed(baseSeed, all.size() + i);
+          seeds[i] = candidateSeed(baseSeed, decoded + i);
         }
         long decodeStart = System.nanoTime();
-        List<Candidate> candidates = decoder.decode(state, promptSequence, promptLogits, prompt.ids(), seeds,
-            all.size(), round, candidateListener, cancellation, deadlineNanos);
+        List<CandidateDecoder.Decoded> candidates = decoder.decode(state, promptSequence, promptLogits, prompt.ids(),
+            seeds, decoded, round, candidateListener, cancellation, deadlineNanos);
         decodeNanos += System.nanoTime() - decodeStart;
-        steps += candidates.stream().mapToInt(Candidate::tokenCount).max().orElse(0);
+        decoded += candidates.size();
+        steps += candidates.stream().mapToInt(d -> d.candidate().tokenCount()).max().orElse(0);
 
         long scoreStart = System.nanoTime();
-        List<ScoredCandidate> scored = new ArrayList<>(n);
-        for (int i = 0; i < candidates.size(); i++) {
-          Candidate c = candidates.get(i);
-          Map<String, Double> scores = score(c);
-          Candidate withScores = c.withScores(scores);
-          candidates.set(i, keepActivations ? withScores : withScores.withoutActivations());
-          scored.add(new ScoredCandidate(c.index(), c.text(), c.tokens(), scores));
+        List<Candidate> scored = new ArrayList<>(n);
+        for (CandidateDecoder.Decoded d : candidates) {
+          scored.add(d.candidate().withScores(score(d.activations())));
+          if (keepActivations && d.activations() != null) {
+            kept.put(d.candidate().index(), d.activations());
+          }
         }
         scoringNanos += System.nanoTime() - scoreStart;
-        all.addAll(candidates);
 
         Decision decision = run.offer(scored);
         if (!decision.anotherRound()) {
@@ -235,17 +236,16 @@ public final class PersonaGenerator {
         round++;
       }
     }
-    int chosenIndex = selection.chosenIndex() >= 0 ? selection.chosenIndex() : selection.bestSeenIndex();
-    Candidate chosen = all.get(chosenIndex);
+    Candidate chosen = selection.chosen().or(selection::bestSeen).orElseThrow();
     if (!streamsLive) {
       listener.onReplyText(chosen.text());
     }
     long end = System.nanoTime();
     Timings timings = new Timings(prompt.size(), assembled - start, prefillNanos, decodeNanos, scoringNanos,
         end - start, steps);
-    log.debug("{}: {} candidate(s), chose #{} by {} in {} ms (scoring {} µs)", persona.name(), all.size(), chosenIndex,
+    log.debug("{}: {} candidate(s), chose #{} by {} in {} ms (scoring {} µs)", persona.name(), decoded, chosen.index(),
         selection.rule(), (end - start) / 1_000_000, scoringNanos / 1_000);
-    return new Reply(prompt, all, chosen, selection, timings);
+    return new Reply(prompt, chosen, selection, timings, kept);
   }
 
   /**
@@ -283,9 +283,8 @@ public final class PersonaGenerator {
     };
   }
 
-  private Map<String, Double> score(Candidate candidate) {
+  private Map<String, Double> score(CandidateActivations activations) {
     Map<String, Double> scores = new LinkedHashMap<>();
-    CandidateActivations activations = candidate.activations().orElse(null);
     for (Head head : heads) {
       // A candidate that ended before its first token has nothing to read: it scores 0.
       double s = activations == null || activations.tokens() == 0 ? 0.0 : head.score(activations);

@@ -1,9 +1,14 @@
 package dev.persona4j.core.generate;
 
+import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.prompt.Prompt;
+import dev.persona4j.samplers.rejection.Candidate;
+import dev.persona4j.samplers.rejection.FinishReason;
 import dev.persona4j.samplers.rejection.Selection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The character's reply to a conversation: the chosen candidate's text, together with every
@@ -15,17 +20,18 @@ import java.util.Objects;
  */
 public final class Reply {
   private final Prompt prompt;
-  private final List<Candidate> candidates;
   private final Candidate chosen;
   private final Selection selection;
   private final Timings timings;
+  private final Map<Integer, CandidateActivations> activations;
 
-  Reply(Prompt prompt, List<Candidate> candidates, Candidate chosen, Selection selection, Timings timings) {
+  Reply(Prompt prompt, Candidate chosen, Selection selection, Timings timings,
+      Map<Integer, CandidateActivations> activations) {
     this.prompt = Objects.requireNonNull(prompt, "prompt");
-    this.candidates = List.copyOf(candidates);
     this.chosen = Objects.requireNonNull(chosen, "chosen");
     this.selection = Objects.requireNonNull(selection, "selection");
     this.timings = Objects.requireNonNull(timings, "timings");
+    this.activations = Map.copyOf(activations);
   }
 
   /** The reply text: the chosen candidate's, without any stop string. */
@@ -33,16 +39,29 @@ public final class Reply {
     return chosen.text();
   }
 
+  /** The chosen candidate (the best seen when the policy {@link #gaveUp() gave up}), as the policy judged it. */
   public Candidate chosen() {
     return chosen;
   }
 
-  /** Every candidate of every round, in the order they were generated. */
+  /**
+   * Every candidate of every round, in the order they were generated, each with its head scores, the
+   * policy's score and the filters' verdicts.
+   */
   public List<Candidate> candidates() {
-    return candidates;
+    return selection.candidates();
   }
 
-  /** The policy's verdict: chosen index, rule, explanation, filter verdicts and scores per candidate. */
+  /**
+   * The activations captured while decoding {@code candidate}: present only when the generator was
+   * built to {@link PersonaGenerator.Builder#keepActivations keep them} and something was tapped.
+   */
+  public Optional<CandidateActivations> activations(Candidate candidate) {
+    Objects.requireNonNull(candidate, "candidate");
+    return Optional.ofNullable(activations.get(candidate.index()));
+  }
+
+  /** The policy's verdict: chosen index, rule, explanation and every judged candidate. */
   public Selection selection() {
     return selection;
   }
@@ -68,7 +87,7 @@ public final class Reply {
 
   @Override
   public String toString() {
-    return "Reply{" + selection.rule() + (gaveUp() ? " (gave up)" : "") + ", " + candidates.size() + " candidates, text="
+    return "Reply{" + selection.rule() + (gaveUp() ? " (gave up)" : "") + ", " + candidates().size() + " candidates, text="
         + text() + "}";
   }
 }

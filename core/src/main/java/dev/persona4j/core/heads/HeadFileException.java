@@ -1,6 +1,5 @@
 package dev.persona4j.core.heads;
 
-import dev.persona4j.samplers.heads.HeadFormatException;
 import java.nio.file.Path;
 import java.util.Optional;
 

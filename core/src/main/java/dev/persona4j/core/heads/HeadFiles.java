@@ -1,7 +1,5 @@
 package dev.persona4j.core.heads;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.backend.LanguageModel;
@@ -10,14 +8,8 @@ import dev.persona4j.core.checkpoint.CheckpointException;
 import dev.persona4j.core.checkpoint.SafetensorsReader;
 import dev.persona4j.core.checkpoint.SafetensorsWriter;
 import dev.persona4j.core.checkpoint.TensorInfo;
+import dev.persona4j.internal.Json;
 import dev.persona4j.samplers.InvalidSettingException;
-import dev.persona4j.samplers.heads.Head;
-import dev.persona4j.samplers.heads.HeadFormatException;
-import dev.persona4j.samplers.heads.HeadKind;
-import dev.persona4j.samplers.heads.Heads;
-import dev.persona4j.samplers.heads.Tensor;
-import dev.persona4j.samplers.heads.TrainedHead;
-import dev.persona4j.samplers.heads.TrainingSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,19 +54,11 @@ public final class HeadFiles {
   /** Names become file names: keep them portable and free of path separators. */
   private static final Pattern FILE_SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   private HeadFiles() {}
 
   /** Whether {@code name} can name a head file: letters, digits, '.', '_' and '-', not starting with a symbol. */
   public static boolean isFileSafeName(String name) {
     return name != null && FILE_SAFE_NAME.matcher(name).matches();
-  }
-
-  /** Saves a freshly trained head with its training summary. */
-  public static SavedHead save(Path dir, TrainedHead trained, ModelInfo model) {
-    Objects.requireNonNull(trained, "trained");
-    return save(dir, trained.head(), model, trained.summary());
   }
 
   /** Saves a head without a training summary. */
@@ -278,7 +262,7 @@ public final class HeadFiles {
 
   private static void writeDescription(Path file, Head head, ModelBinding binding, Map<String, Tensor> parameters,
       TrainingSummary summary) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.mapper().createObjectNode();
     root.put("format", FORMAT);
     root.put("weights", head.name() + WEIGHTS_SUFFIX);
     ObjectNode h = root.putObject("head");
@@ -331,7 +315,7 @@ public final class HeadFiles {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
       tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-      Files.write(tmp, JSON.writeValueAsBytes(root));
+      Files.write(tmp, Json.pretty().writeValueAsBytes(root));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       deleteQuietly(tmp);

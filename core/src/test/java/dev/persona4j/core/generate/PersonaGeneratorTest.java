@@ -12,6 +12,10 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.heads.Head;
+import dev.persona4j.core.heads.HeadKind;
+import dev.persona4j.core.heads.Heads;
+import dev.persona4j.core.heads.Tensor;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.BaseFraming;
 import dev.persona4j.core.prompt.Conversation;
@@ -19,15 +23,12 @@ import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
-import dev.persona4j.samplers.heads.Head;
-import dev.persona4j.samplers.heads.HeadKind;
-import dev.persona4j.samplers.heads.Heads;
-import dev.persona4j.samplers.heads.Tensor;
+import dev.persona4j.samplers.rejection.Candidate;
 import dev.persona4j.samplers.rejection.CandidateScorer;
+import dev.persona4j.samplers.rejection.FinishReason;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
 import dev.persona4j.samplers.rejection.SelectionRule;
 import dev.persona4j.samplers.rejection.TextFilters;
-import dev.persona4j.samplers.vectors.PersonaVector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ class PersonaGeneratorTest {
     for (int i = 0; i < hidden; i++) {
       w[i] = (float) r.nextGaussian();
     }
-    PersonaVector v = PersonaVector.fromParameters(name, new int[] {model.info().layers() / 2}, hidden,
+    Head v = Heads.fromParameters(HeadKind.PERSONA_VECTOR, name, new int[] {model.info().layers() / 2}, hidden,
         Map.of("direction", new Tensor(new long[] {hidden}, w),
             "calibration", new Tensor(new long[] {2}, new float[] {slope, 0f})),
         Map.of("pooling", "mean"));
@@ -111,15 +112,15 @@ class PersonaGeneratorTest {
     StopConditions stop = StopConditions.builder().maxNewTokens(12).build();
     CandidateDecoder decoder = new CandidateDecoder(model, settings, stop, new int[] {2});
 
-    List<Candidate> batch = decode(decoder, prompt, seeds);
+    List<CandidateDecoder.Decoded> batch = decode(decoder, prompt, seeds);
     for (int i = 0; i < seeds.length; i++) {
-      Candidate alone = decode(decoder, prompt, new long[] {seeds[i]}).get(0);
-      assertArrayEquals(alone.tokens(), batch.get(i).tokens(), "candidate " + i + " tokens");
-      assertEquals(alone.text(), batch.get(i).text());
-      float[][] a = alone.activations().orElseThrow().layer(2);
-      float[][] b = batch.get(i).activations().orElseThrow().layer(2);
+      CandidateDecoder.Decoded alone = decode(decoder, prompt, new long[] {seeds[i]}).get(0);
+      assertArrayEquals(alone.candidate().tokens(), batch.get(i).candidate().tokens(), "candidate " + i + " tokens");
+      assertEquals(alone.candidate().text(), batch.get(i).candidate().text());
+      float[][] a = alone.activations().layer(2);
+      float[][] b = batch.get(i).activations().layer(2);
       assertEquals(a.length, b.length);
-      assertEquals(alone.tokenCount(), a.length, "one activation row per generated token");
+      assertEquals(alone.candidate().tokenCount(), a.length, "one activation row per generated token");
       for (int t = 0; t < a.length; t++) {
         for (int h = 0; h < a[t].length; h++) {
           assertEquals(a[t][h], b[t][h], 1e-4, "activation " + t + "," + h);
@@ -127,13 +128,13 @@ class PersonaGeneratorTest {
       }
     }
     // Different seeds actually give different candidates.
-    assertTrue(batch.stream().map(Candidate::text).distinct().count() > 1);
+    assertTrue(batch.stream().map(d -> d.candidate().text()).distinct().count() > 1);
   }
 
-  private static List<Candidate> decode(CandidateDecoder decoder, int[] prompt, long[] seeds) {
+  private static List<CandidateDecoder.Decoded> decode(CandidateDecoder decoder, int[] prompt, long[] seeds) {
     try (DecodingState state = model.newState()) {
       Forward f = state.prefill(List.of(prompt), ForwardRequest.lastLogits());
-      List<Candidate> out = decoder.decode(state, f.sequence(0), f.lastLogits(0), prompt, seeds, 0, 0,
+      List<CandidateDecoder.Decoded> out = decoder.decode(state, f.sequence(0), f.lastLogits(0), prompt, seeds, 0, 0,
           ReplyListener.NONE, Cancellation.create(), Long.MAX_VALUE);
       assertEquals(1, state.sequences().length, "only the prompt sequence stays after decoding");
       return out;
@@ -174,7 +175,7 @@ class PersonaGeneratorTest {
     try (DecodingState state = model.newState()) {
       float[][] hidden = state.prefill(List.of(all), ForwardRequest.withTaps(layer)).hidden(0, layer);
       float[][] replyRows = java.util.Arrays.copyOfRange(hidden, prompt.length, all.length);
-      double rescored = head.score(new dev.persona4j.samplers.heads.CandidateActivations(new int[] {layer},
+      double rescored = head.score(new dev.persona4j.core.heads.CandidateActivations(new int[] {layer},
           new float[][][] {replyRows}));
       assertEquals(rescored, chosen.scores().get("probe"), 1e-4);
     }
@@ -338,7 +339,7 @@ class PersonaGeneratorTest {
   void invalidSettingsAreTypedErrorsNamingTheValue() {
     InvalidSettingException n = assertThrows(InvalidSettingException.class, () -> generator().candidates(0));
     assertTrue(n.getMessage().contains("candidatesPerRound"), n.getMessage());
-    Head wrongLayer = PersonaVector.fromParameters("deep", new int[] {model.info().layers() + 3},
+    Head wrongLayer = Heads.fromParameters(HeadKind.PERSONA_VECTOR, "deep", new int[] {model.info().layers() + 3},
         model.info().hiddenSize(), Map.of("direction", new Tensor(new long[] {model.info().hiddenSize()},
             ones(model.info().hiddenSize())), "calibration", new Tensor(new long[] {2}, new float[] {1f, 0f})),
         Map.of("pooling", "mean"));

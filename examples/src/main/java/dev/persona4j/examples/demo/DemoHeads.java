@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.heads.HeadFiles;
-import dev.persona4j.core.heads.HeadTraining;
-import dev.persona4j.core.heads.LabelMapping;
-import dev.persona4j.core.heads.LabeledDataset;
-import dev.persona4j.samplers.heads.HeadSpec;
-import dev.persona4j.samplers.heads.Pooling;
-import dev.persona4j.samplers.heads.TrainedHead;
-import dev.persona4j.samplers.heads.TrainingOptions;
+import dev.persona4j.core.heads.Pooling;
+import dev.persona4j.training.heads.HeadSpec;
+import dev.persona4j.training.heads.HeadTraining;
+import dev.persona4j.training.heads.LabelMapping;
+import dev.persona4j.training.heads.LabeledDataset;
+import dev.persona4j.training.heads.TrainedHead;
+import dev.persona4j.training.heads.TrainingOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -55,14 +55,14 @@ public final class DemoHeads {
       LabeledDataset inCharacter = LabeledDataset.readJsonl(heldOut, LabelMapping.positive(IN_CHARACTER));
       TrainedHead head = HeadTraining.train(model, inCharacter, HeadSpec.attentionHead(IN_CHARACTER, new int[] {layer}),
           options);
-      HeadFiles.save(headsDir, head, model.info());
+      head.save(headsDir, model.info());
       summaries.put(IN_CHARACTER, head.summary().toString());
       for (String voice : VOICES) {
         LabeledDataset speaking = LabeledDataset.readJsonl(heldOut, LabelMapping.positive(voice), "speaking_voice");
         String name = "speaker-" + voice;
         TrainedHead probe = HeadTraining.train(model, speaking, HeadSpec.linearProbe(name, new int[] {layer},
             Pooling.MEAN), options);
-        HeadFiles.save(headsDir, probe, model.info());
+        probe.save(headsDir, model.info());
         summaries.put(name, probe.summary().toString());
       }
     }

@@ -23,7 +23,7 @@ class Persona4jBenchTest {
   void probeScoresAreCalibratedProbabilities() {
     var head = Persona4jBench.probe("p", 1, 8, 5);
     float[][] tokens = {{1, 2, 3, 4, 5, 6, 7, 8}, {-1, 0, 1, 0, -1, 0, 1, 0}};
-    double score = head.score(dev.persona4j.samplers.heads.CandidateActivations.wrap(new int[] {1},
+    double score = head.score(dev.persona4j.core.heads.CandidateActivations.wrap(new int[] {1},
         new float[][][] {tokens}));
     assertTrue(score > 0 && score < 1, "score " + score);
     assertEquals(1, head.layers()[0]);

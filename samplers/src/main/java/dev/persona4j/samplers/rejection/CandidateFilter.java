@@ -5,5 +5,5 @@ public interface CandidateFilter {
   /** A short name shown in verdicts, e.g. {@code max-length(800)}. */
   String name();
 
-  FilterVerdict check(ScoredCandidate candidate);
+  FilterVerdict check(Candidate candidate);
 }

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /** Turns a candidate's head scores into the one number a policy ranks by. */
 public interface CandidateScorer {
-  double score(ScoredCandidate candidate);
+  double score(Candidate candidate);
 
   String describe();
 
@@ -17,7 +17,7 @@ public interface CandidateScorer {
     Objects.requireNonNull(name, "name");
     return new CandidateScorer() {
       @Override
-      public double score(ScoredCandidate c) {
+      public double score(Candidate c) {
         return CandidateScorers.require(c, name);
       }
 
@@ -52,7 +52,7 @@ public interface CandidateScorer {
     double sum = total;
     return new CandidateScorer() {
       @Override
-      public double score(ScoredCandidate c) {
+      public double score(Candidate c) {
         double s = 0;
         for (Map.Entry<String, Double> e : copy.entrySet()) {
           s += e.getValue() * CandidateScorers.require(c, e.getKey());
@@ -73,7 +73,7 @@ public interface CandidateScorer {
   static CandidateScorer meanOfAll() {
     return new CandidateScorer() {
       @Override
-      public double score(ScoredCandidate c) {
+      public double score(Candidate c) {
         if (c.scores().isEmpty()) {
           return 0;
         }
@@ -96,7 +96,7 @@ public interface CandidateScorer {
 final class CandidateScorers {
   private CandidateScorers() {}
 
-  static double require(ScoredCandidate c, String head) {
+  static double require(Candidate c, String head) {
     Double v = c.scores().get(head);
     if (v == null) {
       throw new SelectionException("candidate " + c.index() + " has no score from head '" + head + "' (has "

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The outcome of a selection run: which candidate was chosen (by {@link ScoredCandidate#index()}),
+ * The outcome of a selection run: which candidate was chosen (by {@link Candidate#index()}),
  * by which rule, or that the policy gave up; and every candidate with its score and filter verdicts.
  */
 public final class Selection {
@@ -20,10 +20,10 @@ public final class Selection {
   private final boolean gaveUp;
   private final int bestSeenIndex;
   private final int rounds;
-  private final List<CandidateReport> candidates;
+  private final List<Candidate> candidates;
   private final String explanation;
 
-  Selection(int chosenIndex, String rule, boolean gaveUp, int bestSeenIndex, int rounds, List<CandidateReport> candidates,
+  Selection(int chosenIndex, String rule, boolean gaveUp, int bestSeenIndex, int rounds, List<Candidate> candidates,
       String explanation) {
     this.chosenIndex = chosenIndex;
     this.rule = rule;
@@ -57,11 +57,11 @@ public final class Selection {
     return bestSeenIndex;
   }
 
-  public Optional<CandidateReport> chosen() {
+  public Optional<Candidate> chosen() {
     return find(chosenIndex);
   }
 
-  public Optional<CandidateReport> bestSeen() {
+  public Optional<Candidate> bestSeen() {
     return find(bestSeenIndex);
   }
 
@@ -71,7 +71,7 @@ public final class Selection {
   }
 
   /** Every candidate of every round, in the order offered. */
-  public List<CandidateReport> candidates() {
+  public List<Candidate> candidates() {
     return candidates;
   }
 
@@ -80,7 +80,7 @@ public final class Selection {
     return explanation;
   }
 
-  private Optional<CandidateReport> find(int index) {
+  private Optional<Candidate> find(int index) {
     if (index < 0) {
       return Optional.empty();
     }

@@ -89,7 +89,7 @@ public final class SelectionPolicy {
    * Judges one batch of candidates. When the rule would want another round, gives up instead,
    * reporting the best seen.
    */
-  public Selection select(List<ScoredCandidate> candidates) {
+  public Selection select(List<Candidate> candidates) {
     SelectionRun run = newRun();
     Decision d = run.offer(candidates);
     return d.anotherRound() ? run.giveUp() : d.selection();

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  */
 public final class SelectionRun {
   private final SelectionPolicy policy;
-  private final List<CandidateReport> reports = new ArrayList<>();
+  private final List<Candidate> reports = new ArrayList<>();
   private final Set<Integer> indices = new HashSet<>();
   private int rounds;
   private Selection result;
@@ -39,10 +39,12 @@ public final class SelectionRun {
   /**
    * Judges one round of candidates.
    *
+   * @return the decision; the judged candidates (with their round, score and verdicts) are in the
+   *     final {@link Selection}
    * @throws SelectionException for a repeated candidate index or a missing/NaN score
    * @throws IllegalStateException when the run has already finished
    */
-  public Decision offer(List<ScoredCandidate> round) {
+  public Decision offer(List<Candidate> round) {
     Objects.requireNonNull(round, "round");
     if (result != null) {
       throw new IllegalStateException("this selection run already finished: " + result);
@@ -51,8 +53,8 @@ public final class SelectionRun {
       throw new SelectionException("a round needs at least one candidate");
     }
     rounds++;
-    List<CandidateReport> current = new ArrayList<>();
-    for (ScoredCandidate c : round) {
+    List<Candidate> current = new ArrayList<>();
+    for (Candidate c : round) {
       Objects.requireNonNull(c, "candidate");
       if (!indices.add(c.index())) {
         throw new SelectionException("candidate index " + c.index() + " was offered twice in this run");
@@ -65,16 +67,16 @@ public final class SelectionRun {
       for (CandidateFilter f : policy.filters()) {
         verdicts.add(f.check(c));
       }
-      CandidateReport r = new CandidateReport(c, rounds, score, verdicts);
+      Candidate r = c.judged(rounds - 1, score, verdicts);
       current.add(r);
       reports.add(r);
     }
 
     SelectionRule rule = policy.rule();
-    List<CandidateReport> passing = current.stream().filter(CandidateReport::passed).toList();
+    List<Candidate> passing = current.stream().filter(Candidate::passed).toList();
     if (rule instanceof SelectionRule.FirstAboveThreshold) {
       double threshold = ((SelectionRule.FirstAboveThreshold) rule).threshold();
-      for (CandidateReport r : passing) {
+      for (Candidate r : passing) {
         if (r.score() >= threshold) {
           return finish(r.index(), Selection.FIRST_ABOVE_THRESHOLD, String.format(Locale.ROOT,
               "#%d is the first to pass the filters with score %.3f >= %.3f (round %d)", r.index(), r.score(), threshold,
@@ -82,12 +84,12 @@ public final class SelectionRun {
         }
       }
     } else if (!passing.isEmpty()) {
-      CandidateReport best = best(passing);
+      Candidate best = best(passing);
       if (rule instanceof SelectionRule.EpsilonGreedy) {
         SelectionRule.EpsilonGreedy eg = (SelectionRule.EpsilonGreedy) rule;
         SplittableRandom random = new SplittableRandom(seedFor(eg.seed(), current));
         if (random.nextDouble() < eg.epsilon()) {
-          CandidateReport pick = passing.get(random.nextInt(passing.size()));
+          Candidate pick = passing.get(random.nextInt(passing.size()));
           return finish(pick.index(), Selection.EPSILON_GREEDY_EXPLORE, String.format(Locale.ROOT,
               "explored: #%d drawn at random from %d passing candidates (score %.3f; best %.3f)", pick.index(),
               passing.size(), pick.score(), best.score()));
@@ -112,8 +114,8 @@ public final class SelectionRun {
     if (result != null) {
       return result;
     }
-    List<CandidateReport> passing = reports.stream().filter(CandidateReport::passed).toList();
-    CandidateReport best = reports.isEmpty() ? null : best(passing.isEmpty() ? reports : passing);
+    List<Candidate> passing = reports.stream().filter(Candidate::passed).toList();
+    Candidate best = reports.isEmpty() ? null : best(passing.isEmpty() ? reports : passing);
     String why;
     SelectionRule rule = policy.rule();
     if (reports.isEmpty()) {
@@ -134,16 +136,16 @@ public final class SelectionRun {
   }
 
   private Decision finish(int index, String rule, String why) {
-    List<CandidateReport> passing = reports.stream().filter(CandidateReport::passed).toList();
+    List<Candidate> passing = reports.stream().filter(Candidate::passed).toList();
     int bestSeen = best(passing.isEmpty() ? reports : passing).index();
     result = new Selection(index, rule, false, bestSeen, rounds, reports, why);
     return Decision.done(result);
   }
 
   /** Highest score; ties go to the earlier candidate. */
-  private static CandidateReport best(List<CandidateReport> list) {
-    CandidateReport best = null;
-    for (CandidateReport r : list) {
+  private static Candidate best(List<Candidate> list) {
+    Candidate best = null;
+    for (Candidate r : list) {
       if (best == null || r.score() > best.score()) {
         best = r;
       }
@@ -151,7 +153,7 @@ public final class SelectionRun {
     return best;
   }
 
-  private static String firstFailure(CandidateReport r) {
+  private static String firstFailure(Candidate r) {
     for (FilterVerdict v : r.verdicts()) {
       if (!v.passed()) {
         return v.filter() + ": " + v.reason();
@@ -161,10 +163,10 @@ public final class SelectionRun {
   }
 
   /** The seed mixed with the round's texts: reproducible, yet different across prompts. */
-  private long seedFor(long seed, List<CandidateReport> round) {
+  private long seedFor(long seed, List<Candidate> round) {
     long h = seed * 0x9E3779B97F4A7C15L + rounds;
-    for (CandidateReport r : round) {
-      h = h * 1_000_003L + r.candidate().text().hashCode();
+    for (Candidate r : round) {
+      h = h * 1_000_003L + r.text().hashCode();
       h = h * 1_000_003L + r.index();
     }
     return h;

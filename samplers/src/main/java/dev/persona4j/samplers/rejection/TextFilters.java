@@ -176,7 +176,7 @@ public final class TextFilters {
   }
 
   private interface Check {
-    FilterVerdict apply(ScoredCandidate c);
+    FilterVerdict apply(Candidate c);
   }
 
   private static CandidateFilter filter(String name, Check check) {
@@ -187,7 +187,7 @@ public final class TextFilters {
       }
 
       @Override
-      public FilterVerdict check(ScoredCandidate candidate) {
+      public FilterVerdict check(Candidate candidate) {
         return check.apply(Objects.requireNonNull(candidate, "candidate"));
       }
 

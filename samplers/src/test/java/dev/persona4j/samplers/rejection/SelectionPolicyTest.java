@@ -15,15 +15,15 @@ import org.junit.jupiter.api.Test;
 
 class SelectionPolicyTest {
 
-  private static ScoredCandidate c(int index, String text, double voice) {
-    return ScoredCandidate.of(index, text, Map.of("voice", voice));
+  private static Candidate c(int index, String text, double voice) {
+    return Candidate.of(index, text, Map.of("voice", voice));
   }
 
-  private static ScoredCandidate c(int index, String text, double voice, double safety) {
+  private static Candidate c(int index, String text, double voice, double safety) {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("voice", voice);
     m.put("safety", safety);
-    return ScoredCandidate.of(index, text, m);
+    return Candidate.of(index, text, m);
   }
 
   @Test
@@ -36,7 +36,7 @@ class SelectionPolicyTest {
     assertEquals(1, s.bestSeenIndex());
     assertEquals(3, s.candidates().size());
     assertEquals(0.7, s.candidates().get(2).score(), 0.0);
-    assertEquals("Steady as she goes.", s.chosen().orElseThrow().candidate().text());
+    assertEquals("Steady as she goes.", s.chosen().orElseThrow().text());
     assertEquals(1, s.rounds());
   }
 
@@ -50,7 +50,7 @@ class SelectionPolicyTest {
         c(0, "As an   AI LANGUAGE model, I cannot sail.", 0.99),
         c(1, "I've sailed these waters thirty years.", 0.8)));
     assertEquals(1, s.chosenIndex());
-    CandidateReport vetoed = s.candidates().get(0);
+    Candidate vetoed = s.candidates().get(0);
     assertFalse(vetoed.passed());
     assertEquals("contains banned phrase \"As an AI language model\"", vetoed.verdicts().get(0).reason());
     assertTrue(s.candidates().get(1).passed());
@@ -80,7 +80,7 @@ class SelectionPolicyTest {
     assertEquals(5, s.bestSeenIndex());
     assertEquals(2, s.rounds());
     assertEquals(6, s.candidates().size());
-    assertEquals(2, s.candidates().get(3).round());
+    assertEquals(1, s.candidates().get(3).round(), "rounds count from 0");
     assertTrue(run.finished());
     assertThrows(IllegalStateException.class, () -> run.offer(List.of(c(6, "late", 1))));
   }
@@ -131,7 +131,7 @@ class SelectionPolicyTest {
 
   @Test
   void epsilonGreedyIsReproducibleBySeed() {
-    List<ScoredCandidate> round = List.of(c(0, "a", 0.1), c(1, "b", 0.9), c(2, "c", 0.5), c(3, "d", 0.3));
+    List<Candidate> round = List.of(c(0, "a", 0.1), c(1, "b", 0.9), c(2, "c", 0.5), c(3, "d", 0.3));
     SelectionPolicy explore = SelectionPolicy.builder().rule(SelectionRule.epsilonGreedy(1.0, 42))
         .scorer(CandidateScorer.head("voice")).build();
     int first = explore.select(round).chosenIndex();
@@ -162,7 +162,7 @@ class SelectionPolicyTest {
 
   @Test
   void epsilonGreedyExploresOnlyAmongPassingCandidates() {
-    List<ScoredCandidate> round = List.of(c(0, "banned word here", 0.9), c(1, "fine", 0.1), c(2, "good", 0.2));
+    List<Candidate> round = List.of(c(0, "banned word here", 0.9), c(1, "fine", 0.1), c(2, "good", 0.2));
     for (long seed = 0; seed < 200; seed++) {
       Selection s = SelectionPolicy.builder().rule(SelectionRule.epsilonGreedy(1.0, seed))
           .filter(TextFilters.bannedPhrases(List.of("BANNED"))).build().select(round);

@@ -12,8 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TextFiltersTest {
-  private static ScoredCandidate text(String t) {
-    return ScoredCandidate.of(0, t, Map.of());
+  private static Candidate text(String t) {
+    return Candidate.of(0, t, Map.of());
   }
 
   @Test

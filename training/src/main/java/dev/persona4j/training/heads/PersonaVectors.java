@@ -1,0 +1,134 @@
+package dev.persona4j.training.heads;
+
+import dev.persona4j.core.heads.Calibration;
+import dev.persona4j.core.heads.CandidateActivations;
+import dev.persona4j.core.heads.HeadKind;
+import dev.persona4j.core.heads.Heads;
+import dev.persona4j.core.heads.PersonaVector;
+import dev.persona4j.core.heads.Pooling;
+import dev.persona4j.core.heads.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Fits {@link PersonaVector}s: the difference of mean pooled activations between in-character and
+ * out-of-character examples, calibrated on those examples. Pure Java; no DJL needed.
+ */
+public final class PersonaVectors {
+  private PersonaVectors() {}
+
+  /**
+   * The difference of mean pooled activations at {@code layer} between the two example sets.
+   *
+   * @param normalise scale the direction to unit length (the score is the same either way; it changes
+   *     what a steering coefficient means)
+   * @throws InvalidDatasetException when a set is empty, or the sets' means coincide
+   */
+  public static PersonaVector fromExamples(String name, int layer, List<CandidateActivations> inCharacter,
+      List<CandidateActivations> outOfCharacter, Pooling pooling, boolean normalise) {
+    Objects.requireNonNull(pooling, "pooling");
+    if (name == null || name.isBlank()) {
+      throw new InvalidDatasetException("a persona vector needs a non-blank name");
+    }
+    if (inCharacter == null || inCharacter.isEmpty() || outOfCharacter == null || outOfCharacter.isEmpty()) {
+      throw new InvalidDatasetException("persona vector '" + name + "' needs in-character and out-of-character examples ("
+          + size(inCharacter) + " and " + size(outOfCharacter) + " given)");
+    }
+    int hidden = hiddenOf(name, layer, inCharacter.get(0), "inCharacter[0]");
+    double[] meanIn = mean(name, layer, hidden, pooling, inCharacter, "inCharacter");
+    double[] meanOut = mean(name, layer, hidden, pooling, outOfCharacter, "outOfCharacter");
+    float[] dir = new float[hidden];
+    double norm = 0;
+    for (int i = 0; i < hidden; i++) {
+      dir[i] = (float) (meanIn[i] - meanOut[i]);
+      norm += (double) dir[i] * dir[i];
+    }
+    norm = Math.sqrt(norm);
+    if (!(norm > 0)) {
+      throw new InvalidDatasetException("persona vector '" + name + "': in- and out-of-character means are identical at layer " + layer);
+    }
+    if (normalise) {
+      for (int i = 0; i < hidden; i++) {
+        dir[i] = (float) (dir[i] / norm);
+      }
+    }
+    Map<String, String> provenance = new LinkedHashMap<>();
+    provenance.put("examples.in_character", Integer.toString(inCharacter.size()));
+    provenance.put("examples.out_of_character", Integer.toString(outOfCharacter.size()));
+    PersonaVector raw = build(name, layer, pooling, dir, normalise, Calibration.IDENTITY, 0.5, provenance);
+
+    int n = inCharacter.size() + outOfCharacter.size();
+    double[] projections = new double[n];
+    int[] labels = new int[n];
+    int k = 0;
+    for (CandidateActivations a : inCharacter) {
+      projections[k] = raw.project(a);
+      labels[k++] = 1;
+    }
+    for (CandidateActivations a : outOfCharacter) {
+      projections[k++] = raw.project(a);
+    }
+    Calibration cal = Calibration.fit(projections, labels);
+    double[] p = new double[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = cal.probability(projections[i]);
+    }
+    double threshold = Metrics.bestThreshold(p, labels);
+    provenance.put("fit.accuracy", String.format(Locale.ROOT, "%.4f", Metrics.accuracy(p, labels, threshold)));
+    provenance.put("fit.auc", String.format(Locale.ROOT, "%.4f", Metrics.rocAuc(projections, labels)));
+    return build(name, layer, pooling, dir, normalise, cal, threshold, provenance);
+  }
+
+  private static PersonaVector build(String name, int layer, Pooling pooling, float[] direction, boolean normalised,
+      Calibration calibration, double threshold, Map<String, String> provenance) {
+    Map<String, Tensor> parameters = new LinkedHashMap<>();
+    parameters.put("direction", Tensor.vector(direction));
+    parameters.put(Heads.CALIBRATION, Tensor.vector((float) calibration.slope(), (float) calibration.intercept()));
+    Map<String, String> metadata = new LinkedHashMap<>(provenance);
+    metadata.put(Heads.META_POOLING, pooling.name());
+    metadata.put(Heads.META_NORMALISED, Boolean.toString(normalised));
+    metadata.put(Heads.META_THRESHOLD, Double.toString(threshold));
+    return (PersonaVector) Heads.fromParameters(HeadKind.PERSONA_VECTOR, name, new int[] {layer}, direction.length,
+        parameters, metadata);
+  }
+
+  private static int size(List<?> l) {
+    return l == null ? 0 : l.size();
+  }
+
+  private static int hiddenOf(String name, int layer, CandidateActivations a, String where) {
+    if (a == null) {
+      throw new InvalidDatasetException("persona vector '" + name + "': " + where + " is null");
+    }
+    if (!a.hasLayer(layer)) {
+      throw new InvalidDatasetException("persona vector '" + name + "': " + where + " lacks layer " + layer
+          + " (has " + Arrays.toString(a.layers()) + ")");
+    }
+    return a.hiddenSize();
+  }
+
+  private static double[] mean(String name, int layer, int hidden, Pooling pooling, List<CandidateActivations> set, String what) {
+    double[] sum = new double[hidden];
+    float[] pooled = new float[hidden];
+    for (int i = 0; i < set.size(); i++) {
+      CandidateActivations a = set.get(i);
+      hiddenOf(name, layer, a, what + "[" + i + "]");
+      if (a.hiddenSize() != hidden) {
+        throw new InvalidDatasetException("persona vector '" + name + "': " + what + "[" + i + "] has hidden size "
+            + a.hiddenSize() + ", expected " + hidden);
+      }
+      pooling.pool(a.layer(layer), pooled, 0);
+      for (int j = 0; j < hidden; j++) {
+        sum[j] += pooled[j];
+      }
+    }
+    for (int j = 0; j < hidden; j++) {
+      sum[j] /= set.size();
+    }
+    return sum;
+  }
+}

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Jinja's lexical layer, applied before Jinjava parses a template, plus rewrites of the Jinja syntax
- * Jinjava lacks. Line numbers are preserved exactly (removed newlines move into empty comments), so
+ * Jinja's lexical layer, applied in one pass before Jinjava parses a template, plus rewrites of the Jinja
+ * syntax Jinjava lacks. Each tag and expression is split into tokens once, by the scan that finds where it
+ * closes, and rewritten once from those tokens ({@link JinjaExpression}). Line numbers are preserved exactly (removed newlines move into empty comments), so
  * Jinjava's error lines stay those of the template as written.
  *
  * <p>Whitespace, exactly as Jinja's lexer does it with transformers' settings:
@@ -23,7 +24,8 @@ import java.util.Set;
  *
  * <p>Syntax Jinjava does not have, rewritten into equivalent Jinjava constructs:
  * <ul>
- *   <li>extended slices {@code x[a:b:c]} (e.g. {@code messages[::-1]}) become {@code (x|pyslice(a, b, c))};
+ *   <li>in expressions, extended slices, keyword arguments, prefix {@code not} and nested dict literals
+ *       ({@link JinjaExpression});
  *   <li>loop filters {@code {% for x in items if cond %}} (which Jinjava silently ignores) become a loop
  *       collecting the kept items into a namespace and a loop over them, so {@code loop.index},
  *       {@code loop.last} and {@code else} count only the kept items, as in Jinja;
@@ -44,6 +46,7 @@ final class JinjaSyntax {
     final Kind kind;
     String text; // TEXT: the text; RAW: the raw content
     String body; // BLOCK, VARIABLE, COMMENT: what lies between the delimiters and the signs
+    JinjaExpression expression; // BLOCK, VARIABLE: the body's tokens
     char left; // '-', '+' or 0
     char right;
     char rawBeginRight;
@@ -87,7 +90,7 @@ final class JinjaSyntax {
           out.append(p.text);
           break;
         case VARIABLE:
-          out.append("{{").append(expression(p.body, false)).append("}}");
+          out.append("{{").append(p.expression.rewrite(false)).append("}}");
           break;
         case COMMENT:
           out.append("{#").append(p.body).append("#}");
@@ -103,234 +106,14 @@ final class JinjaSyntax {
           } else if (p.endOfElse != null) {
             out.append("{% endif %}");
           } else {
-            // A macro signature's defaults are not call arguments: Jinjava parses them itself.
             out.append("{%").append("macro".equals(p.tagName)
-                ? spaceBraces(rewriteSlices(p.body)) : expression(p.body, true)).append("%}");
+                ? p.expression.rewriteSignature() : p.expression.rewrite(true)).append("%}");
           }
           break;
         default:
           throw new IllegalStateException(p.kind.toString());
       }
       emitNewlines(out, p.newlinesAfter);
-    }
-    return out.toString();
-  }
-
-  /** An expression or tag body as Jinjava should parse it. */
-  private static String expression(String body, boolean tag) {
-    return spaceBraces(parenthesizeNot(parenthesizeKeywordArguments(rewriteSlices(body)), tag));
-  }
-
-  /**
-   * In Jinja a keyword argument's value is a whole expression; Jinjava's "=" binds tighter than arithmetic
-   * ({@code namespace(last=messages|length - 1)} would subtract from the parameter). Each keyword argument
-   * value of a call gets parentheses.
-   */
-  static String parenthesizeKeywordArguments(String e) {
-    StringBuilder out = new StringBuilder(e.length() + 8);
-    Deque<Boolean> calls = new ArrayDeque<>();
-    int i = 0;
-    while (i < e.length()) {
-      char c = e.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = skipString(e, i);
-        int stop = end < 0 ? e.length() : end + 1;
-        out.append(e, i, stop);
-        i = stop;
-        continue;
-      }
-      if (c == '(' || c == '[' || c == '{') {
-        calls.push(c == '(' && isCallParen(e, i));
-      } else if ((c == ')' || c == ']' || c == '}') && !calls.isEmpty()) {
-        calls.pop();
-      } else if (Character.isJavaIdentifierStart(c) && !calls.isEmpty() && calls.peek()
-          && argumentStart(e, i)) {
-        int nameEnd = i;
-        while (nameEnd < e.length() && Character.isJavaIdentifierPart(e.charAt(nameEnd))) {
-          nameEnd++;
-        }
-        int eq = nameEnd;
-        while (eq < e.length() && Character.isWhitespace(e.charAt(eq))) {
-          eq++;
-        }
-        if (eq < e.length() && e.charAt(eq) == '=' && (eq + 1 >= e.length() || e.charAt(eq + 1) != '=')) {
-          int valueEnd = argumentEnd(e, eq + 1);
-          out.append(e, i, eq + 1).append('(')
-              .append(parenthesizeKeywordArguments(e.substring(eq + 1, valueEnd).strip())).append(')');
-          i = valueEnd;
-          continue;
-        }
-        out.append(e, i, nameEnd);
-        i = nameEnd;
-        continue;
-      }
-      out.append(c);
-      i++;
-    }
-    return out.toString();
-  }
-
-  /** A "(" right after a name, a call or a subscript opens an argument list. */
-  private static boolean isCallParen(String e, int i) {
-    int j = i - 1;
-    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
-      j--;
-    }
-    return j >= 0 && (Character.isJavaIdentifierPart(e.charAt(j)) || e.charAt(j) == ')' || e.charAt(j) == ']');
-  }
-
-  private static boolean argumentStart(String e, int i) {
-    int j = i - 1;
-    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
-      j--;
-    }
-    return j >= 0 && (e.charAt(j) == '(' || e.charAt(j) == ',');
-  }
-
-  /** End of an argument starting at {@code from}: the next top-level comma or the closing parenthesis. */
-  private static int argumentEnd(String e, int from) {
-    int depth = 0;
-    for (int i = from; i < e.length(); i++) {
-      char c = e.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = skipString(e, i);
-        if (end < 0) {
-          return e.length();
-        }
-        i = end;
-      } else if (c == '(' || c == '[' || c == '{') {
-        depth++;
-      } else if (c == ')' || c == ']' || c == '}') {
-        if (depth == 0) {
-          return i;
-        }
-        depth--;
-      } else if (c == ',' && depth == 0) {
-        return i;
-      }
-    }
-    return e.length();
-  }
-
-  private static final Set<String> BEFORE_PREFIX_NOT = Set.of("and", "or", "not", "if", "elif", "else");
-
-  /**
-   * Jinja's {@code not} binds looser than comparisons and tests ({@code not x is defined} is
-   * {@code not (x is defined)}), Jinjava's binds tightest: each prefix {@code not} gets its operand — up to
-   * the next {@code and}, {@code or}, {@code if}, {@code else}, comma, colon or closing bracket — in
-   * parentheses. {@code is not} and {@code not in} are left alone.
-   */
-  static String parenthesizeNot(String e, boolean tag) {
-    StringBuilder out = new StringBuilder(e.length() + 8);
-    int i = 0;
-    while (i < e.length()) {
-      char c = e.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = skipString(e, i);
-        int stop = end < 0 ? e.length() : end + 1;
-        out.append(e, i, stop);
-        i = stop;
-      } else if (isWord(e, i, "not") && isPrefixPosition(e, i, tag)) {
-        int end = operandEnd(e, i + 3);
-        out.append("not (").append(parenthesizeNot(e.substring(i + 3, end).strip(), false)).append(")");
-        if (end < e.length() && !Character.isWhitespace(e.charAt(end))) {
-          out.append(' ');
-        }
-        i = end;
-      } else if (Character.isJavaIdentifierPart(c)) {
-        int j = i;
-        while (j < e.length() && Character.isJavaIdentifierPart(e.charAt(j))) {
-          j++;
-        }
-        out.append(e, i, j);
-        i = j;
-      } else {
-        out.append(c);
-        i++;
-      }
-    }
-    return out.toString();
-  }
-
-  private static boolean isWord(String e, int i, String word) {
-    return e.startsWith(word, i) && (i == 0 || !Character.isJavaIdentifierPart(e.charAt(i - 1)))
-        && (i + word.length() == e.length() || !Character.isJavaIdentifierPart(e.charAt(i + word.length())));
-  }
-
-  /** Whether a {@code not} at {@code i} starts an operand (rather than being part of "is not" / "not in"). */
-  private static boolean isPrefixPosition(String e, int i, boolean tag) {
-    int j = i - 1;
-    while (j >= 0 && Character.isWhitespace(e.charAt(j))) {
-      j--;
-    }
-    if (j < 0) {
-      return true;
-    }
-    char c = e.charAt(j);
-    if (Character.isJavaIdentifierPart(c)) {
-      int start = j;
-      while (start > 0 && Character.isJavaIdentifierPart(e.charAt(start - 1))) {
-        start--;
-      }
-      String word = e.substring(start, j + 1);
-      // The first word of a tag body is the tag name: "if not x", "elif not x".
-      boolean tagName = tag && e.substring(0, start).isBlank();
-      return BEFORE_PREFIX_NOT.contains(word) || (tagName && !word.equals("is"));
-    }
-    return c != ')' && c != ']' && c != '}' && c != '\'' && c != '"';
-  }
-
-  /** Where the operand of a prefix {@code not} starting at {@code from} ends. */
-  private static int operandEnd(String e, int from) {
-    int depth = 0;
-    for (int i = from; i < e.length(); i++) {
-      char c = e.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = skipString(e, i);
-        if (end < 0) {
-          return e.length();
-        }
-        i = end;
-      } else if (c == '(' || c == '[' || c == '{') {
-        depth++;
-      } else if (c == ')' || c == ']' || c == '}') {
-        if (depth == 0) {
-          return i;
-        }
-        depth--;
-      } else if (depth == 0 && (c == ',' || c == ':')) {
-        return i;
-      } else if (depth == 0 && (isWord(e, i, "and") || isWord(e, i, "or") || isWord(e, i, "if")
-          || isWord(e, i, "else"))) {
-        return i;
-      } else if (Character.isJavaIdentifierPart(c)) {
-        while (i + 1 < e.length() && Character.isJavaIdentifierPart(e.charAt(i + 1))) {
-          i++;
-        }
-      }
-    }
-    return e.length();
-  }
-
-  /** Nested dict literals close with "}}", which Jinjava's scanner would take for the end of the expression. */
-  private static String spaceBraces(String body) {
-    if (!body.contains("}}")) {
-      return body;
-    }
-    StringBuilder out = new StringBuilder(body.length() + 4);
-    for (int i = 0; i < body.length(); i++) {
-      char c = body.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = skipString(body, i);
-        int stop = end < 0 ? body.length() : end + 1;
-        out.append(body, i, stop);
-        i = stop - 1;
-      } else {
-        out.append(c);
-        if (c == '}' && i + 1 < body.length() && body.charAt(i + 1) == '}') {
-          out.append(' ');
-        }
-      }
     }
     return out.toString();
   }
@@ -367,12 +150,13 @@ final class JinjaSyntax {
         i = end + 2;
         continue;
       }
-      int end = closing(s, i + 2, block ? "%}" : "}}");
-      if (end < 0) {
+      JinjaExpression expression = JinjaExpression.scan(s, i + 2, block ? "%}" : "}}");
+      if (expression == null) {
         throw unclosed(s, i, block ? "Unclosed tag: missing %}" : "Unclosed expression: missing }}");
       }
-      Piece p = delimited(block ? Kind.BLOCK : Kind.VARIABLE, s.substring(i + 2, end));
-      i = end + 2;
+      Piece p = delimited(block ? Kind.BLOCK : Kind.VARIABLE, s.substring(i + 2, expression.closing));
+      p.expression = expression.withoutSigns(p.left != 0, p.right != 0);
+      i = expression.closing + 2;
       if (block && "raw".equals(p.tagName) && p.body.strip().equals("raw") && p.right != '+') {
         i = raw(s, i, p, pieces);
         continue;
@@ -451,41 +235,6 @@ final class JinjaSyntax {
       }
     }
     return new TemplateException(message, false, line);
-  }
-
-  /** Index of the closing delimiter outside strings and brackets, as Jinja's lexer balances them; -1 if none. */
-  private static int closing(String s, int from, String delimiter) {
-    int depth = 0;
-    for (int i = from; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\'' || c == '"') {
-        i = skipString(s, i);
-        if (i < 0) {
-          return -1;
-        }
-      } else if (depth == 0 && s.startsWith(delimiter, i)) {
-        return i;
-      } else if (c == '(' || c == '[' || c == '{') {
-        depth++;
-      } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-        depth--;
-      }
-    }
-    return -1;
-  }
-
-  /** Index of the closing quote of the string literal opening at {@code i}, or -1. */
-  private static int skipString(String s, int i) {
-    char quote = s.charAt(i);
-    for (int j = i + 1; j < s.length(); j++) {
-      char c = s.charAt(j);
-      if (c == '\\') {
-        j++;
-      } else if (c == quote) {
-        return j;
-      }
-    }
-    return -1;
   }
 
   // ---------------------------------------------------------------- whitespace control
@@ -609,24 +358,18 @@ final class JinjaSyntax {
    * loop over the kept items; a loop with an {@code else} records in a namespace whether it ran.
    */
   private static String rewriteFor(Piece p, String ns) {
-    String core = expression(p.body, true).strip().substring("for".length());
-    int inAt = keyword(core, "in", 0);
-    int ifAt = inAt < 0 ? -1 : keyword(core, "if", inAt + 2);
-    if (inAt < 0 || (ifAt < 0 && p.forElse == null)) {
-      return "{%" + expression(p.body, true) + "%}";
+    JinjaExpression.ForLoop loop = p.expression.forLoop();
+    if (loop == null || (loop.condition() == null && p.forElse == null)) {
+      return "{%" + p.expression.rewrite(true) + "%}";
     }
     p.namespace = ns;
-    String vars = core.substring(0, inAt).strip();
-    String iterable = core.substring(inAt + 2, ifAt < 0 ? core.length() : ifAt).strip();
-    String recursive = "";
+    String vars = loop.targets();
+    String iterable = loop.iterable();
+    String recursive = loop.recursive() ? " recursive" : "";
     StringBuilder out = new StringBuilder();
     out.append("{% set ").append(ns).append(" = namespace(items=[], entered=false) %}");
-    if (ifAt >= 0) {
-      String condition = core.substring(ifAt + 2).strip();
-      if (condition.endsWith(" recursive")) {
-        recursive = " recursive";
-        condition = condition.substring(0, condition.length() - " recursive".length()).strip();
-      }
+    if (loop.condition() != null) {
+      String condition = loop.condition();
       String item = vars.contains(",") ? "[" + vars + "]" : vars;
       out.append("{% for ").append(vars).append(" in ").append(iterable).append(" %}{% if ").append(condition)
           .append(" %}{% set ").append(ns).append(".items = ").append(ns).append(".items + [").append(item)
@@ -638,175 +381,5 @@ final class JinjaSyntax {
       out.append("{% set ").append(ns).append(".entered = true %}");
     }
     return out.toString();
-  }
-
-  /** Position of a keyword (as a whole word) outside strings and brackets, from {@code from}; -1 if absent. */
-  private static int keyword(String s, String word, int from) {
-    int depth = 0;
-    for (int i = from; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = skipString(s, i);
-        if (end < 0) {
-          return -1;
-        }
-        i = end;
-      } else if (c == '[' || c == '(' || c == '{') {
-        depth++;
-      } else if (c == ']' || c == ')' || c == '}') {
-        depth--;
-      } else if (depth == 0 && s.startsWith(word, i)
-          && (i == 0 || !Character.isJavaIdentifierPart(s.charAt(i - 1)))
-          && (i + word.length() == s.length() || !Character.isJavaIdentifierPart(s.charAt(i + word.length())))) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  // ---------------------------------------------------------------- extended slices
-
-  /** Rewrites every {@code x[a:b:c]} in an expression into {@code (x|pyslice(a, b, c))}. */
-  static String rewriteSlices(String e) {
-    String current = e;
-    while (true) {
-      String next = rewriteFirstSlice(current);
-      if (next == null) {
-        return current;
-      }
-      current = next;
-    }
-  }
-
-  private static String rewriteFirstSlice(String e) {
-    for (int i = 0; i < e.length(); i++) {
-      char c = e.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = skipString(e, i);
-        if (end < 0) {
-          return null;
-        }
-        i = end;
-      } else if (c == '[') {
-        int close = matching(e, i);
-        if (close < 0) {
-          return null;
-        }
-        List<String> parts = splitTopLevel(e.substring(i + 1, close), ':');
-        if (parts.size() == 3) {
-          int start = operandStart(e, i);
-          if (start == i) {
-            continue; // a list literal cannot hold two colons: the parser will report it
-          }
-          String args = String.join(", ", arg(parts.get(0)), arg(parts.get(1)), arg(parts.get(2)));
-          return e.substring(0, start) + "(" + e.substring(start, i) + "|pyslice(" + args + "))"
-              + e.substring(close + 1);
-        }
-      }
-    }
-    return null;
-  }
-
-  private static String arg(String part) {
-    return part.isBlank() ? "none" : part.strip();
-  }
-
-  /** Index of the bracket closing the one at {@code open}, or -1. */
-  private static int matching(String e, int open) {
-    int depth = 0;
-    for (int i = open; i < e.length(); i++) {
-      char c = e.charAt(i);
-      if (c == '\'' || c == '"') {
-        i = skipString(e, i);
-        if (i < 0) {
-          return -1;
-        }
-      } else if (c == '[' || c == '(' || c == '{') {
-        depth++;
-      } else if (c == ']' || c == ')' || c == '}') {
-        depth--;
-        if (depth == 0) {
-          return i;
-        }
-      }
-    }
-    return -1;
-  }
-
-  private static List<String> splitTopLevel(String s, char separator) {
-    List<String> parts = new ArrayList<>();
-    int depth = 0;
-    int from = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = skipString(s, i);
-        i = end < 0 ? s.length() : end;
-      } else if (c == '[' || c == '(' || c == '{') {
-        depth++;
-      } else if (c == ']' || c == ')' || c == '}') {
-        depth--;
-      } else if (c == separator && depth == 0) {
-        parts.add(s.substring(from, i));
-        from = i + 1;
-      }
-    }
-    parts.add(s.substring(from));
-    return parts;
-  }
-
-  /** Start of the postfix expression (names, attributes, calls, subscripts, literals) ending at {@code end}. */
-  private static int operandStart(String e, int end) {
-    int i = end;
-    while (i > 0) {
-      char c = e.charAt(i - 1);
-      if (c == ')' || c == ']') {
-        int open = openingBackwards(e, i - 1);
-        if (open < 0) {
-          return i;
-        }
-        i = open;
-      } else if (c == '\'' || c == '"') {
-        int j = i - 2;
-        while (j >= 0 && (e.charAt(j) != c || (j > 0 && e.charAt(j - 1) == '\\'))) {
-          j--;
-        }
-        if (j < 0) {
-          return i;
-        }
-        i = j;
-      } else if (Character.isJavaIdentifierPart(c)) {
-        while (i > 0 && Character.isJavaIdentifierPart(e.charAt(i - 1))) {
-          i--;
-        }
-      } else {
-        return i;
-      }
-      if (i > 0 && e.charAt(i - 1) == '.') {
-        i--;
-        continue;
-      }
-      if (i > 0 && (e.charAt(i - 1) == ')' || e.charAt(i - 1) == ']')) {
-        continue; // a call or subscript applied to what precedes it
-      }
-      return i;
-    }
-    return i;
-  }
-
-  private static int openingBackwards(String e, int close) {
-    int depth = 0;
-    for (int i = close; i >= 0; i--) {
-      char c = e.charAt(i);
-      if (c == ')' || c == ']' || c == '}') {
-        depth++;
-      } else if (c == '(' || c == '[' || c == '{') {
-        depth--;
-        if (depth == 0) {
-          return i;
-        }
-      }
-    }
-    return -1;
   }
 }

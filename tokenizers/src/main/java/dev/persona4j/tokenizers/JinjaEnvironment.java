@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import jinjava.de.odysseus.el.ExpressionFactoryImpl;
 import jinjava.de.odysseus.el.tree.TreeStore;
 import jinjava.de.odysseus.el.tree.impl.Cache;
@@ -363,15 +364,8 @@ final class JinjaEnvironment {
     Object apply(Object value, List<Object> args, Map<String, Object> kwargs);
   }
 
-  static final class PyFilter implements Filter {
-    private final String name;
-    private final FilterBody body;
-
-    PyFilter(String name, FilterBody body) {
-      this.name = name;
-      this.body = body;
-    }
-
+  /** A filter ({@code x | name}) with Python's meaning. */
+  record PyFilter(String name, FilterBody body) implements Filter {
     @Override
     public String getName() {
       return name;
@@ -398,15 +392,7 @@ final class JinjaEnvironment {
   }
 
   /** An expression test ({@code x is name}) with Python's meaning. */
-  static final class PyTest implements ExpTest {
-    private final String name;
-    private final java.util.function.Predicate<Object> test;
-
-    PyTest(String name, java.util.function.Predicate<Object> test) {
-      this.name = name;
-      this.test = test;
-    }
-
+  record PyTest(String name, Predicate<Object> test) implements ExpTest {
     @Override
     public String getName() {
       return name;

@@ -61,106 +61,84 @@ final class PyOperators {
     }
   }
 
-  static final AstBinary.Operator ADD = new AstBinary.SimpleOperator() {
-    @Override
-    protected Object apply(TypeConverter converter, Object a, Object b) {
-      if (isString(a) && isString(b)) {
-        return a.toString() + b;
+  /** What a binary operator does with its operands. */
+  private interface Body {
+    Object apply(TypeConverter converter, Object a, Object b);
+  }
+
+  /** An EL binary operator applying {@code body}, printed as {@code symbol} in Jinjava's messages. */
+  private static AstBinary.Operator operator(String symbol, Body body) {
+    return new AstBinary.SimpleOperator() {
+      @Override
+      protected Object apply(TypeConverter converter, Object a, Object b) {
+        return body.apply(converter, a, b);
       }
-      if (a instanceof List && b instanceof List) {
-        List<Object> out = new ArrayList<>((List<?>) a);
-        out.addAll((List<?>) b);
-        return out;
+
+      @Override
+      public String toString() {
+        return symbol;
       }
-      if (isNumber(a) && isNumber(b)) {
-        return NumberOperations.add(converter, a, b);
-      }
-      throw typeError("+", a, b);
-    }
+    };
+  }
 
-    @Override
-    public String toString() {
-      return "+";
-    }
-  };
+  static final AstBinary.Operator ADD = operator("+", PyOperators::add);
+  static final AstBinary.Operator EQ = operator("==", (converter, a, b) -> equal(a, b));
+  static final AstBinary.Operator NE = operator("!=", (converter, a, b) -> !equal(a, b));
+  static final AstBinary.Operator MOD = operator("%", PyOperators::mod);
+  static final AstBinary.Operator MUL = operator("*", PyOperators::mul);
 
-  static final AstBinary.Operator EQ = new AstBinary.SimpleOperator() {
-    @Override
-    protected Object apply(TypeConverter converter, Object a, Object b) {
-      return equal(a, b);
+  private static Object add(TypeConverter converter, Object a, Object b) {
+    if (isString(a) && isString(b)) {
+      return a.toString() + b;
     }
-
-    @Override
-    public String toString() {
-      return "==";
+    if (a instanceof List && b instanceof List) {
+      List<Object> out = new ArrayList<>((List<?>) a);
+      out.addAll((List<?>) b);
+      return out;
     }
-  };
-
-  static final AstBinary.Operator NE = new AstBinary.SimpleOperator() {
-    @Override
-    protected Object apply(TypeConverter converter, Object a, Object b) {
-      return !equal(a, b);
+    if (isNumber(a) && isNumber(b)) {
+      return NumberOperations.add(converter, a, b);
     }
-
-    @Override
-    public String toString() {
-      return "!=";
-    }
-  };
+    throw typeError("+", a, b);
+  }
 
   /** Floored modulo for numbers; printf-style formatting for a string on the left. */
-  static final AstBinary.Operator MOD = new AstBinary.SimpleOperator() {
-    @Override
-    protected Object apply(TypeConverter converter, Object a, Object b) {
-      if (isString(a)) {
-        return percentFormat(a.toString(), b);
-      }
-      if (!isNumber(a) || !isNumber(b)) {
-        throw typeError("%", a, b);
-      }
-      if (isIntegral(a) && isIntegral(b)) {
-        long y = ((Number) b).longValue();
-        if (y == 0) {
-          throw new ELException("integer division or modulo by zero");
-        }
-        return Math.floorMod(((Number) a).longValue(), y);
-      }
-      double x = ((Number) a).doubleValue();
-      double y = ((Number) b).doubleValue();
+  private static Object mod(TypeConverter converter, Object a, Object b) {
+    if (isString(a)) {
+      return percentFormat(a.toString(), b);
+    }
+    if (!isNumber(a) || !isNumber(b)) {
+      throw typeError("%", a, b);
+    }
+    if (isIntegral(a) && isIntegral(b)) {
+      long y = ((Number) b).longValue();
       if (y == 0) {
-        throw new ELException("float modulo");
+        throw new ELException("integer division or modulo by zero");
       }
-      double r = x % y;
-      return r != 0 && (r < 0) != (y < 0) ? r + y : r;
+      return Math.floorMod(((Number) a).longValue(), y);
     }
-
-    @Override
-    public String toString() {
-      return "%";
+    double x = ((Number) a).doubleValue();
+    double y = ((Number) b).doubleValue();
+    if (y == 0) {
+      throw new ELException("float modulo");
     }
-  };
+    double r = x % y;
+    return r != 0 && (r < 0) != (y < 0) ? r + y : r;
+  }
 
   /** Numbers multiply; a string or list times an integer repeats. */
-  static final AstBinary.Operator MUL = new AstBinary.SimpleOperator() {
-    @Override
-    protected Object apply(TypeConverter converter, Object a, Object b) {
-      if ((isString(a) || a instanceof List) && isIntegral(b)) {
-        return repeat(a, ((Number) b).longValue());
-      }
-      if ((isString(b) || b instanceof List) && isIntegral(a)) {
-        return repeat(b, ((Number) a).longValue());
-      }
-      if (isNumber(a) && isNumber(b)) {
-        return NumberOperations.mul(converter, a, b);
-      }
-      throw typeError("*", a, b);
+  private static Object mul(TypeConverter converter, Object a, Object b) {
+    if ((isString(a) || a instanceof List) && isIntegral(b)) {
+      return repeat(a, ((Number) b).longValue());
     }
-
-    @Override
-    public String toString() {
-      return "*";
+    if ((isString(b) || b instanceof List) && isIntegral(a)) {
+      return repeat(b, ((Number) a).longValue());
     }
-  };
+    if (isNumber(a) && isNumber(b)) {
+      return NumberOperations.mul(converter, a, b);
+    }
+    throw typeError("*", a, b);
+  }
 
   private static Object repeat(Object value, long times) {
     if (times * (isString(value) ? value.toString().length() : ((List<?>) value).size()) > 10_000_000L) {

@@ -17,6 +17,7 @@ import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.core.prompt.Prompt;
 import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.core.prompt.Section;
+import dev.persona4j.examples.demo.ByteLevelBpe;
 import dev.persona4j.internal.Json;
 import dev.persona4j.tokenizers.ChatTemplate;
 import dev.persona4j.tokenizers.TemplateException;
@@ -350,26 +351,17 @@ final class TemplateCommand implements Callable<Integer> {
 
     static Tokenizer create(String bos, String eos) {
       Map<String, Object> vocab = new LinkedHashMap<>();
-      int next = 256;
       for (int b = 0; b < 256; b++) {
-        boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
         // GPT-2's reversible byte-to-character map, which the ByteLevel pre-tokenizer applies.
-        vocab.put(String.valueOf((char) (printable ? b : next++)), b);
+        vocab.put(ByteLevelBpe.byteSymbol(b), b);
       }
       List<Map<String, Object>> added = new ArrayList<>();
       Map<String, Object> config = new LinkedHashMap<>();
       for (Map.Entry<String, String> special : specials(bos, eos)) {
         if (!special.getValue().isEmpty()
             && added.stream().noneMatch(t -> t.get("content").equals(special.getValue()))) {
-          Map<String, Object> t = new LinkedHashMap<>();
-          t.put("id", 256 + added.size());
-          t.put("content", special.getValue());
-          t.put("single_word", false);
-          t.put("lstrip", false);
-          t.put("rstrip", false);
-          t.put("normalized", false);
-          t.put("special", true);
-          added.add(t);
+          added.add(Map.of("id", 256 + added.size(), "content", special.getValue(), "single_word", false,
+              "lstrip", false, "rstrip", false, "normalized", false, "special", true));
         }
         config.put(special.getKey(), special.getValue());
       }

@@ -1,5 +1,8 @@
 package dev.persona4j.core.architecture;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * GPT-2 (transformers' modeling_gpt2): learned position embeddings, LayerNorm, Conv1D projections
  * stored [in, out] with biases everywhere, q/k/v fused as c_attn, an ungated MLP (c_fc, gelu_new,
@@ -7,24 +10,25 @@ package dev.persona4j.core.architecture;
  * n_positions, n_inner, activation_function, layer_norm_epsilon).
  */
 final class Gpt2 {
-  static final Architecture ARCHITECTURE = Architecture.builder("gpt2")
-      .embedTokens("transformer.wte.weight")
-      .learnedPositions("transformer.wpe.weight")
-      .layerPrefix("transformer.h.")
-      .attentionNorm("ln_1")
-      .qkv("attn.c_attn")
-      .attentionOut("attn.c_proj")
-      .mlpNorm("ln_2")
-      .ungatedUp("mlp.c_fc")
-      .down("mlp.c_proj")
-      .finalNorm("transformer.ln_f")
-      .layout(Architecture.Layout.IN_OUT)
-      .norm(Architecture.Norm.LAYER_NORM)
-      .qkvBias(Architecture.Bias.ALWAYS)
-      .outBias(Architecture.Bias.ALWAYS)
-      .mlpBias(Architecture.Bias.ALWAYS)
-      .defaults(new Architecture.ConfigDefaults(10_000.0, 1e-5, "gelu_new", true, true, false))
-      .build();
+  static final Architecture ARCHITECTURE = Llama.ARCHITECTURE.variant("gpt2", p -> {
+    p.embedTokens = "transformer.wte.weight";
+    p.positionEmbeddings = Optional.of("transformer.wpe.weight");
+    p.layerPrefix = "transformer.h.";
+    p.attentionNorm = "ln_1";
+    p.qkv = List.of("attn.c_attn");
+    p.attentionOut = "attn.c_proj";
+    p.mlpNorm = "ln_2";
+    p.gateUp = List.of("mlp.c_fc");
+    p.gated = false;
+    p.down = "mlp.c_proj";
+    p.finalNorm = "transformer.ln_f";
+    p.layout = Architecture.Layout.IN_OUT;
+    p.norm = Architecture.Norm.LAYER_NORM;
+    p.qkvBias = Architecture.Bias.ALWAYS;
+    p.outBias = Architecture.Bias.ALWAYS;
+    p.mlpBias = Architecture.Bias.ALWAYS;
+    p.defaults = new Architecture.ConfigDefaults(10_000.0, 1e-5, "gelu_new", true, true, false);
+  });
 
   private Gpt2() {}
 }

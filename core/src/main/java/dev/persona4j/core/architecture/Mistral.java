@@ -5,7 +5,7 @@ package dev.persona4j.core.architecture;
  * explicit head_dim; its optional {@code sliding_window} applies whenever it is set.
  */
 final class Mistral {
-  static final Architecture ARCHITECTURE = Llama.ARCHITECTURE.toBuilder("mistral").build();
+  static final Architecture ARCHITECTURE = Llama.ARCHITECTURE.variant("mistral", p -> {});
 
   private Mistral() {}
 }

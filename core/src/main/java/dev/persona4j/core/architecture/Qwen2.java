@@ -5,11 +5,11 @@ package dev.persona4j.core.architecture;
  * the MLP), rope_theta 10⁶ by default, and sliding_window only with use_sliding_window.
  */
 final class Qwen2 {
-  static final Architecture ARCHITECTURE = Llama.ARCHITECTURE.toBuilder("qwen2")
-      .qkvBias(Architecture.Bias.ALWAYS)
-      .mlpBias(Architecture.Bias.NONE)
-      .defaults(new Architecture.ConfigDefaults(1_000_000.0, 1e-6, "silu", false, true, true))
-      .build();
+  static final Architecture ARCHITECTURE = Llama.ARCHITECTURE.variant("qwen2", p -> {
+    p.qkvBias = Architecture.Bias.ALWAYS;
+    p.mlpBias = Architecture.Bias.NONE;
+    p.defaults = new Architecture.ConfigDefaults(1_000_000.0, 1e-6, "silu", false, true, true);
+  });
 
   private Qwen2() {}
 }

@@ -6,10 +6,10 @@ package dev.persona4j.core.architecture;
  * is usually explicit; rope_theta 10⁶ by default; sliding_window only with use_sliding_window.
  */
 final class Qwen3 {
-  static final Architecture ARCHITECTURE = Llama.ARCHITECTURE.toBuilder("qwen3")
-      .queryKeyNorms("self_attn.q_norm", "self_attn.k_norm")
-      .defaults(new Architecture.ConfigDefaults(1_000_000.0, 1e-6, "silu", false, false, true))
-      .build();
+  static final Architecture ARCHITECTURE = Llama.ARCHITECTURE.variant("qwen3", p -> {
+    p.queryKeyNorms("self_attn.q_norm", "self_attn.k_norm");
+    p.defaults = new Architecture.ConfigDefaults(1_000_000.0, 1e-6, "silu", false, false, true);
+  });
 
   private Qwen3() {}
 }

@@ -1,14 +1,12 @@
 package dev.persona4j.core.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -69,27 +67,23 @@ public final class Checkpoint {
       String hint = Files.exists(dir.resolve("pytorch_model.bin")) ? " (pytorch_model.bin is not supported: convert it to safetensors)" : "";
       throw new CheckpointException(dir, WEIGHTS, "missing: neither " + WEIGHTS + " nor " + WEIGHTS_INDEX + " exists" + hint);
     }
-    JsonFile f;
-    try {
-      f = JsonFile.parse(index, Files.readString(index, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new CheckpointException(index, null, "cannot read: " + e, e);
+    JsonNode weightMap = JsonFile.object(index, new String(JsonFile.bytes(index), StandardCharsets.UTF_8)).path("weight_map");
+    if (weightMap.isMissingNode() || weightMap.isNull()) {
+      throw new CheckpointException(index, "weight_map", "missing (required)");
     }
-    JsonNode weightMap = f.get("weight_map").orElseThrow(() -> f.error("weight_map", "missing (required)"));
     if (!weightMap.isObject()) {
-      throw f.error("weight_map", "must be an object of tensor name to shard file");
+      throw new CheckpointException(index, "weight_map", "must be an object of tensor name to shard file");
     }
     Map<String, SafetensorsReader> shards = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = weightMap.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : weightMap.properties()) {
       String tensor = e.getKey();
       if (!e.getValue().isTextual()) {
-        throw f.error("weight_map." + tensor, "must be a shard file name, got " + e.getValue());
+        throw new CheckpointException(index, "weight_map." + tensor, "must be a shard file name, got " + e.getValue());
       }
       String shardName = e.getValue().asText();
       Path shard = dir.resolve(shardName).normalize();
       if (!shard.startsWith(dir.normalize()) || shardName.contains("/") || shardName.contains("\\")) {
-        throw f.error("weight_map." + tensor, "shard must be a file in the model directory, got " + shardName);
+        throw new CheckpointException(index, "weight_map." + tensor, "shard must be a file in the model directory, got " + shardName);
       }
       SafetensorsReader r = shards.computeIfAbsent(shardName, n -> SafetensorsReader.open(shard));
       if (!r.contains(tensor)) {
@@ -123,7 +117,7 @@ public final class Checkpoint {
   }
 
   /** @throws CheckpointException if the tensor is missing */
-  public TensorInfo info(String tensor) {
+  TensorInfo info(String tensor) {
     return reader(tensor).info(tensor);
   }
 
@@ -162,7 +156,7 @@ public final class Checkpoint {
   }
 
   /** @throws CheckpointException naming the file and tensor if missing or of another shape */
-  public TensorInfo requireShape(String tensor, long... expectedShape) {
+  private TensorInfo requireShape(String tensor, long... expectedShape) {
     TensorInfo t = info(tensor);
     if (!t.hasShape(expectedShape)) {
       throw new CheckpointException(

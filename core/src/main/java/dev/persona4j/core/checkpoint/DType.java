@@ -3,7 +3,7 @@ package dev.persona4j.core.checkpoint;
 import java.util.Optional;
 
 /** Element types of the safetensors format, with their size in bytes. */
-public enum DType {
+enum DType {
   F64(8),
   F32(4),
   F16(2),
@@ -27,22 +27,22 @@ public enum DType {
   }
 
   /** Size of one element in bytes. */
-  public int bytes() {
+  int bytes() {
     return bytes;
   }
 
   /** Whether {@link SafetensorsReader#floats} can read this type (widening to float32). */
-  public boolean readableAsFloat() {
+  boolean readableAsFloat() {
     return this == F32 || this == F16 || this == BF16;
   }
 
   /** Whether {@link SafetensorsReader#longs} can read this type. */
-  public boolean readableAsInteger() {
+  boolean readableAsInteger() {
     return this == I64 || this == I32;
   }
 
   /** The type with this safetensors name, e.g. {@code "BF16"}. */
-  public static Optional<DType> fromName(String name) {
+  static Optional<DType> fromName(String name) {
     for (DType t : values()) {
       if (t.name().equals(name)) {
         return Optional.of(t);

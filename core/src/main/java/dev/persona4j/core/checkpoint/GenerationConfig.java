@@ -1,10 +1,11 @@
 package dev.persona4j.core.checkpoint;
 
-import java.io.IOException;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -14,45 +15,26 @@ import java.util.OptionalInt;
  * Token ids and sampling defaults from {@code generation_config.json}; where that file or a field is
  * absent, the ids come from {@code config.json}. Immutable.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public final class GenerationConfig {
-  private final List<Integer> eosTokenIds;
-  private final Integer bosTokenId;
-  private final Integer padTokenId;
-  private final Boolean doSample;
-  private final Double temperature;
-  private final Integer topK;
-  private final Double topP;
-  private final Double repetitionPenalty;
-  private final Integer maxNewTokens;
+  // Bound by Jackson from the file's fields, completed from config.json by of(); never changed after.
+  @JsonProperty("eos_token_id")
+  @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+  private List<Integer> eosTokenIds;
+  @JsonProperty("bos_token_id") private Integer bosTokenId;
+  @JsonProperty("pad_token_id") private Integer padTokenId;
+  @JsonProperty("do_sample") private Boolean doSample;
+  @JsonProperty("temperature") private Double temperature;
+  @JsonProperty("top_k") private Integer topK;
+  @JsonProperty("top_p") private Double topP;
+  @JsonProperty("repetition_penalty") private Double repetitionPenalty;
+  @JsonProperty("max_new_tokens") private Integer maxNewTokens;
 
-  private GenerationConfig(
-      List<Integer> eosTokenIds,
-      Integer bosTokenId,
-      Integer padTokenId,
-      Boolean doSample,
-      Double temperature,
-      Integer topK,
-      Double topP,
-      Double repetitionPenalty,
-      Integer maxNewTokens) {
-    this.eosTokenIds = List.copyOf(eosTokenIds);
-    this.bosTokenId = bosTokenId;
-    this.padTokenId = padTokenId;
-    this.doSample = doSample;
-    this.temperature = temperature;
-    this.topK = topK;
-    this.topP = topP;
-    this.repetitionPenalty = repetitionPenalty;
-    this.maxNewTokens = maxNewTokens;
-  }
+  private GenerationConfig() {}
 
   /** The ids of {@code config} alone, with no sampling defaults (no generation_config.json). */
   public static GenerationConfig of(ModelConfig config) {
-    return new GenerationConfig(
-        config.eosTokenIds(),
-        boxed(config.bosTokenId()),
-        boxed(config.padTokenId()),
-        null, null, null, null, null, null);
+    return new GenerationConfig().completedFrom(config, (field, problem) -> new IllegalStateException(field + ": " + problem));
   }
 
   /**
@@ -65,38 +47,30 @@ public final class GenerationConfig {
     if (!Files.exists(generationConfigJson)) {
       return of(config);
     }
-    String text;
-    try {
-      text = Files.readString(generationConfigJson, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new CheckpointException(generationConfigJson, null, "cannot read: " + e, e);
-    }
-    JsonFile f = JsonFile.parse(generationConfigJson, text);
-    List<Integer> eos = f.intOrIntList("eos_token_id");
-    if (eos.isEmpty()) {
-      eos = config.eosTokenIds();
-    }
-    OptionalInt bos = f.optTokenId("bos_token_id");
-    OptionalInt pad = f.optTokenId("pad_token_id");
-    OptionalDouble temperature = f.optDouble("temperature");
-    OptionalDouble topP = f.optDouble("top_p");
-    OptionalDouble rep = f.optDouble("repetition_penalty");
-    OptionalInt topK = f.optInt("top_k");
-    OptionalInt maxNew = f.optInt("max_new_tokens");
-    return new GenerationConfig(
-        eos,
-        bos.isPresent() ? Integer.valueOf(bos.getAsInt()) : boxed(config.bosTokenId()),
-        pad.isPresent() ? Integer.valueOf(pad.getAsInt()) : boxed(config.padTokenId()),
-        f.optBool("do_sample").orElse(null),
-        temperature.isPresent() ? temperature.getAsDouble() : null,
-        topK.isPresent() ? topK.getAsInt() : null,
-        topP.isPresent() ? topP.getAsDouble() : null,
-        rep.isPresent() ? rep.getAsDouble() : null,
-        maxNew.isPresent() ? maxNew.getAsInt() : null);
+    String text = new String(JsonFile.bytes(generationConfigJson), StandardCharsets.UTF_8);
+    JsonFile.Errors errors = (field, problem) -> new CheckpointException(generationConfigJson, field, problem);
+    return JsonFile.bind(JsonFile.object(generationConfigJson, text), GenerationConfig.class, errors)
+        .completedFrom(config, errors);
+  }
+
+  private GenerationConfig completedFrom(ModelConfig config, JsonFile.Errors errors) {
+    eosTokenIds = JsonFile.tokenIds("eos_token_id", eosTokenIds, errors);
+    eosTokenIds = eosTokenIds.isEmpty() ? config.eosTokenIds() : eosTokenIds;
+    bosTokenId = bosTokenId != null ? JsonFile.tokenIds("bos_token_id", List.of(bosTokenId), errors).get(0) : boxed(config.bosTokenId());
+    padTokenId = padTokenId != null ? JsonFile.tokenIds("pad_token_id", List.of(padTokenId), errors).get(0) : boxed(config.padTokenId());
+    return this;
   }
 
   private static Integer boxed(OptionalInt v) {
     return v.isPresent() ? v.getAsInt() : null;
+  }
+
+  private static OptionalInt optional(Integer v) {
+    return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+  }
+
+  private static OptionalDouble optional(Double v) {
+    return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
   }
 
   /** End-of-sequence ids (an {@code eos_token_id} may be a list); may be empty. */
@@ -104,12 +78,14 @@ public final class GenerationConfig {
     return eosTokenIds;
   }
 
+  /** {@code bos_token_id}, when either file gives one. */
   public OptionalInt bosTokenId() {
-    return bosTokenId == null ? OptionalInt.empty() : OptionalInt.of(bosTokenId);
+    return optional(bosTokenId);
   }
 
+  /** {@code pad_token_id}, when either file gives one. */
   public OptionalInt padTokenId() {
-    return padTokenId == null ? OptionalInt.empty() : OptionalInt.of(padTokenId);
+    return optional(padTokenId);
   }
 
   /** The model author's {@code do_sample}, if given. */
@@ -117,31 +93,29 @@ public final class GenerationConfig {
     return Optional.ofNullable(doSample);
   }
 
+  /** The model author's {@code temperature}, if given. */
   public OptionalDouble temperature() {
-    return temperature == null ? OptionalDouble.empty() : OptionalDouble.of(temperature);
+    return optional(temperature);
   }
 
+  /** The model author's {@code top_k}, if given. */
   public OptionalInt topK() {
-    return topK == null ? OptionalInt.empty() : OptionalInt.of(topK);
+    return optional(topK);
   }
 
+  /** The model author's {@code top_p}, if given. */
   public OptionalDouble topP() {
-    return topP == null ? OptionalDouble.empty() : OptionalDouble.of(topP);
+    return optional(topP);
   }
 
+  /** The model author's {@code repetition_penalty}, if given. */
   public OptionalDouble repetitionPenalty() {
-    return repetitionPenalty == null ? OptionalDouble.empty() : OptionalDouble.of(repetitionPenalty);
+    return optional(repetitionPenalty);
   }
 
+  /** The model author's {@code max_new_tokens}, if given. */
   public OptionalInt maxNewTokens() {
-    return maxNewTokens == null ? OptionalInt.empty() : OptionalInt.of(maxNewTokens);
-  }
-
-  /** A copy with these end-of-sequence ids. */
-  public GenerationConfig withEosTokenIds(List<Integer> ids) {
-    List<Integer> copy = new ArrayList<>(ids);
-    return new GenerationConfig(
-        copy, bosTokenId, padTokenId, doSample, temperature, topK, topP, repetitionPenalty, maxNewTokens);
+    return optional(maxNewTokens);
   }
 
   @Override

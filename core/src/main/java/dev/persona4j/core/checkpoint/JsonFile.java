@@ -1,202 +1,124 @@
 package dev.persona4j.core.checkpoint;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.internal.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.OptionalInt;
+import java.util.Map;
 
-/** Typed access to the fields of a JSON object, with errors naming the file and field path. */
+/** The checkpoint's JSON files read with the shared mapper, with errors naming the file and field path. */
 final class JsonFile {
-  static final ObjectMapper MAPPER =
-      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
-  private final Path file;
-  private final String prefix;
-  private final JsonNode node;
-
-  private JsonFile(Path file, String prefix, JsonNode node) {
-    this.file = file;
-    this.prefix = prefix;
-    this.node = node;
+  /** How a field fails: {@code (field path, problem)} to the exception to throw. */
+  interface Errors {
+    RuntimeException error(String field, String problem);
   }
 
-  static JsonFile parse(Path file, String text) {
+  private JsonFile() {}
+
+  static byte[] bytes(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new CheckpointException(file, null, "file not found", e);
+    } catch (IOException e) {
+      throw new CheckpointException(file, null, "cannot read: " + e, e);
+    }
+  }
+
+  /** The JSON object in {@code text}; whole numbers written as 4096.0 are read as integers. */
+  static ObjectNode object(Path file, String text) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(text);
+      root = Json.mapper().readTree(text);
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
-      String where =
-          loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
       throw new CheckpointException(file, null, "not valid JSON" + where + ": " + e.getOriginalMessage(), e);
     }
-    if (root == null || !root.isObject()) {
+    if (!(root instanceof ObjectNode o)) {
       throw new CheckpointException(file, null, "must hold a JSON object");
     }
-    return new JsonFile(file, "", root);
+    wholeNumbersAsIntegers(o);
+    return o;
   }
 
-  Path file() {
-    return file;
-  }
-
-  JsonNode node() {
-    return node;
-  }
-
-  private String path(String field) {
-    return prefix + field;
-  }
-
-  CheckpointException error(String field, String problem) {
-    return new CheckpointException(file, path(field), problem);
-  }
-
-  /** The field, absent when missing or JSON null. */
-  Optional<JsonNode> get(String field) {
-    JsonNode v = node.get(field);
-    return v == null || v.isNull() ? Optional.empty() : Optional.of(v);
-  }
-
-  boolean has(String field) {
-    return get(field).isPresent();
-  }
-
-  /** The nested object, absent when missing or null. */
-  Optional<JsonFile> object(String field) {
-    return get(field)
-        .map(
-            v -> {
-              if (!v.isObject()) {
-                throw error(field, "must be an object, got " + v);
-              }
-              return new JsonFile(file, path(field) + ".", v);
-            });
-  }
-
-  OptionalInt optInt(String field) {
-    Optional<JsonNode> v = get(field);
-    if (v.isEmpty()) {
-      return OptionalInt.empty();
-    }
-    JsonNode n = v.get();
-    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-      // 4096.0 is a common way to write an integer in hand-edited configs
-      if (n.isNumber() && n.asDouble() == Math.rint(n.asDouble()) && Math.abs(n.asDouble()) < Integer.MAX_VALUE) {
-        return OptionalInt.of((int) n.asDouble());
-      }
-      throw error(field, "must be an integer, got " + n);
-    }
-    return OptionalInt.of(n.asInt());
-  }
-
-  /** The first present of the alias fields, as a positive integer. */
-  int requirePositiveInt(String... aliases) {
-    for (String a : aliases) {
-      OptionalInt v = optInt(a);
-      if (v.isPresent()) {
-        return positive(a, v.getAsInt());
-      }
-    }
-    throw error(aliases[0], "missing (required" + (aliases.length > 1 ? ", or " + String.join(" / ", List.of(aliases).subList(1, aliases.length)) : "") + ")");
-  }
-
-  OptionalInt optPositiveInt(String... aliases) {
-    for (String a : aliases) {
-      OptionalInt v = optInt(a);
-      if (v.isPresent()) {
-        return OptionalInt.of(positive(a, v.getAsInt()));
-      }
-    }
-    return OptionalInt.empty();
-  }
-
-  private int positive(String field, int v) {
-    if (v <= 0) {
-      throw error(field, "must be positive, got " + v);
-    }
-    return v;
-  }
-
-  OptionalDouble optDouble(String field) {
-    Optional<JsonNode> v = get(field);
-    if (v.isEmpty()) {
-      return OptionalDouble.empty();
-    }
-    if (!v.get().isNumber()) {
-      throw error(field, "must be a number, got " + v.get());
-    }
-    double d = v.get().asDouble();
-    if (!Double.isFinite(d)) {
-      throw error(field, "must be finite, got " + d);
-    }
-    return OptionalDouble.of(d);
-  }
-
-  Optional<Boolean> optBool(String field) {
-    Optional<JsonNode> v = get(field);
-    if (v.isEmpty()) {
-      return Optional.empty();
-    }
-    if (!v.get().isBoolean()) {
-      throw error(field, "must be true or false, got " + v.get());
-    }
-    return Optional.of(v.get().asBoolean());
-  }
-
-  Optional<String> optString(String field) {
-    Optional<JsonNode> v = get(field);
-    if (v.isEmpty()) {
-      return Optional.empty();
-    }
-    if (!v.get().isTextual()) {
-      throw error(field, "must be a string, got " + v.get());
-    }
-    return Optional.of(v.get().asText());
-  }
-
-  /** An integer or a list of integers (e.g. {@code eos_token_id}); empty when absent. */
-  List<Integer> intOrIntList(String field) {
-    Optional<JsonNode> v = get(field);
-    List<Integer> out = new ArrayList<>();
-    if (v.isEmpty()) {
-      return out;
-    }
-    JsonNode n = v.get();
-    if (n.isArray()) {
-      for (int i = 0; i < n.size(); i++) {
-        JsonNode e = n.get(i);
-        if (!e.isIntegralNumber() || !e.canConvertToInt() || e.asInt() < 0) {
-          throw error(field + "[" + i + "]", "must be a non-negative integer, got " + e);
+  // 4096.0 is a common way to write an integer in hand-edited configs; 4096.5 stays a float and fails
+  private static void wholeNumbersAsIntegers(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      o.fields().forEachRemaining(e -> {
+        JsonNode v = e.getValue();
+        if (v.isFloatingPointNumber() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) < Integer.MAX_VALUE) {
+          e.setValue(IntNode.valueOf((int) v.asDouble()));
         }
-        out.add(e.asInt());
-      }
-    } else if (n.isIntegralNumber() && n.canConvertToInt() && n.asInt() >= 0) {
-      out.add(n.asInt());
-    } else {
-      throw error(field, "must be a non-negative integer or a list of them, got " + n);
+        wholeNumbersAsIntegers(v);
+      });
     }
-    return out;
   }
 
-  OptionalInt optTokenId(String field) {
-    List<Integer> ids = intOrIntList(field);
-    if (ids.isEmpty()) {
-      return OptionalInt.empty();
-    }
-    if (ids.size() > 1 || get(field).get().isArray()) {
-      if (ids.size() == 1) {
-        return OptionalInt.of(ids.get(0));
+  /**
+   * Binds {@code tree} to {@code type}: unknown fields are ignored, a field of the wrong type fails
+   * through {@code errors} naming its path ({@code rope_scaling.factor}, {@code eos_token_id[1]}).
+   */
+  static <T> T bind(ObjectNode tree, Class<T> type, Errors errors) {
+    try {
+      return Json.mapper().readerFor(type)
+          .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .with(DeserializationFeature.UNWRAP_SINGLE_VALUE_ARRAYS)
+          .readValue(tree);
+    } catch (JsonMappingException e) {
+      StringBuilder path = new StringBuilder();
+      JsonNode at = tree;
+      Class<?> expected = type;
+      for (JsonMappingException.Reference r : e.getPath()) {
+        if (r.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+          at = at.path(r.getFieldName());
+        } else if (at.isArray()) { // not for a single value read as a list
+          path.append('[').append(r.getIndex()).append(']');
+          at = at.path(r.getIndex());
+        }
       }
-      throw error(field, "must be a single token id, got " + get(field).get());
+      throw errors.error(path.toString(), "must be " + kind(e) + ", got " + at);
+    } catch (IOException e) {
+      throw new IllegalStateException("reading a tree in memory", e);
     }
-    return OptionalInt.of(ids.get(0));
+  }
+
+  private static String kind(JsonMappingException e) {
+    Class<?> t = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m ? m.getTargetType() : null;
+    if (t == null) {
+      return "of another type";
+    } else if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
+      return "an integer";
+    } else if (t == Double.class || t == double.class) {
+      return "a number";
+    } else if (t == Boolean.class || t == boolean.class) {
+      return "true or false";
+    } else if (t == String.class) {
+      return "a string";
+    } else if (Collection.class.isAssignableFrom(t)) {
+      return "a list";
+    }
+    return Map.class.isAssignableFrom(t) || t.isRecord() ? "an object" : "a " + t.getSimpleName();
+  }
+
+  /** {@code ids} as given when every one is a token id, else the failure naming {@code field}. */
+  static List<Integer> tokenIds(String field, List<Integer> ids, Errors errors) {
+    for (int i = 0; ids != null && i < ids.size(); i++) {
+      if (ids.get(i) == null || ids.get(i) < 0) {
+        throw errors.error(field, "must be a non-negative token id or a list of them, got " + ids);
+      }
+    }
+    return ids == null ? List.of() : List.copyOf(ids);
   }
 }

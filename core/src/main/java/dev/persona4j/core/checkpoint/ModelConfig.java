@@ -1,20 +1,27 @@
 package dev.persona4j.core.checkpoint;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.architecture.Architecture;
-import java.io.IOException;
+import dev.persona4j.internal.Json;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -22,67 +29,60 @@ import java.util.OptionalInt;
  * config.json}. Both config layouts are read: transformers 4 ({@code rope_theta}, {@code
  * rope_scaling}, {@code partial_rotary_factor} at the top level) and transformers 5 ({@code
  * rope_parameters} holding them), as well as GPT-2's names ({@code n_embd}, {@code n_layer}, ...).
+ * Fields absent from the file take their architecture's defaults ({@link Architecture#defaults()}).
  *
- * <p>Immutable. Build one by hand (e.g. for a model to train) with {@link #builder(String)}.
+ * <p>Immutable; equal when their {@link #toJson()} is. Build one by hand (e.g. for a model to train)
+ * with {@link #builder(String)}.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+@JsonAutoDetect(getterVisibility = Visibility.NONE, isGetterVisibility = Visibility.NONE)
 public final class ModelConfig {
   /** The defaults of a model_type this project does not know (its loading fails later, naming it). */
   private static final Architecture LLAMA = Architecture.of("llama").orElseThrow();
-  private final String modelType;
-  private final List<String> architectures;
-  private final int vocabSize;
-  private final int hiddenSize;
-  private final int intermediateSize;
-  private final int layers;
-  private final int heads;
-  private final int kvHeads;
-  private final int headDim;
-  private final int contextLength;
-  private final double normEps;
-  private final String hiddenAct;
-  private final double ropeTheta;
-  private final RopeScaling ropeScaling;
-  private final double partialRotaryFactor;
-  private final boolean tieWordEmbeddings;
-  private final boolean attentionBias;
-  private final boolean mlpBias;
-  private final Integer slidingWindow;
-  private final double initializerRange;
-  private final String dtype;
-  private final Integer bosTokenId;
-  private final List<Integer> eosTokenIds;
-  private final Integer padTokenId;
-  private final Path source;
-  private final String sha256;
+  /** transformers' names → GPT2Config's, which GPT-2's config.json uses. */
+  private static final Map<String, String> GPT2_NAMES = Map.of("hidden_size", "n_embd", "intermediate_size", "n_inner",
+      "num_hidden_layers", "n_layer", "num_attention_heads", "n_head", "max_position_embeddings", "n_positions",
+      "rms_norm_eps", "layer_norm_epsilon", "hidden_act", "activation_function");
 
-  private ModelConfig(Builder b) {
-    this.modelType = b.modelType;
-    this.architectures = List.copyOf(b.architectures);
-    this.vocabSize = b.vocabSize;
-    this.hiddenSize = b.hiddenSize;
-    this.intermediateSize = b.intermediateSize;
-    this.layers = b.layers;
-    this.heads = b.heads;
-    this.kvHeads = b.kvHeads == 0 ? b.heads : b.kvHeads;
-    this.headDim = b.headDim == 0 ? (b.heads == 0 ? 0 : b.hiddenSize / b.heads) : b.headDim;
-    this.contextLength = b.contextLength;
-    this.normEps = b.normEps;
-    this.hiddenAct = b.hiddenAct;
-    this.ropeTheta = b.ropeTheta;
-    this.ropeScaling = b.ropeScaling;
-    this.partialRotaryFactor = b.partialRotaryFactor;
-    this.tieWordEmbeddings = b.tieWordEmbeddings;
-    this.attentionBias = b.attentionBias;
-    this.mlpBias = b.mlpBias;
-    this.slidingWindow = b.slidingWindow;
-    this.initializerRange = b.initializerRange;
-    this.dtype = b.dtype;
-    this.bosTokenId = b.bosTokenId;
-    this.eosTokenIds = List.copyOf(b.eosTokenIds);
-    this.padTokenId = b.padTokenId;
-    this.source = b.source;
-    this.sha256 = b.sha256;
-  }
+  // The fields as config.json (transformers 4 layout) names them; Jackson binds them, then resolve()
+  // applies the defaults and checks them, and they never change after.
+  @JsonProperty("architectures") private List<String> architectures;
+  @JsonProperty("model_type") private String modelType;
+  @JsonProperty("vocab_size") private Integer vocabSize;
+  @JsonProperty("hidden_size") private Integer hiddenSize;
+  @JsonProperty("intermediate_size") private Integer intermediateSize;
+  @JsonProperty("num_hidden_layers") private Integer layers;
+  @JsonProperty("num_attention_heads") private Integer heads;
+  @JsonProperty("num_key_value_heads") private Integer kvHeads;
+  @JsonProperty("head_dim") private Integer headDim;
+  @JsonProperty("max_position_embeddings") private Integer contextLength;
+  @JsonProperty("rms_norm_eps") private Double normEps;
+  @JsonProperty("layer_norm_eps") private Double layerNormEps;
+  @JsonProperty("hidden_act") private String hiddenAct;
+  @JsonProperty("rope_theta") private Double ropeTheta;
+  @JsonProperty("rope_scaling") private RopeScaling ropeScaling;
+  @JsonProperty("rope_parameters") private RopeScaling ropeParameters;
+  @JsonProperty("partial_rotary_factor") private Double partialRotaryFactor;
+  @JsonProperty("original_max_position_embeddings") private Integer originalContextLength;
+  @JsonProperty("attention_bias") private Boolean attentionBias;
+  @JsonProperty("mlp_bias") private Boolean mlpBias;
+  @JsonProperty("sliding_window") private Integer slidingWindow;
+  @JsonProperty("use_sliding_window") private Boolean useSlidingWindow;
+  @JsonProperty("tie_word_embeddings") private Boolean tieWordEmbeddings;
+  @JsonProperty("initializer_range") private Double initializerRange;
+  @JsonProperty("bos_token_id") private Integer bosTokenId;
+  @JsonProperty("eos_token_id")
+  @JsonFormat(with = {JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY, JsonFormat.Feature.WRITE_SINGLE_ELEM_ARRAYS_UNWRAPPED})
+  private List<Integer> eosTokenIds;
+  @JsonProperty("pad_token_id") private Integer padTokenId;
+  @JsonProperty("torch_dtype") private String dtype;
+  @JsonProperty("dtype") private String dtypeV5;
+
+  private Path source;
+  private String sha256;
+
+  private ModelConfig() {}
 
   /**
    * Reads {@code config.json}.
@@ -91,14 +91,7 @@ public final class ModelConfig {
    *     required field is missing or has the wrong type or an inconsistent value
    */
   public static ModelConfig load(Path configJson) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(configJson);
-    } catch (NoSuchFileException e) {
-      throw new CheckpointException(configJson, null, "file not found", e);
-    } catch (IOException e) {
-      throw new CheckpointException(configJson, null, "cannot read: " + e, e);
-    }
+    byte[] bytes = JsonFile.bytes(configJson);
     return parse(new String(bytes, StandardCharsets.UTF_8), configJson, sha256(bytes));
   }
 
@@ -108,109 +101,102 @@ public final class ModelConfig {
   }
 
   private static ModelConfig parse(String json, Path source, String sha) {
-    JsonFile f = JsonFile.parse(source, json);
-    String type =
-        f.optString("model_type")
-            .orElseThrow(() -> f.error("model_type", "missing (required)"))
-            .toLowerCase(Locale.ROOT);
-    Builder b = builder(type).source(source).sha256(sha);
-    f.get("architectures")
-        .ifPresent(
-            a -> {
-              if (!a.isArray()) {
-                throw f.error("architectures", "must be a list of strings, got " + a);
-              }
-              List<String> names = new java.util.ArrayList<>();
-              a.forEach(n -> names.add(n.asText()));
-              b.architectures(names);
-            });
-    Architecture.ConfigDefaults d = Architecture.of(type).orElse(LLAMA).defaults();
-    b.vocabSize(f.requirePositiveInt("vocab_size"));
-    b.hiddenSize(f.requirePositiveInt("hidden_size", "n_embd"));
-    b.layers(f.requirePositiveInt("num_hidden_layers", "n_layer"));
-    b.heads(f.requirePositiveInt("num_attention_heads", "n_head"));
-    b.contextLength(f.requirePositiveInt("max_position_embeddings", "n_positions"));
-    if (type.equals("gpt2")) { // GPT2Config's own names
-      b.intermediateSize(f.optPositiveInt("n_inner").orElse(4 * b.hiddenSize));
-      b.hiddenAct(f.optString("activation_function").orElse(d.hiddenAct()));
-      b.normEps(f.optDouble("layer_norm_epsilon").orElse(d.normEps()));
-      b.attentionBias(true).mlpBias(true);
-    } else {
-      b.intermediateSize(f.requirePositiveInt("intermediate_size"));
-      b.hiddenAct(f.optString("hidden_act").orElse(d.hiddenAct()));
-      OptionalDouble eps = f.optDouble("rms_norm_eps");
-      b.normEps(eps.isPresent() ? eps.getAsDouble() : f.optDouble("layer_norm_eps").orElse(d.normEps()));
-      b.attentionBias(f.optBool("attention_bias").orElse(d.attentionBias()));
-      b.mlpBias(f.optBool("mlp_bias").orElse(false));
-    }
-    b.tieWordEmbeddings(f.optBool("tie_word_embeddings").orElse(d.tieWordEmbeddings()));
-    f.optPositiveInt("num_key_value_heads").ifPresent(b::kvHeads);
-    f.optPositiveInt("head_dim").ifPresent(b::headDim);
-    f.optDouble("initializer_range").ifPresent(b::initializerRange);
-    f.optString("torch_dtype").or(() -> f.optString("dtype")).ifPresent(b::dtype);
-    readRope(f, b, d);
-    boolean slidingOn = !d.slidingWindowNeedsFlag() || f.optBool("use_sliding_window").orElse(false);
-    if (slidingOn) {
-      f.optPositiveInt("sliding_window").ifPresent(b::slidingWindow);
-    }
-    f.optTokenId("bos_token_id").ifPresent(b::bosTokenId);
-    b.eosTokenIds(f.intOrIntList("eos_token_id"));
-    f.optTokenId("pad_token_id").ifPresent(b::padTokenId);
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException(source, null, e.getMessage(), e);
-    }
+    ObjectNode tree = JsonFile.object(source, json);
+    Map<String, String> renamed = new HashMap<>();
+    GPT2_NAMES.forEach((name, gpt2) -> {
+      if (tree.hasNonNull(gpt2) && !tree.hasNonNull(name)) {
+        tree.set(name, tree.remove(gpt2));
+        renamed.put(name, gpt2);
+      }
+    });
+    JsonFile.Errors errors = (field, problem) -> new CheckpointException(source, renamed.getOrDefault(field, field), problem);
+    ModelConfig c = JsonFile.bind(tree, ModelConfig.class, errors);
+    c.source = source;
+    c.sha256 = sha;
+    return c.resolve(errors);
   }
 
-  /** rope_theta, partial_rotary_factor and scaling, from either layout. */
-  private static void readRope(JsonFile f, Builder b, Architecture.ConfigDefaults d) {
-    Optional<JsonFile> params = f.object("rope_parameters");
-    OptionalDouble theta = f.optDouble("rope_theta");
-    if (params.isPresent() && params.get().optDouble("rope_theta").isPresent()) {
-      theta = params.get().optDouble("rope_theta");
+  /** Applies the architecture's defaults, moves transformers 5 fields to their transformers 4 place, and checks. */
+  private ModelConfig resolve(JsonFile.Errors errors) {
+    if (modelType == null) {
+      throw errors.error("model_type", "missing (required)");
     }
-    b.ropeTheta(theta.orElse(d.ropeTheta()));
-    OptionalDouble partial = f.optDouble("partial_rotary_factor");
-    if (params.isPresent() && params.get().optDouble("partial_rotary_factor").isPresent()) {
-      partial = params.get().optDouble("partial_rotary_factor");
+    modelType = modelType.toLowerCase(Locale.ROOT);
+    boolean gpt2 = modelType.equals("gpt2");
+    Architecture.ConfigDefaults d = Architecture.of(modelType).orElse(LLAMA).defaults();
+    architectures = architectures == null ? List.of() : List.copyOf(architectures);
+    vocabSize = positive(errors, "vocab_size", vocabSize, true);
+    hiddenSize = positive(errors, "hidden_size", hiddenSize, true);
+    layers = positive(errors, "num_hidden_layers", layers, true);
+    heads = positive(errors, "num_attention_heads", heads, true);
+    contextLength = positive(errors, "max_position_embeddings", contextLength, true);
+    intermediateSize = positive(errors, "intermediate_size", intermediateSize, !gpt2);
+    intermediateSize = intermediateSize != null ? intermediateSize : 4 * hiddenSize;
+    kvHeads = positive(errors, "num_key_value_heads", kvHeads, false);
+    kvHeads = kvHeads != null ? kvHeads : heads;
+    if (heads % kvHeads != 0) {
+      throw errors.error("num_key_value_heads", kvHeads + " does not divide num_attention_heads " + heads);
     }
-    if (partial.isPresent()) {
-      double p = partial.getAsDouble();
-      if (!(p > 0 && p <= 1)) {
-        throw f.error("partial_rotary_factor", "must be in (0, 1], got " + p);
-      }
-      b.partialRotaryFactor(p);
+    headDim = positive(errors, "head_dim", headDim, false);
+    if (headDim == null && hiddenSize % heads != 0) {
+      throw errors.error("num_attention_heads", heads + " does not divide hidden_size " + hiddenSize + " and head_dim is not given");
     }
-    Optional<JsonFile> scaling = f.object("rope_scaling").or(() -> params);
-    if (scaling.isEmpty()) {
-      return;
+    headDim = headDim != null ? headDim : hiddenSize / heads;
+    String rope = ropeScaling == null && ropeParameters != null ? "rope_parameters" : "rope_scaling";
+    if (ropeParameters != null) {
+      ropeTheta = ropeParameters.ropeTheta() != null ? ropeParameters.ropeTheta() : ropeTheta;
+      partialRotaryFactor = ropeParameters.partialRotaryFactor() != null ? ropeParameters.partialRotaryFactor() : partialRotaryFactor;
     }
-    JsonFile s = scaling.get();
-    String type = s.optString("rope_type").or(() -> s.optString("type")).orElse("default");
-    if (type.equals("default")) {
-      return;
+    RopeScaling scaling = ropeScaling != null ? ropeScaling : ropeParameters;
+    ropeScaling = scaling == null ? null : scaling.checked(rope, originalContextLength, errors);
+    ropeParameters = null;
+    ropeTheta = positive(errors, "rope_theta", ropeTheta != null ? ropeTheta : d.ropeTheta());
+    partialRotaryFactor = partialRotaryFactor != null ? partialRotaryFactor : 1.0;
+    if (!(partialRotaryFactor > 0 && partialRotaryFactor <= 1)) {
+      throw errors.error("partial_rotary_factor", "must be in (0, 1], got " + partialRotaryFactor);
     }
-    double factor =
-        s.optDouble("factor").orElseThrow(() -> s.error("factor", "missing (required for rope_type " + type + ")"));
-    if (!(factor > 0)) {
-      throw s.error("factor", "must be positive, got " + factor);
+    if (!gpt2 && (rotaryDim() % 2 != 0 || rotaryDim() == 0)) {
+      throw errors.error("partial_rotary_factor", partialRotaryFactor + " × head_dim " + headDim + " gives " + rotaryDim()
+          + " rotated dimensions; must be even and positive");
     }
-    int original = s.optPositiveInt("original_max_position_embeddings")
-        .orElse(f.optPositiveInt("original_max_position_embeddings").orElse(0));
-    double low = 0;
-    double high = 0;
-    if (type.equals("llama3")) {
-      low = s.optDouble("low_freq_factor").orElseThrow(() -> s.error("low_freq_factor", "missing (required for llama3)"));
-      high = s.optDouble("high_freq_factor").orElseThrow(() -> s.error("high_freq_factor", "missing (required for llama3)"));
-      if (original == 0) {
-        throw s.error("original_max_position_embeddings", "missing (required for llama3)");
-      }
-      if (!(high > low && low > 0)) {
-        throw s.error("high_freq_factor", "must exceed low_freq_factor > 0, got " + high + " and " + low);
-      }
+    partialRotaryFactor = partialRotaryFactor == 1.0 ? null : partialRotaryFactor; // written only when partial, as Phi-3 does
+    normEps = positive(errors, "rms_norm_eps", normEps != null ? normEps : layerNormEps != null ? layerNormEps : d.normEps());
+    layerNormEps = null;
+    hiddenAct = hiddenAct != null ? hiddenAct : d.hiddenAct();
+    attentionBias = gpt2 || (attentionBias != null ? attentionBias : d.attentionBias()); // GPT-2: biases everywhere
+    mlpBias = gpt2 || Boolean.TRUE.equals(mlpBias);
+    slidingWindow = positive(errors, "sliding_window", slidingWindow, false);
+    slidingWindow = d.slidingWindowNeedsFlag() && !Boolean.TRUE.equals(useSlidingWindow) ? null : slidingWindow;
+    useSlidingWindow = slidingWindow == null ? null : true; // so that Qwen reads it back
+    tieWordEmbeddings = tieWordEmbeddings != null ? tieWordEmbeddings : d.tieWordEmbeddings();
+    initializerRange = initializerRange != null ? initializerRange : 0.02;
+    dtype = dtype != null ? dtype : dtypeV5;
+    dtypeV5 = null;
+    bosTokenId = tokenId(errors, "bos_token_id", bosTokenId);
+    padTokenId = tokenId(errors, "pad_token_id", padTokenId);
+    eosTokenIds = JsonFile.tokenIds("eos_token_id", eosTokenIds, errors);
+    return this;
+  }
+
+  private static Integer positive(JsonFile.Errors errors, String field, Integer value, boolean required) {
+    if (value == null && required) {
+      throw errors.error(field, "missing (required)");
     }
-    b.ropeScaling(new RopeScaling(type, factor, low, high, original));
+    if (value != null && value <= 0) {
+      throw errors.error(field, "must be positive, got " + value);
+    }
+    return value;
+  }
+
+  private static double positive(JsonFile.Errors errors, String field, double value) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw errors.error(field, "must be positive, got " + value);
+    }
+    return value;
+  }
+
+  private static Integer tokenId(JsonFile.Errors errors, String field, Integer id) {
+    return id == null ? null : JsonFile.tokenIds(field, List.of(id), errors).get(0);
   }
 
   static String sha256(byte[] bytes) {
@@ -221,109 +207,40 @@ public final class ModelConfig {
     }
   }
 
-  /** A builder for a config written by hand, e.g. a fresh model to train. */
+  /**
+   * A builder for a config written by hand, e.g. a fresh model to train: unset fields take the
+   * architecture's defaults, the dtype is float32.
+   */
   public static Builder builder(String modelType) {
-    return new Builder(modelType);
+    return new Builder(Json.mapper().createObjectNode().put("model_type", Objects.requireNonNull(modelType, "modelType"))
+        .put("torch_dtype", "float32"));
   }
 
   /** A builder starting from this config's values. */
   public Builder toBuilder() {
-    Builder b = new Builder(modelType);
-    b.architectures = architectures;
-    b.vocabSize = vocabSize;
-    b.hiddenSize = hiddenSize;
-    b.intermediateSize = intermediateSize;
-    b.layers = layers;
-    b.heads = heads;
-    b.kvHeads = kvHeads;
-    b.headDim = headDim;
-    b.contextLength = contextLength;
-    b.normEps = normEps;
-    b.hiddenAct = hiddenAct;
-    b.ropeTheta = ropeTheta;
-    b.ropeScaling = ropeScaling;
-    b.partialRotaryFactor = partialRotaryFactor;
-    b.tieWordEmbeddings = tieWordEmbeddings;
-    b.attentionBias = attentionBias;
-    b.mlpBias = mlpBias;
-    b.slidingWindow = slidingWindow;
-    b.initializerRange = initializerRange;
-    b.dtype = dtype;
-    b.bosTokenId = bosTokenId;
-    b.eosTokenIds = eosTokenIds;
-    b.padTokenId = padTokenId;
-    return b;
+    return new Builder(tree());
+  }
+
+  /** This config's fields as a tree in the transformers 4 layout. */
+  private ObjectNode tree() {
+    return Json.mapper().valueToTree(this);
   }
 
   /**
    * This config as {@code config.json} text in the transformers 4 layout (GPT-2 names for {@code
-   * gpt2}), readable back by {@link #load}.
+   * gpt2}), readable back by {@link #load} into an equal config.
    */
   public String toJson() {
-    ObjectNode o = JsonFile.MAPPER.createObjectNode();
-    o.putArray("architectures").addAll(architectures.stream().map(o::textNode).toList());
-    o.put("model_type", modelType);
-    o.put("vocab_size", vocabSize);
+    ObjectNode file = tree();
     if (modelType.equals("gpt2")) {
-      o.put("n_embd", hiddenSize);
-      o.put("n_inner", intermediateSize);
-      o.put("n_layer", layers);
-      o.put("n_head", heads);
-      o.put("n_positions", contextLength);
-      o.put("layer_norm_epsilon", normEps);
-      o.put("activation_function", hiddenAct);
-    } else {
-      o.put("hidden_size", hiddenSize);
-      o.put("intermediate_size", intermediateSize);
-      o.put("num_hidden_layers", layers);
-      o.put("num_attention_heads", heads);
-      o.put("num_key_value_heads", kvHeads);
-      o.put("head_dim", headDim);
-      o.put("max_position_embeddings", contextLength);
-      o.put("rms_norm_eps", normEps);
-      o.put("hidden_act", hiddenAct);
-      o.put("rope_theta", ropeTheta);
-      if (ropeScaling != null) {
-        ObjectNode s = o.putObject("rope_scaling");
-        s.put("rope_type", ropeScaling.type());
-        s.put("factor", ropeScaling.factor());
-        if (ropeScaling.type().equals("llama3")) {
-          s.put("low_freq_factor", ropeScaling.lowFreqFactor());
-          s.put("high_freq_factor", ropeScaling.highFreqFactor());
-        }
-        if (ropeScaling.originalMaxPositionEmbeddings() > 0) {
-          s.put("original_max_position_embeddings", ropeScaling.originalMaxPositionEmbeddings());
-        }
-      } else {
-        o.putNull("rope_scaling");
-      }
-      if (partialRotaryFactor != 1.0) {
-        o.put("partial_rotary_factor", partialRotaryFactor);
-      }
-      o.put("attention_bias", attentionBias);
-      o.put("mlp_bias", mlpBias);
-      if (slidingWindow != null) {
-        o.put("sliding_window", slidingWindow);
-        o.put("use_sliding_window", true);
+      file = Json.mapper().createObjectNode();
+      for (Map.Entry<String, JsonNode> e : tree().properties()) {
+        file.set(GPT2_NAMES.getOrDefault(e.getKey(), e.getKey()), e.getValue());
       }
     }
-    o.put("tie_word_embeddings", tieWordEmbeddings);
-    o.put("initializer_range", initializerRange);
-    if (bosTokenId != null) {
-      o.put("bos_token_id", bosTokenId);
-    }
-    if (eosTokenIds.size() == 1) {
-      o.put("eos_token_id", eosTokenIds.get(0));
-    } else if (!eosTokenIds.isEmpty()) {
-      eosTokenIds.forEach(o.putArray("eos_token_id")::add);
-    }
-    if (padTokenId != null) {
-      o.put("pad_token_id", padTokenId);
-    }
-    o.put("torch_dtype", dtype == null ? "float32" : dtype);
     try {
-      return JsonFile.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n";
-    } catch (IOException e) {
+      return Json.pretty().writeValueAsString(file) + "\n";
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -338,15 +255,17 @@ public final class ModelConfig {
     return architectures;
   }
 
+  /** {@code vocab_size}: rows of the token embedding. */
   public int vocabSize() {
     return vocabSize;
   }
 
+  /** {@code hidden_size} ({@code n_embd}): width of the residual stream. */
   public int hiddenSize() {
     return hiddenSize;
   }
 
-  /** Width of the MLP's inner layer. */
+  /** Width of the MLP's inner layer ({@code intermediate_size}, GPT-2's {@code n_inner} or 4 × hidden). */
   public int intermediateSize() {
     return intermediateSize;
   }
@@ -386,23 +305,29 @@ public final class ModelConfig {
     return hiddenAct;
   }
 
+  /** The rotary embedding's base. */
   public double ropeTheta() {
     return ropeTheta;
   }
 
   /** Rotary frequency scaling, absent for the default rotary embedding. */
-  public Optional<RopeScaling> ropeScaling() {
+  Optional<RopeScaling> ropeScaling() {
     return Optional.ofNullable(ropeScaling);
+  }
+
+  /** The {@code rope_type} of the rotary embedding: {@code default}, {@code linear}, {@code llama3}, ... */
+  public String ropeType() {
+    return ropeScaling == null ? "default" : ropeScaling.type();
   }
 
   /** Fraction of each head's dimensions that are rotated (Phi-3's {@code partial_rotary_factor}). */
   public double partialRotaryFactor() {
-    return partialRotaryFactor;
+    return partialRotaryFactor == null ? 1.0 : partialRotaryFactor;
   }
 
   /** Number of rotated dimensions per head (even). */
   public int rotaryDim() {
-    return (int) (headDim * partialRotaryFactor);
+    return (int) (headDim * partialRotaryFactor());
   }
 
   /**
@@ -414,7 +339,7 @@ public final class ModelConfig {
    */
   public float[] rotaryInverseFrequencies() {
     int dim = rotaryDim();
-    float base = (float) ropeTheta;
+    float base = (float) (double) ropeTheta;
     float[] inv = new float[dim / 2];
     for (int i = 0; i < inv.length; i++) {
       float exponent = (float) (2 * i) / (float) dim;
@@ -424,7 +349,7 @@ public final class ModelConfig {
     if (s == null) {
       return inv;
     }
-    float factor = (float) s.factor();
+    float factor = (float) (double) s.factor();
     switch (s.type()) {
       case "linear" -> {
         for (int i = 0; i < inv.length; i++) {
@@ -432,8 +357,8 @@ public final class ModelConfig {
         }
       }
       case "llama3" -> {
-        float low = (float) s.lowFreqFactor();
-        float high = (float) s.highFreqFactor();
+        float low = (float) (double) s.lowFreqFactor();
+        float high = (float) (double) s.highFreqFactor();
         float old = s.originalMaxPositionEmbeddings();
         float lowWavelen = old / low;
         float highWavelen = old / high;
@@ -453,11 +378,6 @@ public final class ModelConfig {
     return inv;
   }
 
-  /** Rope types this class computes. */
-  static boolean supports(String ropeType) {
-    return ropeType.equals("default") || ropeType.equals("linear") || ropeType.equals("llama3");
-  }
-
   /** Whether the output head shares the token embedding matrix. */
   public boolean tieWordEmbeddings() {
     return tieWordEmbeddings;
@@ -468,6 +388,7 @@ public final class ModelConfig {
     return attentionBias;
   }
 
+  /** Whether the MLP's projections have biases ({@code mlp_bias}). */
   public boolean mlpBias() {
     return mlpBias;
   }
@@ -487,6 +408,7 @@ public final class ModelConfig {
     return Optional.ofNullable(dtype);
   }
 
+  /** {@code bos_token_id}, when given. */
   public OptionalInt bosTokenId() {
     return bosTokenId == null ? OptionalInt.empty() : OptionalInt.of(bosTokenId);
   }
@@ -496,6 +418,7 @@ public final class ModelConfig {
     return eosTokenIds;
   }
 
+  /** {@code pad_token_id}, when given. */
   public OptionalInt padTokenId() {
     return padTokenId == null ? OptionalInt.empty() : OptionalInt.of(padTokenId);
   }
@@ -511,182 +434,148 @@ public final class ModelConfig {
   }
 
   @Override
-  public String toString() {
-    return modelType
-        + "[layers="
-        + layers
-        + ", hidden="
-        + hiddenSize
-        + ", heads="
-        + heads
-        + "/"
-        + kvHeads
-        + "x"
-        + headDim
-        + ", vocab="
-        + vocabSize
-        + ", context="
-        + contextLength
-        + "]";
+  public boolean equals(Object o) {
+    return o instanceof ModelConfig c && tree().equals(c.tree());
   }
 
-  /** Builds a {@link ModelConfig}; {@link #build()} checks the values are consistent. */
+  @Override
+  public int hashCode() {
+    return tree().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return modelType + "[layers=" + layers + ", hidden=" + hiddenSize + ", heads=" + heads + "/" + kvHeads + "x"
+        + headDim + ", vocab=" + vocabSize + ", context=" + contextLength + "]";
+  }
+
+  /**
+   * Builds a {@link ModelConfig} by writing its config.json fields; {@link #build()} reads them as
+   * {@link #parse} would, so the same defaults and checks apply.
+   */
   public static final class Builder {
-    private final String modelType;
-    private List<String> architectures = List.of();
-    private int vocabSize;
-    private int hiddenSize;
-    private int intermediateSize;
-    private int layers;
-    private int heads;
-    private int kvHeads;
-    private int headDim;
-    private int contextLength;
-    private double normEps = 1e-5;
-    private String hiddenAct = "silu";
-    private double ropeTheta = 10_000.0;
-    private RopeScaling ropeScaling;
-    private double partialRotaryFactor = 1.0;
-    private boolean tieWordEmbeddings;
-    private boolean attentionBias;
-    private boolean mlpBias;
-    private Integer slidingWindow;
-    private double initializerRange = 0.02;
-    private String dtype;
-    private Integer bosTokenId;
-    private List<Integer> eosTokenIds = List.of();
-    private Integer padTokenId;
-    private Path source;
-    private String sha256;
+    private final ObjectNode json;
 
-    private Builder(String modelType) {
-      this.modelType = Objects.requireNonNull(modelType, "modelType").toLowerCase(Locale.ROOT);
+    private Builder(ObjectNode json) {
+      this.json = json;
     }
 
+    /** {@code architectures}, e.g. {@code [LlamaForCausalLM]}. */
     public Builder architectures(List<String> v) {
-      architectures = List.copyOf(v);
-      return this;
+      return set("architectures", v);
     }
 
+    /** Required. */
     public Builder vocabSize(int v) {
-      vocabSize = v;
-      return this;
+      return set("vocab_size", v);
     }
 
+    /** Required. */
     public Builder hiddenSize(int v) {
-      hiddenSize = v;
-      return this;
+      return set("hidden_size", v);
     }
 
+    /** Required except for GPT-2 (4 × hidden). */
     public Builder intermediateSize(int v) {
-      intermediateSize = v;
-      return this;
+      return set("intermediate_size", v);
     }
 
+    /** Required. */
     public Builder layers(int v) {
-      layers = v;
-      return this;
+      return set("num_hidden_layers", v);
     }
 
+    /** Required. */
     public Builder heads(int v) {
-      heads = v;
-      return this;
+      return set("num_attention_heads", v);
     }
 
     /** Defaults to {@link #heads(int)}. */
     public Builder kvHeads(int v) {
-      kvHeads = v;
-      return this;
+      return set("num_key_value_heads", v);
     }
 
     /** Defaults to hidden size / heads. */
     public Builder headDim(int v) {
-      headDim = v;
-      return this;
+      return set("head_dim", v);
     }
 
+    /** Required. */
     public Builder contextLength(int v) {
-      contextLength = v;
-      return this;
+      return set("max_position_embeddings", v);
     }
 
+    /** The norms' epsilon. */
     public Builder normEps(double v) {
-      normEps = v;
-      return this;
+      return set("rms_norm_eps", v);
     }
 
+    /** The MLP activation. */
     public Builder hiddenAct(String v) {
-      hiddenAct = Objects.requireNonNull(v);
-      return this;
+      return set("hidden_act", Objects.requireNonNull(v));
     }
 
+    /** The rotary embedding's base. */
     public Builder ropeTheta(double v) {
-      ropeTheta = v;
-      return this;
+      return set("rope_theta", v);
     }
 
-    public Builder ropeScaling(RopeScaling v) {
-      ropeScaling = v;
-      return this;
+    Builder ropeScaling(RopeScaling v) {
+      return set("rope_scaling", v);
     }
 
+    /** Fraction of each head's dimensions that are rotated. */
     public Builder partialRotaryFactor(double v) {
-      partialRotaryFactor = v;
-      return this;
+      return set("partial_rotary_factor", v);
     }
 
+    /** Whether the output head shares the token embedding. */
     public Builder tieWordEmbeddings(boolean v) {
-      tieWordEmbeddings = v;
-      return this;
+      return set("tie_word_embeddings", v);
     }
 
+    /** Biases on q, k, v (and the attention output where the architecture says so). */
     public Builder attentionBias(boolean v) {
-      attentionBias = v;
-      return this;
+      return set("attention_bias", v);
     }
 
+    /** Biases on the MLP's projections. */
     public Builder mlpBias(boolean v) {
-      mlpBias = v;
-      return this;
+      return set("mlp_bias", v);
     }
 
+    /** Sliding-window attention of this width (for every architecture, Qwen's included). */
     public Builder slidingWindow(int v) {
-      slidingWindow = v;
-      return this;
+      return set("use_sliding_window", true).set("sliding_window", v);
     }
 
+    /** Standard deviation of the random initialisation. */
     public Builder initializerRange(double v) {
-      initializerRange = v;
-      return this;
+      return set("initializer_range", v);
     }
 
+    /** {@code torch_dtype}. */
     public Builder dtype(String v) {
-      dtype = v;
-      return this;
+      return set("torch_dtype", v);
     }
 
+    /** {@code bos_token_id}. */
     public Builder bosTokenId(int v) {
-      bosTokenId = v;
-      return this;
+      return set("bos_token_id", v);
     }
 
+    /** {@code eos_token_id}: one id or several. */
     public Builder eosTokenIds(List<Integer> v) {
-      eosTokenIds = List.copyOf(v);
-      return this;
+      return set("eos_token_id", v);
     }
 
+    /** {@code pad_token_id}. */
     public Builder padTokenId(int v) {
-      padTokenId = v;
-      return this;
+      return set("pad_token_id", v);
     }
 
-    Builder source(Path v) {
-      source = v;
-      return this;
-    }
-
-    Builder sha256(String v) {
-      sha256 = v;
+    private Builder set(String field, Object value) {
+      json.set(field, Json.mapper().valueToTree(value));
       return this;
     }
 
@@ -694,43 +583,8 @@ public final class ModelConfig {
      * @throws IllegalArgumentException naming the field when sizes are missing or inconsistent
      */
     public ModelConfig build() {
-      positive("vocab_size", vocabSize);
-      positive("hidden_size", hiddenSize);
-      positive("intermediate_size", intermediateSize);
-      positive("num_hidden_layers", layers);
-      positive("num_attention_heads", heads);
-      positive("max_position_embeddings", contextLength);
-      int kv = kvHeads == 0 ? heads : kvHeads;
-      if (kv <= 0 || heads % kv != 0) {
-        throw new IllegalArgumentException(
-            "num_key_value_heads: " + kv + " does not divide num_attention_heads " + heads);
-      }
-      if (headDim == 0 && hiddenSize % heads != 0) {
-        throw new IllegalArgumentException(
-            "num_attention_heads: " + heads + " does not divide hidden_size " + hiddenSize + " and head_dim is not given");
-      }
-      if (headDim < 0) {
-        throw new IllegalArgumentException("head_dim: must be positive, got " + headDim);
-      }
-      int hd = headDim == 0 ? hiddenSize / heads : headDim;
-      int rot = (int) (hd * partialRotaryFactor);
-      if (!modelType.equals("gpt2") && (rot % 2 != 0 || rot == 0)) {
-        throw new IllegalArgumentException(
-            "partial_rotary_factor: " + partialRotaryFactor + " × head_dim " + hd + " gives " + rot + " rotated dimensions; must be even and positive");
-      }
-      if (!(normEps > 0)) {
-        throw new IllegalArgumentException("rms_norm_eps: must be positive, got " + normEps);
-      }
-      if (!(ropeTheta > 0)) {
-        throw new IllegalArgumentException("rope_theta: must be positive, got " + ropeTheta);
-      }
-      return new ModelConfig(this);
-    }
-
-    private static void positive(String field, int v) {
-      if (v <= 0) {
-        throw new IllegalArgumentException(field + ": must be positive, got " + v);
-      }
+      JsonFile.Errors errors = (field, problem) -> new IllegalArgumentException(field + ": " + problem);
+      return JsonFile.bind(json.deepCopy(), ModelConfig.class, errors).resolve(errors);
     }
   }
 }

@@ -1,10 +1,9 @@
 package dev.persona4j.core.checkpoint;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,9 +42,6 @@ import java.util.TreeMap;
 public final class SafetensorsReader {
   /** The format's own limit on the header (100 MB); anything larger is a corrupt or hostile file. */
   public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Path file;
   private final long dataStart;
@@ -103,7 +99,7 @@ public final class SafetensorsReader {
 
     JsonNode root;
     try {
-      root = JSON.readTree(new String(header, StandardCharsets.UTF_8));
+      root = Json.mapper().readTree(new String(header, StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
@@ -280,12 +276,30 @@ public final class SafetensorsReader {
    *
    * @throws CheckpointException naming the file and tensor if there is no such tensor
    */
-  public TensorInfo info(String name) {
+  TensorInfo info(String name) {
     TensorInfo t = tensors.get(name);
     if (t == null) {
       throw new CheckpointException(file, name, "tensor not found");
     }
     return t;
+  }
+
+  /**
+   * The named tensor's shape.
+   *
+   * @throws CheckpointException naming the file and tensor if there is no such tensor
+   */
+  public long[] shape(String name) {
+    return info(name).shape();
+  }
+
+  /**
+   * The named tensor's element type as the format names it: {@code F32}, {@code BF16}, {@code I64}, ...
+   *
+   * @throws CheckpointException naming the file and tensor if there is no such tensor
+   */
+  public String dtype(String name) {
+    return info(name).dtype().name();
   }
 
   /**

@@ -6,8 +6,8 @@ import java.util.Arrays;
  * Where one tensor lives in a safetensors file: its element type, shape, and byte range relative to
  * the start of the data section.
  */
-public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
-  public TensorInfo {
+record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
+  TensorInfo {
     shape = shape.clone();
   }
 
@@ -17,7 +17,7 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
   }
 
   /** Number of elements (1 for a scalar). */
-  public long elementCount() {
+  long elementCount() {
     long n = 1;
     for (long d : shape) {
       n *= d;
@@ -26,12 +26,12 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
   }
 
   /** Number of bytes the tensor occupies. */
-  public long byteLength() {
+  long byteLength() {
     return end - begin;
   }
 
   /** Whether the shape equals {@code expected}. */
-  public boolean hasShape(long... expected) {
+  boolean hasShape(long... expected) {
     return Arrays.equals(shape, expected);
   }
 

@@ -7,7 +7,6 @@ import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.checkpoint.CheckpointException;
 import dev.persona4j.core.checkpoint.SafetensorsReader;
 import dev.persona4j.core.checkpoint.SafetensorsWriter;
-import dev.persona4j.core.checkpoint.TensorInfo;
 import dev.persona4j.internal.Json;
 import dev.persona4j.samplers.InvalidSettingException;
 import java.io.IOException;
@@ -183,8 +182,7 @@ public final class HeadFiles {
     Map<String, Tensor> parameters = new LinkedHashMap<>();
     for (String tensor : reader.names()) {
       try {
-        TensorInfo info = reader.info(tensor);
-        parameters.put(tensor, new Tensor(info.shape(), reader.floats(tensor)));
+        parameters.put(tensor, new Tensor(reader.shape(tensor), reader.floats(tensor)));
       } catch (CheckpointException e) {
         throw wrap(weights, e);
       } catch (HeadFormatException e) {

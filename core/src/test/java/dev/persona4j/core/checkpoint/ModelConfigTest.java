@@ -92,6 +92,55 @@ class ModelConfigTest {
     assertEquals(c.ropeScaling(), back.ropeScaling());
     assertEquals(c.eosTokenIds(), back.eosTokenIds());
     assertEquals(c.headDim(), back.headDim());
+    assertEquals(c, back);
+  }
+
+  @Test
+  void everyFixtureWritesJsonThatReadsBackEqual() {
+    for (String name : List.of("llama", "mistral", "qwen2-bf16", "qwen3", "phi3", "gpt2")) {
+      ModelConfig c = fixture(name);
+      ModelConfig back = ModelConfig.parse(c.toJson(), SRC);
+      assertEquals(c, back, name);
+      assertEquals(c.hashCode(), back.hashCode(), name);
+      assertEquals(c.toJson(), back.toJson(), name);
+      assertEquals(c, c.toBuilder().build(), name);
+      assertEquals(c.rotaryDim(), back.rotaryDim(), name);
+    }
+    assertTrue(fixture("gpt2").toJson().contains("\"n_embd\""), "GPT-2 keeps GPT2Config's names");
+    assertFalse(fixture("llama").equals(fixture("mistral")));
+  }
+
+  @Test
+  void builtConfigTakesTheArchitectureDefaultsAndNamesInconsistentFields() {
+    ModelConfig q = ModelConfig.builder("qwen2").vocabSize(10).hiddenSize(8).intermediateSize(16).layers(1).heads(2)
+        .contextLength(32).slidingWindow(4).build();
+    assertEquals(1_000_000.0, q.ropeTheta());
+    assertTrue(q.attentionBias());
+    assertEquals(4, q.slidingWindow().getAsInt());
+    assertEquals(4, ModelConfig.parse(q.toJson(), SRC).slidingWindow().getAsInt(), "use_sliding_window is written");
+    assertEquals("float32", q.dtype().orElseThrow());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> q.toBuilder().kvHeads(3).build());
+    assertTrue(e.getMessage().startsWith("num_key_value_heads: 3 does not divide"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ModelConfig.builder("llama").vocabSize(10).build());
+    assertEquals("hidden_size: missing (required)", e.getMessage());
+  }
+
+  @Test
+  void gpt2FieldsAreNamedAsTheFileNamesThem() {
+    String gpt2 = fixture("gpt2").toJson();
+    CheckpointException e = fails(gpt2.replaceFirst("\"n_head\" : \\d+", "\"n_head\" : 0"));
+    assertEquals("n_head", e.location().orElseThrow(), e.getMessage());
+    assertEquals("n_embd", fails(gpt2.replaceFirst("\"n_embd\" : \\d+", "\"n_embd\" : \"wide\"")).location().orElseThrow());
+  }
+
+  @Test
+  void transformers5RopeParametersAreNamedAsSuch() {
+    String v5 = "{\"model_type\":\"llama\",\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":16,\"num_hidden_layers\":1,"
+        + "\"num_attention_heads\":2,\"max_position_embeddings\":64,\"rope_parameters\":{\"rope_type\":\"linear\",\"rope_theta\":1000.0}}";
+    assertEquals("rope_parameters.factor", fails(v5).location().orElseThrow());
+    assertEquals(1000.0, ModelConfig.parse(v5.replace("\"linear\"", "\"default\""), SRC).ropeTheta());
+    assertEquals("num_hidden_layers", fails(v5.replace("\"num_hidden_layers\":1", "\"num_hidden_layers\":1.5")).location().orElseThrow());
+    assertEquals(1, ModelConfig.parse(v5.replace("\"num_hidden_layers\":1", "\"num_hidden_layers\":1.0").replace("\"linear\"", "\"default\""), SRC).layers());
   }
 
   @Test

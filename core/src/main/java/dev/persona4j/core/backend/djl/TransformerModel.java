@@ -69,11 +69,9 @@ final class TransformerModel implements AutoCloseable {
     if (!Activation.supports(config.hiddenAct())) {
       throw new CheckpointException(file, config.modelType().equals("gpt2") ? "activation_function" : "hidden_act", "activation '" + config.hiddenAct() + "' is not supported");
     }
-    config.ropeScaling().ifPresent(s -> {
-      if (!ROPE_TYPES.contains(s.type())) {
-        throw new CheckpointException(file, "rope_scaling.rope_type", "'" + s.type() + "' is not supported (supported: default, linear, llama3)");
-      }
-    });
+    if (!ROPE_TYPES.contains(config.ropeType())) {
+      throw new CheckpointException(file, "rope_scaling.rope_type", "'" + config.ropeType() + "' is not supported (supported: default, linear, llama3)");
+    }
     if (config.modelType().equals("gpt2") && config.headDim() * config.heads() != config.hiddenSize()) {
       throw new CheckpointException(file, "n_head", "must divide n_embd");
     }

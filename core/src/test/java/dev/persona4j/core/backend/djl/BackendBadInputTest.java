@@ -66,7 +66,7 @@ class BackendBadInputTest {
       if (replaced == null) {
         continue;
       }
-      long[] shape = replaced.length == 2 ? new long[] {(long) replaced[0][0], (long) replaced[0][1]} : r.info(n).shape();
+      long[] shape = replaced.length == 2 ? new long[] {(long) replaced[0][0], (long) replaced[0][1]} : r.shape(n);
       w.putF32(n, shape, replaced[replaced.length - 1]);
     }
     w.write(file);

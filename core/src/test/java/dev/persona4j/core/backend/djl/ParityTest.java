@@ -11,7 +11,6 @@ import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.checkpoint.SafetensorsReader;
-import dev.persona4j.core.checkpoint.TensorInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,12 +4,11 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Removes a fixed set of tokens (e.g. special tokens a persona must never emit). */
-public final class BannedTokensProcessor implements LogitsProcessor {
+final class BannedTokensProcessor implements LogitsProcessor {
   private final int[] tokens;
 
-  public BannedTokensProcessor(Set<Integer> banned) {
-    Set<Integer> sorted = new TreeSet<>(SamplerSettings.checkBannedTokens(banned));
-    tokens = sorted.stream().mapToInt(Integer::intValue).toArray();
+  BannedTokensProcessor(Set<Integer> banned) {
+    tokens = new TreeSet<>(banned).stream().mapToInt(Integer::intValue).toArray();
   }
 
   @Override

@@ -6,7 +6,7 @@ import java.util.Arrays;
  * OpenAI / llama.cpp additive penalties over a window of recent tokens:
  * {@code logit -= count * frequencyPenalty + (count > 0 ? presencePenalty : 0)}.
  */
-public final class FrequencyPresencePenaltyProcessor implements LogitsProcessor {
+final class FrequencyPresencePenaltyProcessor implements LogitsProcessor {
   private final float frequency;
   private final float presence;
   private final int window;
@@ -16,16 +16,7 @@ public final class FrequencyPresencePenaltyProcessor implements LogitsProcessor 
    * @param presencePenalty in [-2, 2]; 0 = off
    * @param window how many of the most recent tokens count; {@link Integer#MAX_VALUE} = the whole history
    */
-  public FrequencyPresencePenaltyProcessor(double frequencyPenalty, double presencePenalty, int window) {
-    if (!(frequencyPenalty >= -2 && frequencyPenalty <= 2)) {
-      throw new InvalidSettingException("frequencyPenalty", frequencyPenalty, "must be in [-2, 2] (0 = off)");
-    }
-    if (!(presencePenalty >= -2 && presencePenalty <= 2)) {
-      throw new InvalidSettingException("presencePenalty", presencePenalty, "must be in [-2, 2] (0 = off)");
-    }
-    if (window < 1) {
-      throw new InvalidSettingException("penaltyWindow", window, "must be >= 1");
-    }
+  FrequencyPresencePenaltyProcessor(double frequencyPenalty, double presencePenalty, int window) {
     this.frequency = (float) frequencyPenalty;
     this.presence = (float) presencePenalty;
     this.window = window;

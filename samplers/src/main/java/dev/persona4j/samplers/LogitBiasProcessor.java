@@ -4,12 +4,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Adds a fixed bias to chosen tokens' scores (OpenAI {@code logit_bias}); -inf bans a token. */
-public final class LogitBiasProcessor implements LogitsProcessor {
+final class LogitBiasProcessor implements LogitsProcessor {
   private final int[] tokens;
   private final float[] biases;
 
-  public LogitBiasProcessor(Map<Integer, Float> bias) {
-    Map<Integer, Float> sorted = new TreeMap<>(SamplerSettings.checkLogitBias(bias));
+  LogitBiasProcessor(Map<Integer, Float> bias) {
+    Map<Integer, Float> sorted = new TreeMap<>(bias);
     tokens = new int[sorted.size()];
     biases = new float[sorted.size()];
     int i = 0;

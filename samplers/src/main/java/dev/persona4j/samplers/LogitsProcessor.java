@@ -6,9 +6,10 @@ package dev.persona4j.samplers;
  * min-p, typical-p) always keep at least one token, as transformers' {@code min_tokens_to_keep=1}.
  *
  * <p>Implementations are stateless apart from their settings, so one instance may serve many
- * sequences; the per-sequence state lives in the {@link TokenHistory} passed in.
+ * sequences; the per-sequence state lives in the {@link TokenHistory} passed in. Their settings come
+ * from a validated {@link SamplerSettings}, so they do not check them again.
  */
-public interface LogitsProcessor {
+interface LogitsProcessor {
   /**
    * Rewrites {@code logits} in place.
    *

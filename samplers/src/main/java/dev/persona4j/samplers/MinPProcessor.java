@@ -4,13 +4,10 @@ package dev.persona4j.samplers;
  * Removes tokens whose probability is below {@code minP} times the top token's probability. The top
  * token always stays. {@code minP = 0} disables it.
  */
-public final class MinPProcessor implements LogitsProcessor {
+final class MinPProcessor implements LogitsProcessor {
   private final double minP;
 
-  public MinPProcessor(double minP) {
-    if (!(minP >= 0 && minP <= 1)) {
-      throw new InvalidSettingException("minP", minP, "must be in [0, 1] (0 = off)");
-    }
+  MinPProcessor(double minP) {
     this.minP = minP;
   }
 

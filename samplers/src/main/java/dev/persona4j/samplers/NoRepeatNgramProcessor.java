@@ -4,13 +4,10 @@ package dev.persona4j.samplers;
  * Forbids any token that would complete an n-gram already present in the history (transformers'
  * {@code no_repeat_ngram_size}). {@code n = 0} disables it.
  */
-public final class NoRepeatNgramProcessor implements LogitsProcessor {
+final class NoRepeatNgramProcessor implements LogitsProcessor {
   private final int n;
 
-  public NoRepeatNgramProcessor(int n) {
-    if (n < 0) {
-      throw new InvalidSettingException("noRepeatNgramSize", n, "must be >= 0 (0 = off)");
-    }
+  NoRepeatNgramProcessor(int n) {
     this.n = n;
   }
 

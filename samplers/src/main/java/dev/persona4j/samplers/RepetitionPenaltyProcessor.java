@@ -7,7 +7,7 @@ import java.util.Arrays;
  * history has its score divided by the penalty when positive and multiplied by it when negative,
  * once however often it occurred. A penalty above 1 discourages repeats, below 1 encourages them.
  */
-public final class RepetitionPenaltyProcessor implements LogitsProcessor {
+final class RepetitionPenaltyProcessor implements LogitsProcessor {
   private final float penalty;
   private final int window;
 
@@ -15,13 +15,7 @@ public final class RepetitionPenaltyProcessor implements LogitsProcessor {
    * @param penalty in (0, 10]; 1 = off
    * @param window how many of the most recent tokens count; {@link Integer#MAX_VALUE} = the whole history
    */
-  public RepetitionPenaltyProcessor(double penalty, int window) {
-    if (!(penalty > 0 && penalty <= 10)) {
-      throw new InvalidSettingException("repetitionPenalty", penalty, "must be in (0, 10] (1 = off)");
-    }
-    if (window < 1) {
-      throw new InvalidSettingException("penaltyWindow", window, "must be >= 1");
-    }
+  RepetitionPenaltyProcessor(double penalty, int window) {
     this.penalty = (float) penalty;
     this.window = window;
   }

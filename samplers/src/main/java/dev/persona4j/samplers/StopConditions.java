@@ -12,40 +12,30 @@ import java.util.Set;
  * When a sequence ends: on a stop token id (e.g. the model's end-of-sequence tokens), on a stop
  * string appearing in the decoded text (checked across token boundaries by a {@link StopMatcher}), or
  * after {@link #maxNewTokens()} generated tokens. Immutable.
+ *
+ * @param stopTokenIds token ids that end the sequence, each >= 0
+ * @param stopStrings non-empty strings that end the sequence, without repeats
+ * @param maxNewTokens the most tokens generated, >= 1
  */
-public final class StopConditions {
-  private final Set<Integer> stopTokenIds;
-  private final List<String> stopStrings;
-  private final int maxNewTokens;
-
-  private StopConditions(Builder b) {
-    this.stopTokenIds = Collections.unmodifiableSet(new LinkedHashSet<>(b.stopTokenIds));
-    this.stopStrings = List.copyOf(b.stopStrings);
-    this.maxNewTokens = b.maxNewTokens;
+public record StopConditions(Set<Integer> stopTokenIds, List<String> stopStrings, int maxNewTokens) {
+  /**
+   * Validates and copies the conditions.
+   *
+   * @throws InvalidSettingException naming a negative id, an empty stop string or a limit below 1
+   */
+  public StopConditions {
+    Builder b = new Builder().stopTokenIds(stopTokenIds).stopStrings(stopStrings).maxNewTokens(maxNewTokens);
+    stopTokenIds = Collections.unmodifiableSet(b.stopTokenIds);
+    stopStrings = List.copyOf(b.stopStrings);
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
+  /** A builder holding these conditions, to derive a variant. */
   public Builder toBuilder() {
-    Builder b = new Builder();
-    b.stopTokenIds.addAll(stopTokenIds);
-    b.stopStrings.addAll(stopStrings);
-    b.maxNewTokens = maxNewTokens;
-    return b;
-  }
-
-  public Set<Integer> stopTokenIds() {
-    return stopTokenIds;
-  }
-
-  public List<String> stopStrings() {
-    return stopStrings;
-  }
-
-  public int maxNewTokens() {
-    return maxNewTokens;
+    return new Builder().stopTokenIds(stopTokenIds).stopStrings(stopStrings).maxNewTokens(maxNewTokens);
   }
 
   public boolean isStopToken(int tokenId) {
@@ -60,25 +50,6 @@ public final class StopConditions {
   /** A matcher for one sequence's decoded text. */
   public StopMatcher newMatcher() {
     return new StopMatcher(stopStrings);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof StopConditions)) {
-      return false;
-    }
-    StopConditions s = (StopConditions) o;
-    return stopTokenIds.equals(s.stopTokenIds) && stopStrings.equals(s.stopStrings) && maxNewTokens == s.maxNewTokens;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(stopTokenIds, stopStrings, maxNewTokens);
-  }
-
-  @Override
-  public String toString() {
-    return "StopConditions{stopTokenIds=" + stopTokenIds + ", stopStrings=" + stopStrings + ", maxNewTokens=" + maxNewTokens + "}";
   }
 
   /** Builder of {@link StopConditions}; default: no stop tokens or strings, at most 256 new tokens. */
@@ -133,7 +104,7 @@ public final class StopConditions {
     }
 
     public StopConditions build() {
-      return new StopConditions(this);
+      return new StopConditions(stopTokenIds, stopStrings, maxNewTokens);
     }
   }
 }

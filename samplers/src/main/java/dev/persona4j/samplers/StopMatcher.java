@@ -1,6 +1,5 @@
 package dev.persona4j.samplers;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,14 +22,9 @@ public final class StopMatcher {
   private final StringBuilder held = new StringBuilder();
   private String matched;
 
-  public StopMatcher(Collection<String> stopStrings) {
-    Objects.requireNonNull(stopStrings, "stopStrings");
-    for (String s : stopStrings) {
-      if (s == null || s.isEmpty()) {
-        throw new InvalidSettingException("stopStrings", s == null ? "null" : "\"\"", "a stop string must be non-empty");
-      }
-    }
-    this.stops = List.copyOf(stopStrings);
+  /** Made by {@link StopConditions#newMatcher()}, whose stop strings are already checked. */
+  StopMatcher(List<String> stopStrings) {
+    this.stops = stopStrings;
     this.longest = stops.stream().mapToInt(String::length).max().orElse(0);
   }
 

@@ -6,13 +6,10 @@ import java.util.Arrays;
  * Divides every score by the temperature. Temperature 0 means greedy: only the highest-scoring token
  * (the first on ties) is kept, so any later sampling step picks it deterministically.
  */
-public final class TemperatureProcessor implements LogitsProcessor {
+final class TemperatureProcessor implements LogitsProcessor {
   private final float temperature;
 
-  public TemperatureProcessor(double temperature) {
-    if (!(temperature >= 0) || Double.isInfinite(temperature)) {
-      throw new InvalidSettingException("temperature", temperature, "must be a finite number >= 0 (0 = greedy)");
-    }
+  TemperatureProcessor(double temperature) {
     this.temperature = (float) temperature;
   }
 

@@ -6,11 +6,11 @@ import java.util.Arrays;
  * The tokens of one sequence so far (prompt and generated), oldest first: what penalties and
  * no-repeat rules look at. Append-only and confined to the thread that samples the sequence.
  */
-public final class TokenHistory {
+final class TokenHistory {
   private int[] tokens;
   private int size;
 
-  public TokenHistory() {
+  TokenHistory() {
     this.tokens = new int[64];
   }
 

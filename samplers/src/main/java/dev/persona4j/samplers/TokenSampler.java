@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * then draws from the resulting distribution with its own seeded generator. The same seed, settings
  * and scores give the same tokens on any thread; nothing is shared with other samplers.
  *
- * <p>Holds the sequence's {@link TokenHistory}: feed the prompt with {@link #accept(int)} (penalties
+ * <p>Holds the sequence's token history: feed the prompt with {@link #accept(int)} (penalties
  * count prompt tokens, as transformers and llama.cpp do); {@link #sample(float[])} records what it
  * picks. One sampler per sequence; not thread-safe.
  */
@@ -44,6 +44,7 @@ public final class TokenSampler {
     history.append(token);
   }
 
+  /** Records several tokens already in the sequence, oldest first. */
   public void acceptAll(int... tokens) {
     history.appendAll(tokens);
   }
@@ -72,6 +73,7 @@ public final class TokenSampler {
     return history.toArray();
   }
 
+  /** The settings this sampler runs. */
   public SamplerSettings settings() {
     return settings;
   }

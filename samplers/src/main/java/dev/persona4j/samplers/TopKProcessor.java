@@ -4,13 +4,10 @@ package dev.persona4j.samplers;
  * Keeps the {@code k} highest scores; every token tied with the k-th score is kept too (as
  * transformers' {@code scores < kth_value} test). {@code k = 0} disables it.
  */
-public final class TopKProcessor implements LogitsProcessor {
+final class TopKProcessor implements LogitsProcessor {
   private final int k;
 
-  public TopKProcessor(int k) {
-    if (k < 0) {
-      throw new InvalidSettingException("topK", k, "must be >= 0 (0 = off)");
-    }
+  TopKProcessor(int k) {
     this.k = k;
   }
 

@@ -10,13 +10,10 @@ package dev.persona4j.samplers;
  * until it reaches the token whose cumulative mass first exceeds {@code 1 - p}. That is expected
  * O(V) instead of a sort of the vocabulary (~10x faster at a 49k vocabulary).
  */
-public final class TopPProcessor implements LogitsProcessor {
+final class TopPProcessor implements LogitsProcessor {
   private final double p;
 
-  public TopPProcessor(double p) {
-    if (!(p > 0 && p <= 1)) {
-      throw new InvalidSettingException("topP", p, "must be in (0, 1] (1 = off)");
-    }
+  TopPProcessor(double p) {
     this.p = p;
   }
 

@@ -5,13 +5,10 @@ package dev.persona4j.samplers;
  * their surprisal is from the distribution's entropy and keep the closest ones until their mass
  * reaches {@code typicalP}. {@code typicalP = 1} disables it.
  */
-public final class TypicalPProcessor implements LogitsProcessor {
+final class TypicalPProcessor implements LogitsProcessor {
   private final double mass;
 
-  public TypicalPProcessor(double typicalP) {
-    if (!(typicalP > 0 && typicalP <= 1)) {
-      throw new InvalidSettingException("typicalP", typicalP, "must be in (0, 1] (1 = off)");
-    }
+  TypicalPProcessor(double typicalP) {
     this.mass = typicalP;
   }
 

@@ -12,32 +12,40 @@ import java.util.Objects;
  * text and tokens and why it stopped (from the decoder), what each head thought of it (from the
  * generator), and, once a {@link SelectionRun} has judged it, the policy's combined score and every
  * filter's verdict. Immutable: each stage returns a new candidate.
+ *
+ * @param index position among all candidates of the reply, over every round (0-based)
+ * @param round the round of rejection sampling that produced it (0-based)
+ * @param seed the sampler seed it was decoded with: the same seed and prompt give the same tokens
+ * @param text the decoded continuation, without any stop string
+ * @param tokens its token ids
+ * @param finishReason why it stopped growing
+ * @param scores head name to calibrated probability, in the order the heads were configured; empty
+ *     before scoring
+ * @param score the one number the policy ranked it by ({@link CandidateScorer}); NaN until a policy
+ *     judged it
+ * @param verdicts every filter's verdict on it, in the policy's filter order; empty until a policy
+ *     judged it
  */
-public final class Candidate {
-  private final int index;
-  private final int round;
-  private final long seed;
-  private final String text;
-  private final int[] tokens;
-  private final FinishReason finishReason;
-  private final Map<String, Double> scores;
-  private final double score;
-  private final List<FilterVerdict> verdicts;
+public record Candidate(int index, int round, long seed, String text, int[] tokens, FinishReason finishReason,
+    Map<String, Double> scores, double score, List<FilterVerdict> verdicts) {
 
-  private Candidate(int index, int round, long seed, String text, int[] tokens, FinishReason finishReason,
-      Map<String, Double> scores, double score, List<FilterVerdict> verdicts) {
+  /** Checks and copies every part. */
+  public Candidate {
     if (index < 0) {
-      throw new SelectionException("candidate index " + index + " is negative");
+      throw new IllegalArgumentException("candidate index " + index + " is negative");
     }
-    this.index = index;
-    this.round = round;
-    this.seed = seed;
-    this.text = Objects.requireNonNull(text, "text");
-    this.tokens = tokens;
-    this.finishReason = Objects.requireNonNull(finishReason, "finishReason");
-    this.scores = scores;
-    this.score = score;
-    this.verdicts = verdicts;
+    Objects.requireNonNull(text, "text");
+    tokens = tokens.clone();
+    Objects.requireNonNull(finishReason, "finishReason");
+    Map<String, Double> copy = new LinkedHashMap<>();
+    scores.forEach((k, v) -> {
+      if (k == null || v == null) {
+        throw new IllegalArgumentException("candidate " + index + " has a null score entry " + k + "=" + v);
+      }
+      copy.put(k, v);
+    });
+    scores = Collections.unmodifiableMap(copy);
+    verdicts = List.copyOf(verdicts);
   }
 
   /**
@@ -48,8 +56,7 @@ public final class Candidate {
    * @param seed the sampler seed it was decoded with
    */
   public static Candidate decoded(int index, int round, long seed, String text, int[] tokens, FinishReason finishReason) {
-    Objects.requireNonNull(tokens, "tokens");
-    return new Candidate(index, round, seed, text, tokens.clone(), finishReason, Map.of(), Double.NaN, List.of());
+    return new Candidate(index, round, seed, text, tokens, finishReason, Map.of(), Double.NaN, List.of());
   }
 
   /** A candidate with only text and head scores (tests, or text-only sources). */
@@ -59,45 +66,16 @@ public final class Candidate {
 
   /** This candidate with the heads' scores (head name to calibrated probability, in the heads' order). */
   public Candidate withScores(Map<String, Double> headScores) {
-    Objects.requireNonNull(headScores, "headScores");
-    Map<String, Double> copy = new LinkedHashMap<>();
-    headScores.forEach((k, v) -> {
-      if (k == null || v == null) {
-        throw new SelectionException("candidate " + index + " has a null score entry " + k + "=" + v);
-      }
-      copy.put(k, v);
-    });
-    return new Candidate(index, round, seed, text, tokens, finishReason, Collections.unmodifiableMap(copy), score,
-        verdicts);
+    return new Candidate(index, round, seed, text, tokens, finishReason, headScores, score, verdicts);
   }
 
   /** This candidate as a policy judged it, in the run's round {@code judgedRound} (0-based). */
   Candidate judged(int judgedRound, double policyScore, List<FilterVerdict> filterVerdicts) {
-    return new Candidate(index, judgedRound, seed, text, tokens, finishReason, scores, policyScore,
-        List.copyOf(filterVerdicts));
-  }
-
-  /** Position among all candidates of the reply, over every round (0-based). */
-  public int index() {
-    return index;
-  }
-
-  /** The round of rejection sampling that produced it (0-based). */
-  public int round() {
-    return round;
-  }
-
-  /** The sampler seed it was decoded with: the same seed and prompt give the same tokens. */
-  public long seed() {
-    return seed;
-  }
-
-  /** The decoded continuation, without any stop string. */
-  public String text() {
-    return text;
+    return new Candidate(index, judgedRound, seed, text, tokens, finishReason, scores, policyScore, filterVerdicts);
   }
 
   /** Its token ids (a copy). */
+  @Override
   public int[] tokens() {
     return tokens.clone();
   }
@@ -107,34 +85,9 @@ public final class Candidate {
     return tokens.length;
   }
 
-  /** Why it stopped growing. */
-  public FinishReason finishReason() {
-    return finishReason;
-  }
-
-  /** Head name to calibrated probability, in the order the heads were configured; empty before scoring. */
-  public Map<String, Double> scores() {
-    return scores;
-  }
-
-  /** The one number the policy ranked it by ({@link CandidateScorer}); NaN until a policy judged it. */
-  public double score() {
-    return score;
-  }
-
-  /** Every filter's verdict on it, in the policy's filter order; empty until a policy judged it. */
-  public List<FilterVerdict> verdicts() {
-    return verdicts;
-  }
-
   /** True when every filter passed it. */
   public boolean passed() {
-    for (FilterVerdict v : verdicts) {
-      if (!v.passed()) {
-        return false;
-      }
-    }
-    return true;
+    return verdicts.stream().allMatch(FilterVerdict::passed);
   }
 
   @Override

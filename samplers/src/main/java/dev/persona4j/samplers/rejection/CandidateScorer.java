@@ -1,5 +1,6 @@
 package dev.persona4j.samplers.rejection;
 
+import dev.persona4j.Persona4jException;
 import dev.persona4j.samplers.InvalidSettingException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -8,8 +9,14 @@ import java.util.Objects;
 
 /** Turns a candidate's head scores into the one number a policy ranks by. */
 public interface CandidateScorer {
+  /**
+   * The candidate's score, from its head scores.
+   *
+   * @throws InvalidSettingException when the candidate lacks a score this scorer reads
+   */
   double score(Candidate candidate);
 
+  /** A short description for logs and explanations, e.g. {@code weighted(voice=0.750 tone=0.250)}. */
   String describe();
 
   /** The score of one head. */
@@ -99,11 +106,12 @@ final class CandidateScorers {
   static double require(Candidate c, String head) {
     Double v = c.scores().get(head);
     if (v == null) {
-      throw new SelectionException("candidate " + c.index() + " has no score from head '" + head + "' (has "
-          + c.scores().keySet() + ")");
+      // the scorer names a head the generator does not run
+      throw new InvalidSettingException("scorer", "head '" + head + "'", "candidate " + c.index()
+          + " has no score from that head (it has " + c.scores().keySet() + ")");
     }
     if (Double.isNaN(v)) {
-      throw new SelectionException("candidate " + c.index() + ": score of head '" + head + "' is NaN");
+      throw new Persona4jException("candidate " + c.index() + ": score of head '" + head + "' is NaN");
     }
     return v;
   }

@@ -7,16 +7,16 @@ import java.util.Objects;
 
 /**
  * How a generator chooses among candidate continuations: how many to generate per round, the hard
- * filters every choice must pass, the score to rank by, and the {@link SelectionRule}. Immutable and
- * shareable; each prompt gets its own {@link SelectionRun} from {@link #newRun()}.
+ * filters every choice must pass, the score to rank by, and the rule (best-of-n, first above a
+ * threshold, epsilon-greedy) with its number of rounds. Immutable and shareable; each prompt gets its
+ * own {@link SelectionRun} from {@link #newRun()}.
  *
  * <pre>{@code
  * SelectionRun run = policy.newRun();
- * Decision d;
- * do {
- *   d = run.offer(generateAndScore(run.nextRoundSize()));
- * } while (d.anotherRound());
- * Selection s = d.selection();
+ * Optional<Selection> s = Optional.empty();
+ * while (s.isEmpty()) {
+ *   s = run.offer(generateAndScore(run.nextRoundSize()));
+ * }
  * }</pre>
  */
 public final class SelectionPolicy {
@@ -64,18 +64,26 @@ public final class SelectionPolicy {
     return topUp(requestedPerRound, expectedRejectionRate, maxCandidatesPerRound);
   }
 
-  public SelectionRule rule() {
+  SelectionRule rule() {
     return rule;
   }
 
+  /** The most rounds of candidates a reply may take before the policy gives up. */
+  public int maxRounds() {
+    return rule.maxRounds();
+  }
+
+  /** What candidates are ranked by. */
   public CandidateScorer scorer() {
     return scorer;
   }
 
+  /** The hard filters, in the order their verdicts are listed. */
   public List<CandidateFilter> filters() {
     return filters;
   }
 
+  /** The share of candidates expected to fail the filters, which tops up each round. */
   public double expectedRejectionRate() {
     return expectedRejectionRate;
   }
@@ -91,8 +99,7 @@ public final class SelectionPolicy {
    */
   public Selection select(List<Candidate> candidates) {
     SelectionRun run = newRun();
-    Decision d = run.offer(candidates);
-    return d.anotherRound() ? run.giveUp() : d.selection();
+    return run.offer(candidates).orElseGet(run::giveUp);
   }
 
   @Override
@@ -103,7 +110,7 @@ public final class SelectionPolicy {
 
   /** Builder; defaults: best-of-n, 4 candidates per round, no filters, scored by the mean of all scores. */
   public static final class Builder {
-    private SelectionRule rule = SelectionRule.bestOfN();
+    private SelectionRule rule = new SelectionRule.BestOfN(1);
     private int candidatesPerRound = 4;
     private double expectedRejectionRate = 0;
     private int maxCandidatesPerRound = 64;
@@ -112,11 +119,35 @@ public final class SelectionPolicy {
 
     private Builder() {}
 
-    public Builder rule(SelectionRule rule) {
-      this.rule = Objects.requireNonNull(rule, "rule");
+    /**
+     * The highest-scoring candidate that passes the filters; another round, up to {@code maxRounds}
+     * (1 to 100), only when every candidate failed a filter. The default, with one round.
+     */
+    public Builder bestOfN(int maxRounds) {
+      this.rule = new SelectionRule.BestOfN(maxRounds);
       return this;
     }
 
+    /**
+     * The first candidate (in generation order) that passes the filters and scores at least
+     * {@code threshold} (0 to 1); another round when none does, up to {@code maxRounds} (1 to 100).
+     */
+    public Builder firstAboveThreshold(double threshold, int maxRounds) {
+      this.rule = new SelectionRule.FirstAboveThreshold(threshold, maxRounds);
+      return this;
+    }
+
+    /**
+     * The best passing candidate, except with probability {@code epsilon} (0 to 1) a uniformly random
+     * passing one (exploration keeps a persona from collapsing onto the head's favourite phrasing). The
+     * draw is seeded by {@code seed} and the round's candidates, so it is reproducible.
+     */
+    public Builder epsilonGreedy(double epsilon, long seed, int maxRounds) {
+      this.rule = new SelectionRule.EpsilonGreedy(epsilon, seed, maxRounds);
+      return this;
+    }
+
+    /** How many candidates about to keep per round (1 to 1024), before topping up; default 4. */
     public Builder candidatesPerRound(int n) {
       if (n < 1 || n > 1024) {
         throw new InvalidSettingException("candidatesPerRound", n, "must be in [1, 1024]");
@@ -143,16 +174,19 @@ public final class SelectionPolicy {
       return this;
     }
 
+    /** What candidates are ranked by; default the mean of all their head scores. */
     public Builder scorer(CandidateScorer scorer) {
       this.scorer = Objects.requireNonNull(scorer, "scorer");
       return this;
     }
 
+    /** Adds a hard filter every chosen candidate must pass. */
     public Builder filter(CandidateFilter filter) {
       this.filters.add(Objects.requireNonNull(filter, "filter"));
       return this;
     }
 
+    /** Adds hard filters, in order. */
     public Builder filters(List<CandidateFilter> filters) {
       filters.forEach(this::filter);
       return this;

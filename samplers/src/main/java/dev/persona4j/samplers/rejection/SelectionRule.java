@@ -3,11 +3,12 @@ package dev.persona4j.samplers.rejection;
 import dev.persona4j.samplers.InvalidSettingException;
 
 /**
- * How a policy picks among candidates that passed the filters. Every rule runs up to
+ * How a policy picks among candidates that passed the filters, chosen with the
+ * {@link SelectionPolicy.Builder}'s rule methods. Every rule runs up to
  * {@link #maxRounds()} rounds of candidates; a rule that finds nothing acceptable in the last round
  * gives up, reporting the best candidate seen.
  */
-public sealed interface SelectionRule
+sealed interface SelectionRule
     permits SelectionRule.BestOfN, SelectionRule.FirstAboveThreshold, SelectionRule.EpsilonGreedy {
 
   int maxRounds();
@@ -44,18 +45,6 @@ public sealed interface SelectionRule
       }
       checkRounds(maxRounds);
     }
-  }
-
-  static BestOfN bestOfN() {
-    return new BestOfN(1);
-  }
-
-  static FirstAboveThreshold firstAbove(double threshold, int maxRounds) {
-    return new FirstAboveThreshold(threshold, maxRounds);
-  }
-
-  static EpsilonGreedy epsilonGreedy(double epsilon, long seed) {
-    return new EpsilonGreedy(epsilon, seed, 1);
   }
 
   private static void checkRounds(int maxRounds) {

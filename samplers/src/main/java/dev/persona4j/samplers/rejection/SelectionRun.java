@@ -1,10 +1,13 @@
 package dev.persona4j.samplers.rejection;
 
+import dev.persona4j.Persona4jException;
+import dev.persona4j.samplers.InvalidSettingException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -28,10 +31,12 @@ public final class SelectionRun {
     return policy.candidatesPerRound();
   }
 
+  /** How many rounds have been offered so far. */
   public int roundsRun() {
     return rounds;
   }
 
+  /** True once the run has a {@link Selection}. */
   public boolean finished() {
     return result != null;
   }
@@ -39,29 +44,32 @@ public final class SelectionRun {
   /**
    * Judges one round of candidates.
    *
-   * @return the decision; the judged candidates (with their round, score and verdicts) are in the
-   *     final {@link Selection}
-   * @throws SelectionException for a repeated candidate index or a missing/NaN score
+   * @return the selection once the policy has decided, or empty when it wants another round of
+   *     {@link #nextRoundSize()} candidates; the judged candidates (with their round, score and
+   *     verdicts) are in the final {@link Selection}
+   * @throws IllegalArgumentException for an empty round or a repeated candidate index
+   * @throws InvalidSettingException when a candidate lacks a score the policy's scorer reads
+   * @throws Persona4jException when a score is NaN
    * @throws IllegalStateException when the run has already finished
    */
-  public Decision offer(List<Candidate> round) {
+  public Optional<Selection> offer(List<Candidate> round) {
     Objects.requireNonNull(round, "round");
     if (result != null) {
       throw new IllegalStateException("this selection run already finished: " + result);
     }
     if (round.isEmpty()) {
-      throw new SelectionException("a round needs at least one candidate");
+      throw new IllegalArgumentException("a round needs at least one candidate");
     }
     rounds++;
     List<Candidate> current = new ArrayList<>();
     for (Candidate c : round) {
       Objects.requireNonNull(c, "candidate");
       if (!indices.add(c.index())) {
-        throw new SelectionException("candidate index " + c.index() + " was offered twice in this run");
+        throw new IllegalArgumentException("candidate index " + c.index() + " was offered twice in this run");
       }
       double score = policy.scorer().score(c);
       if (Double.isNaN(score)) {
-        throw new SelectionException("candidate " + c.index() + ": " + policy.scorer().describe() + " is NaN");
+        throw new Persona4jException("candidate " + c.index() + ": " + policy.scorer().describe() + " is NaN");
       }
       List<FilterVerdict> verdicts = new ArrayList<>();
       for (CandidateFilter f : policy.filters()) {
@@ -101,9 +109,9 @@ public final class SelectionRun {
           "#%d has the best score %.3f of %d passing candidates", best.index(), best.score(), passing.size()));
     }
     if (rounds < rule.maxRounds()) {
-      return Decision.anotherRound(policy.candidatesPerRound());
+      return Optional.empty();
     }
-    return Decision.done(giveUp());
+    return Optional.of(giveUp());
   }
 
   /**
@@ -135,11 +143,11 @@ public final class SelectionRun {
     return result;
   }
 
-  private Decision finish(int index, String rule, String why) {
+  private Optional<Selection> finish(int index, String rule, String why) {
     List<Candidate> passing = reports.stream().filter(Candidate::passed).toList();
     int bestSeen = best(passing.isEmpty() ? reports : passing).index();
     result = new Selection(index, rule, false, bestSeen, rounds, reports, why);
-    return Decision.done(result);
+    return Optional.of(result);
   }
 
   /** Highest score; ties go to the earlier candidate. */

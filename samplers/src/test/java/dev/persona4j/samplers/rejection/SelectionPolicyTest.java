@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.persona4j.Persona4jException;
 import dev.persona4j.samplers.InvalidSettingException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +46,7 @@ class SelectionPolicyTest {
   void filtersVetoTheBestScoringCandidate() {
     SelectionPolicy policy = SelectionPolicy.builder()
         .scorer(CandidateScorer.head("voice"))
-        .filter(TextFilters.bannedPhrases(List.of("As an AI language model")))
+        .filter(CandidateFilter.bannedPhrases(List.of("As an AI language model")))
         .build();
     Selection s = policy.select(List.of(
         c(0, "As an   AI LANGUAGE model, I cannot sail.", 0.99),
@@ -60,21 +62,20 @@ class SelectionPolicyTest {
   void firstAboveThresholdRunsAnotherRoundThenAcceptsTheFirstPassingCandidateAbove() {
     SelectionPolicy policy = SelectionPolicy.builder()
         .candidatesPerRound(3)
-        .rule(SelectionRule.firstAbove(0.8, 3))
+        .firstAboveThreshold(0.8, 3)
         .scorer(CandidateScorer.head("voice"))
-        .filter(TextFilters.maxLength(40))
+        .filter(CandidateFilter.maxLength(40))
         .build();
     SelectionRun run = policy.newRun();
-    Decision first = run.offer(List.of(c(0, "Meh.", 0.5), c(1, "Fine.", 0.79), c(2, "Okay.", 0.2)));
-    assertTrue(first.anotherRound());
-    assertEquals(3, first.nextRoundSize());
-    assertThrows(IllegalStateException.class, first::selection);
-    Decision second = run.offer(List.of(
+    Optional<Selection> first = run.offer(List.of(c(0, "Meh.", 0.5), c(1, "Fine.", 0.79), c(2, "Okay.", 0.2)));
+    assertTrue(first.isEmpty(), "another round");
+    assertEquals(3, run.nextRoundSize());
+    assertFalse(run.finished());
+    Optional<Selection> second = run.offer(List.of(
         c(3, "This one is far too long to pass the length filter at all.", 0.95),
         c(4, "Aye, that'll do.", 0.85),
         c(5, "Even better, by the tides!", 0.97)));
-    assertFalse(second.anotherRound());
-    Selection s = second.selection();
+    Selection s = second.orElseThrow();
     assertEquals(4, s.chosenIndex(), "the first passing candidate above 0.8, not the best");
     assertEquals(Selection.FIRST_ABOVE_THRESHOLD, s.rule());
     assertEquals(5, s.bestSeenIndex());
@@ -89,16 +90,14 @@ class SelectionPolicyTest {
   void firstAboveThresholdGivesUpAfterMaxRoundsWithTheBestSeen() {
     SelectionPolicy policy = SelectionPolicy.builder()
         .candidatesPerRound(2)
-        .rule(SelectionRule.firstAbove(0.9, 3))
+        .firstAboveThreshold(0.9, 3)
         .scorer(CandidateScorer.head("voice"))
-        .filter(TextFilters.minLength(3))
+        .filter(CandidateFilter.minLength(3))
         .build();
     SelectionRun run = policy.newRun();
-    assertTrue(run.offer(List.of(c(0, "first try", 0.3), c(1, "second", 0.6))).anotherRound());
-    assertTrue(run.offer(List.of(c(2, "no", 0.95), c(3, "third", 0.7))).anotherRound());
-    Decision last = run.offer(List.of(c(4, "fourth", 0.5), c(5, "fifth", 0.1)));
-    assertFalse(last.anotherRound());
-    Selection s = last.selection();
+    assertTrue(run.offer(List.of(c(0, "first try", 0.3), c(1, "second", 0.6))).isEmpty());
+    assertTrue(run.offer(List.of(c(2, "no", 0.95), c(3, "third", 0.7))).isEmpty());
+    Selection s = run.offer(List.of(c(4, "fourth", 0.5), c(5, "fifth", 0.1))).orElseThrow();
     assertTrue(s.gaveUp());
     assertEquals(-1, s.chosenIndex());
     assertTrue(s.chosen().isEmpty());
@@ -111,7 +110,7 @@ class SelectionPolicyTest {
   @Test
   void everyCandidateFilteredGivesUpNamingTheFailure() {
     SelectionPolicy policy = SelectionPolicy.builder().scorer(CandidateScorer.head("voice"))
-        .filter(TextFilters.maxLength(5)).build();
+        .filter(CandidateFilter.maxLength(5)).build();
     Selection s = policy.select(List.of(c(0, "too long by far", 0.2), c(1, "also too long", 0.6)));
     assertTrue(s.gaveUp());
     assertEquals(1, s.bestSeenIndex());
@@ -121,18 +120,18 @@ class SelectionPolicyTest {
 
   @Test
   void bestOfNRetriesOnlyWhenEverythingWasFiltered() {
-    SelectionPolicy policy = SelectionPolicy.builder().rule(new SelectionRule.BestOfN(2))
-        .scorer(CandidateScorer.head("voice")).filter(TextFilters.maxLength(5)).build();
+    SelectionPolicy policy = SelectionPolicy.builder().bestOfN(2)
+        .scorer(CandidateScorer.head("voice")).filter(CandidateFilter.maxLength(5)).build();
     SelectionRun run = policy.newRun();
-    assertTrue(run.offer(List.of(c(0, "too long", 0.9))).anotherRound());
-    Selection s = run.offer(List.of(c(1, "ok", 0.1), c(2, "fine", 0.3))).selection();
+    assertTrue(run.offer(List.of(c(0, "too long", 0.9))).isEmpty());
+    Selection s = run.offer(List.of(c(1, "ok", 0.1), c(2, "fine", 0.3))).orElseThrow();
     assertEquals(2, s.chosenIndex());
   }
 
   @Test
   void epsilonGreedyIsReproducibleBySeed() {
     List<Candidate> round = List.of(c(0, "a", 0.1), c(1, "b", 0.9), c(2, "c", 0.5), c(3, "d", 0.3));
-    SelectionPolicy explore = SelectionPolicy.builder().rule(SelectionRule.epsilonGreedy(1.0, 42))
+    SelectionPolicy explore = SelectionPolicy.builder().epsilonGreedy(1.0, 42, 1)
         .scorer(CandidateScorer.head("voice")).build();
     int first = explore.select(round).chosenIndex();
     for (int i = 0; i < 20; i++) {
@@ -143,8 +142,8 @@ class SelectionPolicyTest {
     Set<Integer> picks = new HashSet<>();
     int explored = 0;
     for (long seed = 0; seed < 2000; seed++) {
-      picks.add(SelectionPolicy.builder().rule(SelectionRule.epsilonGreedy(1.0, seed)).build().select(round).chosenIndex());
-      Selection s = SelectionPolicy.builder().rule(SelectionRule.epsilonGreedy(0.3, seed))
+      picks.add(SelectionPolicy.builder().epsilonGreedy(1.0, seed, 1).build().select(round).chosenIndex());
+      Selection s = SelectionPolicy.builder().epsilonGreedy(0.3, seed, 1)
           .scorer(CandidateScorer.head("voice")).build().select(round);
       if (s.rule().equals(Selection.EPSILON_GREEDY_EXPLORE)) {
         explored++;
@@ -154,7 +153,7 @@ class SelectionPolicyTest {
     }
     assertEquals(Set.of(0, 1, 2, 3), picks, "exploration reaches every passing candidate");
     assertEquals(0.3, explored / 2000.0, 0.04);
-    Selection greedy = SelectionPolicy.builder().rule(SelectionRule.epsilonGreedy(0, 7))
+    Selection greedy = SelectionPolicy.builder().epsilonGreedy(0, 7, 1)
         .scorer(CandidateScorer.head("voice")).build().select(round);
     assertEquals(1, greedy.chosenIndex());
     assertEquals(Selection.EPSILON_GREEDY_EXPLOIT, greedy.rule());
@@ -164,8 +163,8 @@ class SelectionPolicyTest {
   void epsilonGreedyExploresOnlyAmongPassingCandidates() {
     List<Candidate> round = List.of(c(0, "banned word here", 0.9), c(1, "fine", 0.1), c(2, "good", 0.2));
     for (long seed = 0; seed < 200; seed++) {
-      Selection s = SelectionPolicy.builder().rule(SelectionRule.epsilonGreedy(1.0, seed))
-          .filter(TextFilters.bannedPhrases(List.of("BANNED"))).build().select(round);
+      Selection s = SelectionPolicy.builder().epsilonGreedy(1.0, seed, 1)
+          .filter(CandidateFilter.bannedPhrases(List.of("BANNED"))).build().select(round);
       assertTrue(s.chosenIndex() == 1 || s.chosenIndex() == 2, "chose " + s.chosenIndex());
     }
   }
@@ -180,12 +179,16 @@ class SelectionPolicyTest {
     assertEquals(1, s.chosenIndex());
     assertEquals(0.775, s.chosen().orElseThrow().score(), 1e-12);
 
-    SelectionException missing = assertThrows(SelectionException.class, () -> policy.select(List.of(c(5, "a", 0.9))));
-    assertTrue(missing.getMessage().contains("candidate 5 has no score from head 'safety'"), missing.getMessage());
+    InvalidSettingException missing =
+        assertThrows(InvalidSettingException.class, () -> policy.select(List.of(c(5, "a", 0.9))));
+    assertEquals("scorer", missing.setting());
+    assertTrue(missing.getMessage().contains("head 'safety': candidate 5 has no score from that head"),
+        missing.getMessage());
     assertThrows(InvalidSettingException.class, () -> CandidateScorer.weighted(Map.of("voice", -1.0)));
     assertThrows(InvalidSettingException.class, () -> CandidateScorer.weighted(Map.of("voice", 0.0)));
-    assertThrows(SelectionException.class,
+    Persona4jException nan = assertThrows(Persona4jException.class,
         () -> SelectionPolicy.builder().scorer(CandidateScorer.head("voice")).build().select(List.of(c(0, "a", Double.NaN))));
+    assertEquals("candidate 0: score of head 'voice' is NaN", nan.getMessage());
   }
 
   @Test
@@ -206,14 +209,14 @@ class SelectionPolicyTest {
 
   @Test
   void repeatedIndicesAndEmptyRoundsAreRejected() {
-    SelectionPolicy policy = SelectionPolicy.builder().rule(SelectionRule.firstAbove(0.99, 2)).build();
+    SelectionPolicy policy = SelectionPolicy.builder().firstAboveThreshold(0.99, 2).build();
     SelectionRun run = policy.newRun();
     run.offer(List.of(c(0, "a", 0.1)));
-    SelectionException e = assertThrows(SelectionException.class, () -> run.offer(List.of(c(0, "b", 0.2))));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run.offer(List.of(c(0, "b", 0.2))));
     assertTrue(e.getMessage().contains("index 0 was offered twice"), e.getMessage());
-    assertThrows(SelectionException.class, () -> policy.newRun().offer(List.of()));
-    assertThrows(InvalidSettingException.class, () -> SelectionRule.firstAbove(1.5, 2));
-    assertThrows(InvalidSettingException.class, () -> SelectionRule.epsilonGreedy(-0.1, 2));
-    assertThrows(InvalidSettingException.class, () -> new SelectionRule.BestOfN(0));
+    assertThrows(IllegalArgumentException.class, () -> policy.newRun().offer(List.of()));
+    assertThrows(InvalidSettingException.class, () -> SelectionPolicy.builder().firstAboveThreshold(1.5, 2));
+    assertThrows(InvalidSettingException.class, () -> SelectionPolicy.builder().epsilonGreedy(-0.1, 2, 1));
+    assertThrows(InvalidSettingException.class, () -> SelectionPolicy.builder().bestOfN(0));
   }
 }

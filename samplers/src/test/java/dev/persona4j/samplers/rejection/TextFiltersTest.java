@@ -18,8 +18,8 @@ class TextFiltersTest {
 
   @Test
   void lengthBoundsCountCodePointsOfTrimmedText() {
-    CandidateFilter min = TextFilters.minLength(3);
-    CandidateFilter max = TextFilters.maxLength(3);
+    CandidateFilter min = CandidateFilter.minLength(3);
+    CandidateFilter max = CandidateFilter.maxLength(3);
     assertFalse(min.check(text("  ab  ")).passed());
     assertEquals("2 characters, fewer than 3", min.check(text("ab")).reason());
     assertTrue(min.check(text("abc")).passed());
@@ -30,17 +30,17 @@ class TextFiltersTest {
 
   @Test
   void bannedPhrasesIgnoreCaseAndSpacing() {
-    CandidateFilter f = TextFilters.bannedPhrases(List.of("I'm just an assistant", "As an AI"));
+    CandidateFilter f = CandidateFilter.bannedPhrases(List.of("I'm just an assistant", "As an AI"));
     assertFalse(f.check(text("Well, I'M JUST\nan   assistant.")).passed());
     assertEquals("contains banned phrase \"As an AI\"", f.check(text("as an ai, no")).reason());
     assertTrue(f.check(text("Aye, as any sailor would.")).passed());
-    assertThrows(InvalidSettingException.class, () -> TextFilters.bannedPhrases(List.of("  ")));
+    assertThrows(InvalidSettingException.class, () -> CandidateFilter.bannedPhrases(List.of("  ")));
   }
 
   @Test
   void echoingTheUsersMessageIsCaught() {
     String user = "Tell me about the kraken of Vell Bay and how you escaped it";
-    CandidateFilter f = TextFilters.echoesMessage(user, 20);
+    CandidateFilter f = CandidateFilter.echoesMessage(user, 20);
     FilterVerdict parrot = f.check(text("You ask me to tell you about the KRAKEN of vell bay and how you escaped it?"));
     assertFalse(parrot.passed());
     assertTrue(parrot.reason().startsWith("repeats 52 characters of the message"), parrot.reason());
@@ -51,7 +51,7 @@ class TextFiltersTest {
   @Test
   void ngramOverlapMeasuresBorrowedPhrases() {
     String user = "what is the best way to cross the storm";
-    CandidateFilter f = TextFilters.ngramOverlap(user, 2, 0.5);
+    CandidateFilter f = CandidateFilter.ngramOverlap(user, 2, 0.5);
     // 2-grams of the candidate: "the best", "best way", "way to", "to sail" -> 3 of 4 borrowed.
     FilterVerdict v = f.check(text("The best way to sail"));
     assertFalse(v.passed());

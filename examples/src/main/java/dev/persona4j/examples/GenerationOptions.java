@@ -11,10 +11,9 @@ import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
+import dev.persona4j.samplers.rejection.CandidateFilter;
 import dev.persona4j.samplers.rejection.CandidateScorer;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
-import dev.persona4j.samplers.rejection.SelectionRule;
-import dev.persona4j.samplers.rejection.TextFilters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,12 +186,12 @@ final class GenerationOptions {
       }
     }
     if (threshold != null) {
-      policy.rule(SelectionRule.firstAbove(threshold, rounds));
+      policy.firstAboveThreshold(threshold, rounds);
     } else if (epsilon != null) {
-      policy.rule(SelectionRule.epsilonGreedy(epsilon, seed != null ? seed : 0L));
+      policy.epsilonGreedy(epsilon, seed != null ? seed : 0L, 1);
     }
     if (!banned.isEmpty()) {
-      policy.filter(TextFilters.bannedPhrases(banned));
+      policy.filter(CandidateFilter.bannedPhrases(banned));
     }
     return policy.build();
   }

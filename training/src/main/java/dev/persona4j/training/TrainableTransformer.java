@@ -8,8 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.architecture.Architecture;
-import dev.persona4j.core.backend.ContextLengthExceededException;
-import dev.persona4j.core.backend.TokenOutOfRangeException;
+import dev.persona4j.core.backend.BackendException;
 import dev.persona4j.core.checkpoint.Checkpoint;
 import dev.persona4j.core.checkpoint.CheckpointException;
 import dev.persona4j.core.checkpoint.ModelConfig;
@@ -200,8 +199,7 @@ public final class TrainableTransformer implements AutoCloseable {
    * input ids [batch, tokens] (any integer type) → logits [batch, tokens, vocab]. Differentiable
    * with respect to the parameters.
    *
-   * @throws TokenOutOfRangeException if an id is outside the vocabulary
-   * @throws ContextLengthExceededException if tokens exceeds the context length
+   * @throws BackendException if an id is outside the vocabulary or tokens exceeds the context length
    */
   public NDArray forward(NDArray inputIds) {
     Shape shape = inputIds.getShape();
@@ -210,12 +208,12 @@ public final class TrainableTransformer implements AutoCloseable {
     }
     int tokens = Math.toIntExact(shape.get(1));
     if (tokens > config.contextLength()) {
-      throw new ContextLengthExceededException(tokens, config.contextLength(), "a training sequence");
+      throw BackendException.contextLengthExceeded(tokens, config.contextLength(), "a training sequence");
     }
     NDArray ids = inputIds.toType(DataType.INT64, false);
     for (long id : ids.toLongArray()) {
       if (id < 0 || id >= config.vocabSize()) {
-        throw new TokenOutOfRangeException((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, id)), config.vocabSize(), "training input");
+        throw BackendException.tokenOutOfRange(id, config.vocabSize(), "training input");
       }
     }
     Architecture a = architecture;

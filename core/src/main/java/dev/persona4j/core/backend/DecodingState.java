@@ -12,8 +12,8 @@ public interface DecodingState extends AutoCloseable {
    * Adds one new sequence per prompt (prompts may differ in length) and computes them in one
    * batch. {@code Forward.sequence(i)} is the id of prompt {@code i}.
    *
-   * @throws TokenOutOfRangeException if a token id is outside the vocabulary
-   * @throws ContextLengthExceededException if a prompt is longer than the context length
+   * @throws BackendException if a token id is outside the vocabulary or a prompt is longer than the
+   *     context length
    */
   Forward prefill(List<int[]> prompts, ForwardRequest request);
 
@@ -24,30 +24,29 @@ public interface DecodingState extends AutoCloseable {
    * Adds {@code copies} sequences identical to {@code sequence} (cache and length).
    *
    * @return the new sequence ids
-   * @throws UnknownSequenceException if {@code sequence} is not live
+   * @throws BackendException if {@code sequence} is not live
    */
   int[] fork(int sequence, int copies);
 
   /**
    * Appends {@code tokens[i]} to {@code sequences[i]} for every i and computes them in one batch.
    *
-   * @throws UnknownSequenceException if a sequence is not live (or listed twice)
-   * @throws TokenOutOfRangeException if a token id is outside the vocabulary
-   * @throws ContextLengthExceededException if a sequence is already at the context length
+   * @throws BackendException if a sequence is not live (or listed twice), a token id is outside the
+   *     vocabulary, or a sequence is already at the context length
    */
   Forward step(int[] sequences, int[] tokens, ForwardRequest request);
 
   /**
    * Drops sequences, freeing their cache rows for reuse.
    *
-   * @throws UnknownSequenceException if a sequence is not live
+   * @throws BackendException if a sequence is not live
    */
   void release(int... sequences);
 
   /**
    * Number of tokens in the sequence.
    *
-   * @throws UnknownSequenceException if the sequence is not live
+   * @throws BackendException if the sequence is not live
    */
   int length(int sequence);
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * Decodes N candidates of one prompt as a single batch: the prompt's cache is forked into N
@@ -27,30 +28,25 @@ import java.util.Set;
  * candidate's tokens depend only on its own logits and seed: N candidates decoded together give the
  * tokens N separate runs with the same seeds give.
  */
-public final class CandidateDecoder {
+final class CandidateDecoder {
   /**
    * A decoded candidate with the activations captured while decoding it, which the generator reads
    * to score it and then drops (unless asked to keep them).
    *
    * @param activations the tapped layers over the candidate's tokens; null when nothing was tapped
    */
-  public record Decoded(Candidate candidate, CandidateActivations activations) {}
+  record Decoded(Candidate candidate, CandidateActivations activations) {}
 
   private final LanguageModel model;
   private final SamplerSettings settings;
   private final StopConditions stop;
   private final int[] taps;
 
-  public CandidateDecoder(LanguageModel model, SamplerSettings settings, StopConditions stop, int[] taps) {
+  CandidateDecoder(LanguageModel model, SamplerSettings settings, StopConditions stop, int[] taps) {
     this.model = model;
     this.settings = settings;
     this.stop = stop;
     this.taps = taps.clone();
-  }
-
-  /** The hidden-state indices captured for every candidate token. */
-  public int[] taps() {
-    return taps.clone();
   }
 
   /**
@@ -62,7 +58,7 @@ public final class CandidateDecoder {
    * @param deadlineNanos {@link System#nanoTime()} value after which decoding stops, or
    *     {@link Long#MAX_VALUE}
    */
-  public List<Decoded> decode(
+  List<Decoded> decode(
       DecodingState state,
       int promptSequence,
       float[] promptLogits,
@@ -71,7 +67,7 @@ public final class CandidateDecoder {
       int firstIndex,
       int round,
       ReplyListener listener,
-      Cancellation cancellation,
+      BooleanSupplier cancelled,
       long deadlineNanos) {
     int n = seeds.length;
     int[] sequences = state.fork(promptSequence, n);
@@ -85,7 +81,7 @@ public final class CandidateDecoder {
     int steps = 0;
     try {
       while (true) {
-        if (cancellation.isCancelled()) {
+        if (cancelled.getAsBoolean()) {
           throw new GenerationCancelledException(steps);
         }
         if (System.nanoTime() >= deadlineNanos) {

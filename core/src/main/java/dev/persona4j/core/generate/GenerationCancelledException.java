@@ -2,11 +2,11 @@ package dev.persona4j.core.generate;
 
 import dev.persona4j.Persona4jException;
 
-/** A reply was cancelled through its {@link Cancellation} before it finished. */
+/** A reply was cancelled through {@link ReplyOptions#cancelled()} before it finished. */
 public final class GenerationCancelledException extends Persona4jException {
   private final int stepsDone;
 
-  public GenerationCancelledException(int stepsDone) {
+  GenerationCancelledException(int stepsDone) {
     super("reply cancelled after " + stepsDone + " decoding step(s)");
     this.stepsDone = stepsDone;
   }

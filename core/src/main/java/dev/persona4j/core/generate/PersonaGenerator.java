@@ -16,7 +16,6 @@ import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.rejection.Candidate;
 import dev.persona4j.samplers.rejection.CandidateScorer;
-import dev.persona4j.samplers.rejection.Decision;
 import dev.persona4j.samplers.rejection.Selection;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
 import dev.persona4j.samplers.rejection.SelectionRun;
@@ -28,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -35,6 +35,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,8 +162,8 @@ public final class PersonaGenerator {
     long deadlineNanos = allowed == null ? Long.MAX_VALUE : start + allowed.toNanos();
     long baseSeed = options.seed().isPresent() ? options.seed().getAsLong()
         : seed != null ? seed : new SplittableRandom().nextLong();
-    Cancellation cancellation = options.cancellation();
-    if (cancellation.isCancelled()) {
+    BooleanSupplier cancelled = options.cancelled();
+    if (cancelled.getAsBoolean()) {
       throw new GenerationCancelledException(0);
     }
 
@@ -172,7 +173,7 @@ public final class PersonaGenerator {
     long assembled = System.nanoTime();
 
     SelectionRun run = policy.newRun();
-    boolean streamsLive = policy.candidatesPerRound() == 1 && policy.rule().maxRounds() == 1;
+    boolean streamsLive = policy.candidatesPerRound() == 1 && policy.maxRounds() == 1;
     ReplyListener listener = options.listener();
     ReplyListener candidateListener = streamsLive ? new ReplyListener() {
       @Override
@@ -208,7 +209,7 @@ public final class PersonaGenerator {
         }
         long decodeStart = System.nanoTime();
         List<CandidateDecoder.Decoded> candidates = decoder.decode(state, promptSequence, promptLogits, prompt.ids(),
-            seeds, decoded, round, candidateListener, cancellation, deadlineNanos);
+            seeds, decoded, round, candidateListener, cancelled, deadlineNanos);
         decodeNanos += System.nanoTime() - decodeStart;
         decoded += candidates.size();
         steps += candidates.stream().mapToInt(d -> d.candidate().tokenCount()).max().orElse(0);
@@ -223,9 +224,9 @@ public final class PersonaGenerator {
         }
         scoringNanos += System.nanoTime() - scoreStart;
 
-        Decision decision = run.offer(scored);
-        if (!decision.anotherRound()) {
-          selection = decision.selection();
+        Optional<Selection> decided = run.offer(scored);
+        if (decided.isPresent()) {
+          selection = decided.get();
           break;
         }
         if (System.nanoTime() >= deadlineNanos) {
@@ -259,16 +260,16 @@ public final class PersonaGenerator {
     Objects.requireNonNull(executor, "executor");
     return subscriber -> {
       Objects.requireNonNull(subscriber, "subscriber");
-      Cancellation cancellation = Cancellation.create();
+      AtomicBoolean cancelled = new AtomicBoolean();
       // Delivery runs on the generating thread; submit() blocks while the subscriber's buffer is full.
       SubmissionPublisher<String> publisher = new SubmissionPublisher<>(Runnable::run, Flow.defaultBufferSize());
-      publisher.subscribe(new CancellingSubscriber(subscriber, cancellation));
+      publisher.subscribe(new CancellingSubscriber(subscriber, cancelled));
       executor.execute(() -> {
         try {
-          reply(conversation, ReplyOptions.builder().cancellation(cancellation).listener(new ReplyListener() {
+          reply(conversation, ReplyOptions.builder().cancelledWhen(cancelled::get).listener(new ReplyListener() {
             @Override
             public void onReplyText(String text) {
-              if (!text.isEmpty() && !cancellation.isCancelled()) {
+              if (!text.isEmpty() && !cancelled.get()) {
                 publisher.submit(text);
               }
             }
@@ -304,12 +305,12 @@ public final class PersonaGenerator {
   /** Forwards to the real subscriber and turns its cancel() into a generation cancellation. */
   private static final class CancellingSubscriber implements Flow.Subscriber<String> {
     private final Flow.Subscriber<? super String> delegate;
-    private final Cancellation cancellation;
+    private final AtomicBoolean cancelled;
     private final AtomicBoolean done = new AtomicBoolean();
 
-    CancellingSubscriber(Flow.Subscriber<? super String> delegate, Cancellation cancellation) {
+    CancellingSubscriber(Flow.Subscriber<? super String> delegate, AtomicBoolean cancelled) {
       this.delegate = delegate;
-      this.cancellation = cancellation;
+      this.cancelled = cancelled;
     }
 
     @Override
@@ -322,7 +323,7 @@ public final class PersonaGenerator {
 
         @Override
         public void cancel() {
-          cancellation.cancel();
+          cancelled.set(true);
           subscription.cancel();
         }
       });

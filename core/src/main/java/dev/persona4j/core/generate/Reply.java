@@ -17,31 +17,31 @@ import java.util.Optional;
  * <p>When the policy gave up (no candidate passed its filters or threshold within its rounds), the
  * reply carries the best candidate seen and {@link #gaveUp()} is true: the caller decides whether
  * to show it.
+ *
+ * @param prompt the prompt the model saw
+ * @param chosen the chosen candidate (the best seen when the policy {@link #gaveUp() gave up}), as
+ *     the policy judged it
+ * @param selection the policy's verdict: chosen index, rule, explanation and every judged candidate
+ * @param timings where the reply's time went
+ * @param activations candidate index to the activations captured while decoding it: filled only when
+ *     the generator was built to {@link PersonaGenerator.Builder#keepActivations keep them} and
+ *     something was tapped
  */
-public final class Reply {
-  private final Prompt prompt;
-  private final Candidate chosen;
-  private final Selection selection;
-  private final Timings timings;
-  private final Map<Integer, CandidateActivations> activations;
+public record Reply(Prompt prompt, Candidate chosen, Selection selection, Timings timings,
+    Map<Integer, CandidateActivations> activations) {
 
-  Reply(Prompt prompt, Candidate chosen, Selection selection, Timings timings,
-      Map<Integer, CandidateActivations> activations) {
-    this.prompt = Objects.requireNonNull(prompt, "prompt");
-    this.chosen = Objects.requireNonNull(chosen, "chosen");
-    this.selection = Objects.requireNonNull(selection, "selection");
-    this.timings = Objects.requireNonNull(timings, "timings");
-    this.activations = Map.copyOf(activations);
+  /** Checks that every part is present and copies the activations. */
+  public Reply {
+    Objects.requireNonNull(prompt, "prompt");
+    Objects.requireNonNull(chosen, "chosen");
+    Objects.requireNonNull(selection, "selection");
+    Objects.requireNonNull(timings, "timings");
+    activations = Map.copyOf(activations);
   }
 
   /** The reply text: the chosen candidate's, without any stop string. */
   public String text() {
     return chosen.text();
-  }
-
-  /** The chosen candidate (the best seen when the policy {@link #gaveUp() gave up}), as the policy judged it. */
-  public Candidate chosen() {
-    return chosen;
   }
 
   /**
@@ -52,18 +52,10 @@ public final class Reply {
     return selection.candidates();
   }
 
-  /**
-   * The activations captured while decoding {@code candidate}: present only when the generator was
-   * built to {@link PersonaGenerator.Builder#keepActivations keep them} and something was tapped.
-   */
+  /** The activations captured while decoding {@code candidate}, if they were kept. */
   public Optional<CandidateActivations> activations(Candidate candidate) {
     Objects.requireNonNull(candidate, "candidate");
     return Optional.ofNullable(activations.get(candidate.index()));
-  }
-
-  /** The policy's verdict: chosen index, rule, explanation and every judged candidate. */
-  public Selection selection() {
-    return selection;
   }
 
   /** True when no candidate was accepted and {@link #chosen()} is only the best seen. */
@@ -74,15 +66,6 @@ public final class Reply {
   /** Why the chosen candidate stopped. */
   public FinishReason finishReason() {
     return chosen.finishReason();
-  }
-
-  /** The prompt the model saw. */
-  public Prompt prompt() {
-    return prompt;
-  }
-
-  public Timings timings() {
-    return timings;
   }
 
   @Override

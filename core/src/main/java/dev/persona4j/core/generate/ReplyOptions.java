@@ -4,23 +4,35 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
-/** Per-call options of {@link PersonaGenerator#reply}: a listener, a cancellation, a deadline and a seed. */
-public final class ReplyOptions {
+/**
+ * Per-call options of {@link PersonaGenerator#reply}: a listener, a cancellation signal, a deadline
+ * and a seed. Build with {@link #builder()}.
+ *
+ * @param listener receives the reply's text as it is decoded
+ * @param cancelled asked before every decoding step; once it answers true the reply stops and throws
+ *     {@link GenerationCancelledException}
+ * @param deadline time allowed for this reply, overriding the generator's
+ * @param seed the seed for this reply, overriding the generator's
+ */
+public record ReplyOptions(ReplyListener listener, BooleanSupplier cancelled, Optional<Duration> deadline,
+    OptionalLong seed) {
   private static final ReplyOptions DEFAULTS = builder().build();
 
-  private final ReplyListener listener;
-  private final Cancellation cancellation;
-  private final Duration deadline;
-  private final Long seed;
-
-  private ReplyOptions(Builder b) {
-    this.listener = b.listener;
-    this.cancellation = b.cancellation;
-    this.deadline = b.deadline;
-    this.seed = b.seed;
+  /** Checks that every part is present and the deadline, if any, positive. */
+  public ReplyOptions {
+    Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(cancelled, "cancelled");
+    deadline.ifPresent(d -> {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("deadline must be positive, got " + d);
+      }
+    });
+    Objects.requireNonNull(seed, "seed");
   }
 
+  /** No listener, never cancelled, the generator's deadline and seed. */
   public static ReplyOptions defaults() {
     return DEFAULTS;
   }
@@ -29,58 +41,42 @@ public final class ReplyOptions {
     return new Builder();
   }
 
-  public ReplyListener listener() {
-    return listener;
-  }
-
-  public Cancellation cancellation() {
-    return cancellation;
-  }
-
-  /** Time allowed for this reply, overriding the generator's. */
-  public Optional<Duration> deadline() {
-    return Optional.ofNullable(deadline);
-  }
-
-  /** The seed for this reply, overriding the generator's. */
-  public OptionalLong seed() {
-    return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
-  }
-
   /** Builder; by default no listener, never cancelled, the generator's deadline and seed. */
   public static final class Builder {
     private ReplyListener listener = ReplyListener.NONE;
-    private Cancellation cancellation = Cancellation.create();
+    private BooleanSupplier cancelled = () -> false;
     private Duration deadline;
-    private Long seed;
+    private OptionalLong seed = OptionalLong.empty();
 
     private Builder() {}
 
     public Builder listener(ReplyListener listener) {
-      this.listener = Objects.requireNonNull(listener, "listener");
+      this.listener = listener;
       return this;
     }
 
-    public Builder cancellation(Cancellation cancellation) {
-      this.cancellation = Objects.requireNonNull(cancellation, "cancellation");
+    /**
+     * Cancels the reply once {@code cancelled} answers true, e.g. {@code flag::get} of an
+     * {@link java.util.concurrent.atomic.AtomicBoolean} another thread sets, or a request's
+     * {@code isCancelled}. Asked from the generating thread before every step, so keep it quick.
+     */
+    public Builder cancelledWhen(BooleanSupplier cancelled) {
+      this.cancelled = cancelled;
       return this;
     }
 
     public Builder deadline(Duration deadline) {
-      if (deadline.isNegative() || deadline.isZero()) {
-        throw new IllegalArgumentException("deadline must be positive, got " + deadline);
-      }
-      this.deadline = deadline;
+      this.deadline = Objects.requireNonNull(deadline, "deadline");
       return this;
     }
 
     public Builder seed(long seed) {
-      this.seed = seed;
+      this.seed = OptionalLong.of(seed);
       return this;
     }
 
     public ReplyOptions build() {
-      return new ReplyOptions(this);
+      return new ReplyOptions(listener, cancelled, Optional.ofNullable(deadline), seed);
     }
   }
 }

@@ -24,11 +24,10 @@ import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.rejection.Candidate;
+import dev.persona4j.samplers.rejection.CandidateFilter;
 import dev.persona4j.samplers.rejection.CandidateScorer;
 import dev.persona4j.samplers.rejection.FinishReason;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
-import dev.persona4j.samplers.rejection.SelectionRule;
-import dev.persona4j.samplers.rejection.TextFilters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +41,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,7 +135,7 @@ class PersonaGeneratorTest {
     try (DecodingState state = model.newState()) {
       Forward f = state.prefill(List.of(prompt), ForwardRequest.lastLogits());
       List<CandidateDecoder.Decoded> out = decoder.decode(state, f.sequence(0), f.lastLogits(0), prompt, seeds, 0, 0,
-          ReplyListener.NONE, Cancellation.create(), Long.MAX_VALUE);
+          ReplyListener.NONE, () -> false, Long.MAX_VALUE);
       assertEquals(1, state.sequences().length, "only the prompt sequence stays after decoding");
       return out;
     }
@@ -186,9 +186,9 @@ class PersonaGeneratorTest {
   @Test
   void thresholdPolicyRunsMoreRoundsThenGivesUpWithTheBestSeen() {
     PersonaGenerator g = generator().seed(9).head(meanProbe("probe", 4, 0.001f))
-        .policy(SelectionPolicy.builder().candidatesPerRound(3).rule(SelectionRule.firstAbove(0.99, 3))
+        .policy(SelectionPolicy.builder().candidatesPerRound(3).firstAboveThreshold(0.99, 3)
             .scorer(CandidateScorer.head("probe"))
-            .filter(TextFilters.bannedPhrases(List.of("\u0000never")))
+            .filter(CandidateFilter.bannedPhrases(List.of("\u0000never")))
             .build())
         .build();
     Reply reply = g.reply(HELLO);
@@ -201,7 +201,7 @@ class PersonaGeneratorTest {
   @Test
   void filtersRejectCandidatesAndTheRuleSaysWhy() {
     PersonaGenerator g = generator().seed(9)
-        .policy(SelectionPolicy.builder().candidatesPerRound(4).filter(TextFilters.minLength(10_000)).build())
+        .policy(SelectionPolicy.builder().candidatesPerRound(4).filter(CandidateFilter.minLength(10_000)).build())
         .build();
     Reply reply = g.reply(HELLO);
     assertTrue(reply.gaveUp());
@@ -259,7 +259,7 @@ class PersonaGeneratorTest {
 
   @Test
   void cancellationFromAnotherThreadStopsWithinOneStep() throws Exception {
-    Cancellation cancellation = Cancellation.create();
+    AtomicBoolean cancelled = new AtomicBoolean();
     CountDownLatch firstText = new CountDownLatch(1);
     AtomicInteger piecesAfterCancel = new AtomicInteger();
     PersonaGenerator g = generator().seed(3).stop(StopConditions.builder().maxNewTokens(60).build())
@@ -267,18 +267,18 @@ class PersonaGeneratorTest {
         .build();
     ExecutorService executor = Executors.newSingleThreadExecutor();
     try {
-      Future<Reply> future = executor.submit(() -> g.reply(HELLO, ReplyOptions.builder().cancellation(cancellation)
+      Future<Reply> future = executor.submit(() -> g.reply(HELLO, ReplyOptions.builder().cancelledWhen(cancelled::get)
           .listener(new ReplyListener() {
             @Override
             public void onCandidateText(int candidate, String text) {
-              if (cancellation.isCancelled()) {
+              if (cancelled.get()) {
                 piecesAfterCancel.incrementAndGet();
               }
               firstText.countDown();
             }
           }).build()));
       assertTrue(firstText.await(60, TimeUnit.SECONDS));
-      cancellation.cancel();
+      cancelled.set(true);
       Exception e = assertThrows(Exception.class, () -> future.get(60, TimeUnit.SECONDS));
       assertTrue(e.getCause() instanceof GenerationCancelledException, String.valueOf(e.getCause()));
       assertTrue(((GenerationCancelledException) e.getCause()).stepsDone() < 60);

@@ -142,7 +142,7 @@ public final class ActivationCollector {
    *
    * @throws InvalidDatasetException naming the entry when a reply is empty, the lists differ in
    *     size, or prompt and reply exceed the model's context
-   * @throws dev.persona4j.core.backend.TokenOutOfRangeException for an id outside the vocabulary
+   * @throws dev.persona4j.core.backend.BackendException for an id outside the vocabulary
    */
   public List<CandidateActivations> collectReplies(List<int[]> promptIds, List<int[]> replyIds) {
     Objects.requireNonNull(promptIds, "promptIds");

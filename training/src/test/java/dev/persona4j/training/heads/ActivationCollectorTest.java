@@ -11,21 +11,30 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
-import dev.persona4j.core.generate.Cancellation;
-import dev.persona4j.core.generate.CandidateDecoder;
-import dev.persona4j.core.generate.ReplyListener;
+import dev.persona4j.core.generate.PersonaGenerator;
+import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.heads.CandidateActivations;
+import dev.persona4j.core.heads.Head;
+import dev.persona4j.core.heads.HeadKind;
+import dev.persona4j.core.heads.Heads;
 import dev.persona4j.core.heads.LayerOutOfRangeException;
 import dev.persona4j.core.heads.Pooling;
+import dev.persona4j.core.heads.Tensor;
+import dev.persona4j.core.persona.Persona;
+import dev.persona4j.core.prompt.BaseFraming;
+import dev.persona4j.core.prompt.Conversation;
+import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
+import dev.persona4j.samplers.rejection.Candidate;
 import dev.persona4j.tokenizers.Tokenizer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,32 +106,51 @@ class ActivationCollectorTest {
 
   @Test
   void candidatesTheGeneratorDecodedReadTheSameActivationsWhenCollected() {
-    int[] prompt = llama.tokenizer().encode("<s>[INST] Tell me about the sea [/INST]", false);
-    CandidateDecoder decoder = new CandidateDecoder(llama, SamplerSettings.builder().temperature(1.0).topK(40).build(),
-        StopConditions.builder().maxNewTokens(10).build(), TAPS);
-    List<CandidateDecoder.Decoded> candidates;
-    try (DecodingState state = llama.newState()) {
-      Forward f = state.prefill(List.of(prompt), ForwardRequest.lastLogits());
-      candidates = decoder.decode(state, f.sequence(0), f.lastLogits(0), prompt, new long[] {1, 2, 3, 4}, 0, 0,
-          ReplyListener.NONE, Cancellation.create(), Long.MAX_VALUE);
+    // One head per tap makes the generator capture exactly TAPS; it keeps them in the reply.
+    List<Head> heads = new ArrayList<>();
+    for (int tap : TAPS) {
+      heads.add(directionAt(tap));
     }
+    PersonaGenerator generator = PersonaGenerator.builder(llama, Persona.builder().name("Mara").build())
+        .assembler(PromptAssembler.base(llama.tokenizer(), BaseFraming.of("{{user}} talks with {{char}}.", "***")))
+        .sampler(SamplerSettings.builder().temperature(1.0).topK(40).build())
+        .stop(StopConditions.builder().maxNewTokens(10).build())
+        .heads(heads)
+        .candidates(4)
+        .seed(1)
+        .keepActivations(true)
+        .build();
+    Reply reply = generator.reply(Conversation.empty().withUser("Tell me about the sea"));
+    assertEquals(4, reply.candidates().size());
     List<int[]> prompts = new ArrayList<>();
     List<int[]> replies = new ArrayList<>();
-    for (CandidateDecoder.Decoded c : candidates) {
-      prompts.add(prompt);
-      replies.add(c.candidate().tokens());
+    for (Candidate c : reply.candidates()) {
+      prompts.add(reply.prompt().ids());
+      replies.add(c.tokens());
     }
     List<CandidateActivations> collected =
         ActivationCollector.builder(llama).taps(TAPS).build().collectReplies(prompts, replies);
     double worst = 0;
-    for (int i = 0; i < candidates.size(); i++) {
-      CandidateActivations generated = candidates.get(i).activations();
+    for (int i = 0; i < reply.candidates().size(); i++) {
+      CandidateActivations generated = reply.activations(reply.candidates().get(i)).orElseThrow();
+      assertArrayEquals(TAPS, generated.layers());
       for (int tap : TAPS) {
         worst = Math.max(worst, maxDiff(generated.layer(tap), collected.get(i).layer(tap)));
       }
     }
     System.out.println("[heads] collected vs generator-captured activations: max |diff| " + worst);
     assertTrue(worst <= 1e-4, "collected activations differ from the generator's by " + worst);
+  }
+
+  /** A persona-vector head reading layer {@code tap}: only its layer matters here, not its score. */
+  private static Head directionAt(int tap) {
+    int hidden = llama.info().hiddenSize();
+    float[] direction = new float[hidden];
+    direction[0] = 1f;
+    return Heads.fromParameters(HeadKind.PERSONA_VECTOR, "tap" + tap, new int[] {tap}, hidden,
+        Map.of("direction", new Tensor(new long[] {hidden}, direction),
+            "calibration", new Tensor(new long[] {2}, new float[] {1f, 0f})),
+        Map.of("pooling", "mean"));
   }
 
   @Test

@@ -5,12 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.persona4j.core.backend.ContextLengthExceededException;
+import dev.persona4j.core.backend.BackendException;
 import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
-import dev.persona4j.core.backend.TokenOutOfRangeException;
-import dev.persona4j.core.backend.UnknownSequenceException;
 import dev.persona4j.core.checkpoint.ModelConfig;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -65,7 +63,7 @@ final class DjlDecodingState implements DecodingState {
         throw new IllegalArgumentException("prompt " + i + " is empty");
       }
       if (p.length > config.contextLength()) {
-        throw new ContextLengthExceededException(p.length, config.contextLength(), "prompt " + i);
+        throw BackendException.contextLengthExceeded(p.length, config.contextLength(), "prompt " + i);
       }
       for (int j = 0; j < p.length; j++) {
         checkToken(p[j], "prompt " + i + ", position " + j);
@@ -139,12 +137,12 @@ final class DjlDecodingState implements DecodingState {
     for (int i = 0; i < batch; i++) {
       int[] s = liveSequence(sequences[i]);
       if (seen.get(s[0])) {
-        throw new UnknownSequenceException(sequences[i], "listed twice in one step");
+        throw BackendException.unknownSequence(sequences[i], "listed twice in one step");
       }
       seen.set(s[0]);
       checkToken(tokens[i], "step token for sequence " + sequences[i]);
       if (s[1] + 1 > config.contextLength()) {
-        throw new ContextLengthExceededException(s[1] + 1, config.contextLength(), "sequence " + sequences[i] + " (" + s[1] + " tokens) plus one");
+        throw BackendException.contextLengthExceeded(s[1] + 1, config.contextLength(), "sequence " + sequences[i] + " (" + s[1] + " tokens) plus one");
       }
       slots[i] = s[0];
       starts[i] = s[1];
@@ -343,14 +341,14 @@ final class DjlDecodingState implements DecodingState {
   private int[] liveSequence(int id) {
     int[] s = live.get(id);
     if (s == null) {
-      throw new UnknownSequenceException(id, id >= 0 && id < nextId ? "it was released" : "no such sequence in this state (live: " + live.keySet() + ")");
+      throw BackendException.unknownSequence(id, id >= 0 && id < nextId ? "it was released" : "no such sequence in this state (live: " + live.keySet() + ")");
     }
     return s;
   }
 
   private void checkToken(int token, String where) {
     if (token < 0 || token >= config.vocabSize()) {
-      throw new TokenOutOfRangeException(token, config.vocabSize(), where);
+      throw BackendException.tokenOutOfRange(token, config.vocabSize(), where);
     }
   }
 

@@ -6,8 +6,11 @@ import java.util.Optional;
 /**
  * How to load a model: which backend and which device. Immutable; {@link #defaults()} picks the
  * highest-priority backend and a GPU when the engine finds one, else the CPU.
+ *
+ * @param backend the backend to use by name; empty for the highest-priority supporting one
+ * @param device where the model's arrays live
  */
-public final class LoadOptions {
+public record LoadOptions(Optional<String> backend, DevicePreference device) {
   /** Where the model's arrays live. */
   public enum DevicePreference {
     /** A GPU when the engine finds one, else the CPU. */
@@ -18,34 +21,19 @@ public final class LoadOptions {
 
   private static final LoadOptions DEFAULTS = builder().build();
 
-  private final String backend;
-  private final DevicePreference device;
-
-  private LoadOptions(Builder b) {
-    this.backend = b.backend;
-    this.device = b.device;
+  /** Checks that both parts are present. */
+  public LoadOptions {
+    Objects.requireNonNull(backend, "backend");
+    Objects.requireNonNull(device, "device");
   }
 
+  /** The highest-priority supporting backend, on a GPU when there is one. */
   public static LoadOptions defaults() {
     return DEFAULTS;
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  /** The backend to use by name; empty for the highest-priority supporting one. */
-  public Optional<String> backend() {
-    return Optional.ofNullable(backend);
-  }
-
-  public DevicePreference device() {
-    return device;
-  }
-
-  @Override
-  public String toString() {
-    return "LoadOptions[backend=" + backend + ", device=" + device + "]";
   }
 
   /** Builds {@link LoadOptions}. */
@@ -61,12 +49,12 @@ public final class LoadOptions {
     }
 
     public Builder device(DevicePreference device) {
-      this.device = Objects.requireNonNull(device, "device");
+      this.device = device;
       return this;
     }
 
     public LoadOptions build() {
-      return new LoadOptions(this);
+      return new LoadOptions(Optional.ofNullable(backend), device);
     }
   }
 }

@@ -27,11 +27,7 @@ public interface CandidateFilter {
     if (chars < 0) {
       throw new InvalidSettingException("minLength", chars, "must be >= 0");
     }
-    String name = "min-length(" + chars + ")";
-    return TextFilters.filter(name, c -> {
-      int n = TextFilters.length(c.text());
-      return n >= chars ? FilterVerdict.pass(name) : FilterVerdict.reject(name, n + " characters, fewer than " + chars);
-    });
+    return TextFilters.lengthBound("min-length(" + chars + ")", n -> n >= chars, "fewer than " + chars);
   }
 
   /** At most {@code chars} characters (code points) after trimming. */
@@ -39,11 +35,7 @@ public interface CandidateFilter {
     if (chars < 1) {
       throw new InvalidSettingException("maxLength", chars, "must be >= 1");
     }
-    String name = "max-length(" + chars + ")";
-    return TextFilters.filter(name, c -> {
-      int n = TextFilters.length(c.text());
-      return n <= chars ? FilterVerdict.pass(name) : FilterVerdict.reject(name, n + " characters, more than " + chars);
-    });
+    return TextFilters.lengthBound("max-length(" + chars + ")", n -> n <= chars, "more than " + chars);
   }
 
   /** Rejects a candidate containing any of the phrases (e.g. "As an AI language model"). */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.IntPredicate;
 
 /** The text handling behind {@link CandidateFilter}'s factories. */
 final class TextFilters {
@@ -13,9 +14,13 @@ final class TextFilters {
     return s.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 
-  static int length(String s) {
-    String t = s.strip();
-    return t.codePointCount(0, t.length());
+  /** A filter on the length in code points of the trimmed text; {@code failure} says how it missed. */
+  static CandidateFilter lengthBound(String name, IntPredicate accepts, String failure) {
+    return filter(name, c -> {
+      String t = c.text().strip();
+      int n = t.codePointCount(0, t.length());
+      return accepts.test(n) ? FilterVerdict.pass(name) : FilterVerdict.reject(name, n + " characters, " + failure);
+    });
   }
 
   static List<String> words(String s) {

@@ -5,23 +5,12 @@ import java.util.Arrays;
 /**
  * OpenAI / llama.cpp additive penalties over a window of recent tokens:
  * {@code logit -= count * frequencyPenalty + (count > 0 ? presencePenalty : 0)}.
+ *
+ * @param frequency in [-2, 2]; 0 = off
+ * @param presence in [-2, 2]; 0 = off
+ * @param window how many of the most recent tokens count; {@link Integer#MAX_VALUE} = the whole history
  */
-final class FrequencyPresencePenaltyProcessor implements LogitsProcessor {
-  private final float frequency;
-  private final float presence;
-  private final int window;
-
-  /**
-   * @param frequencyPenalty in [-2, 2]; 0 = off
-   * @param presencePenalty in [-2, 2]; 0 = off
-   * @param window how many of the most recent tokens count; {@link Integer#MAX_VALUE} = the whole history
-   */
-  FrequencyPresencePenaltyProcessor(double frequencyPenalty, double presencePenalty, int window) {
-    this.frequency = (float) frequencyPenalty;
-    this.presence = (float) presencePenalty;
-    this.window = window;
-  }
-
+record FrequencyPresencePenaltyProcessor(float frequency, float presence, int window) implements LogitsProcessor {
   @Override
   public void process(float[] logits, TokenHistory history) {
     if (frequency == 0f && presence == 0f) {

@@ -4,13 +4,7 @@ package dev.persona4j.samplers;
  * Removes tokens whose probability is below {@code minP} times the top token's probability. The top
  * token always stays. {@code minP = 0} disables it.
  */
-final class MinPProcessor implements LogitsProcessor {
-  private final double minP;
-
-  MinPProcessor(double minP) {
-    this.minP = minP;
-  }
-
+record MinPProcessor(double minP) implements LogitsProcessor {
   @Override
   public void process(float[] logits, TokenHistory history) {
     if (minP == 0) {

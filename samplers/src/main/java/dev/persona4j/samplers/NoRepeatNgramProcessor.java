@@ -4,13 +4,7 @@ package dev.persona4j.samplers;
  * Forbids any token that would complete an n-gram already present in the history (transformers'
  * {@code no_repeat_ngram_size}). {@code n = 0} disables it.
  */
-final class NoRepeatNgramProcessor implements LogitsProcessor {
-  private final int n;
-
-  NoRepeatNgramProcessor(int n) {
-    this.n = n;
-  }
-
+record NoRepeatNgramProcessor(int n) implements LogitsProcessor {
   @Override
   public void process(float[] logits, TokenHistory history) {
     int len = history.size();

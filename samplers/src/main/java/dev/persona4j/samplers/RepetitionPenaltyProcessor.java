@@ -6,20 +6,11 @@ import java.util.Arrays;
  * transformers' multiplicative repetition penalty (Keskar et al.): every token present in the recent
  * history has its score divided by the penalty when positive and multiplied by it when negative,
  * once however often it occurred. A penalty above 1 discourages repeats, below 1 encourages them.
+ *
+ * @param penalty in (0, 10]; 1 = off
+ * @param window how many of the most recent tokens count; {@link Integer#MAX_VALUE} = the whole history
  */
-final class RepetitionPenaltyProcessor implements LogitsProcessor {
-  private final float penalty;
-  private final int window;
-
-  /**
-   * @param penalty in (0, 10]; 1 = off
-   * @param window how many of the most recent tokens count; {@link Integer#MAX_VALUE} = the whole history
-   */
-  RepetitionPenaltyProcessor(double penalty, int window) {
-    this.penalty = (float) penalty;
-    this.window = window;
-  }
-
+record RepetitionPenaltyProcessor(float penalty, int window) implements LogitsProcessor {
   @Override
   public void process(float[] logits, TokenHistory history) {
     if (penalty == 1f) {

@@ -130,17 +130,18 @@ public record SamplerSettings(
         case NO_REPEAT_NGRAM -> out.add(new NoRepeatNgramProcessor(noRepeatNgramSize));
         case PENALTIES -> {
           if (repetitionPenalty != 1) {
-            out.add(new RepetitionPenaltyProcessor(repetitionPenalty, penaltyWindow));
+            out.add(new RepetitionPenaltyProcessor((float) repetitionPenalty, penaltyWindow));
           }
           if (frequencyPenalty != 0 || presencePenalty != 0) {
-            out.add(new FrequencyPresencePenaltyProcessor(frequencyPenalty, presencePenalty, penaltyWindow));
+            out.add(new FrequencyPresencePenaltyProcessor((float) frequencyPenalty, (float) presencePenalty,
+                penaltyWindow));
           }
         }
         case TOP_K -> out.add(new TopKProcessor(topK));
         case TYPICAL_P -> out.add(new TypicalPProcessor(typicalP));
         case TOP_P -> out.add(new TopPProcessor(topP));
         case MIN_P -> out.add(new MinPProcessor(minP));
-        case TEMPERATURE -> out.add(new TemperatureProcessor(temperature));
+        case TEMPERATURE -> out.add(new TemperatureProcessor((float) temperature));
       }
     }
     return out;

@@ -6,13 +6,7 @@ import java.util.Arrays;
  * Divides every score by the temperature. Temperature 0 means greedy: only the highest-scoring token
  * (the first on ties) is kept, so any later sampling step picks it deterministically.
  */
-final class TemperatureProcessor implements LogitsProcessor {
-  private final float temperature;
-
-  TemperatureProcessor(double temperature) {
-    this.temperature = (float) temperature;
-  }
-
+record TemperatureProcessor(float temperature) implements LogitsProcessor {
   @Override
   public void process(float[] logits, TokenHistory history) {
     if (temperature == 0f) {

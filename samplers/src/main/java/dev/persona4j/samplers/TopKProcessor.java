@@ -4,13 +4,7 @@ package dev.persona4j.samplers;
  * Keeps the {@code k} highest scores; every token tied with the k-th score is kept too (as
  * transformers' {@code scores < kth_value} test). {@code k = 0} disables it.
  */
-final class TopKProcessor implements LogitsProcessor {
-  private final int k;
-
-  TopKProcessor(int k) {
-    this.k = k;
-  }
-
+record TopKProcessor(int k) implements LogitsProcessor {
   @Override
   public void process(float[] logits, TokenHistory history) {
     if (k == 0 || k >= logits.length) {

@@ -10,13 +10,7 @@ package dev.persona4j.samplers;
  * until it reaches the token whose cumulative mass first exceeds {@code 1 - p}. That is expected
  * O(V) instead of a sort of the vocabulary (~10x faster at a 49k vocabulary).
  */
-final class TopPProcessor implements LogitsProcessor {
-  private final double p;
-
-  TopPProcessor(double p) {
-    this.p = p;
-  }
-
+record TopPProcessor(double p) implements LogitsProcessor {
   @Override
   public void process(float[] logits, TokenHistory history) {
     if (p >= 1) {

@@ -5,16 +5,10 @@ package dev.persona4j.samplers;
  * their surprisal is from the distribution's entropy and keep the closest ones until their mass
  * reaches {@code typicalP}. {@code typicalP = 1} disables it.
  */
-final class TypicalPProcessor implements LogitsProcessor {
-  private final double mass;
-
-  TypicalPProcessor(double typicalP) {
-    this.mass = typicalP;
-  }
-
+record TypicalPProcessor(double typicalP) implements LogitsProcessor {
   @Override
   public void process(float[] logits, TokenHistory history) {
-    if (mass >= 1) {
+    if (typicalP >= 1) {
       return;
     }
     float max = Logits.max(logits);
@@ -41,7 +35,7 @@ final class TypicalPProcessor implements LogitsProcessor {
     int lastIndex = 0;
     for (int r = 0; r < n; r++) {
       cumulative += prob[order[r]];
-      if (cumulative < mass) {
+      if (cumulative < typicalP) {
         lastIndex = r + 1;
       } else {
         break;
@@ -59,6 +53,6 @@ final class TypicalPProcessor implements LogitsProcessor {
 
   @Override
   public String describe() {
-    return "typical-p(" + mass + ")";
+    return "typical-p(" + typicalP + ")";
   }
 }

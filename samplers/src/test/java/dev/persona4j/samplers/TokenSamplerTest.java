@@ -22,7 +22,7 @@ class TokenSamplerTest {
   @Test
   void frequencyAndPresencePenaltiesSubtractCountTimesFrequencyPlusPresence() {
     float[] logits = new float[10];
-    new FrequencyPresencePenaltyProcessor(0.5, 0.25, 64).process(logits, TokenHistory.of(5, 5, 5, 7));
+    new FrequencyPresencePenaltyProcessor(0.5f, 0.25f, 64).process(logits, TokenHistory.of(5, 5, 5, 7));
     float[] expected = new float[10];
     expected[5] = -(3 * 0.5f + 0.25f); // -1.75
     expected[7] = -(1 * 0.5f + 0.25f); // -0.75
@@ -33,11 +33,11 @@ class TokenSamplerTest {
   void penaltiesOnlyCountTheWindow() {
     float[] logits = {1, 1, 1, 1, 1, 1, 1, 1};
     // Only the last two tokens (5, 7) are inside the window: the older 5s are forgotten.
-    new FrequencyPresencePenaltyProcessor(0.5, 0.25, 2).process(logits, TokenHistory.of(5, 5, 5, 7));
+    new FrequencyPresencePenaltyProcessor(0.5f, 0.25f, 2).process(logits, TokenHistory.of(5, 5, 5, 7));
     assertArrayEquals(new float[] {1, 1, 1, 1, 1, 0.25f, 1, 0.25f}, logits, 0f);
 
     float[] rep = {2, -2, 2, 2};
-    new RepetitionPenaltyProcessor(2.0, 2).process(rep, TokenHistory.of(0, 1, 2));
+    new RepetitionPenaltyProcessor(2f, 2).process(rep, TokenHistory.of(0, 1, 2));
     // token 0 is outside the window; 1 (negative) is multiplied, 2 (positive) divided.
     assertArrayEquals(new float[] {2, -4, 1, 2}, rep, 0f);
   }

@@ -64,7 +64,7 @@ class TransformersProcessorParityTest {
   private static LogitsProcessor processorFor(String kind, JsonNode params) {
     switch (kind) {
       case "temperature":
-        return new TemperatureProcessor(params.get("temperature").asDouble());
+        return new TemperatureProcessor((float) params.get("temperature").asDouble());
       case "top_k":
         return new TopKProcessor(params.get("top_k").asInt());
       case "top_p":
@@ -74,7 +74,7 @@ class TransformersProcessorParityTest {
       case "typical_p":
         return new TypicalPProcessor(params.get("typical_p").asDouble());
       case "repetition_penalty":
-        return new RepetitionPenaltyProcessor(params.get("repetition_penalty").asDouble(), SamplerSettings.WHOLE_HISTORY);
+        return new RepetitionPenaltyProcessor((float) params.get("repetition_penalty").asDouble(), SamplerSettings.WHOLE_HISTORY);
       case "no_repeat_ngram":
         return new NoRepeatNgramProcessor(params.get("no_repeat_ngram_size").asInt());
       default:

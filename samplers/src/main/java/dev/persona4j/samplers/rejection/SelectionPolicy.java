@@ -149,10 +149,7 @@ public final class SelectionPolicy {
 
     /** How many candidates about to keep per round (1 to 1024), before topping up; default 4. */
     public Builder candidatesPerRound(int n) {
-      if (n < 1 || n > 1024) {
-        throw new InvalidSettingException("candidatesPerRound", n, "must be in [1, 1024]");
-      }
-      this.candidatesPerRound = n;
+      this.candidatesPerRound = roundSize("candidatesPerRound", n);
       return this;
     }
 
@@ -167,11 +164,15 @@ public final class SelectionPolicy {
 
     /** The cap on topped-up rounds (default 64). */
     public Builder maxCandidatesPerRound(int cap) {
-      if (cap < 1 || cap > 1024) {
-        throw new InvalidSettingException("maxCandidatesPerRound", cap, "must be in [1, 1024]");
-      }
-      this.maxCandidatesPerRound = cap;
+      this.maxCandidatesPerRound = roundSize("maxCandidatesPerRound", cap);
       return this;
+    }
+
+    private static int roundSize(String setting, int n) {
+      if (n < 1 || n > 1024) {
+        throw new InvalidSettingException(setting, n, "must be in [1, 1024]");
+      }
+      return n;
     }
 
     /** What candidates are ranked by; default the mean of all their head scores. */

@@ -16,20 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** An interactive conversation with a persona. */
 @Command(
     name = "chat",
-    mixinStandardHelpOptions = true,
     description = {
         "Talk with a persona. Type a message and press Enter; /candidates toggles the candidate table,",
         "/reset starts over, /quit (or end of input) leaves."})
 final class ChatCommand implements Callable<Integer> {
   @Mixin GenerationOptions options;
 
-  @Option(names = "--show-candidates", description = "Print every candidate with its scores after each reply.")
-  boolean showCandidates;
+  @Mixin CandidateTable candidates;
 
   @Override
   public Integer call() {
@@ -67,8 +64,8 @@ final class ChatCommand implements Callable<Integer> {
           continue;
         }
         if (line.strip().equals("/candidates")) {
-          showCandidates = !showCandidates;
-          out.println("(candidates " + (showCandidates ? "shown" : "hidden") + ")");
+          candidates.shown = !candidates.shown;
+          out.println("(candidates " + (candidates.shown ? "shown" : "hidden") + ")");
           continue;
         }
         conversation = conversation.withUser(line.strip());
@@ -86,8 +83,8 @@ final class ChatCommand implements Callable<Integer> {
           }
         }).build());
         out.println();
-        if (showCandidates) {
-          ReplyCommand.printCandidates(out, reply);
+        if (candidates.shown) {
+          CandidateTable.print(out, reply);
         }
         conversation = conversation.withCharacter(reply.text().strip());
       }

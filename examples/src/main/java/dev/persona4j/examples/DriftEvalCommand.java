@@ -1,9 +1,11 @@
 package dev.persona4j.examples;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.Persona4jException;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.examples.demo.DriftEvaluation;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,6 @@ import picocli.CommandLine.Option;
 /** {@code persona4j drift-eval}: out-of-character rate, plain sampling vs best-of-N by the in-character head. */
 @Command(
     name = "drift-eval",
-    mixinStandardHelpOptions = true,
     description = {
         "For each bundled persona, N replies with plain sampling and N as the best of 8 by the in-character head,",
         "same sampler settings and seeds; out-of-character rates judged on the text by the corpus's drift detector."})
@@ -69,9 +70,8 @@ final class DriftEvalCommand implements Callable<Integer> {
       }
       if (samples != null) {
         StringBuilder lines = new StringBuilder();
-        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         for (DriftEvaluation.Sample s : result.samples()) {
-          var node = mapper.createObjectNode();
+          ObjectNode node = Json.mapper().createObjectNode();
           node.put("persona", s.persona());
           node.put("user", s.user());
           node.put("plain", s.plain());

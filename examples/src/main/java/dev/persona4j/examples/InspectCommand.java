@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "inspect",
-    mixinStandardHelpOptions = true,
     description = "Write input_ids, logits, hidden_states (and greedy tokens) of a model to a safetensors file.")
 final class InspectCommand implements Callable<Integer> {
 

@@ -4,11 +4,16 @@ import dev.persona4j.Persona4jException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
 
-/** The persona4j command line: {@code examples/persona4j <command> ...}. */
+/**
+ * The persona4j command line: {@code examples/persona4j <command> ...}. Every command inherits the
+ * standard help and version options and reports typed errors through {@link #reportTypedError}.
+ */
 @Command(
     name = "persona4j",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     version = "persona4j 0.1.0-SNAPSHOT",
     description = "Generate text in a specified character with a language model running in-process.",
     subcommands = {

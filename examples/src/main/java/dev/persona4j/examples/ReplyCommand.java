@@ -5,12 +5,8 @@ import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.Conversation;
-import dev.persona4j.samplers.rejection.Candidate;
-import dev.persona4j.samplers.rejection.FilterVerdict;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,16 +15,13 @@ import picocli.CommandLine.Parameters;
 /** One reply from a persona: {@code persona4j reply --persona captain "Ahoy!"}. */
 @Command(
     name = "reply",
-    mixinStandardHelpOptions = true,
     description = {
         "Print a persona's reply to a message, chosen among candidates by the model's heads.",
         "Uses the bundled demo model and its in-character head unless --model says otherwise."})
 final class ReplyCommand implements Callable<Integer> {
   @Mixin GenerationOptions options;
 
-  @picocli.CommandLine.Option(names = "--show-candidates",
-      description = "Also print every candidate with its head scores, and which was chosen and why.")
-  boolean showCandidates;
+  @Mixin CandidateTable candidates;
 
   @Parameters(arity = "1..*", paramLabel = "MESSAGE", description = "What the user says.")
   String[] message;
@@ -40,36 +33,14 @@ final class ReplyCommand implements Callable<Integer> {
       Persona persona = options.loadPersona();
       PersonaGenerator generator = options.generator(model, persona).build();
       Reply reply = generator.reply(Conversation.empty().withUser(String.join(" ", message)));
-      if (!showCandidates) {
+      if (!candidates.shown) {
         out.println(reply.text().strip());
         return 0;
       }
       out.println(persona.charName() + ": " + reply.text().strip());
       out.println();
-      printCandidates(out, reply);
+      CandidateTable.print(out, reply);
       return 0;
     }
-  }
-
-  /** Every candidate with its scores and filter verdicts, the winner marked, and the rule's explanation. */
-  static void printCandidates(PrintStream out, Reply reply) {
-    out.printf(Locale.ROOT, "%d candidate(s); prompt %d tokens; %.0f ms (prefill %.0f, decode %.0f, head scoring %.2f = %.2f%%)%n",
-        reply.candidates().size(), reply.timings().promptTokens(), reply.timings().totalNanos() / 1e6,
-        reply.timings().prefillNanos() / 1e6, reply.timings().decodeNanos() / 1e6,
-        reply.timings().scoringNanos() / 1e6, 100 * reply.timings().scoringShare());
-    for (Candidate c : reply.candidates()) {
-      boolean chosen = c.index() == reply.chosen().index();
-      StringBuilder scores = new StringBuilder();
-      for (Map.Entry<String, Double> s : c.scores().entrySet()) {
-        scores.append(String.format(Locale.ROOT, "%s=%.3f ", s.getKey(), s.getValue()));
-      }
-      String rejected = c.verdicts().stream().filter(v -> !v.passed())
-          .map(FilterVerdict::reason).reduce((a, b) -> a + "; " + b).map(r -> " REJECTED: " + r).orElse("");
-      out.printf(Locale.ROOT, "%s #%d %s[%s, %d tokens]%s%n    %s%n", chosen ? "=>" : "  ", c.index(), scores,
-          c.finishReason().name().toLowerCase(Locale.ROOT), c.tokenCount(), rejected, c.text().strip());
-    }
-    out.println();
-    out.println("chosen: #" + reply.chosen().index() + " by " + reply.selection().rule()
-        + (reply.gaveUp() ? " (gave up: best seen)" : "") + " — " + reply.selection().explanation());
   }
 }

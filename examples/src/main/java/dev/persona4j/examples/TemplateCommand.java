@@ -48,13 +48,12 @@ import picocli.CommandLine.Spec;
  * {@link PromptAssembler} builds for a persona, a conversation and a model.
  *
  * <p>The rendering goes to stdout byte for byte (UTF-8, nothing added), so it can be diffed against
- * Python's output. Failures go to stderr with a non-zero exit: a template's {@code raise_exception}
- * message exactly as the template gave it; any other template error as {@code FILE:LINE: message};
- * input files with their field path, line and column.
+ * Python's output. Failures are typed errors, printed by {@link Persona4jCli} as one line on stderr with
+ * exit code 1: a template's {@code raise_exception} message exactly as the template gave it; any other
+ * template error as {@code FILE:LINE: message}; input files with their field path, line and column.
  */
 @Command(
     name = "template",
-    mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
         "Render a chat template over a messages file, or print the prompt assembled for a persona.",
@@ -131,25 +130,15 @@ final class TemplateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     checkUsage();
-    PrintStream err = System.err;
-    try {
-      String text = personaFile != null ? assemble(err) : renderMessages();
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      PrintStream out = System.out;
-      out.write(bytes, 0, bytes.length);
-      out.flush();
-      if (out.checkError()) {
-        err.println("persona4j template: could not write the output");
-        return 1;
-      }
-      return 0;
-    } catch (TemplateFailure e) {
-      err.println(e.describe());
-      return 1;
-    } catch (Persona4jException e) {
-      err.println("persona4j template: " + e.getMessage());
-      return 1;
+    String text = personaFile != null ? assemble(System.err) : renderMessages();
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    PrintStream out = System.out;
+    out.write(bytes, 0, bytes.length);
+    out.flush();
+    if (out.checkError()) {
+      throw new Persona4jException("could not write the output");
     }
+    return 0;
   }
 
   private void checkUsage() {
@@ -323,16 +312,11 @@ final class TemplateCommand implements Callable<Integer> {
    * reported exactly as given; anything else as {@code ORIGIN:LINE: message}.
    */
   private static final class TemplateFailure extends Persona4jException {
-    private final String origin;
-    private final TemplateException failure;
-
     TemplateFailure(String origin, TemplateException failure) {
-      super(origin + ": " + failure.getMessage(), failure);
-      this.origin = origin;
-      this.failure = failure;
+      super(describe(origin, failure), failure);
     }
 
-    String describe() {
+    private static String describe(String origin, TemplateException failure) {
       if (failure.raisedByTemplate()) {
         return failure.templateMessage();
       }

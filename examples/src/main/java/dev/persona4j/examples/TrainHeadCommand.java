@@ -1,11 +1,9 @@
 package dev.persona4j.examples;
 
-import dev.persona4j.Persona4jException;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.heads.HeadFiles;
-import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.heads.SavedHead;
 import dev.persona4j.core.heads.TrainingSummary;
 import dev.persona4j.samplers.InvalidSettingException;
@@ -14,11 +12,7 @@ import dev.persona4j.training.heads.HeadTraining;
 import dev.persona4j.training.heads.LabeledDataset;
 import dev.persona4j.training.heads.TrainedHead;
 import dev.persona4j.training.heads.TrainingOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +29,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "train-head",
-    mixinStandardHelpOptions = true,
     description = {
         "Train a classifier head on a labelled JSONL set with a model's activations and save it bound to the model.",
         "Lines: {\"text\": ..., \"label\": ...} or {\"prompt\": ..., \"reply\": ..., \"label\": ...}; labels are "
@@ -49,7 +42,7 @@ final class TrainHeadCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Mixin LabelledDataOptions input;
+  @Mixin HeadTrainingOptions input;
 
   @Option(names = "--kind", defaultValue = "linear", description = "linear (probe over pooled activations) or "
       + "attention (attention block over every token). Default: ${DEFAULT-VALUE}.")
@@ -59,69 +52,42 @@ final class TrainHeadCommand implements Callable<Integer> {
       + "0 = embeddings, layers = final norm). Default: the middle of the model, layers/2.")
   List<Integer> layers;
 
-  @Option(names = "--pooling", defaultValue = "mean", description = "How a linear probe pools a text's tokens: mean "
-      + "or last. Default: ${DEFAULT-VALUE}.")
-  Pooling pooling;
-
   @Option(names = "--name", description = "The head's name and file name. Default: the data file's name and the kind.")
   String name;
-
-  @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "Directory for the head files. "
-      + "Default: the current directory.")
-  Path out;
-
-  @Option(names = "--epochs", defaultValue = "100", paramLabel = "N", description = "Most training epochs (early "
-      + "stopping may end sooner). Default: ${DEFAULT-VALUE}.")
-  int epochs;
-
-  @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seeds the split, shuffles and initial "
-      + "weights. Default: ${DEFAULT-VALUE}.")
-  long seed;
 
   @Override
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
-    try {
-      String headName = name != null ? name : defaultName(input.data, kind);
-      if (!HeadFiles.isFileSafeName(headName)) {
-        throw new InvalidSettingException("--name", "'" + headName + "'",
-            "names the head's files: 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-      }
-      if (epochs < 1) {
-        throw new InvalidSettingException("--epochs", epochs, "must be >= 1");
-      }
-      TrainingOptions options = TrainingOptions.builder().maxEpochs(epochs).seed(seed)
-          .progress(progressStream(stderr)).build();
-      LabeledDataset dataset = input.read();
-      if (kind == Kind.ATTENTION && spec.commandLine().getParseResult().hasMatchedOption("--pooling")) {
-        stderr.println("note: --pooling applies to linear probes; an attention head reads every token");
-      }
-      try (LanguageModel lm = Backends.load(input.model)) {
-        ModelInfo info = lm.info();
-        int[] read = layers == null || layers.isEmpty()
-            ? new int[] {HeadTraining.defaultLayer(info)}
-            : layers.stream().mapToInt(Integer::intValue).toArray();
-        HeadSpec headSpec = kind == Kind.LINEAR
-            ? HeadSpec.linearProbe(headName, read, pooling)
-            : HeadSpec.attentionHead(headName, read);
-        stdout.printf(Locale.ROOT, "training %s on %s (%d layers, hidden %d): %d examples (%d positive) from %s%n",
-            headSpec, info.architecture(), info.layers(), info.hiddenSize(), dataset.size(), dataset.positives(), input.data);
-        stdout.flush();
-        TrainedHead trained = HeadTraining.train(lm, dataset, headSpec, options);
-        SavedHead saved = trained.save(out, info);
-        printSummary(stdout, trained.summary());
-        stdout.println("wrote " + saved.weights());
-        stdout.println("      " + saved.description());
-        stdout.flush();
-      }
-      return 0;
-    } catch (Persona4jException e) {
-      stderr.println();
-      stderr.println("persona4j train-head: " + e.getMessage());
-      stderr.flush();
-      return 1;
+    String headName = name != null ? name : defaultName(input.data, kind);
+    if (!HeadFiles.isFileSafeName(headName)) {
+      throw new InvalidSettingException("--name", "'" + headName + "'",
+          "names the head's files: 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
+    TrainingOptions options = input.trainingOptions(stderr);
+    LabeledDataset dataset = input.read();
+    if (kind == Kind.ATTENTION && spec.commandLine().getParseResult().hasMatchedOption("--pooling")) {
+      stderr.println("note: --pooling applies to linear probes; an attention head reads every token");
+    }
+    try (LanguageModel lm = Backends.load(input.model)) {
+      ModelInfo info = lm.info();
+      int[] read = layers == null || layers.isEmpty()
+          ? new int[] {HeadTraining.defaultLayer(info)}
+          : layers.stream().mapToInt(Integer::intValue).toArray();
+      HeadSpec headSpec = kind == Kind.LINEAR
+          ? HeadSpec.linearProbe(headName, read, input.pooling)
+          : HeadSpec.attentionHead(headName, read);
+      stdout.printf(Locale.ROOT, "training %s on %s (%d layers, hidden %d): %d examples (%d positive) from %s%n",
+          headSpec, info.architecture(), info.layers(), info.hiddenSize(), dataset.size(), dataset.positives(), input.data);
+      stdout.flush();
+      TrainedHead trained = HeadTraining.train(lm, dataset, headSpec, options);
+      SavedHead saved = trained.save(input.out, info);
+      printSummary(stdout, trained.summary());
+      stdout.println("wrote " + saved.weights());
+      stdout.println("      " + saved.description());
+      stdout.flush();
+    }
+    return 0;
   }
 
   static void printSummary(PrintWriter out, TrainingSummary s) {
@@ -131,7 +97,6 @@ final class TrainHeadCommand implements Callable<Integer> {
         s.trainAccuracy(), s.trainExamples(), s.validationExamples(), s.epochs(), s.bestEpoch(), s.seconds());
   }
 
-  /** Booleans and 0/1 only, unless string labels are named. */
   /** E.g. {@code in_character.jsonl} → {@code in_character-linear}; characters a file name cannot hold become '-'. */
   static String defaultName(Path data, Kind kind) {
     String file = data.getFileName() == null ? "head" : data.getFileName().toString();
@@ -142,33 +107,5 @@ final class TrainHeadCommand implements Callable<Integer> {
     }
     String suffix = "-" + kind.name().toLowerCase(Locale.ROOT);
     return stem.substring(0, Math.min(stem.length(), 128 - suffix.length())) + suffix;
-  }
-
-  /**
-   * The trainer draws its progress bar on a PrintStream; this one forwards to picocli's error writer
-   * (so tests and embedding applications can capture it) whenever the bar is flushed.
-   */
-  static PrintStream progressStream(PrintWriter writer) {
-    OutputStream forward = new OutputStream() {
-      private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-
-      @Override
-      public void write(int b) {
-        pending.write(b);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        pending.write(b, off, len);
-      }
-
-      @Override
-      public void flush() {
-        writer.write(pending.toString(StandardCharsets.UTF_8));
-        writer.flush();
-        pending.reset();
-      }
-    };
-    return new PrintStream(forward, true, StandardCharsets.UTF_8);
   }
 }

@@ -20,7 +20,10 @@ class Persona4jCliTest {
     String[][] runs = {
         {"reply", "--model", absent, "Ahoy!"},
         {"drift-eval", "--model", absent},
-        {"inspect", "--model", absent, "--ids", "1,2", "--out", dir.resolve("x.safetensors").toString()}};
+        {"inspect", "--model", absent, "--ids", "1,2", "--out", dir.resolve("x.safetensors").toString()},
+        {"train-head", "--model", absent, "--data", absent + ".jsonl", "--out", dir.toString()},
+        {"layer-sweep", "--model", absent, "--data", absent + ".jsonl", "--out", dir.toString()},
+        {"template", "--persona", absent + ".yaml"}};
     for (String[] args : runs) {
       StringWriter err = new StringWriter();
       CommandLine cli = Persona4jCli.newCommandLine();
@@ -29,7 +32,7 @@ class Persona4jCliTest {
       String text = err.toString().strip();
       assertEquals(1, text.lines().count(), text);
       assertTrue(text.startsWith("persona4j " + args[0] + ": "), text);
-      assertTrue(text.contains("absent"), "names the directory at fault: " + text);
+      assertTrue(text.contains("absent"), "names the file or directory at fault: " + text);
     }
   }
 }

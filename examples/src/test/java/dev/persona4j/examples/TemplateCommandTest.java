@@ -21,21 +21,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code persona4j template}: exact renderings on stdout, typed errors on stderr, assembled prompts. */
 class TemplateCommandTest {
   static final Path MODELS = Path.of("..", "core", "src", "test", "resources", "hf-reference", "models");
   static final Path CAPTAIN = Path.of("personas", "captain.yaml");
   private static final ObjectMapper JSON = Json.mapper();
-  private static final String NL = System.lineSeparator();
 
   @TempDir Path dir;
 
@@ -60,6 +64,19 @@ class TemplateCommandTest {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
+  }
+
+  /**
+   * A run that must fail with a typed error: exit code 1, nothing on stdout, and on stderr the one line
+   * {@code persona4j template: <message>}; returns the message.
+   */
+  static String failure(String... args) {
+    Run r = run(args);
+    assertEquals(1, r.exit(), r.err());
+    assertEquals(0, r.out().length, r.text());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("persona4j template: "), r.err());
+    return r.err().strip().substring("persona4j template: ".length());
   }
 
   private Path write(String name, String text) throws IOException {
@@ -104,18 +121,19 @@ class TemplateCommandTest {
     throw new AssertionError("no case " + template + "/" + conversation + "/" + generationPrompt);
   }
 
-  private Run runReferenceCase(JsonNode c) throws IOException {
+  private String[] referenceCaseArgs(JsonNode c) throws IOException {
     Path template = sharedReference().orElseThrow().resolve("templates").resolve(c.get("template").asText() + ".jinja");
     // The published file, up to line endings: qwen2.5-instruct.jinja has CRLF, which Jinja reads as "\n".
     assertEquals(c.get("template_source").asText(), Files.readString(template).replace("\r\n", "\n"),
         "the case renders the published file");
     Path messages = dir.resolve("messages.json");
     JSON.writeValue(messages.toFile(), c.get("messages"));
-    return c.get("add_generation_prompt").asBoolean()
-        ? run("template", "--template", template.toString(), "--messages", messages.toString(),
-            "--add-generation-prompt", "--bos", c.get("bos_token").asText(), "--eos", c.get("eos_token").asText())
-        : run("template", "--template", template.toString(), "--messages", messages.toString(),
-            "--bos", c.get("bos_token").asText(), "--eos", c.get("eos_token").asText());
+    List<String> args = new ArrayList<>(List.of("template", "--template", template.toString(),
+        "--messages", messages.toString(), "--bos", c.get("bos_token").asText(), "--eos", c.get("eos_token").asText()));
+    if (c.get("add_generation_prompt").asBoolean()) {
+      args.add("--add-generation-prompt");
+    }
+    return args.toArray(String[]::new);
   }
 
   @ParameterizedTest
@@ -127,7 +145,7 @@ class TemplateCommandTest {
   void reproducesTransformersRenderingByteForByte(String template, String conversation, boolean generationPrompt)
       throws IOException {
     JsonNode c = referenceCase(template, conversation, generationPrompt);
-    Run r = runReferenceCase(c);
+    Run r = run(referenceCaseArgs(c));
     assertEquals(0, r.exit(), r.err());
     assertArrayEquals(c.get("expected").asText().getBytes(StandardCharsets.UTF_8), r.out(),
         "stdout of " + template + "/" + conversation + ":\n" + r.text());
@@ -136,11 +154,8 @@ class TemplateCommandTest {
   @Test
   void templateRaisedErrorIsPrintedExactlyWithNonZeroExit() throws IOException {
     JsonNode c = referenceCase("mistral-instruct", "bad_alternation", true);
-    Run r = runReferenceCase(c);
-    assertEquals(1, r.exit());
-    assertEquals(0, r.out().length);
     String error = c.get("error").asText();
-    assertEquals(error.substring(error.indexOf(": ") + 2) + NL, r.err());
+    assertEquals(error.substring(error.indexOf(": ") + 2), failure(referenceCaseArgs(c)));
   }
 
   // --------------------------------------------------------------------------------- messages form, local
@@ -190,10 +205,8 @@ class TemplateCommandTest {
         + "{{ m.content }}{% endfor %}");
     Path messages = write("m.json",
         "[{\"role\": \"user\", \"content\": \"a\"}, {\"role\": \"narrator\", \"content\": \"b\"}]");
-    Run r = run("template", "--template", template.toString(), "--messages", messages.toString());
-    assertEquals(1, r.exit());
-    assertEquals(0, r.out().length);
-    assertEquals("Only user and assistant roles are supported, not narrator!" + NL, r.err());
+    assertEquals("Only user and assistant roles are supported, not narrator!",
+        failure("template", "--template", template.toString(), "--messages", messages.toString()));
 
     Run chatml = run("template", "--builtin", "chatml", "--messages", messages.toString());
     assertEquals(0, chatml.exit(), chatml.err());
@@ -204,49 +217,35 @@ class TemplateCommandTest {
   void syntaxErrorNamesTheFileAndLine() throws IOException {
     Path template = write("broken.jinja", "{% for m in messages %}\n{{ m.content }\n{% endfor %}");
     Path messages = write("m.json", "[{\"role\": \"user\", \"content\": \"a\"}]");
-    Run r = run("template", "--template", template.toString(), "--messages", messages.toString());
-    assertEquals(1, r.exit());
-    assertEquals(0, r.out().length);
-    assertTrue(r.err().startsWith(template + ":2: "), r.err());
+    String error = failure("template", "--template", template.toString(), "--messages", messages.toString());
+    assertTrue(error.startsWith(template + ":2: "), error);
+  }
+
+  /** A messages file, and what the error names: the file, the field path, line and column, the problem. */
+  @ParameterizedTest
+  @MethodSource("badMessagesFiles")
+  void badMessagesFilesAreTypedErrorsNamingFileFieldLineAndColumn(String text, String expected) throws IOException {
+    Path messages = write("messages.json", text);
+    String error = failure("template", "--builtin", "chatml", "--messages", messages.toString());
+    assertTrue(error.startsWith(messages + ": "), error);
+    assertTrue(error.contains(expected), error);
+  }
+
+  static Stream<Arguments> badMessagesFiles() {
+    return Stream.of(
+        Arguments.of("[\n  {\"role\": \"user\", \"content\": \"hi\"},\n  {\"role\": \"user\" \"content\": \"x\"}\n]",
+            "(line 3, column 19): malformed JSON"),
+        Arguments.of("{\"messages\": [\n {\"role\": \"user\", \"content\": \"hi\"},\n {\"content\": \"x\"}\n]}",
+            ": messages[1] (line 3, column 2): a message needs a \"role\""),
+        Arguments.of("[{\"role\": 3, \"content\": \"x\"}]", ": [0].role (line 1, column 11)"),
+        Arguments.of("{\"messages\": \"hello\"}", ": messages (line 1, column 14): expected a list of messages"),
+        Arguments.of("[{\"role\": \"user\", \"role\": \"assistant\", \"content\": \"x\"}]", "Duplicate field 'role'"));
   }
 
   @Test
-  void malformedMessagesJsonNamesFileLineAndColumn() throws IOException {
-    Path messages = write("bad.json",
-        "[\n  {\"role\": \"user\", \"content\": \"hi\"},\n  {\"role\": \"user\" \"content\": \"x\"}\n]");
-    Run r = run("template", "--builtin", "chatml", "--messages", messages.toString());
-    assertEquals(1, r.exit());
-    assertEquals(0, r.out().length);
-    assertTrue(r.err().contains(messages + ": "), r.err());
-    assertTrue(r.err().contains("(line 3, column 19)"), r.err());
-  }
-
-  @Test
-  void messageWithoutRoleAndWrongShapesAreTypedErrors() throws IOException {
-    Path noRole = write("norole.json",
-        "{\"messages\": [\n {\"role\": \"user\", \"content\": \"hi\"},\n {\"content\": \"x\"}\n]}");
-    Run r = run("template", "--builtin", "chatml", "--messages", noRole.toString());
-    assertEquals(1, r.exit());
-    assertTrue(r.err().contains(noRole + ": messages[1] (line 3, column 2): a message needs a \"role\""), r.err());
-
-    Path numberRole = write("numrole.json", "[{\"role\": 3, \"content\": \"x\"}]");
-    r = run("template", "--builtin", "chatml", "--messages", numberRole.toString());
-    assertEquals(1, r.exit());
-    assertTrue(r.err().contains("[0].role (line 1, column 11)"), r.err());
-
-    Path notAList = write("object.json", "{\"messages\": \"hello\"}");
-    r = run("template", "--builtin", "chatml", "--messages", notAList.toString());
-    assertEquals(1, r.exit());
-    assertTrue(r.err().contains("messages (line 1, column 14): expected a list of messages"), r.err());
-
-    Path duplicate = write("dup.json", "[{\"role\": \"user\", \"role\": \"assistant\", \"content\": \"x\"}]");
-    r = run("template", "--builtin", "chatml", "--messages", duplicate.toString());
-    assertEquals(1, r.exit());
-    assertTrue(r.err().contains("Duplicate field 'role'"), r.err());
-
-    r = run("template", "--builtin", "chatml", "--messages", dir.resolve("absent.json").toString());
-    assertEquals(1, r.exit());
-    assertTrue(r.err().contains("absent.json"), r.err());
+  void anAbsentMessagesFileIsNamed() {
+    String error = failure("template", "--builtin", "chatml", "--messages", dir.resolve("absent.json").toString());
+    assertTrue(error.contains("absent.json"), error);
   }
 
   @Test
@@ -340,11 +339,9 @@ class TemplateCommandTest {
     assertTrue(trimmed.text().endsWith("\nAnn: Where is Tobin today?\nMara:"), trimmed.text());
     assertTrue(trimmed.err().contains("dropped 1"), trimmed.err());
 
-    Run tooSmall = run("template", "--persona", CAPTAIN.toString(), "--model", model.toString(),
+    String tooSmall = failure("template", "--persona", CAPTAIN.toString(), "--model", model.toString(),
         "--conversation", conversation.toString(), "--budget", "100");
-    assertEquals(1, tooSmall.exit());
-    assertEquals(0, tooSmall.out().length);
-    assertTrue(tooSmall.err().contains("budget is 100"), tooSmall.err());
+    assertTrue(tooSmall.contains("budget is 100"), tooSmall);
   }
 
   @Test
@@ -379,14 +376,11 @@ class TemplateCommandTest {
   @Test
   void badConversationAndPersonaFilesAreTypedErrors() throws IOException {
     Path conversation = write("conv.yaml", "- {role: user, content: hi}\n- {role: narrator, content: x}\n");
-    Run r = run("template", "--persona", CAPTAIN.toString(), "--conversation", conversation.toString());
-    assertEquals(1, r.exit());
-    assertEquals(0, r.out().length);
-    assertTrue(r.err().contains(conversation + ": [1].role (line 2, column 10): unknown role \"narrator\""), r.err());
+    String error = failure("template", "--persona", CAPTAIN.toString(), "--conversation", conversation.toString());
+    assertTrue(error.startsWith(conversation + ": [1].role (line 2, column 10): unknown role \"narrator\""), error);
 
     Path persona = write("p.yaml", "schema: persona4j/v1\nname: [not, a, string]\n");
-    r = run("template", "--persona", persona.toString(), "--builtin", "chatml");
-    assertEquals(1, r.exit());
-    assertTrue(r.err().contains(persona + ": name (line 2"), r.err());
+    error = failure("template", "--persona", persona.toString(), "--builtin", "chatml");
+    assertTrue(error.startsWith(persona + ": name (line 2"), error);
   }
 }

@@ -27,7 +27,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "bench",
-    mixinStandardHelpOptions = true,
     subcommands = {BenchWorkerCommand.class},
     description = {
         "Benchmark persona4j against Jlama on a generated SmolLM2-135M-shaped fp32 checkpoint (no download):",

@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 /** {@code persona4j train-demo}: trains the demo model from scratch (see {@link DemoTrainer}). */
 @Command(
     name = "train-demo",
-    mixinStandardHelpOptions = true,
     description = "Train the bundled demo model from scratch on the generated persona corpus (CPU, minutes).")
 public final class DemoTrainerCommand implements Callable<Integer> {
   private static final DemoTrainerSettings DEFAULTS = DemoTrainerSettings.builder().build();

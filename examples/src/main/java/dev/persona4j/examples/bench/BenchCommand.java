@@ -2,6 +2,7 @@ package dev.persona4j.examples.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.examples.bench.EngineRun.Figure;
 import dev.persona4j.tokenizers.Tokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -258,12 +259,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   private static String summary(EngineRun run) {
     return String.format(Locale.ROOT, "%s: load %s s, prefill %s tok/s, decode %s ms/token, batch-8 %s ms/step,"
-        + " one reply %s ms, best-of %s ms, peak RSS %s MiB", run.engine(), f(run.loadSeconds(), 1),
-        f(run.prefillTokensPerSecond(), 1), f(run.decodeMsPerToken(), 1), f(run.batch8DecodeMsPerStep(), 1),
-        f(run.oneReplyMs(), 1), f(run.bestOfNMs(), 1), f(run.peakRssBytes(), 1.0 / (1 << 20)));
+        + " one reply %s ms, best-of %s ms, peak RSS %s MiB", run.engine(), f(run, Figure.LOAD_SECONDS, 1),
+        f(run, Figure.PREFILL_TOKENS_PER_SECOND, 1), f(run, Figure.DECODE_MS_PER_TOKEN, 1),
+        f(run, Figure.BATCH8_DECODE_MS_PER_STEP, 1), f(run, Figure.ONE_REPLY_MS, 1), f(run, Figure.BEST_OF_N_MS, 1),
+        f(run, Figure.PEAK_RSS_BYTES, 1.0 / (1 << 20)));
   }
 
-  private static String f(java.util.OptionalDouble v, double scale) {
+  private static String f(EngineRun run, Figure figure, double scale) {
+    java.util.OptionalDouble v = run.figure(figure);
     return v.isPresent() ? String.format(Locale.ROOT, "%.1f", v.getAsDouble() * scale) : "n/a";
   }
 

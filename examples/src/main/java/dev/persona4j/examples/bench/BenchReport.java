@@ -1,7 +1,20 @@
 package dev.persona4j.examples.bench;
 
+
+import static dev.persona4j.examples.bench.EngineRun.Figure.BATCH8_DECODE_MS_PER_STEP;
+import static dev.persona4j.examples.bench.EngineRun.Figure.BEST_OF_N_MS;
+import static dev.persona4j.examples.bench.EngineRun.Figure.DECODE_MS_PER_TOKEN;
+import static dev.persona4j.examples.bench.EngineRun.Figure.ENGINE_START_SECONDS;
+import static dev.persona4j.examples.bench.EngineRun.Figure.HEAD_SCORING_MS;
+import static dev.persona4j.examples.bench.EngineRun.Figure.LOAD_SECONDS;
+import static dev.persona4j.examples.bench.EngineRun.Figure.ONE_REPLY_MS;
+import static dev.persona4j.examples.bench.EngineRun.Figure.PEAK_RSS_BYTES;
+import static dev.persona4j.examples.bench.EngineRun.Figure.PREFILL_TOKENS_PER_SECOND;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.examples.bench.EngineRun.Figure;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,29 +51,29 @@ public final class BenchReport {
     /** Best-of-N wall time over one-candidate wall time, both persona4j. */
     OptionalDouble bestOfOverOne() {
       return persona4j == null ? OptionalDouble.empty()
-          : divide(persona4j.bestOfNMs(), persona4j.oneReplyMs());
+          : divide(persona4j.figure(BEST_OF_N_MS), persona4j.figure(ONE_REPLY_MS));
     }
 
     /** persona4j candidates/s over Jlama's (N sequential replies): Jlama's wall time over persona4j's. */
     OptionalDouble candidatesPerSecondOverJlama() {
       return persona4j == null || jlama == null ? OptionalDouble.empty()
-          : divide(jlama.bestOfNMs(), persona4j.bestOfNMs());
+          : divide(jlama.figure(BEST_OF_N_MS), persona4j.figure(BEST_OF_N_MS));
     }
 
     /** persona4j batch-1 decode tokens/s over Jlama's: Jlama's ms/token over persona4j's. */
     OptionalDouble decodeOverJlama() {
       return persona4j == null || jlama == null ? OptionalDouble.empty()
-          : divide(jlama.decodeMsPerToken(), persona4j.decodeMsPerToken());
+          : divide(jlama.figure(DECODE_MS_PER_TOKEN), persona4j.figure(DECODE_MS_PER_TOKEN));
     }
 
     /** Share of the best-of-N reply's wall time spent scoring candidates with the head. */
     OptionalDouble headShare() {
       return persona4j == null ? OptionalDouble.empty()
-          : divide(persona4j.headScoringMs(), persona4j.bestOfNMs());
+          : divide(persona4j.figure(HEAD_SCORING_MS), persona4j.figure(BEST_OF_N_MS));
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.mapper();
 
   private final BenchSettings settings;
   private final long weightBytes;
@@ -106,12 +119,12 @@ public final class BenchReport {
 
   /** persona4j's median load time in seconds. */
   public OptionalDouble loadSeconds() {
-    return median(EngineRun::loadSeconds, true);
+    return median(LOAD_SECONDS, true);
   }
 
   /** persona4j's median peak RSS over the checkpoint's weight bytes. */
   public OptionalDouble peakRssOverWeights() {
-    OptionalDouble rss = median(EngineRun::peakRssBytes, true);
+    OptionalDouble rss = median(PEAK_RSS_BYTES, true);
     return rss.isPresent() && weightBytes > 0 ? OptionalDouble.of(rss.getAsDouble() / weightBytes)
         : OptionalDouble.empty();
   }
@@ -184,29 +197,29 @@ public final class BenchReport {
     StringBuilder md = new StringBuilder();
     md.append("| Measurement | persona4j | Jlama 0.8.4 | Ratio (median of pairs) | Target |\n");
     md.append("|---|---|---|---|---|\n");
-    OptionalDouble engineStart = median(EngineRun::engineStartSeconds, true);
+    OptionalDouble engineStart = median(ENGINE_START_SECONDS, true);
     row(md, "Load (s)", fmt(loadSeconds(), "%.2f")
         + (engineStart.isPresent() ? " (+" + fmt(engineStart, "%.2f") + " engine start)" : ""),
-        jlamaCell(jlama, median(EngineRun::loadSeconds, false), "%.2f"), "", "persona4j ≤ 1 s");
+        jlamaCell(jlama, median(LOAD_SECONDS, false), "%.2f"), "", "persona4j ≤ 1 s");
     row(md, "Prefill, " + settings.promptTokens() + "-token prompt (tokens/s)",
-        fmt(median(EngineRun::prefillTokensPerSecond, true), "%.0f"),
-        jlamaCell(jlama, median(EngineRun::prefillTokensPerSecond, false), "%.0f"), "", "");
-    row(md, "Decode, batch 1 (ms/token)", fmt(median(EngineRun::decodeMsPerToken, true), "%.1f"),
-        jlamaCell(jlama, median(EngineRun::decodeMsPerToken, false), "%.1f"),
+        fmt(median(PREFILL_TOKENS_PER_SECOND, true), "%.0f"),
+        jlamaCell(jlama, median(PREFILL_TOKENS_PER_SECOND, false), "%.0f"), "", "");
+    row(md, "Decode, batch 1 (ms/token)", fmt(median(DECODE_MS_PER_TOKEN, true), "%.1f"),
+        jlamaCell(jlama, median(DECODE_MS_PER_TOKEN, false), "%.1f"),
         fmt(decodeOverJlama(), "%.2f×") + " Jlama tokens/s", "≥ 0.8×");
-    row(md, "Decode, batch 8 (ms/step)", fmt(median(EngineRun::batch8DecodeMsPerStep, true), "%.1f"),
+    row(md, "Decode, batch 8 (ms/step)", fmt(median(BATCH8_DECODE_MS_PER_STEP, true), "%.1f"),
         jlama ? "no batched decoding" : "skipped", "", "");
-    row(md, "One-candidate reply, " + k + " new tokens (ms)", fmt(median(EngineRun::oneReplyMs, true), "%.0f"),
-        jlamaCell(jlama, median(EngineRun::oneReplyMs, false), "%.0f"), "", "");
-    row(md, "Best-of-" + n + " reply, " + k + " new tokens (ms)", fmt(median(EngineRun::bestOfNMs, true), "%.0f"),
-        jlamaCell(jlama, median(EngineRun::bestOfNMs, false), "%.0f") + (jlama ? " (" + n + " sequential)" : ""),
+    row(md, "One-candidate reply, " + k + " new tokens (ms)", fmt(median(ONE_REPLY_MS, true), "%.0f"),
+        jlamaCell(jlama, median(ONE_REPLY_MS, false), "%.0f"), "", "");
+    row(md, "Best-of-" + n + " reply, " + k + " new tokens (ms)", fmt(median(BEST_OF_N_MS, true), "%.0f"),
+        jlamaCell(jlama, median(BEST_OF_N_MS, false), "%.0f") + (jlama ? " (" + n + " sequential)" : ""),
         fmt(bestOf8OverOne(), "%.2f×") + " one candidate", "≤ 1.6×");
-    row(md, "Candidates/s (best-of-" + n + ")", fmt(perSecond(median(EngineRun::bestOfNMs, true), n), "%.2f"),
-        jlamaCell(jlama, perSecond(median(EngineRun::bestOfNMs, false), n), "%.2f"),
+    row(md, "Candidates/s (best-of-" + n + ")", fmt(perSecond(median(BEST_OF_N_MS, true), n), "%.2f"),
+        jlamaCell(jlama, perSecond(median(BEST_OF_N_MS, false), n), "%.2f"),
         fmt(candidatesPerSecondOverJlama(), "%.2f×") + " Jlama", "≥ 4×");
     row(md, "Head scoring share of the best-of-" + n + " reply", fmt(headShare(), "%.2f%%", 100), "—", "", "≤ 1%");
-    row(md, "Peak RSS (MiB)", fmt(median(EngineRun::peakRssBytes, true), "%.0f", 1.0 / (1 << 20)),
-        jlamaCell(jlama, median(EngineRun::peakRssBytes, false), "%.0f", 1.0 / (1 << 20)),
+    row(md, "Peak RSS (MiB)", fmt(median(PEAK_RSS_BYTES, true), "%.0f", 1.0 / (1 << 20)),
+        jlamaCell(jlama, median(PEAK_RSS_BYTES, false), "%.0f", 1.0 / (1 << 20)),
         fmt(peakRssOverWeights(), "%.2f×") + " weights (" + Math.round(weightBytes / (double) (1 << 20))
             + " MiB)", "≤ 1.5×");
     md.append('\n');
@@ -265,26 +278,20 @@ public final class BenchReport {
 
   private ObjectNode medians(boolean persona4j) {
     ObjectNode n = JSON.createObjectNode();
-    put(n, "loadSeconds", median(EngineRun::loadSeconds, persona4j));
-    if (persona4j) {
-      put(n, "engineStartSeconds", median(EngineRun::engineStartSeconds, true));
+    for (Figure figure : Figure.values()) {
+      if (persona4j || figure != ENGINE_START_SECONDS) {
+        put(n, figure.key(), median(figure, persona4j));
+      }
     }
-    put(n, "prefillTokensPerSecond", median(EngineRun::prefillTokensPerSecond, persona4j));
-    put(n, "decodeMsPerToken", median(EngineRun::decodeMsPerToken, persona4j));
-    put(n, "batch8DecodeMsPerStep", median(EngineRun::batch8DecodeMsPerStep, persona4j));
-    put(n, "oneReplyMs", median(EngineRun::oneReplyMs, persona4j));
-    put(n, "bestOfNMs", median(EngineRun::bestOfNMs, persona4j));
-    put(n, "headScoringMs", median(EngineRun::headScoringMs, persona4j));
-    put(n, "peakRssBytes", median(EngineRun::peakRssBytes, persona4j));
     return n;
   }
 
-  private OptionalDouble median(Function<EngineRun, OptionalDouble> figure, boolean persona4j) {
+  private OptionalDouble median(Figure figure, boolean persona4j) {
     List<Double> values = new ArrayList<>();
     for (Pair p : pairs) {
       EngineRun run = persona4j ? p.persona4j() : p.jlama();
       if (run != null) {
-        figure.apply(run).ifPresent(values::add);
+        run.figure(figure).ifPresent(values::add);
       }
     }
     return values.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(Stats.median(values));

@@ -3,6 +3,7 @@ package dev.persona4j.examples.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
 
@@ -11,6 +12,38 @@ import java.util.OptionalDouble;
  * print the same keys). A figure the engine could not measure is empty.
  */
 public final class EngineRun {
+  /** The figures a run reports, each under its name in camel case ({@code LOAD_SECONDS}: {@code loadSeconds}). */
+  public enum Figure {
+    /** Seconds to load the checkpoint (persona4j: with the DJL engine already started). */
+    LOAD_SECONDS,
+    /** Seconds to start the DJL engine in a fresh process (persona4j only). */
+    ENGINE_START_SECONDS,
+    /** Prompt tokens per second of the prefill, first token's logits included. */
+    PREFILL_TOKENS_PER_SECOND,
+    /** Median milliseconds of one batch-1 greedy decode step, sampling included. */
+    DECODE_MS_PER_TOKEN,
+    /** Median milliseconds of one batch-8 decode step (empty for engines without batched decoding). */
+    BATCH8_DECODE_MS_PER_STEP,
+    /** Wall milliseconds of a one-candidate reply: prefill plus the new tokens. */
+    ONE_REPLY_MS,
+    /** Wall milliseconds of a best-of-N reply (Jlama: N sequential replies). */
+    BEST_OF_N_MS,
+    /** Milliseconds of the best-of-N reply spent scoring candidates with a head. */
+    HEAD_SCORING_MS,
+    /** Peak resident set size (VmHWM) of the engine's process, in bytes. */
+    PEAK_RSS_BYTES;
+
+    /** The key in the result object that the engines print. */
+    public String key() {
+      StringBuilder key = new StringBuilder();
+      for (String word : name().split("_")) {
+        key.append(key.length() == 0 ? word.toLowerCase(Locale.ROOT)
+            : word.charAt(0) + word.substring(1).toLowerCase(Locale.ROOT));
+      }
+      return key.toString();
+    }
+  }
+
   private final String engine;
   private final ObjectNode json;
 
@@ -37,50 +70,11 @@ public final class EngineRun {
     return engine;
   }
 
-  /** Seconds to load the checkpoint (persona4j: with the DJL engine already started). */
-  public OptionalDouble loadSeconds() {
-    return number("loadSeconds");
-  }
-
-  /** Seconds to start the DJL engine in a fresh process (persona4j only). */
-  public OptionalDouble engineStartSeconds() {
-    return number("engineStartSeconds");
-  }
-
-  /** Prompt tokens per second of the prefill, first token's logits included. */
-  public OptionalDouble prefillTokensPerSecond() {
-    return number("prefillTokensPerSecond");
-  }
-
-  /** Median milliseconds of one batch-1 greedy decode step, sampling included. */
-  public OptionalDouble decodeMsPerToken() {
-    return number("decodeMsPerToken");
-  }
-
-  /** Median milliseconds of one batch-8 decode step (empty for engines without batched decoding). */
-  public OptionalDouble batch8DecodeMsPerStep() {
-    return number("batch8DecodeMsPerStep");
-  }
-
-  /** Wall milliseconds of a one-candidate reply: prefill plus the new tokens. */
-  public OptionalDouble oneReplyMs() {
-    return number("oneReplyMs");
-  }
-
-  /** Wall milliseconds of a best-of-N reply (Jlama: N sequential replies). */
-  public OptionalDouble bestOfNMs() {
-    return number("bestOfNMs");
-  }
-
-  /** Milliseconds of the best-of-N reply spent scoring candidates with a head. */
-  public OptionalDouble headScoringMs() {
-    return number("headScoringMs");
-  }
-
-  /** Peak resident set size (VmHWM) of the engine's process, in bytes. */
-  public OptionalDouble peakRssBytes() {
-    OptionalDouble v = number("peakRssBytes");
-    return v.isPresent() && v.getAsDouble() < 0 ? OptionalDouble.empty() : v;
+  /** A figure the engine reported; empty when it could not measure it (absent, NaN or negative). */
+  public OptionalDouble figure(Figure figure) {
+    JsonNode v = json.get(figure.key());
+    return v == null || !v.isNumber() || Double.isNaN(v.asDouble()) || v.asDouble() < 0 ? OptionalDouble.empty()
+        : OptionalDouble.of(v.asDouble());
   }
 
   /** The greedy tokens of the first batch-1 reply, to compare engines' outputs. */
@@ -99,12 +93,6 @@ public final class EngineRun {
   /** The whole result object as the engine printed it. */
   public ObjectNode json() {
     return json.deepCopy();
-  }
-
-  private OptionalDouble number(String key) {
-    JsonNode v = json.get(key);
-    return v == null || !v.isNumber() || Double.isNaN(v.asDouble()) ? OptionalDouble.empty()
-        : OptionalDouble.of(v.asDouble());
   }
 
   /** How many leading tokens two token lists share. */

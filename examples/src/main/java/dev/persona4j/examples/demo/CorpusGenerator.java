@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -17,27 +18,49 @@ import java.util.SplittableRandom;
  * the prompt rather than memorise four names. Pure Java and deterministic: the same settings and
  * seed give the same corpus, byte for byte.
  */
-public final class CorpusGenerator {
+public record CorpusGenerator(long seed, Sizes sizes, double genericShare, double otherPersonaShare) {
   static final int TOPIC_COUNT = 24;
 
-  private final long seed;
-  private final int examplesPerExamplePersona;
-  private final int generatedPersonas;
-  private final int examplesPerGeneratedPersona;
-  private final double genericShare;
-  private final double otherPersonaShare;
+  /**
+   * How many examples the corpus holds: {@code examplesPerExamplePersona} for each of the four example
+   * personas, {@code examplesPerGeneratedPersona} for each of {@code generatedPersonas} generated ones
+   * (at most 30: the name pools are that deep).
+   */
+  public record Sizes(int examplesPerExamplePersona, int generatedPersonas, int examplesPerGeneratedPersona) {
+    /** 4 × 3,750 + 30 × 500 = 30,000 examples, the demo model's corpus. */
+    public static final Sizes STANDARD = new Sizes(3750, 30, 500);
 
-  private CorpusGenerator(Builder b) {
-    this.seed = b.seed;
-    this.examplesPerExamplePersona = b.examplesPerExamplePersona;
-    this.generatedPersonas = b.generatedPersonas;
-    this.examplesPerGeneratedPersona = b.examplesPerGeneratedPersona;
-    this.genericShare = b.genericShare;
-    this.otherPersonaShare = b.otherPersonaShare;
+    public Sizes {
+      check(examplesPerExamplePersona >= 1, "examplesPerExamplePersona", examplesPerExamplePersona, ">= 1");
+      check(generatedPersonas >= 0 && generatedPersonas <= 30, "generatedPersonas", generatedPersonas, "in [0, 30]");
+      check(examplesPerGeneratedPersona >= 1, "examplesPerGeneratedPersona", examplesPerGeneratedPersona, ">= 1");
+    }
   }
 
-  public static Builder builder() {
-    return new Builder();
+  /** Shares of drifted replies: {@code genericShare} in the assistant voice, {@code otherPersonaShare} in another. */
+  public CorpusGenerator {
+    Objects.requireNonNull(sizes, "sizes");
+    check(genericShare >= 0 && genericShare < 1, "genericShare", genericShare, "in [0, 1)");
+    check(otherPersonaShare >= 0 && otherPersonaShare < 1, "otherPersonaShare", otherPersonaShare, "in [0, 1)");
+    check(genericShare + otherPersonaShare < 1, "genericShare + otherPersonaShare", genericShare + otherPersonaShare,
+        "< 1");
+  }
+
+  /** A corpus of {@code sizes} with the standard drift: 15% generic assistant, 5% another persona. */
+  public static CorpusGenerator of(long seed, Sizes sizes) {
+    return new CorpusGenerator(seed, sizes, 0.15, 0.05);
+  }
+
+  /** The demo model's corpus (30,000 examples) for {@code seed}. */
+  public static CorpusGenerator standard(long seed) {
+    return of(seed, Sizes.STANDARD);
+  }
+
+  /** Throws {@link IllegalArgumentException} naming the setting, its value and the rule it breaks. */
+  static void check(boolean ok, String setting, Object value, String rule) {
+    if (!ok) {
+      throw new IllegalArgumentException(setting + " must be " + rule + ", got " + value);
+    }
   }
 
   /** Builds the corpus (about a second for the default 30,000 examples). */
@@ -58,7 +81,7 @@ public final class CorpusGenerator {
     List<CorpusExample> examples = new ArrayList<>();
     for (PersonaProfile persona : personas) {
       SplittableRandom rng = root.split();
-      int n = persona.generated() ? examplesPerGeneratedPersona : examplesPerExamplePersona;
+      int n = persona.generated() ? sizes.examplesPerGeneratedPersona() : sizes.examplesPerExamplePersona();
       examples.addAll(examplesFor(persona, n, voices, composer, rng));
     }
     List<CorpusExample> shuffled = new ArrayList<>(examples);
@@ -85,7 +108,7 @@ public final class CorpusGenerator {
       places.add(p);
     }
     List<PersonaProfile> out = new ArrayList<>();
-    for (int i = 0; i < generatedPersonas; i++) {
+    for (int i = 0; i < sizes.generatedPersonas(); i++) {
       int v = i % characterVoices.size();
       Voice voice = characterVoices.get(v);
       List<String> voicePlaces = places.get(v);
@@ -149,75 +172,5 @@ public final class CorpusGenerator {
       out.add(new CorpusExample(persona.id(), persona.voice(), user.text(), reply, label, topic));
     }
     return out;
-  }
-
-  /** Settings for {@link CorpusGenerator}; defaults give 30,000 examples. */
-  public static final class Builder {
-    private long seed = 7;
-    private int examplesPerExamplePersona = 3750;
-    private int generatedPersonas = 30;
-    private int examplesPerGeneratedPersona = 500;
-    private double genericShare = 0.15;
-    private double otherPersonaShare = 0.05;
-
-    private Builder() {}
-
-    public Builder seed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Examples for each of the four example personas (default 3,750). */
-    public Builder examplesPerExamplePersona(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("examplesPerExamplePersona must be >= 1, got " + n);
-      }
-      this.examplesPerExamplePersona = n;
-      return this;
-    }
-
-    /** Number of generated personas (default 30, at most 30: the name pools are that deep). */
-    public Builder generatedPersonas(int n) {
-      if (n < 0 || n > 30) {
-        throw new IllegalArgumentException("generatedPersonas must be in [0, 30], got " + n);
-      }
-      this.generatedPersonas = n;
-      return this;
-    }
-
-    /** Examples for each generated persona (default 500). */
-    public Builder examplesPerGeneratedPersona(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("examplesPerGeneratedPersona must be >= 1, got " + n);
-      }
-      this.examplesPerGeneratedPersona = n;
-      return this;
-    }
-
-    /** Share of replies that fall into the generic assistant voice (default 0.15). */
-    public Builder genericShare(double share) {
-      if (!(share >= 0 && share < 1)) {
-        throw new IllegalArgumentException("genericShare must be in [0, 1), got " + share);
-      }
-      this.genericShare = share;
-      return this;
-    }
-
-    /** Share of replies that fall into another persona's voice (default 0.05). */
-    public Builder otherPersonaShare(double share) {
-      if (!(share >= 0 && share < 1)) {
-        throw new IllegalArgumentException("otherPersonaShare must be in [0, 1), got " + share);
-      }
-      this.otherPersonaShare = share;
-      return this;
-    }
-
-    public CorpusGenerator build() {
-      if (genericShare + otherPersonaShare >= 1) {
-        throw new IllegalArgumentException("genericShare + otherPersonaShare must be < 1, got "
-            + (genericShare + otherPersonaShare));
-      }
-      return new CorpusGenerator(this);
-    }
   }
 }

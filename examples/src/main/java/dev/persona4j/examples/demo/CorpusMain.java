@@ -58,7 +58,7 @@ public final class CorpusMain {
 
   /** Generates everything into {@code out} and prints statistics to {@code log}. */
   public static void run(Path out, long seed, Path examplePersonas, int vocab, PrintStream log) {
-    Corpus corpus = CorpusGenerator.builder().seed(seed).build().generate();
+    Corpus corpus = CorpusGenerator.standard(seed).generate();
     corpus.writeJsonl(out.resolve("corpus.jsonl"));
     Path personasOut = out.resolve("personas");
     corpus.writeGeneratedPersonas(personasOut);

@@ -81,7 +81,7 @@ public final class DemoTrainer {
       definitions.add(p.generated() ? p.generatedDefinition().orElseThrow()
           : read(examplePersonas.resolve(p.id() + ".yaml")));
     }
-    ByteLevelBpe bpe = TokenizerBuilder.forCorpus(corpus, definitions, settings.vocabularySize());
+    ByteLevelBpe bpe = TokenizerBuilder.forCorpus(corpus, definitions, settings.model().vocabularySize());
     bpe.write(out);
     progress.printf("corpus: %d examples, %d personas; tokenizer: %d tokens%n", corpus.examples().size(),
         corpus.personas().size(), bpe.vocabularySize());
@@ -94,27 +94,27 @@ public final class DemoTrainer {
                   () -> new CorpusException("tokenizer_config.json in " + out + " has no chat template"))))
           .withDefinitionStyle(DefinitionStyle.COMPACT);
 
-      DemoTrainingData.Split split = DemoTrainingData.split(corpus, settings.heldOutShare());
+      DemoTrainingData.Split split = DemoTrainingData.split(corpus, settings.data().heldOutShare());
       SplittableRandom dataRng = new SplittableRandom(settings.seed() ^ 0x5DEECE66DL);
       List<DemoTrainingData.Dialogue> dialogues =
-          DemoTrainingData.dialogues(split.train(), settings.minTurns(), settings.maxTurns(), dataRng.split());
+          DemoTrainingData.dialogues(split.train(), settings.data().minTurns(), settings.data().maxTurns(), dataRng.split());
       List<DemoTrainingData.Sequence> sequences = new ArrayList<>(dialogues.size());
       long tokens = 0;
       long replyTokens = 0;
       for (DemoTrainingData.Dialogue d : dialogues) {
         DemoTrainingData.Sequence s = DemoTrainingData.render(d, personas.get(d.persona()), assembler, tokenizer,
-            settings.userName(), eot, settings.contextLength());
+            settings.data().userName(), eot, settings.model().contextLength());
         sequences.add(s);
         tokens += s.ids().length;
         replyTokens += s.replyTokens();
       }
       progress.printf("data: %d conversations (%d-%d exchanges), %d tokens, %.0f%% of them reply tokens;"
-              + " %d examples held out%n", sequences.size(), settings.minTurns(), settings.maxTurns(), tokens,
+              + " %d examples held out%n", sequences.size(), settings.data().minTurns(), settings.data().maxTurns(), tokens,
           100.0 * replyTokens / tokens, split.heldOut().size());
       DemoTrainingData.writeHeldOut(out.resolve(HELD_OUT_FILE), split.heldOut(), personas, assembler,
-          settings.userName());
+          settings.data().userName());
 
-      ModelConfig config = settings.modelConfig(tokenizer.vocabSize(), bos, eot, bos);
+      ModelConfig config = settings.model().config(tokenizer.vocabSize(), bos, eot, bos);
       List<StepRecord> records = new ArrayList<>();
       long parameters;
       double trainSeconds;
@@ -125,7 +125,7 @@ public final class DemoTrainer {
                 + " tied embeddings: %,d parameters%n", config.hiddenSize(), config.layers(), config.heads(),
             config.kvHeads(), config.intermediateSize(), config.vocabSize(), parameters);
         long t0 = System.nanoTime();
-        train(model, sequences, new BatchOrder(sequences, settings.batchSize(), dataRng.split()), records,
+        train(model, sequences, new BatchOrder(sequences, settings.schedule().batchSize(), dataRng.split()), records,
             progress);
         trainSeconds = (System.nanoTime() - t0) / 1e9;
         model.save(out);
@@ -147,14 +147,14 @@ public final class DemoTrainer {
       List<StepRecord> records, PrintStream progress) {
     Map<String, NDArray> params = model.parameters();
     params.values().forEach(p -> p.setRequiresGradient(true));
-    Tracker schedule = settings::learningRate;
+    Tracker schedule = settings.schedule()::learningRate;
     Optimizer adamW = Optimizer.adamW().optLearningRateTracker(schedule).optBeta1(0.9f).optBeta2(0.95f)
-        .optEpsilon(1e-8f).optWeightDecays(settings.weightDecay()).build();
+        .optEpsilon(1e-8f).optWeightDecays(settings.schedule().weightDecay()).build();
     NDManager manager = model.parameters().values().iterator().next().getManager();
-    ProgressBar bar = new ProgressBar(progress, settings.steps());
+    ProgressBar bar = new ProgressBar(progress, settings.schedule().steps());
     long tokens = 0;
     long t0 = System.nanoTime();
-    for (int step = 1; step <= settings.steps(); step++) {
+    for (int step = 1; step <= settings.schedule().steps(); step++) {
       Batch batch = Batch.of(sequences, order.next());
       float loss;
       try (NDScope scope = new NDScope();
@@ -172,10 +172,10 @@ public final class DemoTrainer {
         throw new CorpusException("training diverged at step " + step + " (loss " + loss + "); lower --lr");
       }
       float scale = 1f;
-      if (settings.gradientClipNorm() > 0) {
+      if (settings.schedule().gradientClipNorm() > 0) {
         double norm = gradientNorm(params);
-        if (norm > settings.gradientClipNorm()) {
-          scale = (float) (settings.gradientClipNorm() / norm);
+        if (norm > settings.schedule().gradientClipNorm()) {
+          scale = (float) (settings.schedule().gradientClipNorm() / norm);
         }
       }
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
@@ -189,7 +189,7 @@ public final class DemoTrainer {
       }
       tokens += batch.tokens;
       double seconds = (System.nanoTime() - t0) / 1e9;
-      records.add(new StepRecord(step, settings.learningRate(step), loss, tokens, seconds));
+      records.add(new StepRecord(step, settings.schedule().learningRate(step), loss, tokens, seconds));
       bar.update(step, LossCurve.tailMean(records, 20), tokens / seconds, seconds);
     }
     bar.finish();
@@ -346,7 +346,7 @@ public final class DemoTrainer {
   private void writeSettingsFile(Path file, ModelConfig config) {
     ObjectNode o = JSON.createObjectNode();
     o.put("definition_style", "compact");
-    o.put("user_name", settings.userName());
+    o.put("user_name", settings.data().userName());
     o.put("max_new_tokens", 64);
     o.put("temperature", 0.8);
     o.put("min_p", 0.1);
@@ -373,11 +373,11 @@ public final class DemoTrainer {
     sb.append(String.format(Locale.ROOT, "| parameters | %,d (float32) |\n", r.parameters()));
     sb.append(String.format(Locale.ROOT, "| data | %d conversations of %d-%d exchanges (compact definition, chatml),"
             + " loss on reply tokens incl. `<|im_end|>`; %d corpus examples held out (`%s`) |\n", r.sequences(),
-        settings.minTurns(), settings.maxTurns(), r.heldOutExamples(), HELD_OUT_FILE));
+        settings.data().minTurns(), settings.data().maxTurns(), r.heldOutExamples(), HELD_OUT_FILE));
     sb.append(String.format(Locale.ROOT, "| optimisation | AdamW (β 0.9/0.95, weight decay %s), peak lr %s, %d warm-up"
-            + " steps, cosine to %s of peak, grad-norm clip %s, batch %d |\n", settings.weightDecay(),
-        settings.peakLearningRate(), settings.warmUpSteps(), settings.finalLearningRateFraction(),
-        settings.gradientClipNorm(), settings.batchSize()));
+            + " steps, cosine to %s of peak, grad-norm clip %s, batch %d |\n", settings.schedule().weightDecay(),
+        settings.schedule().peakLearningRate(), settings.schedule().warmUpSteps(), settings.schedule().finalLearningRateFraction(),
+        settings.schedule().gradientClipNorm(), settings.schedule().batchSize()));
     sb.append(String.format(Locale.ROOT, "| steps | %d |\n", r.steps()));
     sb.append(String.format(Locale.ROOT, "| tokens trained | %,d (%.0f tokens/s) |\n", r.trainedTokens(),
         r.tokensPerSecond()));

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     name = "train-demo",
     description = "Train the bundled demo model from scratch on the generated persona corpus (CPU, minutes).")
 public final class DemoTrainerCommand implements Callable<Integer> {
-  private static final DemoTrainerSettings DEFAULTS = DemoTrainerSettings.builder().build();
+  private static final DemoTrainerSettings DEFAULTS = DemoTrainerSettings.DEFAULT;
 
   @Option(names = "--out", required = true, description = "Output model directory.")
   Path out;
@@ -23,34 +23,34 @@ public final class DemoTrainerCommand implements Callable<Integer> {
   long seed = DEFAULTS.seed();
 
   @Option(names = "--steps", description = "Optimizer steps (default ${DEFAULT-VALUE}).")
-  int steps = DEFAULTS.steps();
+  int steps = DEFAULTS.schedule().steps();
 
   @Option(names = "--batch", description = "Conversations per batch (default ${DEFAULT-VALUE}).")
-  int batch = DEFAULTS.batchSize();
+  int batch = DEFAULTS.schedule().batchSize();
 
   @Option(names = "--lr", description = "Peak learning rate (default ${DEFAULT-VALUE}).")
-  float lr = DEFAULTS.peakLearningRate();
+  float lr = DEFAULTS.schedule().peakLearningRate();
 
   @Option(names = "--warm-up", description = "Linear warm-up steps (default ${DEFAULT-VALUE}).")
-  int warmUp = DEFAULTS.warmUpSteps();
+  int warmUp = DEFAULTS.schedule().warmUpSteps();
 
   @Option(names = "--hidden", description = "Hidden size (default ${DEFAULT-VALUE}).")
-  int hidden = DEFAULTS.hiddenSize();
+  int hidden = DEFAULTS.model().hiddenSize();
 
   @Option(names = "--layers", description = "Decoder layers (default ${DEFAULT-VALUE}).")
-  int layers = DEFAULTS.layers();
+  int layers = DEFAULTS.model().layers();
 
   @Option(names = "--heads", description = "Attention heads (default ${DEFAULT-VALUE}).")
-  int heads = DEFAULTS.heads();
+  int heads = DEFAULTS.model().heads();
 
   @Option(names = "--kv-heads", description = "Key/value heads (default ${DEFAULT-VALUE}).")
-  int kvHeads = DEFAULTS.kvHeads();
+  int kvHeads = DEFAULTS.model().kvHeads();
 
   @Option(names = "--intermediate", description = "MLP intermediate size (default ${DEFAULT-VALUE}).")
-  int intermediate = DEFAULTS.intermediateSize();
+  int intermediate = DEFAULTS.model().intermediateSize();
 
   @Option(names = "--vocab", description = "Tokenizer vocabulary size (default ${DEFAULT-VALUE}).")
-  int vocab = DEFAULTS.vocabularySize();
+  int vocab = DEFAULTS.model().vocabularySize();
 
   @Option(names = "--heads-only", description = "Keep the model in --out; only (re)train its classifier heads.")
   boolean headsOnly;
@@ -61,9 +61,13 @@ public final class DemoTrainerCommand implements Callable<Integer> {
       DemoHeads.train(out, seed, System.err).forEach((name, summary) -> System.err.println(name + ": " + summary));
       return 0;
     }
-    DemoTrainerSettings settings = DEFAULTS.toBuilder().seed(seed).steps(steps).batchSize(batch)
-        .peakLearningRate(lr).warmUpSteps(Math.min(warmUp, steps)).hiddenSize(hidden).layers(layers).heads(heads)
-        .kvHeads(kvHeads).intermediateSize(intermediate).vocabularySize(vocab).build();
+    DemoTrainerSettings.Schedule schedule = DEFAULTS.schedule();
+    DemoTrainerSettings settings = new DemoTrainerSettings(seed,
+        new DemoTrainerSettings.ModelShape(hidden, layers, heads, kvHeads, intermediate,
+            DEFAULTS.model().contextLength(), vocab),
+        new DemoTrainerSettings.Schedule(steps, batch, lr, Math.min(warmUp, steps),
+            schedule.finalLearningRateFraction(), schedule.weightDecay(), schedule.gradientClipNorm()),
+        DEFAULTS.data());
     Path personaDir = personas != null ? personas : CorpusMain.locateExamplePersonas();
     String command = "examples/persona4j train-demo --out " + out + " " + settings.asOptions();
     DemoTrainer.Result r = new DemoTrainer(settings).train(out, personaDir, System.err, command);

@@ -18,7 +18,7 @@ final class CorpusFixture {
 
   static synchronized Corpus defaultCorpus() {
     if (corpus == null) {
-      corpus = CorpusGenerator.builder().seed(7).build().generate();
+      corpus = CorpusGenerator.standard(7).generate();
     }
     return corpus;
   }

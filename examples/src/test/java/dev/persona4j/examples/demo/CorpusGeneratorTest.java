@@ -23,18 +23,16 @@ class CorpusGeneratorTest {
 
   @Test
   void sameSeedGivesTheSameCorpusAndAnotherSeedDoesNot() {
-    CorpusGenerator small = CorpusGenerator.builder().seed(7).examplesPerExamplePersona(300)
-        .generatedPersonas(8).examplesPerGeneratedPersona(100).build();
+    CorpusGenerator.Sizes sizes = new CorpusGenerator.Sizes(300, 8, 100);
+    CorpusGenerator small = CorpusGenerator.of(7, sizes);
     List<String> first = jsonLines(small.generate());
     List<String> second = jsonLines(small.generate());
     assertEquals(first, second);
-    List<String> otherSeed = jsonLines(CorpusGenerator.builder().seed(8)
-        .examplesPerExamplePersona(300).generatedPersonas(8).examplesPerGeneratedPersona(100)
-        .build().generate());
+    List<String> otherSeed = jsonLines(CorpusGenerator.of(8, sizes).generate());
     assertEquals(first.size(), otherSeed.size());
     assertNotEquals(first, otherSeed);
     // The default corpus is deterministic too, including the generated persona definitions.
-    Corpus again = CorpusGenerator.builder().seed(7).build().generate();
+    Corpus again = CorpusGenerator.standard(7).generate();
     assertEquals(jsonLines(corpus), jsonLines(again));
     for (int i = 0; i < corpus.personas().size(); i++) {
       assertEquals(corpus.personas().get(i).generatedDefinition(),
@@ -168,13 +166,11 @@ class CorpusGeneratorTest {
   }
 
   @Test
-  void builderRejectsBadSettings() {
+  void badSettingsAreRejected() {
     assertThrows(IllegalArgumentException.class,
-        () -> CorpusGenerator.builder().genericShare(0.7).otherPersonaShare(0.3).build());
-    assertThrows(IllegalArgumentException.class,
-        () -> CorpusGenerator.builder().generatedPersonas(31));
-    assertThrows(IllegalArgumentException.class,
-        () -> CorpusGenerator.builder().examplesPerExamplePersona(0));
+        () -> new CorpusGenerator(7, CorpusGenerator.Sizes.STANDARD, 0.7, 0.3));
+    assertThrows(IllegalArgumentException.class, () -> new CorpusGenerator.Sizes(3750, 31, 500));
+    assertThrows(IllegalArgumentException.class, () -> new CorpusGenerator.Sizes(0, 30, 500));
     assertThrows(IllegalArgumentException.class, () -> DriftLabel.parse("off_character"));
     assertEquals("other_persona:captain", DriftLabel.parse("other_persona:captain").code());
   }

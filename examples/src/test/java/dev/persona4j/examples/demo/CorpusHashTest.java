@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 class CorpusHashTest {
   @Test
   void smallCorpusAtSeedSevenIsByteForByteTheRecordedOne() throws Exception {
-    Corpus corpus = CorpusGenerator.builder().seed(7).examplesPerExamplePersona(400)
-        .generatedPersonas(30).examplesPerGeneratedPersona(60).build().generate();
+    Corpus corpus = CorpusGenerator.of(7, new CorpusGenerator.Sizes(400, 30, 60)).generate();
     assertEquals("dbcdead0c33e6725870577c9f79f1ea5eb3a10a8f441f8b3aed6cc4f58039dca", sha256(corpus));
   }
 

@@ -3,6 +3,7 @@ package dev.persona4j.examples.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -37,10 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The demo trainer on a tiny corpus and a tiny model: seconds, not minutes. */
 class DemoTrainerTest {
-  private static final DemoTrainerSettings TINY = DemoTrainerSettings.builder()
-      .seed(11).hiddenSize(32).layers(2).heads(4).kvHeads(2).intermediateSize(64).vocabularySize(420)
-      .steps(40).batchSize(4).peakLearningRate(1e-2f).warmUpSteps(3).turns(2, 3).heldOutShare(0.1)
-      .corpus(16, 2, 16).build();
+  private static final DemoTrainerSettings TINY = new DemoTrainerSettings(11,
+      new DemoTrainerSettings.ModelShape(32, 2, 4, 2, 64, 512, 420),
+      new DemoTrainerSettings.Schedule(40, 4, 1e-2f, 3, 0.1f, 0.05f, 1.0f),
+      new DemoTrainerSettings.Data(2, 3, 0.1, "User", new CorpusGenerator.Sizes(16, 2, 16)));
 
   @Test
   void aFewStepsLowerTheLossAndTheSavedModelReloadsToTheSameLogits(@TempDir Path dir) {
@@ -48,7 +49,7 @@ class DemoTrainerTest {
     Map<String, Persona> personas = DemoTrainingData.personas(corpus, CorpusMain.locateExamplePersonas());
     List<String> texts = new ArrayList<>();
     corpus.personas().forEach(p -> p.generatedDefinition().ifPresent(texts::add));
-    TokenizerBuilder.forCorpus(corpus, texts, TINY.vocabularySize()).write(dir);
+    TokenizerBuilder.forCorpus(corpus, texts, TINY.model().vocabularySize()).write(dir);
     try (Tokenizer tokenizer = Tokenizer.load(dir); NDManager manager = NDManager.newBaseManager()) {
       int eot = tokenizer.tokenId("<|im_end|>").orElseThrow();
       PromptAssembler assembler = PromptAssembler.chat(tokenizer,
@@ -64,13 +65,13 @@ class DemoTrainerTest {
         assertFalse(s.predictsReply()[0], "the definition is not trained on");
         sequences.add(s);
       }
-      ModelConfig config = TINY.modelConfig(tokenizer.vocabSize(), 0, eot, 0);
+      ModelConfig config = TINY.model().config(tokenizer.vocabSize(), 0, eot, 0);
       TrainableTransformer model = TrainableTransformer.initialise(config, manager, TINY.seed());
       List<DemoTrainer.StepRecord> records = new ArrayList<>();
       new DemoTrainer(TINY).train(model, sequences,
-          new DemoTrainer.BatchOrder(sequences, TINY.batchSize(), new SplittableRandom(2)), records,
+          new DemoTrainer.BatchOrder(sequences, TINY.schedule().batchSize(), new SplittableRandom(2)), records,
           new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-      assertEquals(TINY.steps(), records.size());
+      assertEquals(TINY.schedule().steps(), records.size());
       float first = records.get(0).loss();
       float last = LossCurve.tailMean(records, 5);
       System.out.printf("demo trainer: loss %.3f -> %.3f over %d steps%n", first, last, records.size());
@@ -105,8 +106,21 @@ class DemoTrainerTest {
   }
 
   @Test
+  void theScheduleWarmsUpLinearlyThenDecaysToItsFloorAndBadShapesAreRejected() {
+    DemoTrainerSettings.Schedule schedule = TINY.schedule();
+    assertEquals(1e-2f / 3, schedule.learningRate(1), 1e-9);
+    assertEquals(1e-2f, schedule.learningRate(3), 1e-9);
+    assertEquals(1e-3f, schedule.learningRate(40), 1e-9);
+    assertThrows(IllegalArgumentException.class, () -> schedule.withSteps(2, 3));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new DemoTrainerSettings.ModelShape(30, 2, 4, 2, 64, 512, 420));
+    assertEquals("hiddenSize must be a multiple of heads (4), got 30", e.getMessage());
+    assertTrue(DemoTrainerSettings.DEFAULT.asOptions().startsWith("--seed 7 --hidden 128 --layers 4 --heads 4"));
+  }
+
+  @Test
   void theWholePipelineWritesALoadableModelDirectory(@TempDir Path dir) throws Exception {
-    DemoTrainerSettings settings = TINY.toBuilder().steps(6).warmUpSteps(2).build();
+    DemoTrainerSettings settings = new DemoTrainerSettings(TINY.seed(), TINY.model(), TINY.schedule().withSteps(6, 2), TINY.data());
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     DemoTrainer.Result r = new DemoTrainer(settings).train(dir, CorpusMain.locateExamplePersonas(),
         new PrintStream(log, true, StandardCharsets.UTF_8), "test");
@@ -147,7 +161,7 @@ class DemoTrainerTest {
     long h = i.hiddenSize();
     long kv = (long) i.kvHeads() * i.headDim();
     long q = (long) i.heads() * i.headDim();
-    long inter = TINY.intermediateSize();
+    long inter = TINY.model().intermediateSize();
     long layer = h * q + 2 * h * kv + q * h + 3 * h * inter + 2 * h;
     return (long) i.vocabSize() * h + i.layers() * layer + h;
   }

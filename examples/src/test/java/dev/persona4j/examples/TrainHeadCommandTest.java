@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadFiles;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.StoredHead;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,12 +90,13 @@ class TrainHeadCommandTest {
     assertTrue(printed.contains("wrote " + weights), printed);
     assertTrue(Files.isRegularFile(heads.resolve("in_character-linear.json")));
 
-    StoredHead stored = HeadFiles.loadUnbound(weights);
-    assertEquals(HeadKind.LINEAR_PROBE, stored.head().kind());
-    assertArrayEquals(new int[] {2}, stored.head().layers());
-    assertEquals("llama", stored.binding().architecture());
-    assertTrue(Double.parseDouble(stored.training().get("accuracy")) > 0.9, stored.training().toString());
-    assertEquals("120", stored.training().get("examples"));
+    Head head = HeadFiles.loadUnbound(weights);
+    assertEquals(HeadKind.LINEAR_PROBE, head.kind());
+    assertArrayEquals(new int[] {2}, head.layers());
+    Map<String, String> stored = HeadFiles.metadata(weights);
+    assertEquals("llama", stored.get("model.architecture"));
+    assertTrue(Double.parseDouble(stored.get("training.accuracy")) > 0.9, stored.toString());
+    assertEquals("120", stored.get("training.examples"));
   }
 
   @Test
@@ -107,10 +109,12 @@ class TrainHeadCommandTest {
 
     assertEquals(0, exit, err.toString());
     assertTrue(err.toString().contains("note: --pooling applies to linear probes"), err.toString());
-    StoredHead stored = HeadFiles.loadUnbound(dir.resolve("replies-attention.safetensors"));
-    assertEquals(HeadKind.ATTENTION_HEAD, stored.head().kind());
-    assertArrayEquals(new int[] {1, 3}, stored.head().layers());
-    assertTrue(Integer.parseInt(stored.training().get("epochs")) <= 15, stored.training().toString());
+    Path weights = dir.resolve("replies-attention.safetensors");
+    Head head = HeadFiles.loadUnbound(weights);
+    assertEquals(HeadKind.ATTENTION_HEAD, head.kind());
+    assertArrayEquals(new int[] {1, 3}, head.layers());
+    String epochs = HeadFiles.metadata(weights).get("training.epochs");
+    assertTrue(Integer.parseInt(epochs) <= 15, epochs);
   }
 
   @Test
@@ -139,7 +143,7 @@ class TrainHeadCommandTest {
     Path data = labelledFile(dir.resolve("ok.jsonl"), 20, 3, false);
     assertEquals(1, run("train-head", "--model", LLAMA.toString(), "--data", data.toString(), "--positive",
         "in_character", "--layer", "9", "--out", dir.toString()));
-    assertTrue(err.toString().contains("layer = 9 is out of range: llama has 4 layers, so hidden-state indices run 0..4"),
+    assertTrue(err.toString().contains("layer = 9: out of range: llama has 4 layers, so hidden-state indices run 0..4"),
         err.toString());
     assertFalse(Files.exists(dir.resolve("ok-linear.safetensors")));
 

@@ -279,16 +279,16 @@ public final class AttentionHead extends HeadBase {
   /** The structural metadata of an attention head of these sizes: what {@link Heads#fromParameters} reads. */
   public static Map<String, String> structure(int heads, int headDim, int mlpHidden) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(Heads.META_HEADS, Integer.toString(heads));
-    m.put(Heads.META_HEAD_DIM, Integer.toString(headDim));
-    m.put(Heads.META_MLP_HIDDEN, Integer.toString(mlpHidden));
+    m.put(Head.META_HEADS, Integer.toString(heads));
+    m.put(Head.META_HEAD_DIM, Integer.toString(headDim));
+    m.put(Head.META_MLP_HIDDEN, Integer.toString(mlpHidden));
     return m;
   }
 
   static AttentionHead fromParameters(String name, int[] layers, int hidden, Map<String, Tensor> p, Map<String, String> meta) {
-    int heads = Heads.positiveInt(name, meta, Heads.META_HEADS);
-    int headDim = Heads.positiveInt(name, meta, Heads.META_HEAD_DIM);
-    int mlpHidden = Heads.positiveInt(name, meta, Heads.META_MLP_HIDDEN);
+    int heads = Heads.positiveInt(name, meta, Head.META_HEADS);
+    int headDim = Heads.positiveInt(name, meta, Head.META_HEAD_DIM);
+    int mlpHidden = Heads.positiveInt(name, meta, Head.META_MLP_HIDDEN);
     Map<String, float[]> w = new LinkedHashMap<>();
     for (Map.Entry<String, long[]> e : shapes(layers.length * hidden, heads, headDim, mlpHidden).entrySet()) {
       w.put(e.getKey(), Heads.shaped(name, p, e.getKey(), e.getValue()));

@@ -10,7 +10,7 @@ public record Calibration(double slope, double intercept) {
 
   public Calibration {
     if (!Double.isFinite(slope) || !Double.isFinite(intercept)) {
-      throw new HeadFormatException("calibration (" + slope + ", " + intercept + ") is not finite");
+      throw new HeadException("calibration (" + slope + ", " + intercept + ") is not finite");
     }
   }
 
@@ -107,13 +107,13 @@ public record Calibration(double slope, double intercept) {
 
   static Calibration fromTensor(String head, Tensor t) {
     if (t.size() != 2) {
-      throw new HeadFormatException("head '" + head + "': tensor 'calibration' must hold 2 values, has " + t.size());
+      throw new HeadException("head '" + head + "': tensor 'calibration' must hold 2 values, has " + t.size());
     }
     float[] d = t.dataView();
     try {
       return new Calibration(d[0], d[1]);
-    } catch (HeadFormatException e) {
-      throw new HeadFormatException("head '" + head + "': tensor 'calibration': " + e.getMessage());
+    } catch (HeadException e) {
+      throw new HeadException("head '" + head + "': tensor 'calibration': " + e.getMessage());
     }
   }
 }

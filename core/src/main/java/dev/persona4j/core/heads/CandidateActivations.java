@@ -23,38 +23,38 @@ public final class CandidateActivations {
     Objects.requireNonNull(layers, "layers");
     Objects.requireNonNull(values, "values");
     if (layers.length == 0) {
-      throw new HeadInputException("activations need at least one layer");
+      throw new HeadException("activations need at least one layer");
     }
     if (layers.length != values.length) {
-      throw new HeadInputException("activations list " + layers.length + " layers " + Arrays.toString(layers)
+      throw new HeadException("activations list " + layers.length + " layers " + Arrays.toString(layers)
           + " but hold values for " + values.length);
     }
     for (int i = 0; i < layers.length; i++) {
       if (layers[i] < 0) {
-        throw new HeadInputException("layer index " + layers[i] + " is negative");
+        throw new HeadException("layer index " + layers[i] + " is negative");
       }
       for (int j = 0; j < i; j++) {
         if (layers[j] == layers[i]) {
-          throw new HeadInputException("layer " + layers[i] + " is listed twice in " + Arrays.toString(layers));
+          throw new HeadException("layer " + layers[i] + " is listed twice in " + Arrays.toString(layers));
         }
       }
     }
     int t = values[0] == null ? 0 : values[0].length;
     if (t == 0) {
-      throw new HeadInputException("activations of layer " + layers[0] + " have no tokens");
+      throw new HeadException("activations of layer " + layers[0] + " have no tokens");
     }
     int h = values[0][0] == null ? 0 : values[0][0].length;
     if (h == 0) {
-      throw new HeadInputException("activations of layer " + layers[0] + " have hidden size 0");
+      throw new HeadException("activations of layer " + layers[0] + " have hidden size 0");
     }
     for (int l = 0; l < values.length; l++) {
       if (values[l] == null || values[l].length != t) {
-        throw new HeadInputException("layer " + layers[l] + " has " + (values[l] == null ? 0 : values[l].length)
+        throw new HeadException("layer " + layers[l] + " has " + (values[l] == null ? 0 : values[l].length)
             + " tokens, layer " + layers[0] + " has " + t);
       }
       for (int k = 0; k < t; k++) {
         if (values[l][k] == null || values[l][k].length != h) {
-          throw new HeadInputException("layer " + layers[l] + " token " + k + " has hidden size "
+          throw new HeadException("layer " + layers[l] + " token " + k + " has hidden size "
               + (values[l][k] == null ? 0 : values[l][k].length) + ", expected " + h);
         }
       }
@@ -92,7 +92,7 @@ public final class CandidateActivations {
    * The {@code [tokens][hidden]} activations of one tapped layer. The array is shared, not copied:
    * treat it as read-only.
    *
-   * @throws HeadInputException when that layer was not tapped
+   * @throws HeadException when that layer was not tapped
    */
   public float[][] layer(int hiddenStateIndex) {
     for (int i = 0; i < layers.length; i++) {
@@ -100,7 +100,7 @@ public final class CandidateActivations {
         return values[i];
       }
     }
-    throw new HeadInputException("layer " + hiddenStateIndex + " was not tapped; these activations hold layers "
+    throw new HeadException("layer " + hiddenStateIndex + " was not tapped; these activations hold layers "
         + Arrays.toString(layers));
   }
 
@@ -108,7 +108,7 @@ public final class CandidateActivations {
    * The given layers' activations, each pooled over the tokens and concatenated in {@code layers}
    * order: {@code layers.length * hiddenSize()} values, what a linear probe or persona vector reads.
    *
-   * @throws HeadInputException when one of the layers was not tapped
+   * @throws HeadException when one of the layers was not tapped
    */
   public float[] pooled(int[] layers, Pooling pooling) {
     float[] x = new float[layers.length * hidden];

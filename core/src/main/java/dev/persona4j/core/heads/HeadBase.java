@@ -67,7 +67,7 @@ abstract sealed class HeadBase implements Head permits LinearProbe, AttentionHea
   @Override
   public final Map<String, Tensor> parameters() {
     Map<String, Tensor> p = new LinkedHashMap<>(weights());
-    p.put(Heads.CALIBRATION, calibration.toTensor());
+    p.put(Head.CALIBRATION, calibration.toTensor());
     return p;
   }
 
@@ -75,7 +75,7 @@ abstract sealed class HeadBase implements Head permits LinearProbe, AttentionHea
   public final Map<String, String> metadata() {
     Map<String, String> m = new LinkedHashMap<>(provenance);
     m.putAll(structure());
-    m.put(Heads.META_THRESHOLD, Double.toString(threshold));
+    m.put(Head.META_THRESHOLD, Double.toString(threshold));
     return m;
   }
 
@@ -83,12 +83,12 @@ abstract sealed class HeadBase implements Head permits LinearProbe, AttentionHea
   final void checkInput(CandidateActivations a) {
     Objects.requireNonNull(a, "activations");
     if (a.hiddenSize() != hidden) {
-      throw new HeadInputException("head '" + name + "' expects hidden size " + hidden + ", activations have "
+      throw new HeadException("head '" + name + "' expects hidden size " + hidden + ", activations have "
           + a.hiddenSize());
     }
     for (int l : layers) {
       if (!a.hasLayer(l)) {
-        throw new HeadInputException("head '" + name + "' reads layer " + l + ", activations hold layers "
+        throw new HeadException("head '" + name + "' reads layer " + l + ", activations hold layers "
             + Arrays.toString(a.layers()));
       }
     }

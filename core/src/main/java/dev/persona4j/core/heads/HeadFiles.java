@@ -60,25 +60,27 @@ public final class HeadFiles {
     return name != null && FILE_SAFE_NAME.matcher(name).matches();
   }
 
-  /** Saves a head without a training summary. */
-  public static SavedHead save(Path dir, Head head, ModelInfo model) {
-    return save(dir, head, model, null);
+  /** Saves a head without training figures; returns its {@code .safetensors} file. */
+  public static Path save(Path dir, Head head, ModelInfo model) {
+    return save(dir, head, model, Map.of());
   }
 
   /**
-   * Saves {@code head}, bound to {@code model}, as {@code <dir>/<name>.safetensors} and {@code
-   * <dir>/<name>.json}, replacing existing files of that name. Each file is written to a temporary
-   * sibling and moved into place.
+   * Saves {@code head}, bound to {@code model}, as {@code <dir>/<name>.safetensors} (returned) and
+   * its {@link #description description} {@code <dir>/<name>.json}, replacing existing files of that
+   * name. Each file is written to a temporary sibling and moved into place.
    *
-   * @param summary how training went, or null
+   * @param training how training went, by figure ({@code accuracy}, {@code auc}, {@code epochs}, ...),
+   *     in the order to write them; stored as {@code training.<figure>}; empty for none
    * @throws InvalidSettingException if the head's name is not {@link #isFileSafeName file safe} or
    *     its layers do not exist in {@code model}
    * @throws HeadFileException if a file cannot be written
    */
-  public static SavedHead save(Path dir, Head head, ModelInfo model, TrainingSummary summary) {
+  public static Path save(Path dir, Head head, ModelInfo model, Map<String, ? extends Number> training) {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(head, "head");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(training, "training");
     String name = head.name();
     if (!isFileSafeName(name)) {
       throw new InvalidSettingException("head name", "'" + name + "'",
@@ -99,8 +101,7 @@ public final class HeadFiles {
     meta.put(MODEL_VOCAB, Integer.toString(binding.vocabSize()));
     meta.put(MODEL_CONFIG_SHA, binding.configSha256());
     head.metadata().forEach((k, v) -> meta.put(META_PREFIX + k, v));
-    Map<String, String> training = summary == null ? Map.of() : trainingFigures(summary);
-    training.forEach((k, v) -> meta.put(TRAINING_PREFIX + k, v));
+    training.forEach((k, v) -> meta.put(TRAINING_PREFIX + k, number(v)));
 
     Path weights = dir.resolve(name + WEIGHTS_SUFFIX);
     Path description = dir.resolve(name + DESCRIPTION_SUFFIX);
@@ -113,8 +114,8 @@ public final class HeadFiles {
     } catch (CheckpointException e) {
       throw new HeadFileException(weights, null, "cannot write: " + e.getMessage(), e);
     }
-    writeDescription(description, head, binding, parameters, summary);
-    return new SavedHead(weights, description);
+    writeDescription(description, head, binding, parameters, training);
+    return weights;
   }
 
   /** Loads a head and refuses it unless it was trained on {@code model}. */
@@ -127,40 +128,72 @@ public final class HeadFiles {
    * Loads the head in {@code file} (its {@code .safetensors}, or the {@code .json} beside it) and
    * checks that it was trained on {@code model}.
    *
-   * @throws HeadBindingException naming every field in which the head's model and {@code model} differ
-   * @throws HeadFileException naming the file and tensor or key when the file is missing or corrupt
+   * @throws HeadFileException naming the file and tensor or key when the file is missing or corrupt, or
+   *     naming every field in which the head's model and {@code model} differ ({@link
+   *     HeadFileException#differences})
    */
   public static Head load(Path file, ModelInfo model) {
     Objects.requireNonNull(model, "model");
-    StoredHead stored = loadUnbound(file);
+    StoredHead stored = read(file);
     ModelBinding target = ModelBinding.of(model);
     List<String> differences = stored.binding().differences(target);
     if (!differences.isEmpty()) {
-      throw new HeadBindingException(stored.file(), differences, "head '" + stored.head().name() + "' ("
+      throw new HeadFileException("head '" + stored.head().name() + "' ("
           + stored.file() + ") was trained on " + stored.binding().describe() + "; this model is "
           + target.describe() + (model.directory() == null ? "" : " (" + model.directory() + ")") + ": "
-          + String.join(", ", differences) + " differ" + (differences.size() == 1 ? "s" : ""));
+          + String.join(", ", differences) + " differ" + (differences.size() == 1 ? "s" : ""), stored.file(), differences);
     }
     return stored.head();
   }
 
   /**
-   * Reads a head and the model it is bound to without checking it against any model: for inspection.
+   * Reads a head without checking it against any model: for inspection ({@link #metadata} tells the
+   * model it was trained on and the training figures).
    *
    * @throws HeadFileException naming the file and tensor or key when the file is missing or corrupt
    */
-  public static StoredHead loadUnbound(Path file) {
+  public static Head loadUnbound(Path file) {
+    return read(file).head();
+  }
+
+  /**
+   * A head file's metadata as stored: {@value #FORMAT_KEY}, {@code head.*} (name, kind, layers,
+   * hidden size), {@code model.*} (the binding: architecture, layers, hidden size, vocabulary size,
+   * config SHA-256), {@code meta.*} (the head's own metadata) and {@code training.*} (the figures
+   * saved with it).
+   *
+   * @throws HeadFileException naming the file when it is missing, corrupt or not a head file
+   */
+  public static Map<String, String> metadata(Path file) {
     Objects.requireNonNull(file, "file");
     Path weights = weightsFile(file);
+    return headMetadata(weights, open(weights));
+  }
+
+  /** The human-readable description saved beside {@code weights}: {@code x.json} for {@code x.safetensors}. */
+  public static Path description(Path weights) {
+    String fileName = weights.getFileName() == null ? "" : weights.getFileName().toString();
+    String stem = fileName.endsWith(WEIGHTS_SUFFIX)
+        ? fileName.substring(0, fileName.length() - WEIGHTS_SUFFIX.length())
+        : fileName;
+    return weights.resolveSibling(stem + DESCRIPTION_SUFFIX);
+  }
+
+  /** A head read from its file with the model it is bound to and its training figures. */
+  private record StoredHead(Head head, ModelBinding binding, Path file) {}
+
+  private static SafetensorsReader open(Path weights) {
     if (!Files.isRegularFile(weights)) {
       throw new HeadFileException(weights, null, Files.exists(weights) ? "not a regular file" : "file not found");
     }
-    SafetensorsReader reader;
     try {
-      reader = SafetensorsReader.open(weights);
+      return SafetensorsReader.open(weights);
     } catch (CheckpointException e) {
       throw wrap(weights, e);
     }
+  }
+
+  private static Map<String, String> headMetadata(Path weights, SafetensorsReader reader) {
     Map<String, String> meta = reader.metadata();
     String format = meta.get(FORMAT_KEY);
     if (format == null) {
@@ -171,6 +204,14 @@ public final class HeadFiles {
       throw new HeadFileException(weights, "__metadata__." + FORMAT_KEY,
           "'" + format + "' is not a head layout this version reads (" + FORMAT + ")");
     }
+    return meta;
+  }
+
+  private static StoredHead read(Path file) {
+    Objects.requireNonNull(file, "file");
+    Path weights = weightsFile(file);
+    SafetensorsReader reader = open(weights);
+    Map<String, String> meta = headMetadata(weights, reader);
     String name = required(weights, meta, HEAD_NAME);
     HeadKind kind = kind(weights, meta);
     int[] layers = layers(weights, meta);
@@ -185,23 +226,20 @@ public final class HeadFiles {
         parameters.put(tensor, new Tensor(reader.shape(tensor), reader.floats(tensor)));
       } catch (CheckpointException e) {
         throw wrap(weights, e);
-      } catch (HeadFormatException e) {
+      } catch (HeadException e) {
         throw new HeadFileException(weights, tensor, e.getMessage(), e);
       }
     }
     Map<String, String> headMeta = new LinkedHashMap<>();
-    Map<String, String> training = new LinkedHashMap<>();
     meta.forEach((k, v) -> {
       if (k.startsWith(META_PREFIX)) {
         headMeta.put(k.substring(META_PREFIX.length()), v);
-      } else if (k.startsWith(TRAINING_PREFIX)) {
-        training.put(k.substring(TRAINING_PREFIX.length()), v);
       }
     });
     Head head;
     try {
       head = Heads.fromParameters(kind, name, layers, hidden, parameters, headMeta);
-    } catch (HeadFormatException e) {
+    } catch (HeadException e) {
       throw new HeadFileException(weights, null, e.getMessage(), e);
     }
     try {
@@ -209,7 +247,7 @@ public final class HeadFiles {
     } catch (InvalidSettingException e) {
       throw new HeadFileException(weights, "__metadata__", "inconsistent: " + e.getMessage(), e);
     }
-    return new StoredHead(head, binding, training, weights);
+    return new StoredHead(head, binding, weights);
   }
 
   /** {@code x.json} names the description of {@code x.safetensors}; anything else is taken as is. */
@@ -235,31 +273,17 @@ public final class HeadFiles {
     }
   }
 
-  private static Map<String, String> trainingFigures(TrainingSummary s) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("accuracy", number(s.validationAccuracy()));
-    m.put("train_accuracy", number(s.trainAccuracy()));
-    m.put("auc", number(s.validationAuc()));
-    m.put("ece", number(s.expectedCalibrationError()));
-    m.put("brier", number(s.brierScore()));
-    m.put("epochs", Integer.toString(s.epochs()));
-    m.put("best_epoch", Integer.toString(s.bestEpoch()));
-    m.put("examples", Integer.toString(s.trainExamples() + s.validationExamples()));
-    m.put("train_examples", Integer.toString(s.trainExamples()));
-    m.put("validation_examples", Integer.toString(s.validationExamples()));
-    m.put("train_loss", number(s.trainLoss()));
-    m.put("validation_loss", number(s.validationLoss()));
-    m.put("threshold", number(s.threshold()));
-    m.put("seconds", number(s.seconds()));
-    return m;
-  }
-
-  private static String number(double v) {
+  /** Counts as integers, measures to six significant digits. */
+  private static String number(Number n) {
+    if (n instanceof Integer || n instanceof Long) {
+      return n.toString();
+    }
+    double v = n.doubleValue();
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "NaN";
   }
 
   private static void writeDescription(Path file, Head head, ModelBinding binding, Map<String, Tensor> parameters,
-      TrainingSummary summary) {
+      Map<String, ? extends Number> training) {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("format", FORMAT);
     root.put("weights", head.name() + WEIGHTS_SUFFIX);
@@ -272,6 +296,9 @@ public final class HeadFiles {
     }
     h.put("hidden_size", head.hiddenSize());
     h.put("threshold", head.threshold());
+    ObjectNode calibration = h.putObject("calibration");
+    calibration.put("slope", head.calibration().slope());
+    calibration.put("intercept", head.calibration().intercept());
     ObjectNode meta = h.putObject("metadata");
     head.metadata().forEach(meta::put);
     ObjectNode tensors = h.putObject("tensors");
@@ -287,25 +314,15 @@ public final class HeadFiles {
     m.put("hidden_size", binding.hiddenSize());
     m.put("vocab_size", binding.vocabSize());
     m.put("config_sha256", binding.configSha256());
-    if (summary != null) {
+    if (!training.isEmpty()) {
       ObjectNode t = root.putObject("training");
-      putNumber(t, "accuracy", summary.validationAccuracy());
-      putNumber(t, "train_accuracy", summary.trainAccuracy());
-      putNumber(t, "auc", summary.validationAuc());
-      putNumber(t, "ece", summary.expectedCalibrationError());
-      putNumber(t, "brier", summary.brierScore());
-      t.put("epochs", summary.epochs());
-      t.put("best_epoch", summary.bestEpoch());
-      t.put("examples", summary.trainExamples() + summary.validationExamples());
-      t.put("train_examples", summary.trainExamples());
-      t.put("validation_examples", summary.validationExamples());
-      putNumber(t, "train_loss", summary.trainLoss());
-      putNumber(t, "validation_loss", summary.validationLoss());
-      putNumber(t, "threshold", summary.threshold());
-      ObjectNode c = t.putObject("calibration");
-      c.put("slope", summary.calibration().slope());
-      c.put("intercept", summary.calibration().intercept());
-      putNumber(t, "seconds", summary.seconds());
+      training.forEach((k, v) -> {
+        if (v instanceof Integer || v instanceof Long) {
+          t.put(k, v.longValue());
+        } else {
+          putNumber(t, k, v.doubleValue());
+        }
+      });
       t.put("note", "accuracy, AUC, ECE and Brier are measured on the validation split");
     }
     Path tmp = null;

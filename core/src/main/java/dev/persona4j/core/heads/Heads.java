@@ -7,38 +7,18 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Rebuilding a head from its tensors and metadata: the one way to construct any {@link Head}, used
- * by {@link HeadFiles} when loading and by trainers when they finish. The metadata keys below are the
- * structural ones each kind reads; every other key is provenance, kept as is.
+ * Rebuilding a head from its tensors and metadata ({@link Head#fromParameters}) and the checks every
+ * kind's rebuilding shares, each naming the head and the tensor or key at fault.
  */
-public final class Heads {
-  /** Every kind's decision threshold on calibrated probabilities (default 0.5). */
-  public static final String META_THRESHOLD = "threshold";
-  /** A {@link Pooling} name: linear probes and persona vectors. */
-  public static final String META_POOLING = "pooling";
-  /** Attention heads: number of heads. */
-  public static final String META_HEADS = "heads";
-  /** Attention heads: width of each head. */
-  public static final String META_HEAD_DIM = "head_dim";
-  /** Attention heads: units of the MLP block. */
-  public static final String META_MLP_HIDDEN = "mlp_hidden";
-  /** Persona vectors: whether the direction has unit length. */
-  public static final String META_NORMALISED = "normalised";
-  /** Every kind's tensor of two values: Platt slope and intercept. */
-  public static final String CALIBRATION = "calibration";
-
+final class Heads {
   /** Keys that describe structure; everything else in metadata is provenance, kept as is. */
   private static final Set<String> STRUCTURAL =
-      Set.of(META_THRESHOLD, META_POOLING, META_HEADS, META_HEAD_DIM, META_MLP_HIDDEN, META_NORMALISED);
+      Set.of(Head.META_THRESHOLD, Head.META_POOLING, Head.META_HEADS, Head.META_HEAD_DIM, Head.META_MLP_HIDDEN,
+          Head.META_NORMALISED);
 
   private Heads() {}
 
-  /**
-   * Rebuilds a head from what {@link Head#parameters()} and {@link Head#metadata()} returned.
-   *
-   * @throws HeadFormatException naming the tensor or key that is missing, misshapen or invalid
-   */
-  public static Head fromParameters(HeadKind kind, String name, int[] layers, int hiddenSize,
+  static Head fromParameters(HeadKind kind, String name, int[] layers, int hiddenSize,
       Map<String, Tensor> parameters, Map<String, String> metadata) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(parameters, "parameters");
@@ -58,37 +38,37 @@ public final class Heads {
 
   static void checkShape(String name, int[] layers, int hiddenSize) {
     if (name == null || name.isBlank()) {
-      throw new HeadFormatException("a head needs a non-blank name");
+      throw new HeadException("a head needs a non-blank name");
     }
     if (layers == null || layers.length == 0) {
-      throw new HeadFormatException("head '" + name + "': needs at least one layer");
+      throw new HeadException("head '" + name + "': needs at least one layer");
     }
     for (int i = 0; i < layers.length; i++) {
       if (layers[i] < 0) {
-        throw new HeadFormatException("head '" + name + "': layer " + layers[i] + " is negative");
+        throw new HeadException("head '" + name + "': layer " + layers[i] + " is negative");
       }
       for (int j = 0; j < i; j++) {
         if (layers[i] == layers[j]) {
-          throw new HeadFormatException("head '" + name + "': layer " + layers[i] + " listed twice in "
+          throw new HeadException("head '" + name + "': layer " + layers[i] + " listed twice in "
               + Arrays.toString(layers));
         }
       }
     }
     if (hiddenSize < 1) {
-      throw new HeadFormatException("head '" + name + "': hidden size " + hiddenSize + " must be >= 1");
+      throw new HeadException("head '" + name + "': hidden size " + hiddenSize + " must be >= 1");
     }
   }
 
   static Tensor require(String head, Map<String, Tensor> p, String key) {
     Tensor t = p.get(key);
     if (t == null) {
-      throw new HeadFormatException("head '" + head + "': tensor '" + key + "' is missing (have " + p.keySet() + ")");
+      throw new HeadException("head '" + head + "': tensor '" + key + "' is missing (have " + p.keySet() + ")");
     }
     return t;
   }
 
   static Calibration calibration(String head, Map<String, Tensor> p) {
-    return Calibration.fromTensor(head, require(head, p, CALIBRATION));
+    return Calibration.fromTensor(head, require(head, p, Head.CALIBRATION));
   }
 
   static float[] vector(String head, Map<String, Tensor> p, String key, int length) {
@@ -98,28 +78,28 @@ public final class Heads {
   static float[] shaped(String head, Map<String, Tensor> p, String key, long[] shape) {
     Tensor t = require(head, p, key);
     if (!Arrays.equals(t.shape(), shape)) {
-      throw new HeadFormatException("head '" + head + "': tensor '" + key + "' has shape " + Arrays.toString(t.shape())
+      throw new HeadException("head '" + head + "': tensor '" + key + "' has shape " + Arrays.toString(t.shape())
           + ", expected " + Arrays.toString(shape));
     }
     float[] d = t.data();
     for (int i = 0; i < d.length; i++) {
       if (!Float.isFinite(d[i])) {
-        throw new HeadFormatException("head '" + head + "': tensor '" + key + "' [" + i + "] = " + d[i] + " is not finite");
+        throw new HeadException("head '" + head + "': tensor '" + key + "' [" + i + "] = " + d[i] + " is not finite");
       }
     }
     return d;
   }
 
   static double threshold(String head, Map<String, String> meta) {
-    String v = meta.getOrDefault(META_THRESHOLD, "0.5");
+    String v = meta.getOrDefault(Head.META_THRESHOLD, "0.5");
     double t;
     try {
       t = Double.parseDouble(v);
     } catch (NumberFormatException e) {
-      throw new HeadFormatException("head '" + head + "': metadata '" + META_THRESHOLD + "' = '" + v + "' is not a number");
+      throw new HeadException("head '" + head + "': metadata '" + Head.META_THRESHOLD + "' = '" + v + "' is not a number");
     }
     if (!(t >= 0 && t <= 1)) {
-      throw new HeadFormatException("head '" + head + "': metadata '" + META_THRESHOLD + "' = " + v + " must be in [0, 1]");
+      throw new HeadException("head '" + head + "': metadata '" + Head.META_THRESHOLD + "' = " + v + " must be in [0, 1]");
     }
     return t;
   }
@@ -127,7 +107,7 @@ public final class Heads {
   static int positiveInt(String head, Map<String, String> meta, String key) {
     String v = meta.get(key);
     if (v == null) {
-      throw new HeadFormatException("head '" + head + "': metadata '" + key + "' is missing");
+      throw new HeadException("head '" + head + "': metadata '" + key + "' is missing");
     }
     try {
       int n = Integer.parseInt(v.trim());
@@ -136,19 +116,19 @@ public final class Heads {
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new HeadFormatException("head '" + head + "': metadata '" + key + "' = '" + v + "' must be a positive integer");
+      throw new HeadException("head '" + head + "': metadata '" + key + "' = '" + v + "' must be a positive integer");
     }
   }
 
   static <E extends Enum<E>> E enumValue(String head, Map<String, String> meta, String key, Class<E> type) {
     String v = meta.get(key);
     if (v == null) {
-      throw new HeadFormatException("head '" + head + "': metadata '" + key + "' is missing");
+      throw new HeadException("head '" + head + "': metadata '" + key + "' is missing");
     }
     try {
       return Enum.valueOf(type, v.trim().toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new HeadFormatException("head '" + head + "': metadata '" + key + "' = '" + v + "' is not one of "
+      throw new HeadException("head '" + head + "': metadata '" + key + "' = '" + v + "' is not one of "
           + Arrays.toString(type.getEnumConstants()));
     }
   }

@@ -58,7 +58,7 @@ public final class LinearProbe extends HeadBase {
 
   @Override
   Map<String, String> structure() {
-    return Map.of(Heads.META_POOLING, pooling.name());
+    return Map.of(Head.META_POOLING, pooling.name());
   }
 
   static LinearProbe fromParameters(String name, int[] layers, int hidden, Map<String, Tensor> p, Map<String, String> meta) {
@@ -67,12 +67,12 @@ public final class LinearProbe extends HeadBase {
     float[] std = Heads.vector(name, p, "std", d);
     for (int i = 0; i < d; i++) {
       if (!(std[i] > 0) || !Float.isFinite(std[i])) {
-        throw new HeadFormatException("head '" + name + "': tensor 'std' [" + i + "] = " + std[i] + " must be positive");
+        throw new HeadException("head '" + name + "': tensor 'std' [" + i + "] = " + std[i] + " must be positive");
       }
     }
     float[] weight = Heads.vector(name, p, "weight", d);
     float bias = Heads.vector(name, p, "bias", 1)[0];
-    Pooling pooling = Heads.enumValue(name, meta, Heads.META_POOLING, Pooling.class);
+    Pooling pooling = Heads.enumValue(name, meta, Head.META_POOLING, Pooling.class);
     return new LinearProbe(name, layers, hidden, pooling, mean, std, weight, bias, Heads.calibration(name, p),
         Heads.threshold(name, meta), Heads.provenance(meta));
   }

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param vocabSize vocabulary size
  * @param configSha256 SHA-256 (hex) of the model's config.json
  */
-public record ModelBinding(String architecture, int layers, int hiddenSize, int vocabSize, String configSha256) {
+record ModelBinding(String architecture, int layers, int hiddenSize, int vocabSize, String configSha256) {
   public ModelBinding {
     Objects.requireNonNull(architecture, "architecture");
     Objects.requireNonNull(configSha256, "configSha256");

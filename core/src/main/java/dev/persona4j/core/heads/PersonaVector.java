@@ -30,7 +30,7 @@ public final class PersonaVector extends HeadBase {
     }
     norm = Math.sqrt(norm);
     if (!(norm > 0)) {
-      throw new HeadFormatException("head '" + name + "': tensor 'direction' has zero length");
+      throw new HeadException("head '" + name + "': tensor 'direction' has zero length");
     }
     this.unit = new double[direction.length];
     for (int i = 0; i < direction.length; i++) {
@@ -86,20 +86,20 @@ public final class PersonaVector extends HeadBase {
   @Override
   Map<String, String> structure() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(Heads.META_POOLING, pooling.name());
-    m.put(Heads.META_NORMALISED, Boolean.toString(normalised));
+    m.put(Head.META_POOLING, pooling.name());
+    m.put(Head.META_NORMALISED, Boolean.toString(normalised));
     return m;
   }
 
   static PersonaVector fromParameters(String name, int[] layers, int hiddenSize, Map<String, Tensor> parameters,
       Map<String, String> metadata) {
     if (layers.length != 1) {
-      throw new HeadFormatException("head '" + name + "': a persona vector reads exactly one layer, got "
+      throw new HeadException("head '" + name + "': a persona vector reads exactly one layer, got "
           + Arrays.toString(layers));
     }
     float[] direction = Heads.vector(name, parameters, "direction", hiddenSize);
-    Pooling pooling = Heads.enumValue(name, metadata, Heads.META_POOLING, Pooling.class);
-    boolean normalised = Boolean.parseBoolean(metadata.getOrDefault(Heads.META_NORMALISED, "false"));
+    Pooling pooling = Heads.enumValue(name, metadata, Head.META_POOLING, Pooling.class);
+    boolean normalised = Boolean.parseBoolean(metadata.getOrDefault(Head.META_NORMALISED, "false"));
     return new PersonaVector(name, layers[0], pooling, direction, normalised, Heads.calibration(name, parameters),
         Heads.threshold(name, metadata), Heads.provenance(metadata));
   }

@@ -14,12 +14,12 @@ public record Tensor(long[] shape, float[] data) {
     long n = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new HeadFormatException("tensor shape " + Arrays.toString(shape) + " has a negative dimension");
+        throw new HeadException("tensor shape " + Arrays.toString(shape) + " has a negative dimension");
       }
       n = Math.multiplyExact(n, d);
     }
     if (n != data.length) {
-      throw new HeadFormatException("tensor shape " + Arrays.toString(shape) + " needs " + n
+      throw new HeadException("tensor shape " + Arrays.toString(shape) + " needs " + n
           + " values but " + data.length + " were given");
     }
     shape = shape.clone();

@@ -14,7 +14,6 @@ import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.Heads;
 import dev.persona4j.core.heads.Tensor;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.BaseFraming;
@@ -91,7 +90,7 @@ class PersonaGeneratorTest {
     for (int i = 0; i < hidden; i++) {
       w[i] = (float) r.nextGaussian();
     }
-    Head v = Heads.fromParameters(HeadKind.PERSONA_VECTOR, name, new int[] {model.info().layers() / 2}, hidden,
+    Head v = Head.fromParameters(HeadKind.PERSONA_VECTOR, name, new int[] {model.info().layers() / 2}, hidden,
         Map.of("direction", new Tensor(new long[] {hidden}, w),
             "calibration", new Tensor(new long[] {2}, new float[] {slope, 0f})),
         Map.of("pooling", "mean"));
@@ -339,7 +338,7 @@ class PersonaGeneratorTest {
   void invalidSettingsAreTypedErrorsNamingTheValue() {
     InvalidSettingException n = assertThrows(InvalidSettingException.class, () -> generator().candidates(0));
     assertTrue(n.getMessage().contains("candidatesPerRound"), n.getMessage());
-    Head wrongLayer = Heads.fromParameters(HeadKind.PERSONA_VECTOR, "deep", new int[] {model.info().layers() + 3},
+    Head wrongLayer = Head.fromParameters(HeadKind.PERSONA_VECTOR, "deep", new int[] {model.info().layers() + 3},
         model.info().hiddenSize(), Map.of("direction", new Tensor(new long[] {model.info().hiddenSize()},
             ones(model.info().hiddenSize())), "calibration", new Tensor(new long[] {2}, new float[] {1f, 0f})),
         Map.of("pooling", "mean"));

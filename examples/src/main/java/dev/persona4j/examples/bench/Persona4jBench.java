@@ -13,7 +13,6 @@ import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyOptions;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.Heads;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.heads.Tensor;
 import dev.persona4j.internal.Json;
@@ -89,8 +88,8 @@ final class Persona4jBench {
     Map<String, Tensor> parameters = Map.of(
         "mean", Tensor.vector(mean), "std", Tensor.vector(std), "weight", Tensor.vector(weight),
         "bias", Tensor.vector(0f), "calibration", Tensor.vector(1f, 0f));
-    return Heads.fromParameters(HeadKind.LINEAR_PROBE, name, new int[] {layer}, hidden, parameters,
-        Map.of(Heads.META_POOLING, Pooling.MEAN.name()));
+    return Head.fromParameters(HeadKind.LINEAR_PROBE, name, new int[] {layer}, hidden, parameters,
+        Map.of(Head.META_POOLING, Pooling.MEAN.name()));
   }
 
   /** Runs every measurement and returns the result object (the worker prints it). */

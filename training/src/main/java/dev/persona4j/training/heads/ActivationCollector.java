@@ -6,7 +6,6 @@ import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.heads.CandidateActivations;
-import dev.persona4j.core.heads.LayerOutOfRangeException;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.tokenizers.Tokenizer;
@@ -60,7 +59,7 @@ public final class ActivationCollector {
    * Fails unless every layer is a hidden-state index of the model (0..layers) and none repeats.
    *
    * @param what how the caller names the value, e.g. {@code --layer}
-   * @throws LayerOutOfRangeException naming the value and the model's range
+   * @throws InvalidSettingException naming the value and the model's range
    */
   public static void checkLayers(ModelInfo info, int[] layers, String what) {
     Objects.requireNonNull(info, "info");
@@ -70,7 +69,8 @@ public final class ActivationCollector {
     }
     for (int i = 0; i < layers.length; i++) {
       if (layers[i] < 0 || layers[i] > info.layers()) {
-        throw new LayerOutOfRangeException(what, layers[i], info.architecture(), info.layers());
+        throw new InvalidSettingException(what, layers[i], "out of range: " + info.architecture() + " has "
+            + info.layers() + " layers, so hidden-state indices run 0.." + info.layers());
       }
       for (int j = 0; j < i; j++) {
         if (layers[j] == layers[i]) {
@@ -306,7 +306,7 @@ public final class ActivationCollector {
     }
 
     /**
-     * @throws LayerOutOfRangeException if a tap is not a hidden-state index of the model
+     * @throws InvalidSettingException if a tap is not a hidden-state index of the model
      */
     public ActivationCollector build() {
       if (taps == null) {

@@ -9,7 +9,6 @@ import dev.persona4j.core.heads.Calibration;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.Heads;
 import dev.persona4j.core.heads.LinearProbe;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.heads.Tensor;
@@ -56,11 +55,11 @@ abstract class DifferentiableHead {
   /** The pure-Java head holding {@code values} (a {@link #snapshot()}), rebuilt as it would be from its file. */
   final Head toHead(Map<String, float[]> values, Calibration calibration, double threshold, Map<String, String> provenance) {
     Map<String, Tensor> parameters = new LinkedHashMap<>(tensors(values));
-    parameters.put(Heads.CALIBRATION, Tensor.vector((float) calibration.slope(), (float) calibration.intercept()));
+    parameters.put(Head.CALIBRATION, Tensor.vector((float) calibration.slope(), (float) calibration.intercept()));
     Map<String, String> metadata = new LinkedHashMap<>(provenance);
     metadata.putAll(structure());
-    metadata.put(Heads.META_THRESHOLD, Double.toString(threshold));
-    return Heads.fromParameters(kind(), name, layers, hidden, parameters, metadata);
+    metadata.put(Head.META_THRESHOLD, Double.toString(threshold));
+    return Head.fromParameters(kind(), name, layers, hidden, parameters, metadata);
   }
 
   NDArray param(String name, float[] values, long[] shape, boolean decay) {
@@ -178,7 +177,7 @@ abstract class DifferentiableHead {
 
     @Override
     Map<String, String> structure() {
-      return Map.of(Heads.META_POOLING, pooling.name());
+      return Map.of(Head.META_POOLING, pooling.name());
     }
   }
 

@@ -8,9 +8,8 @@ import ai.djl.training.GradientCollector;
 import dev.persona4j.core.heads.Calibration;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
-import dev.persona4j.core.heads.HeadFormatException;
+import dev.persona4j.core.heads.HeadException;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.TrainingSummary;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,7 +85,7 @@ public final class HeadTrainer {
         try {
           Head current = net.toHead(now, Calibration.IDENTITY, 0.5, Map.of());
           validationLoss = Metrics.logLoss(logits(current, data, validation), validationLabels);
-        } catch (HeadFormatException e) { // a weight became NaN or infinite
+        } catch (HeadException e) { // a weight became NaN or infinite
           validationLoss = Double.NaN;
         }
         if (!Double.isFinite(validationLoss)) {

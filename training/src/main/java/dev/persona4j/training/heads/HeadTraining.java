@@ -4,7 +4,6 @@ import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.LayerOutOfRangeException;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,7 +27,7 @@ public final class HeadTraining {
    * Collects activations and trains. The progress bar of {@code options}, if any, shows collection
    * and then training.
    *
-   * @throws LayerOutOfRangeException if a layer of {@code spec} is not a hidden-state index of {@code model}
+   * @throws dev.persona4j.samplers.InvalidSettingException if a layer of {@code spec} is not a hidden-state index of {@code model}
    * @throws dev.persona4j.training.heads.InvalidDatasetException if the data cannot train a head
    */
   public static TrainedHead train(LanguageModel model, LabeledDataset data, HeadSpec spec, TrainingOptions options) {

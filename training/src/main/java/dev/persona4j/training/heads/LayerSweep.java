@@ -2,7 +2,6 @@ package dev.persona4j.training.heads;
 
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Pooling;
-import dev.persona4j.core.heads.TrainingSummary;
 import dev.persona4j.samplers.InvalidSettingException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package dev.persona4j.training.heads;
 import dev.persona4j.core.heads.Calibration;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.Heads;
+import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.heads.Tensor;
@@ -87,12 +87,12 @@ public final class PersonaVectors {
       Calibration calibration, double threshold, Map<String, String> provenance) {
     Map<String, Tensor> parameters = new LinkedHashMap<>();
     parameters.put("direction", Tensor.vector(direction));
-    parameters.put(Heads.CALIBRATION, Tensor.vector((float) calibration.slope(), (float) calibration.intercept()));
+    parameters.put(Head.CALIBRATION, Tensor.vector((float) calibration.slope(), (float) calibration.intercept()));
     Map<String, String> metadata = new LinkedHashMap<>(provenance);
-    metadata.put(Heads.META_POOLING, pooling.name());
-    metadata.put(Heads.META_NORMALISED, Boolean.toString(normalised));
-    metadata.put(Heads.META_THRESHOLD, Double.toString(threshold));
-    return (PersonaVector) Heads.fromParameters(HeadKind.PERSONA_VECTOR, name, new int[] {layer}, direction.length,
+    metadata.put(Head.META_POOLING, pooling.name());
+    metadata.put(Head.META_NORMALISED, Boolean.toString(normalised));
+    metadata.put(Head.META_THRESHOLD, Double.toString(threshold));
+    return (PersonaVector) Head.fromParameters(HeadKind.PERSONA_VECTOR, name, new int[] {layer}, direction.length,
         parameters, metadata);
   }
 

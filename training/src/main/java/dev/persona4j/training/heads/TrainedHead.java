@@ -3,8 +3,6 @@ package dev.persona4j.training.heads;
 import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadFiles;
-import dev.persona4j.core.heads.SavedHead;
-import dev.persona4j.core.heads.TrainingSummary;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -15,8 +13,11 @@ public record TrainedHead(Head head, TrainingSummary summary) {
     Objects.requireNonNull(summary, "summary");
   }
 
-  /** Saves the head with its training summary, bound to {@code model}: see {@link HeadFiles#save}. */
-  public SavedHead save(Path dir, ModelInfo model) {
-    return HeadFiles.save(dir, head, model, summary);
+  /**
+   * Saves the head with its training figures, bound to {@code model}, and returns its {@code
+   * .safetensors} file: see {@link HeadFiles#save}.
+   */
+  public Path save(Path dir, ModelInfo model) {
+    return HeadFiles.save(dir, head, model, summary.figures());
   }
 }

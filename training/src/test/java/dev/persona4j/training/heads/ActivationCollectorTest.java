@@ -16,8 +16,6 @@ import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.Heads;
-import dev.persona4j.core.heads.LayerOutOfRangeException;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.heads.Tensor;
 import dev.persona4j.core.persona.Persona;
@@ -147,7 +145,7 @@ class ActivationCollectorTest {
     int hidden = llama.info().hiddenSize();
     float[] direction = new float[hidden];
     direction[0] = 1f;
-    return Heads.fromParameters(HeadKind.PERSONA_VECTOR, "tap" + tap, new int[] {tap}, hidden,
+    return Head.fromParameters(HeadKind.PERSONA_VECTOR, "tap" + tap, new int[] {tap}, hidden,
         Map.of("direction", new Tensor(new long[] {hidden}, direction),
             "calibration", new Tensor(new long[] {2}, new float[] {1f, 0f})),
         Map.of("pooling", "mean"));
@@ -184,14 +182,14 @@ class ActivationCollectorTest {
 
   @Test
   void tapsOutsideTheModelAreRefusedNamingValueAndRange() {
-    LayerOutOfRangeException high =
-        assertThrows(LayerOutOfRangeException.class, () -> ActivationCollector.builder(llama).taps(2, 5).build());
-    assertEquals(5, high.layer());
-    assertEquals(4, high.modelLayers());
+    InvalidSettingException high =
+        assertThrows(InvalidSettingException.class, () -> ActivationCollector.builder(llama).taps(2, 5).build());
+    assertEquals("tap", high.setting());
+    assertEquals("5", high.value());
     assertTrue(high.getMessage().contains("tap = 5") && high.getMessage().contains("llama has 4 layers")
         && high.getMessage().contains("0..4"), high.getMessage());
-    LayerOutOfRangeException negative =
-        assertThrows(LayerOutOfRangeException.class, () -> ActivationCollector.builder(llama).taps(-1).build());
+    InvalidSettingException negative =
+        assertThrows(InvalidSettingException.class, () -> ActivationCollector.builder(llama).taps(-1).build());
     assertTrue(negative.getMessage().contains("tap = -1"), negative.getMessage());
     InvalidSettingException twice =
         assertThrows(InvalidSettingException.class, () -> ActivationCollector.builder(llama).taps(1, 1).build());

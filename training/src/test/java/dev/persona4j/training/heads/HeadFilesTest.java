@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.persona4j.core.Fixtures;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
@@ -15,17 +14,13 @@ import dev.persona4j.core.checkpoint.SafetensorsReader;
 import dev.persona4j.core.checkpoint.SafetensorsWriter;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
-import dev.persona4j.core.heads.HeadBindingException;
+import dev.persona4j.core.heads.HeadException;
 import dev.persona4j.core.heads.HeadFileException;
 import dev.persona4j.core.heads.HeadFiles;
-import dev.persona4j.core.heads.HeadFormatException;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.ModelBinding;
 import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.heads.Pooling;
-import dev.persona4j.core.heads.SavedHead;
-import dev.persona4j.core.heads.StoredHead;
-import dev.persona4j.core.heads.TrainingSummary;
+import dev.persona4j.internal.Json;
 import dev.persona4j.samplers.InvalidSettingException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,12 +70,13 @@ class HeadFilesTest {
   void savesWeightsAndAReadableDescriptionBoundToTheModel() throws IOException {
     TrainingSummary summary = new TrainingSummary(HeadKind.PERSONA_VECTOR, 30, 10, 12, 9, 0.1, 0.2, 0.99, 0.97, 0.995,
         0.03, 0.02, 0.5, head.calibration(), 1.25);
-    SavedHead saved = HeadFiles.save(dir, head, llama.info(), summary);
-    assertEquals(dir.resolve("mara.safetensors"), saved.weights());
-    assertEquals(dir.resolve("mara.json"), saved.description());
+    Path weights = HeadFiles.save(dir, head, llama.info(), summary.figures());
+    assertEquals(dir.resolve("mara.safetensors"), weights);
+    Path description = HeadFiles.description(weights);
+    assertEquals(dir.resolve("mara.json"), description);
 
     ModelInfo info = llama.info();
-    Map<String, String> meta = SafetensorsReader.open(saved.weights()).metadata();
+    Map<String, String> meta = SafetensorsReader.open(weights).metadata();
     assertEquals(HeadFiles.FORMAT, meta.get(HeadFiles.FORMAT_KEY));
     assertEquals("mara", meta.get("head.name"));
     assertEquals("PERSONA_VECTOR", meta.get("head.kind"));
@@ -93,7 +89,7 @@ class HeadFilesTest {
     assertEquals("MEAN", meta.get("meta.pooling"));
     assertEquals("true", meta.get("meta.normalised"));
 
-    JsonNode json = new ObjectMapper().readTree(saved.description().toFile());
+    JsonNode json = Json.mapper().readTree(description.toFile());
     assertEquals("mara", json.at("/head/name").asText());
     assertEquals(2, json.at("/head/layers/0").asInt());
     assertEquals(64, json.at("/head/tensors/direction/0").asInt());
@@ -107,11 +103,14 @@ class HeadFilesTest {
     assertEquals(40, json.at("/training/examples").asInt());
     assertEquals(1.25, json.at("/training/seconds").asDouble(), 1e-12);
 
-    StoredHead stored = HeadFiles.loadUnbound(saved.description()); // the .json names its weights
-    assertEquals(ModelBinding.of(info), stored.binding());
-    assertEquals("0.970000", stored.training().get("accuracy"));
-    assertEquals("40", stored.training().get("examples"));
-    Head loaded = HeadFiles.load(saved.weights(), llama);
+    assertEquals(head.calibration().slope(), json.at("/head/calibration/slope").asDouble(), 1e-12);
+    Map<String, String> stored = HeadFiles.metadata(description); // the .json names its weights
+    assertEquals(meta, stored);
+    assertEquals("0.970000", stored.get("training.accuracy"));
+    assertEquals("40", stored.get("training.examples"));
+    assertEquals("12", stored.get("training.epochs"));
+    assertEquals(head.logit(activations.get(0)), HeadFiles.loadUnbound(description).logit(activations.get(0)));
+    Head loaded = HeadFiles.load(weights, llama);
     assertEquals(HeadKind.PERSONA_VECTOR, loaded.kind());
     assertArrayEquals(new int[] {2}, loaded.layers());
     for (CandidateActivations a : activations) {
@@ -121,7 +120,7 @@ class HeadFilesTest {
 
   @Test
   void aCopyOfTheModelWithAnEditedConfigRefusesTheHead() throws IOException {
-    Path weights = HeadFiles.save(dir, head, llama.info()).weights();
+    Path weights = HeadFiles.save(dir, head, llama.info());
     Path copy = dir.resolve("llama-edited");
     Files.createDirectories(copy);
     try (Stream<Path> files = Files.list(Fixtures.model("llama"))) {
@@ -132,7 +131,7 @@ class HeadFilesTest {
     Path config = copy.resolve("config.json");
     Files.writeString(config, Files.readString(config).replace("\"rope_theta\": 10000.0", "\"rope_theta\": 20000.0"));
     try (LanguageModel edited = Backends.load(copy)) {
-      HeadBindingException e = assertThrows(HeadBindingException.class, () -> HeadFiles.load(weights, edited));
+      HeadFileException e = assertThrows(HeadFileException.class, () -> HeadFiles.load(weights, edited));
       assertEquals(1, e.differences().size(), e.getMessage());
       assertTrue(e.differences().get(0).startsWith("config.json SHA-256"), e.getMessage());
       assertTrue(e.getMessage().startsWith("head 'mara' (" + weights + ") was trained on llama with 4 layers / hidden 64"),
@@ -146,7 +145,7 @@ class HeadFilesTest {
     ModelInfo info = llama.info();
     ModelInfo smaller = new ModelInfo("llama", 2, 32, info.heads(), info.kvHeads(), info.headDim(), info.vocabSize(),
         info.contextLength(), info.configSha256(), null);
-    HeadBindingException e = assertThrows(HeadBindingException.class, () -> HeadFiles.load(weights, smaller));
+    HeadFileException e = assertThrows(HeadFileException.class, () -> HeadFiles.load(weights, smaller));
     assertTrue(e.getMessage().contains("layers (4 vs 2), hidden size (64 vs 32) differ"), e.getMessage());
   }
 
@@ -156,7 +155,7 @@ class HeadFilesTest {
     HeadFileException missing = assertThrows(HeadFileException.class, () -> HeadFiles.load(absent, llama));
     assertTrue(missing.getMessage().equals(absent + ": file not found"), missing.getMessage());
 
-    Path weights = HeadFiles.save(dir, head, llama.info()).weights();
+    Path weights = HeadFiles.save(dir, head, llama.info());
     Path truncated = dir.resolve("truncated.safetensors");
     byte[] bytes = Files.readAllBytes(weights);
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length - 20));
@@ -171,7 +170,7 @@ class HeadFilesTest {
 
   @Test
   void aMissingOrMisshapenTensorOrKeyIsNamed() {
-    Path weights = HeadFiles.save(dir, head, llama.info()).weights();
+    Path weights = HeadFiles.save(dir, head, llama.info());
 
     HeadFileException noDirection = assertThrows(HeadFileException.class,
         () -> HeadFiles.load(rewrite(weights, "a", meta -> {}, tensors -> tensors.remove("direction")), llama));
@@ -199,7 +198,7 @@ class HeadFilesTest {
     HeadFileException kind = assertThrows(HeadFileException.class, () -> HeadFiles.load(
         rewrite(weights, "f", meta -> meta.put("head.kind", "ORACLE"), tensors -> {}), llama));
     assertTrue(kind.getMessage().contains("'ORACLE' is not a head kind"), kind.getMessage());
-    assertTrue(kind instanceof HeadFormatException);
+    assertTrue(kind instanceof HeadException);
   }
 
   @Test

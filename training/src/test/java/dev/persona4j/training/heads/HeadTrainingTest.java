@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
-import dev.persona4j.core.heads.HeadFormatException;
-import dev.persona4j.core.heads.HeadInputException;
+import dev.persona4j.core.heads.HeadException;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.Heads;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.heads.Tensor;
-import dev.persona4j.core.heads.TrainingSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +114,7 @@ class HeadTrainingTest {
   @Test
   void parametersRebuildAnIdenticalHead() {
     for (Head head : List.of(probe.head(), attention.head())) {
-      Head rebuilt = Heads.fromParameters(head.kind(), head.name(), head.layers(), head.hiddenSize(),
+      Head rebuilt = Head.fromParameters(head.kind(), head.name(), head.layers(), head.hiddenSize(),
           head.parameters(), head.metadata());
       assertEquals(head.kind(), rebuilt.kind());
       assertEquals(head.metadata(), rebuilt.metadata());
@@ -195,33 +192,33 @@ class HeadTrainingTest {
     Head head = probe.head();
     Map<String, Tensor> p = new LinkedHashMap<>(head.parameters());
     p.put("weight", Tensor.vector(1f, 2f));
-    HeadFormatException e = assertThrows(HeadFormatException.class,
-        () -> Heads.fromParameters(head.kind(), head.name(), head.layers(), head.hiddenSize(), p, head.metadata()));
+    HeadException e = assertThrows(HeadException.class,
+        () -> Head.fromParameters(head.kind(), head.name(), head.layers(), head.hiddenSize(), p, head.metadata()));
     assertTrue(e.getMessage().contains("'weight'") && e.getMessage().contains("[2]"), e.getMessage());
 
     Map<String, Tensor> q = new LinkedHashMap<>(attention.head().parameters());
     q.remove("attn.key.weight");
-    HeadFormatException missing = assertThrows(HeadFormatException.class, () -> Heads.fromParameters(
+    HeadException missing = assertThrows(HeadException.class, () -> Head.fromParameters(
         HeadKind.ATTENTION_HEAD, "a", attention.head().layers(), 32, q, attention.head().metadata()));
     assertTrue(missing.getMessage().contains("'attn.key.weight' is missing"), missing.getMessage());
 
     Map<String, String> meta = new LinkedHashMap<>(head.metadata());
     meta.put("pooling", "MEDIAN");
-    HeadFormatException pooling = assertThrows(HeadFormatException.class,
-        () -> Heads.fromParameters(head.kind(), head.name(), head.layers(), head.hiddenSize(), head.parameters(), meta));
+    HeadException pooling = assertThrows(HeadException.class,
+        () -> Head.fromParameters(head.kind(), head.name(), head.layers(), head.hiddenSize(), head.parameters(), meta));
     assertTrue(pooling.getMessage().contains("MEDIAN"), pooling.getMessage());
-    assertThrows(HeadFormatException.class, () -> new Tensor(new long[] {2, 2}, new float[3]));
+    assertThrows(HeadException.class, () -> new Tensor(new long[] {2, 2}, new float[3]));
   }
 
   @Test
   void mismatchedActivationsAreRejected() {
     CandidateActivations other = new CandidateActivations(new int[] {2}, new float[][][] {{new float[32]}});
-    HeadInputException e = assertThrows(HeadInputException.class, () -> probe.head().score(other));
+    HeadException e = assertThrows(HeadException.class, () -> probe.head().score(other));
     assertTrue(e.getMessage().contains("reads layer 4"), e.getMessage());
-    assertThrows(HeadInputException.class,
+    assertThrows(HeadException.class,
         () -> attention.head().score(new CandidateActivations(new int[] {2, 4}, new float[][][] {{new float[8]}, {new float[8]}})));
-    assertThrows(HeadInputException.class, () -> new CandidateActivations(new int[] {1, 1}, new float[2][1][4]));
-    assertThrows(HeadInputException.class, () -> new CandidateActivations(new int[] {1}, new float[1][0][4]));
+    assertThrows(HeadException.class, () -> new CandidateActivations(new int[] {1, 1}, new float[2][1][4]));
+    assertThrows(HeadException.class, () -> new CandidateActivations(new int[] {1}, new float[1][0][4]));
   }
 
   private double heldOutAccuracy(Head head) {

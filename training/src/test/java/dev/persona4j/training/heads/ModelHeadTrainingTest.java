@@ -10,11 +10,10 @@ import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
-import dev.persona4j.core.heads.HeadBindingException;
+import dev.persona4j.core.heads.HeadFileException;
 import dev.persona4j.core.heads.HeadFiles;
-import dev.persona4j.core.heads.LayerOutOfRangeException;
 import dev.persona4j.core.heads.Pooling;
-import dev.persona4j.core.heads.SavedHead;
+import dev.persona4j.samplers.InvalidSettingException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -93,9 +92,9 @@ class ModelHeadTrainingTest {
 
   @Test
   void aLayerOutsideTheModelIsRefusedBeforeAnythingRuns() {
-    LayerOutOfRangeException e = assertThrows(LayerOutOfRangeException.class, () -> HeadTraining.train(llama, training,
+    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> HeadTraining.train(llama, training,
         HeadSpec.linearProbe("p", new int[] {2, 5}, Pooling.MEAN), TrainingOptions.defaults()));
-    assertEquals(5, e.layer());
+    assertEquals("5", e.value());
     assertTrue(e.getMessage().contains("layer = 5") && e.getMessage().contains("0..4"), e.getMessage());
   }
 
@@ -111,11 +110,11 @@ class ModelHeadTrainingTest {
   /** Saves, reloads onto llama (same scores), and is refused by mistral and by an edited llama. */
   private static void roundTripAndBinding(TrainedHead trained, Path dir) {
     Head head = trained.head();
-    SavedHead saved = trained.save(dir, llama.info());
-    assertEquals(dir.resolve(head.name() + ".safetensors"), saved.weights());
-    assertTrue(Files.isRegularFile(saved.description()));
+    Path weights = trained.save(dir, llama.info());
+    assertEquals(dir.resolve(head.name() + ".safetensors"), weights);
+    assertTrue(Files.isRegularFile(dir.resolve(head.name() + ".json")));
 
-    Head loaded = HeadFiles.load(saved.weights(), llama);
+    Head loaded = HeadFiles.load(weights, llama);
     assertEquals(head.kind(), loaded.kind());
     assertEquals(head.threshold(), loaded.threshold());
     for (CandidateActivations a : testActivations) {
@@ -123,13 +122,13 @@ class ModelHeadTrainingTest {
       // The calibration is stored as float32, so the first reload may move a probability by an ulp or so.
       assertEquals(head.score(a), loaded.score(a), 1e-6, "score after reload");
     }
-    Head again = HeadFiles.load(HeadFiles.save(dir.resolve("again"), loaded, llama.info()).weights(), llama.info());
+    Head again = HeadFiles.load(HeadFiles.save(dir.resolve("again"), loaded, llama.info()), llama.info());
     for (CandidateActivations a : testActivations) {
       assertEquals(loaded.score(a), again.score(a), "score after a second round trip");
     }
 
     try (LanguageModel mistral = Backends.load(Fixtures.model("mistral"))) {
-      HeadBindingException e = assertThrows(HeadBindingException.class, () -> HeadFiles.load(saved.weights(), mistral));
+      HeadFileException e = assertThrows(HeadFileException.class, () -> HeadFiles.load(weights, mistral));
       assertTrue(e.getMessage().contains("'" + head.name() + "'") && e.getMessage().contains("trained on llama")
           && e.getMessage().contains("this model is mistral") && e.getMessage().contains("architecture (llama vs mistral)"),
           e.getMessage());

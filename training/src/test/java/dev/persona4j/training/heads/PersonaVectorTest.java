@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadKind;
-import dev.persona4j.core.heads.Heads;
 import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.heads.Pooling;
 import java.util.ArrayList;
@@ -104,7 +103,7 @@ class PersonaVectorTest {
   void rebuildsFromParametersAndRejectsBadSets() {
     PersonaVector vector = PersonaVectors.fromExamples("mara", LAYER, draw(30, true, 7), draw(30, false, 8),
         Pooling.MEAN, true);
-    Head rebuilt = Heads.fromParameters(HeadKind.PERSONA_VECTOR, "mara", vector.layers(), HIDDEN, vector.parameters(),
+    Head rebuilt = Head.fromParameters(HeadKind.PERSONA_VECTOR, "mara", vector.layers(), HIDDEN, vector.parameters(),
         vector.metadata());
     for (CandidateActivations a : draw(20, true, 9)) {
       assertEquals(vector.score(a), rebuilt.score(a), 0.0);

@@ -1,6 +1,10 @@
-package dev.persona4j.core.heads;
+package dev.persona4j.training.heads;
 
+import dev.persona4j.core.heads.Calibration;
+import dev.persona4j.core.heads.HeadKind;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * How training went. Accuracy uses {@link #threshold()}; AUC, ECE and Brier are measured on the
@@ -23,6 +27,26 @@ public record TrainingSummary(
     double threshold,
     Calibration calibration,
     double seconds) {
+
+  /** The figures a head file stores with the head ({@code training.<figure>}), in the order written. */
+  Map<String, Number> figures() {
+    Map<String, Number> m = new LinkedHashMap<>();
+    m.put("accuracy", validationAccuracy);
+    m.put("train_accuracy", trainAccuracy);
+    m.put("auc", validationAuc);
+    m.put("ece", expectedCalibrationError);
+    m.put("brier", brierScore);
+    m.put("epochs", epochs);
+    m.put("best_epoch", bestEpoch);
+    m.put("examples", trainExamples + validationExamples);
+    m.put("train_examples", trainExamples);
+    m.put("validation_examples", validationExamples);
+    m.put("train_loss", trainLoss);
+    m.put("validation_loss", validationLoss);
+    m.put("threshold", threshold);
+    m.put("seconds", seconds);
+    return m;
+  }
 
   @Override
   public String toString() {

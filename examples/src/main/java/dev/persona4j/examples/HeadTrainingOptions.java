@@ -2,7 +2,6 @@ package dev.persona4j.examples;
 
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.samplers.InvalidSettingException;
-import dev.persona4j.training.heads.LabelMapping;
 import dev.persona4j.training.heads.LabeledDataset;
 import dev.persona4j.training.heads.TrainingOptions;
 import java.io.ByteArrayOutputStream;
@@ -52,10 +51,7 @@ final class HeadTrainingOptions {
   long seed;
 
   LabeledDataset read() {
-    LabelMapping labels = positives.isEmpty() && negatives.isEmpty()
-        ? LabelMapping.binary()
-        : LabelMapping.of(new LinkedHashSet<>(positives), new LinkedHashSet<>(negatives));
-    return LabeledDataset.readJsonl(data, labels, labelField);
+    return LabeledDataset.readJsonl(data, new LinkedHashSet<>(positives), new LinkedHashSet<>(negatives), labelField);
   }
 
   /** The trainer's options, its progress bar drawn on {@code progress}. */

@@ -2,8 +2,8 @@ package dev.persona4j.examples;
 
 import dev.persona4j.Persona4jException;
 import dev.persona4j.core.heads.Pooling;
-import dev.persona4j.training.heads.LayerSweepResult.LayerScore;
-import dev.persona4j.training.heads.LayerSweepResult;
+import dev.persona4j.training.heads.LayerSweep;
+import dev.persona4j.training.heads.LayerSweep.LayerScore;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -27,7 +27,7 @@ final class LayerSweepChart {
   private LayerSweepChart() {}
 
   /** A line chart of held-out accuracy and AUC per layer. */
-  static BufferedImage draw(LayerSweepResult result, int width, int height) {
+  static BufferedImage draw(LayerSweep result, int width, int height) {
     List<LayerScore> scores = result.scores();
     Pooling pooling = result.pooling();
     int examples = result.examples();
@@ -111,7 +111,7 @@ final class LayerSweepChart {
   }
 
   /** Writes {@link #draw} as a PNG file. */
-  static void write(LayerSweepResult result, Path png, int width, int height) {
+  static void write(LayerSweep result, Path png, int width, int height) {
     Objects.requireNonNull(png, "png");
     BufferedImage image = draw(result, width, height);
     try {

@@ -4,8 +4,7 @@ import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.training.heads.LabeledDataset;
-import dev.persona4j.training.heads.LayerSweepResult;
-import dev.persona4j.training.heads.LayerSweeps;
+import dev.persona4j.training.heads.LayerSweep;
 import dev.persona4j.training.heads.TrainingOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,25 +35,25 @@ final class LayerSweepCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     TrainingOptions options = input.trainingOptions(spec.commandLine().getErr());
     LabeledDataset dataset = input.read();
-    LayerSweepResult result;
+    LayerSweep result;
     try (LanguageModel lm = Backends.load(input.model)) {
       ModelInfo info = lm.info();
       stdout.printf(Locale.ROOT, "sweeping %d hidden states of %s (hidden %d): %d examples (%d positive), %s pooling%n",
           info.layers() + 1, info.architecture(), info.hiddenSize(), dataset.size(), dataset.positives(),
           input.pooling.name().toLowerCase(Locale.ROOT));
       stdout.flush();
-      result = LayerSweeps.run(lm, dataset, input.pooling, options);
+      result = LayerSweep.run(lm, dataset, input.pooling, options);
     }
-    LayerSweeps.Outputs files = LayerSweeps.write(result, input.out);
+    result.write(input.out);
     Path chart = input.out.resolve(CHART_FILE);
     LayerSweepChart.write(result, chart, 800, 480);
     stdout.print(result.toTable());
-    LayerSweepResult.LayerScore best = result.best();
+    LayerSweep.LayerScore best = result.best();
     stdout.printf(Locale.ROOT, "best layer %d: held-out accuracy %.4f, AUC %.4f%n", best.layer(),
         best.heldOutAccuracy(), best.heldOutAuc());
-    stdout.println("wrote " + files.json());
+    stdout.println("wrote " + input.out.resolve(LayerSweep.JSON_FILE));
     stdout.println("      " + chart);
-    stdout.println("      " + files.table());
+    stdout.println("      " + input.out.resolve(LayerSweep.TABLE_FILE));
     stdout.flush();
     return 0;
   }

@@ -6,7 +6,7 @@ import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.heads.HeadFiles;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.training.heads.HeadSpec;
-import dev.persona4j.training.heads.HeadTraining;
+import dev.persona4j.training.heads.HeadTrainer;
 import dev.persona4j.training.heads.LabeledDataset;
 import dev.persona4j.training.heads.TrainedHead;
 import dev.persona4j.training.heads.TrainingOptions;
@@ -71,7 +71,7 @@ final class TrainHeadCommand implements Callable<Integer> {
     try (LanguageModel lm = Backends.load(input.model)) {
       ModelInfo info = lm.info();
       int[] read = layers == null || layers.isEmpty()
-          ? new int[] {HeadTraining.defaultLayer(info)}
+          ? new int[] {HeadTrainer.defaultLayer(info)}
           : layers.stream().mapToInt(Integer::intValue).toArray();
       HeadSpec headSpec = kind == Kind.LINEAR
           ? HeadSpec.linearProbe(headName, read, input.pooling)
@@ -79,7 +79,7 @@ final class TrainHeadCommand implements Callable<Integer> {
       stdout.printf(Locale.ROOT, "training %s on %s (%d layers, hidden %d): %d examples (%d positive) from %s%n",
           headSpec, info.architecture(), info.layers(), info.hiddenSize(), dataset.size(), dataset.positives(), input.data);
       stdout.flush();
-      TrainedHead trained = HeadTraining.train(lm, dataset, headSpec, options);
+      TrainedHead trained = new HeadTrainer().train(lm, dataset, headSpec, options);
       Path weights = trained.save(input.out, info);
       printSummary(stdout, trained.summary());
       stdout.println("wrote " + weights);

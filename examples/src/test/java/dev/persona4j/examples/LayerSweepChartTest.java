@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.persona4j.core.heads.Pooling;
-import dev.persona4j.training.heads.LayerSweepResult.LayerScore;
-import dev.persona4j.training.heads.LayerSweepResult;
+import dev.persona4j.training.heads.LayerSweep;
+import dev.persona4j.training.heads.LayerSweep.LayerScore;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LayerSweepChartTest {
   @Test
   void drawsBothSeriesIntoAPngOfTheAskedSize(@TempDir Path dir) throws Exception {
-    LayerSweepResult sweep = new LayerSweepResult(Pooling.MEAN, 240, List.of(new LayerScore(0, 0.55, 0.6, 0.24, 3),
+    LayerSweep sweep = new LayerSweep(Pooling.MEAN, 240, List.of(new LayerScore(0, 0.55, 0.6, 0.24, 3),
         new LayerScore(2, 0.97, 0.99, 0.03, 12), new LayerScore(4, 0.96, 0.98, 0.04, 11)));
     Path png = dir.resolve("charts/sweep.png");
     LayerSweepChart.write(sweep, png, 640, 400);

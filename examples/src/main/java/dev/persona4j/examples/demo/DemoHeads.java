@@ -8,8 +8,7 @@ import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.heads.HeadFiles;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.training.heads.HeadSpec;
-import dev.persona4j.training.heads.HeadTraining;
-import dev.persona4j.training.heads.LabelMapping;
+import dev.persona4j.training.heads.HeadTrainer;
 import dev.persona4j.training.heads.LabeledDataset;
 import dev.persona4j.training.heads.TrainedHead;
 import dev.persona4j.training.heads.TrainingOptions;
@@ -23,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The demo model's classifier heads, trained with the library's own head trainer on the model's
@@ -50,17 +50,17 @@ public final class DemoHeads {
     Path headsDir = modelDir.resolve("heads");
     Map<String, String> summaries = new LinkedHashMap<>();
     try (LanguageModel model = Backends.load(modelDir)) {
-      int layer = HeadTraining.defaultLayer(model.info());
+      int layer = HeadTrainer.defaultLayer(model.info());
       TrainingOptions options = TrainingOptions.builder().seed(seed).progress(progress).build();
-      LabeledDataset inCharacter = LabeledDataset.readJsonl(heldOut, LabelMapping.positive(IN_CHARACTER));
-      TrainedHead head = HeadTraining.train(model, inCharacter, HeadSpec.attentionHead(IN_CHARACTER, new int[] {layer}),
+      LabeledDataset inCharacter = LabeledDataset.readJsonl(heldOut, Set.of(IN_CHARACTER));
+      TrainedHead head = new HeadTrainer().train(model, inCharacter, HeadSpec.attentionHead(IN_CHARACTER, new int[] {layer}),
           options);
       head.save(headsDir, model.info());
       summaries.put(IN_CHARACTER, head.summary().toString());
       for (String voice : VOICES) {
-        LabeledDataset speaking = LabeledDataset.readJsonl(heldOut, LabelMapping.positive(voice), "speaking_voice");
+        LabeledDataset speaking = LabeledDataset.readJsonl(heldOut, Set.of(voice), Set.of(), "speaking_voice");
         String name = "speaker-" + voice;
-        TrainedHead probe = HeadTraining.train(model, speaking, HeadSpec.linearProbe(name, new int[] {layer},
+        TrainedHead probe = new HeadTrainer().train(model, speaking, HeadSpec.linearProbe(name, new int[] {layer},
             Pooling.MEAN), options);
         probe.save(headsDir, model.info());
         summaries.put(name, probe.summary().toString());

@@ -100,10 +100,10 @@ public final class ActivationCollector {
   /**
    * Collects the activations of {@code examples}, in order.
    *
-   * @throws InvalidDatasetException naming the example when it encodes to no tokens (for a reply: no
+   * @throws HeadTrainingException naming the example when it encodes to no tokens (for a reply: no
    *     reply tokens) or is longer than the model's context
    */
-  public List<CandidateActivations> collect(List<LabeledExample> examples) {
+  List<CandidateActivations> collect(List<LabeledExample> examples) {
     Objects.requireNonNull(examples, "examples");
     Tokenizer tokenizer = model.tokenizer();
     int context = model.info().contextLength();
@@ -116,18 +116,18 @@ public final class ActivationCollector {
         int[] prompt = tokenizer.encode(e.prompt().orElseThrow(), false);
         int[] reply = tokenizer.encode(e.reply().orElseThrow(), false);
         if (reply.length == 0) {
-          throw new InvalidDatasetException(where(e, i) + "the reply encodes to no tokens");
+          throw new HeadTrainingException(where(e, i) + "the reply encodes to no tokens");
         }
         ids[i] = concat(prompt, reply);
         readFrom[i] = prompt.length;
       } else {
         ids[i] = tokenizer.encode(e.text().orElseThrow(), true);
         if (ids[i].length == 0) {
-          throw new InvalidDatasetException(where(e, i) + "the text encodes to no tokens");
+          throw new HeadTrainingException(where(e, i) + "the text encodes to no tokens");
         }
       }
       if (ids[i].length > context) {
-        throw new InvalidDatasetException(where(e, i) + (e.isReply() ? "prompt and reply are " : "the text is ")
+        throw new HeadTrainingException(where(e, i) + (e.isReply() ? "prompt and reply are " : "the text is ")
             + ids[i].length + " tokens, longer than the model's context of " + context);
       }
     }
@@ -140,7 +140,7 @@ public final class ActivationCollector {
    * trip, so the numbers are exactly those the generator read. Only the replies' positions are
    * returned.
    *
-   * @throws InvalidDatasetException naming the entry when a reply is empty, the lists differ in
+   * @throws HeadTrainingException naming the entry when a reply is empty, the lists differ in
    *     size, or prompt and reply exceed the model's context
    * @throws dev.persona4j.core.backend.BackendException for an id outside the vocabulary
    */
@@ -148,7 +148,7 @@ public final class ActivationCollector {
     Objects.requireNonNull(promptIds, "promptIds");
     Objects.requireNonNull(replyIds, "replyIds");
     if (promptIds.size() != replyIds.size()) {
-      throw new InvalidDatasetException(promptIds.size() + " prompts but " + replyIds.size() + " replies");
+      throw new HeadTrainingException(promptIds.size() + " prompts but " + replyIds.size() + " replies");
     }
     int context = model.info().contextLength();
     int n = promptIds.size();
@@ -158,12 +158,12 @@ public final class ActivationCollector {
       int[] prompt = Objects.requireNonNull(promptIds.get(i), "promptIds[" + i + "]");
       int[] reply = Objects.requireNonNull(replyIds.get(i), "replyIds[" + i + "]");
       if (reply.length == 0) {
-        throw new InvalidDatasetException("replyIds[" + i + "] is empty");
+        throw new HeadTrainingException("replyIds[" + i + "] is empty");
       }
       ids[i] = concat(prompt, reply);
       readFrom[i] = prompt.length;
       if (ids[i].length > context) {
-        throw new InvalidDatasetException("reply " + i + ": prompt and reply are " + ids[i].length
+        throw new HeadTrainingException("reply " + i + ": prompt and reply are " + ids[i].length
             + " tokens, longer than the model's context of " + context);
       }
     }
@@ -277,19 +277,13 @@ public final class ActivationCollector {
 
     /** Examples per forward pass (default 8). */
     public Builder batchSize(int batchSize) {
-      if (batchSize < 1) {
-        throw new InvalidSettingException("batchSize", batchSize, "must be >= 1");
-      }
-      this.batchSize = batchSize;
+      this.batchSize = TrainingOptions.atLeastOne("batchSize", batchSize);
       return this;
     }
 
     /** Upper bound on batch size × longest example in a pass (default 8192); one example always runs. */
     public Builder maxBatchTokens(int maxBatchTokens) {
-      if (maxBatchTokens < 1) {
-        throw new InvalidSettingException("maxBatchTokens", maxBatchTokens, "must be >= 1");
-      }
-      this.maxBatchTokens = maxBatchTokens;
+      this.maxBatchTokens = TrainingOptions.atLeastOne("maxBatchTokens", maxBatchTokens);
       return this;
     }
 

@@ -8,17 +8,24 @@ import dev.persona4j.samplers.InvalidSettingException;
 import java.util.Arrays;
 import java.util.Objects;
 
-/** What {@link HeadTrainer} should train: the kind of head, its name, the layers it reads and its sizes. */
-public final class HeadSpec {
-  private final HeadKind kind;
-  private final String name;
-  private final int[] layers;
-  private final Pooling pooling;
-  private final int heads;
-  private final int headDim;
-  private final int mlpHidden;
-
-  private HeadSpec(HeadKind kind, String name, int[] layers, Pooling pooling, int heads, int headDim, int mlpHidden) {
+/**
+ * What {@link HeadTrainer} should train: the kind of head, its name, the layers it reads and its
+ * sizes. Make one with {@link #linearProbe} or {@link #attentionHead}.
+ *
+ * @param kind {@link HeadKind#LINEAR_PROBE} or {@link HeadKind#ATTENTION_HEAD}
+ * @param name the head's name
+ * @param layers the hidden-state indices it reads, in order, none twice
+ * @param pooling the probe's pooling; attention heads attend over every token and ignore it
+ * @param heads attention heads, in [1, 64]
+ * @param headDim width of each attention head, in [1, 1024]
+ * @param mlpHidden units of the attention head's MLP block, in [1, 4096]
+ */
+public record HeadSpec(HeadKind kind, String name, int[] layers, Pooling pooling, int heads, int headDim,
+    int mlpHidden) {
+  public HeadSpec {
+    if (kind != HeadKind.LINEAR_PROBE && kind != HeadKind.ATTENTION_HEAD) {
+      throw new InvalidSettingException("kind", kind, "the trainer trains linear probes and attention heads");
+    }
     if (name == null || name.isBlank()) {
       throw new InvalidSettingException("name", name, "a head needs a non-blank name");
     }
@@ -36,22 +43,17 @@ public final class HeadSpec {
         }
       }
     }
-    if (heads < 1 || heads > 64) {
-      throw new InvalidSettingException("heads", heads, "must be in [1, 64]");
+    Objects.requireNonNull(pooling, "pooling");
+    within("heads", heads, 64);
+    within("headDim", headDim, 1024);
+    within("mlpHidden", mlpHidden, 4096);
+    layers = layers.clone();
+  }
+
+  private static void within(String setting, int value, int max) {
+    if (value < 1 || value > max) {
+      throw new InvalidSettingException(setting, value, "must be in [1, " + max + "]");
     }
-    if (headDim < 1 || headDim > 1024) {
-      throw new InvalidSettingException("headDim", headDim, "must be in [1, 1024]");
-    }
-    if (mlpHidden < 1 || mlpHidden > 4096) {
-      throw new InvalidSettingException("mlpHidden", mlpHidden, "must be in [1, 4096]");
-    }
-    this.kind = kind;
-    this.name = name;
-    this.layers = layers.clone();
-    this.pooling = Objects.requireNonNull(pooling, "pooling");
-    this.heads = heads;
-    this.headDim = headDim;
-    this.mlpHidden = mlpHidden;
   }
 
   /** A {@link LinearProbe} over the given layers' pooled activations. */
@@ -64,37 +66,26 @@ public final class HeadSpec {
     return attentionHead(name, layers, 4, 16, 32);
   }
 
+  /** An {@link AttentionHead} of {@code heads} heads of {@code headDim} and an MLP of {@code mlpHidden}. */
   public static HeadSpec attentionHead(String name, int[] layers, int heads, int headDim, int mlpHidden) {
     return new HeadSpec(HeadKind.ATTENTION_HEAD, name, layers, Pooling.LAST, heads, headDim, mlpHidden);
   }
 
-  public HeadKind kind() {
-    return kind;
-  }
-
-  public String name() {
-    return name;
-  }
-
+  /** A copy of the layers. */
+  @Override
   public int[] layers() {
     return layers.clone();
   }
 
-  /** The probe's pooling; attention heads attend over every token and ignore it. */
-  public Pooling pooling() {
-    return pooling;
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HeadSpec s && kind == s.kind && name.equals(s.name) && Arrays.equals(layers, s.layers)
+        && pooling == s.pooling && heads == s.heads && headDim == s.headDim && mlpHidden == s.mlpHidden;
   }
 
-  public int heads() {
-    return heads;
-  }
-
-  public int headDim() {
-    return headDim;
-  }
-
-  public int mlpHidden() {
-    return mlpHidden;
+  @Override
+  public int hashCode() {
+    return Objects.hash(kind, name, Arrays.hashCode(layers), pooling, heads, headDim, mlpHidden);
   }
 
   @Override

@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.heads.Calibration;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadException;
 import dev.persona4j.core.heads.HeadKind;
+import dev.persona4j.samplers.InvalidSettingException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a head on labelled candidate activations with DJL autograd: a seeded, stratified validation
+ * Trains a head on a loaded model ({@link #train(LanguageModel, LabeledDataset, HeadSpec,
+ * TrainingOptions)}: collects the dataset's activations at the head's layers with {@link
+ * ActivationCollector}, then trains on them) or on activations already collected. Save the result with
+ * {@link TrainedHead#save}.
+ *
+ * <p>Training on labelled candidate activations uses DJL autograd: a seeded, stratified validation
  * split; AdamW with decoupled weight decay; early stopping on validation loss (the best epoch's
  * weights are kept); Platt calibration and a decision threshold fitted on the validation split.
  * Training runs on the calling thread (several threads may train at once; they take turns for each
@@ -39,8 +47,37 @@ public final class HeadTrainer {
   public HeadTrainer() {}
 
   /**
+   * The layer a head reads by default: the middle of the model ({@code layers / 2}), where abstract
+   * properties of the text are most linearly readable.
+   */
+  public static int defaultLayer(ModelInfo info) {
+    return info.layers() / 2;
+  }
+
+  /**
+   * Collects the dataset's activations on {@code model} and trains. The progress bar of {@code
+   * options}, if any, shows collection and then training.
+   *
+   * @throws InvalidSettingException if a layer of {@code spec} is not a hidden-state index of {@code model}
+   * @throws HeadTrainingException if the data cannot train a head
+   */
+  public TrainedHead train(LanguageModel model, LabeledDataset data, HeadSpec spec, TrainingOptions options) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(options, "options");
+    ActivationCollector.checkLayers(model.info(), spec.layers(), "layer");
+    ActivationCollector.Builder collector = ActivationCollector.builder(model).taps(spec.layers())
+        .progress(options.progress());
+    if (spec.kind() == HeadKind.LINEAR_PROBE) {
+      collector.pooling(spec.pooling()); // a probe reads only the pooled vector: keep just that
+    }
+    return train(spec, collector.build().collect(data), data.labels(), options);
+  }
+
+  /**
    * @param labels 1 = positive (e.g. in character), 0 = negative, one per example
-   * @throws InvalidDatasetException for a single class, fewer than 2 examples of a class, labels other
+   * @throws HeadTrainingException for a single class, fewer than 2 examples of a class, labels other
    *     than 0/1, or examples that lack the spec's layers or disagree on hidden size
    */
   public TrainedHead train(HeadSpec spec, List<CandidateActivations> examples, int[] labels, TrainingOptions options) {
@@ -67,7 +104,7 @@ public final class HeadTrainer {
       double bestTrainLoss = Double.NaN;
       int epoch = 0;
       int step = 0;
-      PrintStream progress = options.progress().orElse(null);
+      PrintStream progress = options.progress();
       int[] order = train.clone();
       while (epoch < options.maxEpochs()) {
         epoch++;
@@ -217,41 +254,41 @@ public final class HeadTrainer {
 
   static int checkDataset(HeadSpec spec, List<CandidateActivations> examples, int[] labels) {
     if (examples == null || labels == null) {
-      throw new InvalidDatasetException("examples and labels are required");
+      throw new HeadTrainingException("examples and labels are required");
     }
     if (examples.size() != labels.length) {
-      throw new InvalidDatasetException(examples.size() + " examples but " + labels.length + " labels");
+      throw new HeadTrainingException(examples.size() + " examples but " + labels.length + " labels");
     }
     int positives = 0;
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] != 0 && labels[i] != 1) {
-        throw new InvalidDatasetException("labels[" + i + "] = " + labels[i] + ": labels must be 0 or 1");
+        throw new HeadTrainingException("labels[" + i + "] = " + labels[i] + ": labels must be 0 or 1");
       }
       positives += labels[i];
     }
     int negatives = labels.length - positives;
     if (positives == 0 || negatives == 0) {
-      throw new InvalidDatasetException("labels hold a single class (" + labels.length + " examples, all "
+      throw new HeadTrainingException("labels hold a single class (" + labels.length + " examples, all "
           + (positives == 0 ? 0 : 1) + "): a head needs examples of both classes");
     }
     if (positives < 2 || negatives < 2) {
-      throw new InvalidDatasetException("need at least 2 examples of each class for a validation split, have "
+      throw new HeadTrainingException("need at least 2 examples of each class for a validation split, have "
           + positives + " positive and " + negatives + " negative");
     }
     int hidden = -1;
     for (int i = 0; i < examples.size(); i++) {
       CandidateActivations a = examples.get(i);
       if (a == null) {
-        throw new InvalidDatasetException("examples[" + i + "] is null");
+        throw new HeadTrainingException("examples[" + i + "] is null");
       }
       if (hidden < 0) {
         hidden = a.hiddenSize();
       } else if (a.hiddenSize() != hidden) {
-        throw new InvalidDatasetException("examples[" + i + "] has hidden size " + a.hiddenSize() + ", examples[0] has " + hidden);
+        throw new HeadTrainingException("examples[" + i + "] has hidden size " + a.hiddenSize() + ", examples[0] has " + hidden);
       }
       for (int l : spec.layers()) {
         if (!a.hasLayer(l)) {
-          throw new InvalidDatasetException("examples[" + i + "] lacks layer " + l + " that " + spec + " reads (has "
+          throw new HeadTrainingException("examples[" + i + "] lacks layer " + l + " that " + spec + " reads (has "
               + Arrays.toString(a.layers()) + ")");
         }
       }

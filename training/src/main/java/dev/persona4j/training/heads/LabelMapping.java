@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * other string is negative; with negative names as well, a string in neither set is an error, which
  * catches typos in a label column.
  */
-public final class LabelMapping {
+final class LabelMapping {
   private final Set<String> positives;
   private final Set<String> negatives;
 

@@ -1,11 +1,11 @@
 package dev.persona4j.training.heads;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -32,9 +32,8 @@ import java.util.Set;
 public final class LabeledDataset {
   static final Set<String> CONTENT_FIELDS = Set.of("text", "prompt", "reply");
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** One line is one object: anything after it on the line is an error. */
+  private static final ObjectReader JSON = Json.mapper().reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final List<LabeledExample> examples;
   private final Path source;
@@ -47,13 +46,13 @@ public final class LabeledDataset {
   /**
    * A dataset of these examples.
    *
-   * @throws InvalidDatasetException if there are none or they hold a single class
+   * @throws HeadTrainingException if there are none or they hold a single class
    */
-  public static LabeledDataset of(List<LabeledExample> examples) {
+  static LabeledDataset of(List<LabeledExample> examples) {
     Objects.requireNonNull(examples, "examples");
     for (int i = 0; i < examples.size(); i++) {
       if (examples.get(i) == null) {
-        throw new InvalidDatasetException("examples[" + i + "] is null");
+        throw new HeadTrainingException("examples[" + i + "] is null");
       }
     }
     checkClasses(examples, "the examples");
@@ -61,31 +60,46 @@ public final class LabeledDataset {
   }
 
   /**
-   * Reads a labelled JSONL file (UTF-8).
+   * Reads a labelled JSONL file (UTF-8) whose {@code label} is a boolean or 0/1 (1 and true are
+   * positive).
    *
-   * @throws DatasetFormatException naming the file and line number for malformed JSON, a missing or
-   *     mistyped field, both or neither of text and reply, or a label {@code labels} cannot map
-   * @throws InvalidDatasetException naming the file if it holds no examples or a single class
+   * @throws HeadTrainingException naming the file and line number for malformed JSON, a missing or
+   *     mistyped field, both or neither of text and reply, or a label that maps to neither class; naming
+   *     the file if it holds no examples or a single class
    */
-  public static LabeledDataset readJsonl(Path file, LabelMapping labels) {
-    return readJsonl(file, labels, "label");
+  public static LabeledDataset readJsonl(Path file) {
+    return readJsonl(file, Set.of(), Set.of(), "label");
+  }
+
+  /**
+   * Reads a labelled JSONL file whose {@code label} may also be a string: those in {@code positives}
+   * are positive, any other string negative.
+   */
+  public static LabeledDataset readJsonl(Path file, Set<String> positives) {
+    return readJsonl(file, positives, Set.of(), "label");
   }
 
   /**
    * Reads a labelled JSONL file whose label is in the field {@code labelField} (for example a file
-   * with several labellings of the same examples: {@code label}, {@code speaker}, ...).
+   * with several labellings of the same examples: {@code label}, {@code speaker}, ...). Booleans and
+   * the numbers 0 and 1 are always understood. A string label is positive if in {@code positives};
+   * with {@code negatives} empty every other string is negative, otherwise a string in neither set is
+   * an error, which catches typos in a label column; with no names at all a string label is an error.
+   *
+   * @throws dev.persona4j.samplers.InvalidSettingException if a name is blank or in both sets, or only
+   *     negatives are named
    */
-  public static LabeledDataset readJsonl(Path file, LabelMapping labels, String labelField) {
+  public static LabeledDataset readJsonl(Path file, Set<String> positives, Set<String> negatives, String labelField) {
+    LabelMapping labels = LabelMapping.of(positives, negatives);
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(labelField, "labelField");
-    Objects.requireNonNull(labels, "labels");
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new DatasetFormatException(file, 0, "file not found", e);
+      throw new HeadTrainingException(file, 0, "file not found", e);
     } catch (IOException e) {
-      throw new DatasetFormatException(file, 0, "cannot read: " + e, e);
+      throw new HeadTrainingException(file, 0, "cannot read: " + e, e);
     }
     // Lines are split on bytes and decoded one by one with a strict decoder, so that a byte that is
     // not UTF-8 is reported on its own line rather than silently replaced.
@@ -104,7 +118,7 @@ public final class LabeledDataset {
       try {
         line = decoder.decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
       } catch (CharacterCodingException e) {
-        throw new DatasetFormatException(file, lineNumber, "not valid UTF-8", e);
+        throw new HeadTrainingException(file, lineNumber, "not valid UTF-8", e);
       }
       from = end + 1;
       if (lineNumber == 1 && line.startsWith("\uFEFF")) {
@@ -126,10 +140,10 @@ public final class LabeledDataset {
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       String column = loc == null || loc.getColumnNr() < 1 ? "" : " at column " + loc.getColumnNr();
-      throw new DatasetFormatException(file, line, "malformed JSON" + column + ": " + e.getOriginalMessage(), e);
+      throw new HeadTrainingException(file, line, "malformed JSON" + column + ": " + e.getOriginalMessage(), e);
     }
     if (node == null || !node.isObject()) {
-      throw new DatasetFormatException(file, line, "expected a JSON object, got "
+      throw new HeadTrainingException(file, line, "expected a JSON object, got "
           + (node == null ? "nothing" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
     }
     String where = file.getFileName() + " line " + line;
@@ -145,40 +159,40 @@ public final class LabeledDataset {
     JsonNode reply = node.get("reply");
     JsonNode prompt = node.get("prompt");
     if (textNode != null && (reply != null || prompt != null)) {
-      throw new DatasetFormatException(file, line, "has both 'text' and 'prompt'/'reply': use one form");
+      throw new HeadTrainingException(file, line, "has both 'text' and 'prompt'/'reply': use one form");
     }
     if (textNode != null) {
       String t = string(file, line, "text", textNode);
       if (t.isEmpty()) {
-        throw new DatasetFormatException(file, line, "'text' is empty");
+        throw new HeadTrainingException(file, line, "'text' is empty");
       }
       return LabeledExample.text(t, positive, extras, where);
     }
     if (reply == null) {
-      throw new DatasetFormatException(file, line, prompt == null
+      throw new HeadTrainingException(file, line, prompt == null
           ? "missing 'text' (or 'prompt' and 'reply')"
           : "has 'prompt' but no 'reply'");
     }
     if (prompt == null) {
-      throw new DatasetFormatException(file, line, "has 'reply' but no 'prompt' (use \"prompt\": \"\" for none)");
+      throw new HeadTrainingException(file, line, "has 'reply' but no 'prompt' (use \"prompt\": \"\" for none)");
     }
     String r = string(file, line, "reply", reply);
     if (r.isEmpty()) {
-      throw new DatasetFormatException(file, line, "'reply' is empty");
+      throw new HeadTrainingException(file, line, "'reply' is empty");
     }
     return LabeledExample.reply(string(file, line, "prompt", prompt), r, positive, extras, where);
   }
 
   private static String string(Path file, int line, String field, JsonNode v) {
     if (!v.isTextual()) {
-      throw new DatasetFormatException(file, line, "'" + field + "' must be a string, got " + describe(v));
+      throw new HeadTrainingException(file, line, "'" + field + "' must be a string, got " + describe(v));
     }
     return v.asText();
   }
 
   private static boolean label(Path file, int line, String field, JsonNode v, LabelMapping labels) {
     if (v == null) {
-      throw new DatasetFormatException(file, line, "missing '" + field + "'");
+      throw new HeadTrainingException(file, line, "missing '" + field + "'");
     }
     if (v.isBoolean()) {
       return v.asBoolean();
@@ -188,16 +202,16 @@ public final class LabeledDataset {
       if (d == 0 || d == 1) {
         return d == 1;
       }
-      throw new DatasetFormatException(file, line, "'" + field + "' = " + v + ": a numeric label must be 0 or 1");
+      throw new HeadTrainingException(file, line, "'" + field + "' = " + v + ": a numeric label must be 0 or 1");
     }
     if (v.isTextual()) {
       Boolean c = labels.classOf(v.asText());
       if (c == null) {
-        throw new DatasetFormatException(file, line, "unknown '" + field + "' \"" + v.asText() + "\": " + labels.describe());
+        throw new HeadTrainingException(file, line, "unknown '" + field + "' \"" + v.asText() + "\": " + labels.describe());
       }
       return c;
     }
-    throw new DatasetFormatException(file, line, "'" + field + "' must be a boolean, 0/1 or a string, got " + describe(v));
+    throw new HeadTrainingException(file, line, "'" + field + "' must be a boolean, 0/1 or a string, got " + describe(v));
   }
 
   private static String describe(JsonNode v) {
@@ -208,20 +222,20 @@ public final class LabeledDataset {
 
   private static void checkClasses(List<LabeledExample> examples, String what) {
     if (examples.isEmpty()) {
-      throw new InvalidDatasetException(what + ": no examples");
+      throw new HeadTrainingException(what + ": no examples");
     }
     int positives = 0;
     for (LabeledExample e : examples) {
       positives += e.label();
     }
     if (positives == 0 || positives == examples.size()) {
-      throw new InvalidDatasetException(what + ": all " + examples.size() + " labels are "
+      throw new HeadTrainingException(what + ": all " + examples.size() + " labels are "
           + (positives == 0 ? "negative" : "positive") + "; a head needs examples of both classes");
     }
   }
 
   /** The examples in file order. */
-  public List<LabeledExample> examples() {
+  List<LabeledExample> examples() {
     return examples;
   }
 

@@ -10,7 +10,7 @@ import java.util.Optional;
  * generator reads a candidate). Extra fields of the source line (persona, topic, ...) are kept as
  * text.
  */
-public final class LabeledExample {
+final class LabeledExample {
   private final String text;
   private final String prompt;
   private final String reply;
@@ -47,7 +47,7 @@ public final class LabeledExample {
    */
   public static LabeledExample text(String text, boolean positive, Map<String, String> extras, String source) {
     if (text == null || text.isEmpty()) {
-      throw new InvalidDatasetException(where(source) + "text is empty");
+      throw new HeadTrainingException(where(source) + "text is empty");
     }
     return new LabeledExample(text, null, null, positive, Objects.requireNonNull(extras, "extras"), source);
   }
@@ -56,10 +56,10 @@ public final class LabeledExample {
   public static LabeledExample reply(String prompt, String reply, boolean positive, Map<String, String> extras,
       String source) {
     if (prompt == null) {
-      throw new InvalidDatasetException(where(source) + "prompt is missing");
+      throw new HeadTrainingException(where(source) + "prompt is missing");
     }
     if (reply == null || reply.isEmpty()) {
-      throw new InvalidDatasetException(where(source) + "reply is empty");
+      throw new HeadTrainingException(where(source) + "reply is empty");
     }
     return new LabeledExample(null, prompt, reply, positive, Objects.requireNonNull(extras, "extras"), source);
   }

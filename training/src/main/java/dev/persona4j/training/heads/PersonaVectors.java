@@ -26,16 +26,16 @@ public final class PersonaVectors {
    *
    * @param normalise scale the direction to unit length (the score is the same either way; it changes
    *     what a steering coefficient means)
-   * @throws InvalidDatasetException when a set is empty, or the sets' means coincide
+   * @throws HeadTrainingException when a set is empty, or the sets' means coincide
    */
   public static PersonaVector fromExamples(String name, int layer, List<CandidateActivations> inCharacter,
       List<CandidateActivations> outOfCharacter, Pooling pooling, boolean normalise) {
     Objects.requireNonNull(pooling, "pooling");
     if (name == null || name.isBlank()) {
-      throw new InvalidDatasetException("a persona vector needs a non-blank name");
+      throw new HeadTrainingException("a persona vector needs a non-blank name");
     }
     if (inCharacter == null || inCharacter.isEmpty() || outOfCharacter == null || outOfCharacter.isEmpty()) {
-      throw new InvalidDatasetException("persona vector '" + name + "' needs in-character and out-of-character examples ("
+      throw new HeadTrainingException("persona vector '" + name + "' needs in-character and out-of-character examples ("
           + size(inCharacter) + " and " + size(outOfCharacter) + " given)");
     }
     int hidden = hiddenOf(name, layer, inCharacter.get(0), "inCharacter[0]");
@@ -49,7 +49,7 @@ public final class PersonaVectors {
     }
     norm = Math.sqrt(norm);
     if (!(norm > 0)) {
-      throw new InvalidDatasetException("persona vector '" + name + "': in- and out-of-character means are identical at layer " + layer);
+      throw new HeadTrainingException("persona vector '" + name + "': in- and out-of-character means are identical at layer " + layer);
     }
     if (normalise) {
       for (int i = 0; i < hidden; i++) {
@@ -102,10 +102,10 @@ public final class PersonaVectors {
 
   private static int hiddenOf(String name, int layer, CandidateActivations a, String where) {
     if (a == null) {
-      throw new InvalidDatasetException("persona vector '" + name + "': " + where + " is null");
+      throw new HeadTrainingException("persona vector '" + name + "': " + where + " is null");
     }
     if (!a.hasLayer(layer)) {
-      throw new InvalidDatasetException("persona vector '" + name + "': " + where + " lacks layer " + layer
+      throw new HeadTrainingException("persona vector '" + name + "': " + where + " lacks layer " + layer
           + " (has " + Arrays.toString(a.layers()) + ")");
     }
     return a.hiddenSize();
@@ -118,7 +118,7 @@ public final class PersonaVectors {
       CandidateActivations a = set.get(i);
       hiddenOf(name, layer, a, what + "[" + i + "]");
       if (a.hiddenSize() != hidden) {
-        throw new InvalidDatasetException("persona vector '" + name + "': " + what + "[" + i + "] has hidden size "
+        throw new HeadTrainingException("persona vector '" + name + "': " + what + "[" + i + "] has hidden size "
             + a.hiddenSize() + ", expected " + hidden);
       }
       pooling.pool(a.layer(layer), pooled, 0);

@@ -3,28 +3,38 @@ package dev.persona4j.training.heads;
 import dev.persona4j.core.heads.HeadKind;
 import dev.persona4j.samplers.InvalidSettingException;
 import java.io.PrintStream;
-import java.util.Optional;
 
-/** How {@link HeadTrainer} trains: AdamW settings, batches, the validation split and early stopping. */
-public final class TrainingOptions {
-  private final double learningRate; // NaN = the kind's default
-  private final double weightDecay;
-  private final int maxEpochs;
-  private final int batchSize;
-  private final double validationFraction;
-  private final int patience;
-  private final long seed;
-  private final PrintStream progress;
-
-  private TrainingOptions(Builder b) {
-    this.learningRate = b.learningRate;
-    this.weightDecay = b.weightDecay;
-    this.maxEpochs = b.maxEpochs;
-    this.batchSize = b.batchSize;
-    this.validationFraction = b.validationFraction;
-    this.patience = b.patience;
-    this.seed = b.seed;
-    this.progress = b.progress;
+/**
+ * How {@link HeadTrainer} trains: AdamW settings, batches, the validation split and early stopping.
+ * Build with {@link #builder()}; every value is checked when the options are made.
+ *
+ * @param learningRate the AdamW step size, or NaN for the kind's default (see {@link
+ *     #learningRate(HeadKind)}); in (0, 1]
+ * @param weightDecay decoupled (AdamW) weight decay on weight matrices, in [0, 1]; biases and norms
+ *     are not decayed
+ * @param maxEpochs at least 1
+ * @param batchSize at least 1
+ * @param validationFraction fraction of each class held out for early stopping, calibration and the
+ *     summary's figures, in (0, 1)
+ * @param patience epochs without a better validation loss before training stops, at least 1
+ * @param seed seeds the split, the shuffles and the initial weights
+ * @param progress where a progress bar is drawn, or null for nowhere
+ */
+public record TrainingOptions(double learningRate, double weightDecay, int maxEpochs, int batchSize,
+    double validationFraction, int patience, long seed, PrintStream progress) {
+  public TrainingOptions {
+    if (!Double.isNaN(learningRate) && !(learningRate > 0 && learningRate <= 1)) {
+      throw new InvalidSettingException("learningRate", learningRate, "must be in (0, 1]");
+    }
+    if (!(weightDecay >= 0 && weightDecay <= 1)) {
+      throw new InvalidSettingException("weightDecay", weightDecay, "must be in [0, 1]");
+    }
+    atLeastOne("maxEpochs", maxEpochs);
+    atLeastOne("batchSize", batchSize);
+    if (!(validationFraction > 0 && validationFraction < 1)) {
+      throw new InvalidSettingException("validationFraction", validationFraction, "must be in (0, 1)");
+    }
+    atLeastOne("patience", patience);
   }
 
   public static TrainingOptions defaults() {
@@ -35,22 +45,9 @@ public final class TrainingOptions {
     return new Builder();
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.learningRate = learningRate;
-    b.weightDecay = weightDecay;
-    b.maxEpochs = maxEpochs;
-    b.batchSize = batchSize;
-    b.validationFraction = validationFraction;
-    b.patience = patience;
-    b.seed = seed;
-    b.progress = progress;
-    return b;
-  }
-
   /**
-   * The AdamW step size for a head of {@code kind}: the value set on the builder, else 1e-2 for the
-   * convex linear probe and 1e-3 for the attention head (which overfits quickly at larger steps).
+   * The AdamW step size for a head of {@code kind}: the value set, else 1e-2 for the convex linear
+   * probe and 1e-3 for the attention head (which overfits quickly at larger steps).
    */
   public double learningRate(HeadKind kind) {
     if (!Double.isNaN(learningRate)) {
@@ -59,40 +56,15 @@ public final class TrainingOptions {
     return kind == HeadKind.LINEAR_PROBE ? 1e-2 : 1e-3;
   }
 
-  /** Decoupled (AdamW) weight decay on weight matrices; biases and norms are not decayed. */
-  public double weightDecay() {
-    return weightDecay;
+  /** {@code value}, unless it is below 1. */
+  static int atLeastOne(String setting, int value) {
+    if (value < 1) {
+      throw new InvalidSettingException(setting, value, "must be >= 1");
+    }
+    return value;
   }
 
-  public int maxEpochs() {
-    return maxEpochs;
-  }
-
-  public int batchSize() {
-    return batchSize;
-  }
-
-  /** Fraction of each class held out for early stopping, calibration and the summary's figures. */
-  public double validationFraction() {
-    return validationFraction;
-  }
-
-  /** Epochs without a better validation loss before training stops. */
-  public int patience() {
-    return patience;
-  }
-
-  /** Seeds the split, the shuffles and the initial weights. */
-  public long seed() {
-    return seed;
-  }
-
-  /** Where a progress bar is drawn, if anywhere. */
-  public Optional<PrintStream> progress() {
-    return Optional.ofNullable(progress);
-  }
-
-  /** Builder; every setter validates at once. */
+  /** Builder over the defaults; {@link #build()} checks every value. */
   public static final class Builder {
     private double learningRate = Double.NaN;
     private double weightDecay = 1e-2;
@@ -105,50 +77,33 @@ public final class TrainingOptions {
 
     private Builder() {}
 
+    /** The AdamW step size; NaN (default) for the kind's own. */
     public Builder learningRate(double learningRate) {
-      if (!(learningRate > 0 && learningRate <= 1)) {
-        throw new InvalidSettingException("learningRate", learningRate, "must be in (0, 1]");
-      }
       this.learningRate = learningRate;
       return this;
     }
 
     public Builder weightDecay(double weightDecay) {
-      if (!(weightDecay >= 0 && weightDecay <= 1)) {
-        throw new InvalidSettingException("weightDecay", weightDecay, "must be in [0, 1]");
-      }
       this.weightDecay = weightDecay;
       return this;
     }
 
     public Builder maxEpochs(int maxEpochs) {
-      if (maxEpochs < 1) {
-        throw new InvalidSettingException("maxEpochs", maxEpochs, "must be >= 1");
-      }
       this.maxEpochs = maxEpochs;
       return this;
     }
 
     public Builder batchSize(int batchSize) {
-      if (batchSize < 1) {
-        throw new InvalidSettingException("batchSize", batchSize, "must be >= 1");
-      }
       this.batchSize = batchSize;
       return this;
     }
 
     public Builder validationFraction(double validationFraction) {
-      if (!(validationFraction > 0 && validationFraction < 1)) {
-        throw new InvalidSettingException("validationFraction", validationFraction, "must be in (0, 1)");
-      }
       this.validationFraction = validationFraction;
       return this;
     }
 
     public Builder patience(int patience) {
-      if (patience < 1) {
-        throw new InvalidSettingException("patience", patience, "must be >= 1");
-      }
       this.patience = patience;
       return this;
     }
@@ -164,8 +119,10 @@ public final class TrainingOptions {
       return this;
     }
 
+    /** @throws InvalidSettingException naming the first value out of range */
     public TrainingOptions build() {
-      return new TrainingOptions(this);
+      return new TrainingOptions(learningRate, weightDecay, maxEpochs, batchSize, validationFraction, patience, seed,
+          progress);
     }
   }
 }

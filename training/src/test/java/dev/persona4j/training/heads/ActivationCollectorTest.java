@@ -202,19 +202,19 @@ class ActivationCollectorTest {
     String longText = "word ".repeat(200);
     List<LabeledExample> examples = List.of(LabeledExample.text("short", true),
         LabeledExample.text(longText, false, java.util.Map.of(), "data.jsonl line 2"));
-    InvalidDatasetException e = assertThrows(InvalidDatasetException.class,
+    HeadTrainingException e = assertThrows(HeadTrainingException.class,
         () -> ActivationCollector.builder(llama).taps(2).build().collect(examples));
     assertTrue(e.getMessage().startsWith("data.jsonl line 2: ") && e.getMessage().contains("context of 128"),
         e.getMessage());
 
     ActivationCollector collector = ActivationCollector.builder(llama).taps(2).build();
-    InvalidDatasetException sizes = assertThrows(InvalidDatasetException.class,
+    HeadTrainingException sizes = assertThrows(HeadTrainingException.class,
         () -> collector.collectReplies(List.of(new int[] {0, 5}), List.of()));
     assertTrue(sizes.getMessage().contains("1 prompts but 0 replies"), sizes.getMessage());
-    InvalidDatasetException empty = assertThrows(InvalidDatasetException.class,
+    HeadTrainingException empty = assertThrows(HeadTrainingException.class,
         () -> collector.collectReplies(List.of(new int[] {0, 5}), List.of(new int[0])));
     assertTrue(empty.getMessage().contains("replyIds[0] is empty"), empty.getMessage());
-    InvalidDatasetException tooLong = assertThrows(InvalidDatasetException.class,
+    HeadTrainingException tooLong = assertThrows(HeadTrainingException.class,
         () -> collector.collectReplies(List.of(new int[100]), List.of(new int[29])));
     assertTrue(tooLong.getMessage().contains("129 tokens"), tooLong.getMessage());
   }

@@ -171,19 +171,19 @@ class HeadTrainingTest {
     HeadTrainer trainer = new HeadTrainer();
     HeadSpec spec = HeadSpec.linearProbe("p", new int[] {2}, Pooling.MEAN);
     List<CandidateActivations> four = train.examples.subList(0, 4);
-    InvalidDatasetException single = assertThrows(InvalidDatasetException.class,
+    HeadTrainingException single = assertThrows(HeadTrainingException.class,
         () -> trainer.train(spec, four, new int[] {1, 1, 1, 1}, TrainingOptions.defaults()));
     assertTrue(single.getMessage().contains("single class"), single.getMessage());
-    assertThrows(InvalidDatasetException.class,
+    assertThrows(HeadTrainingException.class,
         () -> trainer.train(spec, four, new int[] {1, 0, 1}, TrainingOptions.defaults()));
-    InvalidDatasetException badLabel = assertThrows(InvalidDatasetException.class,
+    HeadTrainingException badLabel = assertThrows(HeadTrainingException.class,
         () -> trainer.train(spec, four, new int[] {1, 0, 2, 0}, TrainingOptions.defaults()));
     assertTrue(badLabel.getMessage().contains("labels[2] = 2"), badLabel.getMessage());
-    InvalidDatasetException layer = assertThrows(InvalidDatasetException.class,
+    HeadTrainingException layer = assertThrows(HeadTrainingException.class,
         () -> trainer.train(HeadSpec.linearProbe("p", new int[] {7}, Pooling.MEAN), four, new int[] {1, 0, 1, 0},
             TrainingOptions.defaults()));
     assertTrue(layer.getMessage().contains("lacks layer 7"), layer.getMessage());
-    assertThrows(InvalidDatasetException.class,
+    assertThrows(HeadTrainingException.class,
         () -> trainer.train(spec, train.examples.subList(0, 3), new int[] {1, 0, 0}, TrainingOptions.defaults()));
   }
 

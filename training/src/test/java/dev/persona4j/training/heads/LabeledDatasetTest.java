@@ -41,7 +41,7 @@ class LabeledDatasetTest {
         "{\"text\": \"Yo ho\", \"label\": \"in_character\"}",
         "{\"text\": \"I cannot help\", \"label\": \"drift\"}",
         "{\"text\": \"fine\", \"label\": false}");
-    LabeledDataset data = LabeledDataset.readJsonl(file, LabelMapping.positive("in_character"));
+    LabeledDataset data = LabeledDataset.readJsonl(file, Set.of("in_character"));
     assertEquals(6, data.size());
     assertArrayEquals(new int[] {1, 1, 0, 1, 0, 0}, data.labels());
     assertEquals(3, data.positives());
@@ -87,10 +87,10 @@ class LabeledDatasetTest {
         "{\"text\": \"also good\", \"label\": false}",
         badLine,
         "{\"text\": \"never read\", \"label\": true}");
-    DatasetFormatException e = assertThrows(DatasetFormatException.class,
-        () -> LabeledDataset.readJsonl(file, LabelMapping.binary()));
+    HeadTrainingException e = assertThrows(HeadTrainingException.class,
+        () -> LabeledDataset.readJsonl(file));
     assertEquals(4, e.line().orElseThrow(), e.getMessage());
-    assertEquals(file, e.file());
+    assertEquals(file, e.file().orElseThrow());
     assertTrue(e.getMessage().startsWith(file + " line 4: "), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
@@ -101,8 +101,8 @@ class LabeledDatasetTest {
         "{\"text\": \"a\", \"label\": \"in_character\"}",
         "{\"text\": \"b\", \"label\": \"out_of_character\"}",
         "{\"text\": \"c\", \"label\": \"in_charcter\"}");
-    DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> LabeledDataset.readJsonl(file,
-        LabelMapping.of(Set.of("in_character"), Set.of("out_of_character"))));
+    HeadTrainingException e = assertThrows(HeadTrainingException.class, () -> LabeledDataset.readJsonl(file,
+        Set.of("in_character"), Set.of("out_of_character"), "label"));
     assertEquals(3, e.line().orElseThrow());
     assertTrue(e.getMessage().contains("\"in_charcter\"") && e.getMessage().contains("[in_character]"), e.getMessage());
   }
@@ -113,12 +113,12 @@ class LabeledDatasetTest {
         "{\"text\": \"Aye, sailor\", \"label\": \"in_character\", \"speaker\": \"captain\"}",
         "{\"text\": \"Most irregular\", \"label\": \"other_persona:naturalist\", \"speaker\": \"naturalist\"}",
         "{\"text\": \"Steady\", \"label\": \"in_character\"}");
-    DatasetFormatException missing = assertThrows(DatasetFormatException.class,
-        () -> LabeledDataset.readJsonl(file, LabelMapping.positive("captain"), "speaker"));
+    HeadTrainingException missing = assertThrows(HeadTrainingException.class,
+        () -> LabeledDataset.readJsonl(file, Set.of("captain"), Set.of(), "speaker"));
     assertEquals(3, missing.line().orElseThrow());
     assertTrue(missing.getMessage().contains("missing 'speaker'"), missing.getMessage());
     Path two = write("two.jsonl", Files.readAllLines(file).subList(0, 2).toArray(new String[0]));
-    LabeledDataset data = LabeledDataset.readJsonl(two, LabelMapping.positive("captain"), "speaker");
+    LabeledDataset data = LabeledDataset.readJsonl(two, Set.of("captain"), Set.of(), "speaker");
     assertEquals(List.of(true, false), data.examples().stream().map(LabeledExample::positive).toList());
     assertEquals("in_character", data.examples().get(0).extras().get("label"), "the usual label field is kept as extra");
   }
@@ -126,30 +126,30 @@ class LabeledDatasetTest {
   @Test
   void aSingleClassIsRefused() throws IOException {
     Path file = write("one.jsonl", "{\"text\": \"a\", \"label\": true}", "{\"text\": \"b\", \"label\": \"yes\"}");
-    InvalidDatasetException e = assertThrows(InvalidDatasetException.class,
-        () -> LabeledDataset.readJsonl(file, LabelMapping.positive("yes")));
+    HeadTrainingException e = assertThrows(HeadTrainingException.class,
+        () -> LabeledDataset.readJsonl(file, Set.of("yes")));
     assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("all 2 labels are positive")
         && e.getMessage().contains("both classes"), e.getMessage());
-    assertThrows(InvalidDatasetException.class,
+    assertThrows(HeadTrainingException.class,
         () -> LabeledDataset.of(SyntheticPersonaData.texts(6, 1).stream().filter(LabeledExample::positive).toList()));
   }
 
   @Test
   void emptyMissingAndNonUtf8FilesAreTypedErrors() throws IOException {
     Path empty = write("empty.jsonl", "", "  ");
-    InvalidDatasetException none =
-        assertThrows(InvalidDatasetException.class, () -> LabeledDataset.readJsonl(empty, LabelMapping.binary()));
+    HeadTrainingException none =
+        assertThrows(HeadTrainingException.class, () -> LabeledDataset.readJsonl(empty));
     assertTrue(none.getMessage().contains("no examples"), none.getMessage());
 
-    DatasetFormatException missing = assertThrows(DatasetFormatException.class,
-        () -> LabeledDataset.readJsonl(dir.resolve("absent.jsonl"), LabelMapping.binary()));
+    HeadTrainingException missing = assertThrows(HeadTrainingException.class,
+        () -> LabeledDataset.readJsonl(dir.resolve("absent.jsonl")));
     assertTrue(missing.getMessage().contains("absent.jsonl") && missing.getMessage().contains("file not found"));
 
     Path latin1 = dir.resolve("latin1.jsonl");
     Files.write(latin1, ("{\"text\": \"ok\", \"label\": true}\n{\"text\": \"caf\u00e9\", \"label\": false}\n")
         .getBytes(StandardCharsets.ISO_8859_1));
-    DatasetFormatException notUtf8 = assertThrows(DatasetFormatException.class,
-        () -> LabeledDataset.readJsonl(latin1, LabelMapping.binary()));
+    HeadTrainingException notUtf8 = assertThrows(HeadTrainingException.class,
+        () -> LabeledDataset.readJsonl(latin1));
     assertEquals(2, notUtf8.line().orElseThrow());
     assertTrue(notUtf8.getMessage().contains("line 2: not valid UTF-8"), notUtf8.getMessage());
   }

@@ -15,10 +15,10 @@ class LayerSweepTest {
   void sweepFindsTheLayersThatCarryTheSignal() throws Exception {
     // Layer 0 holds only noise; layers 2 and 4 carry the class direction.
     SyntheticActivations data = new SyntheticActivations(24, 0.8, 11).draw(240, 5);
-    LayerSweepResult sweep = LayerSweep.run(data.examples, data.labelArray(), Pooling.MEAN,
+    LayerSweep sweep = LayerSweep.run(data.examples, data.labelArray(), Pooling.MEAN,
         TrainingOptions.builder().maxEpochs(40).patience(6).seed(1).build());
     System.out.print(sweep.toTable());
-    List<LayerSweepResult.LayerScore> scores = sweep.scores();
+    List<LayerSweep.LayerScore> scores = sweep.scores();
     assertEquals(3, scores.size());
     assertEquals(0, scores.get(0).layer());
     assertTrue(scores.get(0).heldOutAuc() < 0.75, "noise layer AUC " + scores.get(0).heldOutAuc());

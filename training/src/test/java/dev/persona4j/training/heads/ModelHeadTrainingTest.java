@@ -42,7 +42,7 @@ class ModelHeadTrainingTest {
     llama = Backends.load(Fixtures.model("llama"));
     training = LabeledDataset.of(SyntheticPersonaData.replies(320, 1));
     test = SyntheticPersonaData.replies(160, 2);
-    int middle = HeadTraining.defaultLayer(llama.info());
+    int middle = HeadTrainer.defaultLayer(llama.info());
     testActivations = ActivationCollector.builder(llama).taps(middle).build().collect(test);
   }
 
@@ -54,14 +54,14 @@ class ModelHeadTrainingTest {
   @Test
   void defaultLayerIsTheMiddleOfTheModel() {
     assertEquals(4, llama.info().layers());
-    assertEquals(2, HeadTraining.defaultLayer(llama.info()));
+    assertEquals(2, HeadTrainer.defaultLayer(llama.info()));
   }
 
   @Test
   void linearProbeSeparatesHeldOutRepliesAndRoundTrips(@TempDir Path dir) {
-    int middle = HeadTraining.defaultLayer(llama.info());
+    int middle = HeadTrainer.defaultLayer(llama.info());
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
-    TrainedHead trained = HeadTraining.train(llama, training,
+    TrainedHead trained = new HeadTrainer().train(llama, training,
         HeadSpec.linearProbe("in-character-probe", new int[] {middle}, Pooling.MEAN),
         TrainingOptions.builder().seed(7).maxEpochs(60).progress(new PrintStream(progress, true, StandardCharsets.UTF_8))
             .build());
@@ -78,8 +78,8 @@ class ModelHeadTrainingTest {
 
   @Test
   void attentionHeadSeparatesHeldOutRepliesAndRoundTrips(@TempDir Path dir) {
-    int middle = HeadTraining.defaultLayer(llama.info());
-    TrainedHead trained = HeadTraining.train(llama, training,
+    int middle = HeadTrainer.defaultLayer(llama.info());
+    TrainedHead trained = new HeadTrainer().train(llama, training,
         HeadSpec.attentionHead("in-character-attention", new int[] {middle}),
         TrainingOptions.builder().seed(7).maxEpochs(60).build());
 
@@ -92,7 +92,7 @@ class ModelHeadTrainingTest {
 
   @Test
   void aLayerOutsideTheModelIsRefusedBeforeAnythingRuns() {
-    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> HeadTraining.train(llama, training,
+    InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> new HeadTrainer().train(llama, training,
         HeadSpec.linearProbe("p", new int[] {2, 5}, Pooling.MEAN), TrainingOptions.defaults()));
     assertEquals("5", e.value());
     assertTrue(e.getMessage().contains("layer = 5") && e.getMessage().contains("0..4"), e.getMessage());

@@ -109,9 +109,9 @@ class PersonaVectorTest {
       assertEquals(vector.score(a), rebuilt.score(a), 0.0);
     }
     assertEquals(vector.metadata(), rebuilt.metadata());
-    assertThrows(InvalidDatasetException.class,
+    assertThrows(HeadTrainingException.class,
         () -> PersonaVectors.fromExamples("m", LAYER, List.of(), draw(3, false, 1), Pooling.MEAN, true));
-    InvalidDatasetException e = assertThrows(InvalidDatasetException.class,
+    HeadTrainingException e = assertThrows(HeadTrainingException.class,
         () -> PersonaVectors.fromExamples("m", 3, draw(3, true, 1), draw(3, false, 1), Pooling.MEAN, true));
     assertTrue(e.getMessage().contains("lacks layer 3"), e.getMessage());
   }

@@ -115,11 +115,11 @@ public final class CharacterCards {
   /**
    * Reads a card file: a PNG (by its signature) or card JSON.
    *
-   * @throws CharacterCardException when the file is not a readable card
+   * @throws PersonaFormatException when the file is not a readable card
    */
   public static Persona read(Path file) {
     Objects.requireNonNull(file, "file");
-    byte[] bytes = PersonaFiles.readBytes(file, PersonaDocument.CARD_ERRORS);
+    byte[] bytes = PersonaFiles.readBytes(file);
     if (PngCards.isPng(bytes)) {
       return fromPng(bytes, file.toString());
     }
@@ -130,7 +130,7 @@ public final class CharacterCards {
   public static Persona parseJson(String json, String source) {
     Objects.requireNonNull(json, "json");
     String text = json.startsWith("\uFEFF") ? json.substring(1) : json;
-    return fromDocument(PersonaDocument.parse(text, Json.mapper(), source, PersonaDocument.CARD_ERRORS));
+    return fromDocument(PersonaDocument.parse(text, Json.mapper(), source));
   }
 
   /** Reads the card embedded in PNG bytes ({@code ccv3} chunk preferred over {@code chara}). */
@@ -139,13 +139,12 @@ public final class CharacterCards {
     String key = texts.containsKey(PngCards.CCV3) ? PngCards.CCV3 : PngCards.CHARA;
     String text = texts.get(key);
     if (text == null) {
-      throw new CharacterCardException(source, "", -1, -1,
+      throw new PersonaFormatException(source, "", -1, -1,
           "no character card in this PNG (no tEXt chunk keyed 'ccv3' or 'chara')");
     }
     String where = "tEXt[" + key + "]";
     String json = PngCards.decodeCardText(text, source, where);
-    return fromDocument(PersonaDocument.parse(json, Json.mapper(), source + " (" + where + ", decoded)",
-        PersonaDocument.CARD_ERRORS));
+    return fromDocument(PersonaDocument.parse(json, Json.mapper(), source + " (" + where + ", decoded)"));
   }
 
   /** The version of a card tree. */
@@ -159,10 +158,10 @@ public final class CharacterCards {
         return s;
       }
     }
-    throw new CharacterCardException("<tree>", "spec", -1, -1, "unsupported card spec " + spec);
+    throw new PersonaFormatException("<tree>", "spec", -1, -1, "unsupported card spec " + spec);
   }
 
-  /** Reads a card document (its errors are card errors, or persona errors when it came through loadAny). */
+  /** Reads a card document. */
   static Persona fromDocument(PersonaDocument doc) {
     PersonaSchema.CHARACTER_CARD.check(doc);
     ObjectNode root = (ObjectNode) doc.root();
@@ -429,7 +428,7 @@ public final class CharacterCards {
    * The PNG image with the persona embedded as a card: a {@code chara} chunk holding the V2 card and a
    * {@code ccv3} chunk holding the V3 card, inserted before IEND; existing card chunks are replaced.
    *
-   * @throws CharacterCardException when {@code image} is not a valid PNG
+   * @throws PersonaFormatException when {@code image} is not a valid PNG
    */
   public static byte[] toPng(Persona persona, byte[] image, String imageSource) {
     Map<String, String> texts = new LinkedHashMap<>();
@@ -440,7 +439,7 @@ public final class CharacterCards {
 
   /** Writes {@code image} with the persona embedded (see {@link #toPng}) to {@code target}. */
   public static void writePng(Persona persona, Path image, Path target) {
-    byte[] png = PersonaFiles.readBytes(image, PersonaDocument.CARD_ERRORS);
+    byte[] png = PersonaFiles.readBytes(image);
     PersonaFiles.writeAtomically(target, toPng(persona, png, image.toString()));
   }
 

@@ -33,7 +33,7 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * column, so that schema violations and binding errors found later can name the field path, line and
  * column. Also holds the one YAML mapper of persona files (JSON goes through the shared {@link Json#mapper()}).
  */
-record PersonaDocument(String source, JsonNode root, ErrorFactory errors) {
+record PersonaDocument(String source, JsonNode root) {
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
 
   /** The YAML mapper of persona files: reads strictly (duplicate keys rejected) and writes plain, readable YAML. */
@@ -47,14 +47,6 @@ record PersonaDocument(String source, JsonNode root, ErrorFactory errors) {
           .build())
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
-
-  /** Creates the exception type of the caller (persona file or conversation, card). */
-  interface ErrorFactory {
-    PersonaFormatException create(String source, String path, int line, int column, String problem, Throwable cause);
-  }
-
-  static final ErrorFactory PERSONA_ERRORS = PersonaFormatException::new;
-  static final ErrorFactory CARD_ERRORS = CharacterCardException::new;
 
   /**
    * Quotes every string the YAML reader would otherwise take for another type ({@code 0x1F}, {@code 1:20},
@@ -71,29 +63,29 @@ record PersonaDocument(String source, JsonNode root, ErrorFactory errors) {
   }
 
   /** Parses one whole document with {@code mapper}; syntax errors become exceptions with line and column. */
-  static PersonaDocument parse(String text, ObjectMapper mapper, String source, ErrorFactory errors) {
+  static PersonaDocument parse(String text, ObjectMapper mapper, String source) {
     String format = mapper.getFactory().getFormatName();
     try (JsonParser p = mapper.createParser(text)) {
       ObjectReader reader = mapper.reader(LocationJsonNodeFactoryFactory.getInstance().getJsonNodeFactory(p));
       JsonNode root = reader.readTree(p);
       if (root == null || root.isMissingNode()) {
-        throw errors.create(source, "", -1, -1, "the document is empty", null);
+        throw new PersonaFormatException(source, "", -1, -1, "the document is empty", null);
       }
       if (p.nextToken() != null) {
         JsonLocation l = p.currentTokenLocation();
-        throw errors.create(source, "", l.getLineNr(), l.getColumnNr(),
+        throw new PersonaFormatException(source, "", l.getLineNr(), l.getColumnNr(),
             "unexpected content after the document (only one document is read)", null);
       }
-      return new PersonaDocument(source, root, errors);
+      return new PersonaDocument(source, root);
     } catch (JsonProcessingException e) {
-      throw syntaxError(e, format, source, errors);
+      throw syntaxError(e, format, source);
     } catch (IOException e) {
-      throw errors.create(source, "", -1, -1, "cannot read: " + e.getMessage(), e);
+      throw new PersonaFormatException(source, "", -1, -1, "cannot read: " + e.getMessage(), e);
     }
   }
 
   private static PersonaFormatException syntaxError(
-      JsonProcessingException e, String format, String source, ErrorFactory errors) {
+      JsonProcessingException e, String format, String source) {
     JsonLocation l = e.getLocation();
     int line = l == null ? -1 : l.getLineNr();
     int column = l == null ? -1 : l.getColumnNr();
@@ -102,7 +94,7 @@ record PersonaDocument(String source, JsonNode root, ErrorFactory errors) {
     if (message.startsWith("Duplicate field") && e.getProcessor() instanceof JsonParser p) {
       // Point at the start of the repeated key, not past it.
       JsonLocation key = p.currentTokenLocation();
-      return errors.create(source, pathOf(p.getParsingContext()), key.getLineNr(), key.getColumnNr(), "duplicate field", e);
+      return new PersonaFormatException(source, pathOf(p.getParsingContext()), key.getLineNr(), key.getColumnNr(), "duplicate field", e);
     }
     if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
       // SnakeYAML knows both where the construct started and where it went wrong: say both.
@@ -113,7 +105,7 @@ record PersonaDocument(String source, JsonNode root, ErrorFactory errors) {
           + (context == null ? "" : " (from line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")")
           + ": ") + m.getProblem();
     }
-    return errors.create(source, "", line, column, "malformed " + format + ": " + message, e);
+    return new PersonaFormatException(source, "", line, column, "malformed " + format + ": " + message, e);
   }
 
   /** The field path of a parser's position, e.g. {@code traits[2].name}. */
@@ -161,7 +153,7 @@ record PersonaDocument(String source, JsonNode root, ErrorFactory errors) {
   /** An exception at the field {@code path}, located where {@code node} starts. */
   PersonaFormatException error(String path, JsonNode node, String problem, Throwable cause) {
     JsonLocation l = node instanceof TokenStreamLocationAware a ? a.tokenStreamLocation() : null;
-    return errors.create(source, path, l == null ? -1 : l.getLineNr(), l == null ? -1 : l.getColumnNr(), problem, cause);
+    return new PersonaFormatException(source, path, l == null ? -1 : l.getLineNr(), l == null ? -1 : l.getColumnNr(), problem, cause);
   }
 
   /** Binds the (validated) node at {@code at} to the reader's type; a value that does not fit is an error at its field. */

@@ -80,7 +80,7 @@ public final class PersonaFiles {
   public static Persona parse(String text, Format format, String source) {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(format, "format");
-    return read(PersonaDocument.parse(text, mapper(format), source, PersonaDocument.PERSONA_ERRORS));
+    return read(PersonaDocument.parse(text, mapper(format), source));
   }
 
   /** Checks a persona-file document against the schema, then binds it. */
@@ -147,8 +147,7 @@ public final class PersonaFiles {
       return CharacterCards.read(file);
     }
     if (name.endsWith(".json")) {
-      PersonaDocument doc = PersonaDocument.parse(readText(file), Json.mapper(), file.toString(),
-          PersonaDocument.PERSONA_ERRORS);
+      PersonaDocument doc = PersonaDocument.parse(readText(file), Json.mapper(), file.toString());
       return doc.root().isObject() && !doc.root().has("schema") ? CharacterCards.fromDocument(doc) : read(doc);
     }
     return load(file);
@@ -210,7 +209,7 @@ public final class PersonaFiles {
 
   /** Parses conversation text (see {@link #loadConversation}); errors name {@code source}. */
   public static List<Turn> parseConversation(String text, Format format, String source) {
-    PersonaDocument doc = PersonaDocument.parse(text, mapper(format), source, PersonaDocument.PERSONA_ERRORS);
+    PersonaDocument doc = PersonaDocument.parse(text, mapper(format), source);
     PersonaSchema.CONVERSATION.check(doc);
     List<PersonaFile.Line> lines = doc.bind(doc.root().isObject() ? List.of("messages") : List.of(), LINES_READER);
     return lines.stream().map(PersonaFile.Line::toTurn).toList();
@@ -223,7 +222,7 @@ public final class PersonaFiles {
 
   /** Reads a whole file as strict UTF-8 (a BOM is skipped). */
   static String readText(Path file) {
-    byte[] bytes = readBytes(file, PersonaDocument.PERSONA_ERRORS);
+    byte[] bytes = readBytes(file);
     try {
       String s = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
@@ -235,11 +234,11 @@ public final class PersonaFiles {
     }
   }
 
-  static byte[] readBytes(Path file, PersonaDocument.ErrorFactory errors) {
+  static byte[] readBytes(Path file) {
     try {
       return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw errors.create(file.toString(), "", -1, -1, "cannot read the file: " + e, e);
+      throw new PersonaFormatException(file.toString(), "", -1, -1, "cannot read the file: " + e, e);
     }
   }
 

@@ -4,9 +4,11 @@ import dev.persona4j.Persona4jException;
 import java.util.OptionalInt;
 
 /**
- * A persona file, character card or conversation file that cannot be read: names the file (or source),
- * the field path (e.g. {@code traits[2].examples[0]}) and, where the input is YAML or JSON, the line and
- * column of the offending node.
+ * A persona file, character card or conversation file that cannot be read or written (for a card: a
+ * PNG without a card chunk, a chunk that is not base64 of UTF-8 JSON, JSON that is not a card, or a card
+ * field of the wrong type): names the file (or source), the field path (e.g. {@code
+ * traits[2].examples[0]}) and, where the input is YAML or JSON, the line and column of the offending
+ * node.
  */
 public class PersonaFormatException extends Persona4jException {
   private final String source;

@@ -17,14 +17,14 @@ import org.slf4j.LoggerFactory;
  * Names are matched case-insensitively. Persona files may use no others; imported cards often use other
  * macros (e.g. {@code {{random:...}}}), which are left as they are when resolving.
  */
-public final class Placeholders {
+final class Placeholders {
   private static final Logger LOG = LoggerFactory.getLogger(Placeholders.class);
   private static final Pattern MACRO = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
 
   private Placeholders() {}
 
   /** Every {@code {{...}}} in {@code text}, with braces, in order of appearance. */
-  public static List<String> find(String text) {
+  static List<String> find(String text) {
     List<String> out = new ArrayList<>();
     Matcher m = MACRO.matcher(text);
     while (m.find()) {
@@ -37,7 +37,7 @@ public final class Placeholders {
    * The first placeholder in {@code text} that is not {@code {{char}}} or {@code {{user}}} (or
    * {@code {{original}}} when {@code allowOriginal}).
    */
-  public static Optional<String> firstUnknown(String text, boolean allowOriginal) {
+  static Optional<String> firstUnknown(String text, boolean allowOriginal) {
     Matcher m = MACRO.matcher(text);
     while (m.find()) {
       String name = m.group(1).trim().toLowerCase(Locale.ROOT);
@@ -55,7 +55,7 @@ public final class Placeholders {
    *
    * @param original what {@code {{original}}} stands for; null leaves {@code {{original}}} untouched
    */
-  public static String resolve(String text, String charName, String userName, String original) {
+  static String resolve(String text, String charName, String userName, String original) {
     if (text.indexOf("{{") < 0) {
       return text;
     }

@@ -216,7 +216,7 @@ final class PngCards {
     return -1;
   }
 
-  private static CharacterCardException error(String source, String path, String problem) {
-    return new CharacterCardException(source, path, -1, -1, problem);
+  private static PersonaFormatException error(String source, String path, String problem) {
+    return new PersonaFormatException(source, path, -1, -1, problem);
   }
 }

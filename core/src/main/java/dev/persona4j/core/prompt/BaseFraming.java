@@ -5,7 +5,6 @@ import dev.persona4j.core.persona.ExampleDialogue;
 import dev.persona4j.core.persona.LoreEntry;
 import dev.persona4j.core.persona.LorePosition;
 import dev.persona4j.core.persona.Persona;
-import dev.persona4j.core.persona.Placeholders;
 import dev.persona4j.core.persona.Speaker;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -99,10 +98,10 @@ public final class BaseFraming {
   List<Piece> render(Persona persona, PersonaText text, DefinitionStyle style, List<ExampleDialogue> examples,
       List<LoreEntry> lore, List<Turn> history) {
     List<Piece> out = new ArrayList<>();
-    String intro = Placeholders.resolve(introduction, text.charName(), text.userName(), null).strip();
+    String intro = persona.resolvePlaceholders(introduction, text.userName(), null).strip();
     if (!persona.systemPrompt().isBlank()) {
       // The card's system prompt replaces the framing text; {{original}} keeps it.
-      intro = Placeholders.resolve(persona.systemPrompt(), text.charName(), text.userName(), intro).strip();
+      intro = persona.resolvePlaceholders(persona.systemPrompt(), text.userName(), intro).strip();
     }
     out.add(new Piece(Section.Kind.PERSONA_DEFINITION, intro));
     List<LoreEntry> before = lore.stream().filter(e -> e.position() == LorePosition.BEFORE_CHAR).toList();

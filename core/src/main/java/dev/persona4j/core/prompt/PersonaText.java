@@ -5,7 +5,6 @@ import dev.persona4j.core.persona.Turn;
 import dev.persona4j.core.persona.ExampleDialogue;
 import dev.persona4j.core.persona.LoreEntry;
 import dev.persona4j.core.persona.Persona;
-import dev.persona4j.core.persona.Placeholders;
 import dev.persona4j.core.persona.Speaker;
 import dev.persona4j.core.persona.Trait;
 import dev.persona4j.core.persona.Voice;
@@ -36,7 +35,7 @@ final class PersonaText {
   }
 
   private String resolve(String text) {
-    return Placeholders.resolve(text, charName, userName, null).strip();
+    return persona.resolvePlaceholders(text, userName, null).strip();
   }
 
   /**
@@ -65,7 +64,7 @@ final class PersonaText {
     if (persona.systemPrompt().isBlank()) {
       return original;
     }
-    return Placeholders.resolve(persona.systemPrompt(), charName, userName, original).strip();
+    return persona.resolvePlaceholders(persona.systemPrompt(), userName, original).strip();
   }
 
   /**
@@ -107,7 +106,7 @@ final class PersonaText {
 
   /** Post-history instructions ({@code {{original}}} stands for nothing: there is no default). */
   String postHistoryInstructions() {
-    return Placeholders.resolve(persona.postHistoryInstructions(), charName, userName, "").strip();
+    return persona.resolvePlaceholders(persona.postHistoryInstructions(), userName, "").strip();
   }
 
   /** The character definition: identity, self-knowledge, description, traits, voice, values, boundaries, scenario. */

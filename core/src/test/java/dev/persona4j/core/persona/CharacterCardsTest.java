@@ -184,7 +184,7 @@ class CharacterCardsTest {
   @Test
   void pngWithoutACardChunk() {
     Path png = Resources.path("/cards/plain.png");
-    CharacterCardException e = assertThrows(CharacterCardException.class, () -> CharacterCards.read(png));
+    PersonaFormatException e = assertThrows(PersonaFormatException.class, () -> CharacterCards.read(png));
     assertEquals(png.toString(), e.source());
     assertTrue(e.problem().contains("no character card"), e.getMessage());
   }
@@ -192,7 +192,7 @@ class CharacterCardsTest {
   @Test
   void invalidBase64InTheChunk() {
     Path png = Resources.path("/cards/bad-base64.png");
-    CharacterCardException e = assertThrows(CharacterCardException.class, () -> CharacterCards.read(png));
+    PersonaFormatException e = assertThrows(PersonaFormatException.class, () -> CharacterCards.read(png));
     assertEquals("tEXt[chara]", e.fieldPath());
     assertTrue(e.getMessage().startsWith(png.toString()), e.getMessage());
     assertTrue(e.problem().contains("invalid base64"), e.getMessage());
@@ -201,7 +201,7 @@ class CharacterCardsTest {
   @Test
   void invalidJsonInTheChunkNamesLineAndColumnOfTheDecodedJson() {
     Path png = Resources.path("/cards/bad-json.png");
-    CharacterCardException e = assertThrows(CharacterCardException.class, () -> CharacterCards.read(png));
+    PersonaFormatException e = assertThrows(PersonaFormatException.class, () -> CharacterCards.read(png));
     assertTrue(e.source().startsWith(png.toString()) && e.source().contains("tEXt[chara]"), e.getMessage());
     assertEquals(OptionalInt.of(2), e.line());
     assertEquals(OptionalInt.of(23), e.column());
@@ -212,29 +212,29 @@ class CharacterCardsTest {
   void truncatedOrCorruptPngIsATypedError() throws Exception {
     byte[] good = Files.readAllBytes(Resources.path("/cards/seraphine-chara.png"));
     byte[] truncated = java.util.Arrays.copyOf(good, good.length - 20);
-    assertThrows(CharacterCardException.class, () -> CharacterCards.fromPng(truncated, "truncated.png"));
+    assertThrows(PersonaFormatException.class, () -> CharacterCards.fromPng(truncated, "truncated.png"));
     byte[] corrupt = good.clone();
     corrupt[40] ^= 0x55;
-    CharacterCardException e = assertThrows(CharacterCardException.class, () -> CharacterCards.fromPng(corrupt, "corrupt.png"));
+    PersonaFormatException e = assertThrows(PersonaFormatException.class, () -> CharacterCards.fromPng(corrupt, "corrupt.png"));
     assertTrue(e.problem().contains("CRC"), e.getMessage());
-    assertThrows(CharacterCardException.class,
+    assertThrows(PersonaFormatException.class,
         () -> CharacterCards.toPng(PersonaFiles.load(Resources.path("/personas/mara.yaml")), new byte[] {1, 2, 3}, "x.png"));
   }
 
   @Test
   void wrongCardFieldsAreTypedErrorsWithPath() {
-    CharacterCardException tags = assertThrows(CharacterCardException.class, () -> CharacterCards.parseJson(
+    PersonaFormatException tags = assertThrows(PersonaFormatException.class, () -> CharacterCards.parseJson(
         "{\"spec\": \"chara_card_v2\", \"spec_version\": \"2.0\",\n \"data\": {\"name\": \"X\",\n  \"tags\": \"one, two\"}}", "tags.json"));
     assertEquals("data.tags", tags.fieldPath());
     assertEquals(OptionalInt.of(3), tags.line());
     assertEquals(OptionalInt.of(11), tags.column());
-    CharacterCardException name = assertThrows(CharacterCardException.class,
+    PersonaFormatException name = assertThrows(PersonaFormatException.class,
         () -> CharacterCards.parseJson("{\"spec\": \"chara_card_v2\", \"data\": {\"description\": \"x\"}}", "noname.json"));
     assertEquals("data.name", name.fieldPath());
-    CharacterCardException spec = assertThrows(CharacterCardException.class,
+    PersonaFormatException spec = assertThrows(PersonaFormatException.class,
         () -> CharacterCards.parseJson("{\"spec\": \"chara_card_v9\", \"data\": {}}", "spec.json"));
     assertEquals("spec", spec.fieldPath());
-    CharacterCardException entry = assertThrows(CharacterCardException.class, () -> CharacterCards.parseJson(
+    PersonaFormatException entry = assertThrows(PersonaFormatException.class, () -> CharacterCards.parseJson(
         "{\"spec\": \"chara_card_v2\", \"data\": {\"name\": \"X\", \"character_book\": {\"entries\": "
             + "[{\"keys\": [\"a\"], \"content\": \"c\", \"enabled\": \"yes\"}]}}}", "entry.json"));
     assertEquals("data.character_book.entries[0].enabled", entry.fieldPath());

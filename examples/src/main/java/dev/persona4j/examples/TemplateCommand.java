@@ -12,7 +12,6 @@ import dev.persona4j.Persona4jException;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.PersonaFiles;
 import dev.persona4j.core.persona.PersonaFormatException;
-import dev.persona4j.core.prompt.BaseFraming;
 import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.core.prompt.Prompt;
 import dev.persona4j.core.prompt.PromptAssembler;
@@ -269,7 +268,7 @@ final class TemplateCommand implements Callable<Integer> {
           ? explicit : templateSource(tokenizer);
       PromptAssembler assembler = source != null
           ? PromptAssembler.chat(tokenizer, source.template())
-          : PromptAssembler.base(tokenizer, BaseFraming.standard());
+          : PromptAssembler.base(tokenizer);
       Prompt prompt;
       try {
         prompt = assembler.assemble(persona, conversation, user, budget == null ? Integer.MAX_VALUE : budget);

@@ -42,49 +42,25 @@ import java.util.Set;
  * strings are exactly those ({@code "\nSam:"}, {@code "\nMara:"}, the full name's label,
  * {@code "\n***"}, {@code "\n## "}).
  */
-public final class BaseFraming {
+record BaseFraming(String introduction, String exampleSeparator) {
   private static final String DEFAULT_INTRODUCTION =
       "The following is a transcript of a role-play conversation between {{user}} and {{char}}. {{char}} is a "
           + "fictional character, written by people and voiced by a language model, and stays in character "
           + "throughout.";
-  private static final BaseFraming STANDARD = new BaseFraming(DEFAULT_INTRODUCTION, "***");
-
-  private final String introduction;
-  private final String exampleSeparator;
-
-  private BaseFraming(String introduction, String exampleSeparator) {
-    this.introduction = introduction;
-    this.exampleSeparator = exampleSeparator;
-  }
-
   /** The framing shown above. */
-  public static BaseFraming standard() {
-    return STANDARD;
-  }
+  static final BaseFraming STANDARD = new BaseFraming(DEFAULT_INTRODUCTION, "***");
 
-  /**
-   * A framing with another introduction ({@code {{char}}} and {@code {{user}}} are resolved) and example
-   * separator line.
-   */
-  public static BaseFraming of(String introduction, String exampleSeparator) {
+  /** The introduction is the text above the transcript; the separator, the line between example exchanges. */
+  BaseFraming {
     Objects.requireNonNull(introduction, "introduction");
     Objects.requireNonNull(exampleSeparator, "exampleSeparator");
     if (exampleSeparator.isBlank() || exampleSeparator.contains("\n")) {
       throw new IllegalArgumentException("the example separator must be one non-blank line");
     }
-    return new BaseFraming(introduction, exampleSeparator);
-  }
-
-  public String introduction() {
-    return introduction;
-  }
-
-  public String exampleSeparator() {
-    return exampleSeparator;
   }
 
   /** The stop strings the framing implies for this persona and user. */
-  public List<String> stopStrings(Persona persona, String userName) {
+  List<String> stopStrings(Persona persona, String userName) {
     Set<String> out = new LinkedHashSet<>();
     out.add("\n" + userName + ":");
     out.add("\n" + persona.charName() + ":");
@@ -129,10 +105,5 @@ public final class BaseFraming {
     }
     out.add(new Piece(Section.Kind.GENERATION_PROMPT, "\n" + text.charName() + ":"));
     return out;
-  }
-
-  @Override
-  public String toString() {
-    return "BaseFraming{separator=" + exampleSeparator + "}";
   }
 }

@@ -21,7 +21,7 @@ import java.util.function.IntPredicate;
  * <p>Budget policy: the persona definition and the latest user turn are always kept. When the prompt does
  * not fit, the oldest history turns go first, then example dialogues (whole exchanges, last first), then
  * lorebook entries (lowest priority first); if even the prompt with none of those does not fit, a
- * {@link ContextBudgetException} says how many tokens it needs. Lorebook entries are triggered by their
+ * {@link PromptException} says how many tokens it needs. Lorebook entries are triggered by their
  * keys in the last {@code scan_depth} messages and kept within the lorebook's own token budget first.
  *
  * <p>Placeholders {@code {{char}}} (the nickname when set), {@code {{user}}} and {@code {{original}}} are
@@ -56,11 +56,21 @@ public final class PromptAssembler {
         DefinitionStyle.FULL);
   }
 
-  /** An assembler for a base model. */
-  public static PromptAssembler base(Tokenizer tokenizer, BaseFraming framing) {
+  /** An assembler for a base model, with the standard framing: a transcript (see {@link BaseFraming}). */
+  public static PromptAssembler base(Tokenizer tokenizer) {
     Objects.requireNonNull(tokenizer, "tokenizer");
-    Objects.requireNonNull(framing, "framing");
-    return new PromptAssembler(tokenizer, null, framing, DefinitionStyle.FULL);
+    return new PromptAssembler(tokenizer, null, BaseFraming.STANDARD, DefinitionStyle.FULL);
+  }
+
+  /**
+   * An assembler for a base model whose transcript has another introduction ({@code {{char}}} and
+   * {@code {{user}}} are resolved) and example separator line.
+   *
+   * @throws IllegalArgumentException if the separator is blank or not one line
+   */
+  public static PromptAssembler base(Tokenizer tokenizer, String introduction, String exampleSeparator) {
+    Objects.requireNonNull(tokenizer, "tokenizer");
+    return new PromptAssembler(tokenizer, null, new BaseFraming(introduction, exampleSeparator), DefinitionStyle.FULL);
   }
 
   /**
@@ -72,7 +82,7 @@ public final class PromptAssembler {
     Objects.requireNonNull(tokenizer, "tokenizer");
     return tokenizer.chatTemplate()
         .map(source -> chat(tokenizer, ChatTemplate.compile(source)))
-        .orElseGet(() -> base(tokenizer, BaseFraming.standard()));
+        .orElseGet(() -> base(tokenizer));
   }
 
   /**
@@ -100,7 +110,7 @@ public final class PromptAssembler {
    * @param conversation the conversation so far; when it ends with a user turn, that turn is always kept
    * @param userName what {@code {{user}}} stands for and the user's label in transcripts
    * @param tokenBudget the most tokens the prompt may take (leave room for the reply)
-   * @throws ContextBudgetException when even the persona definition and the latest user turn do not fit
+   * @throws PromptException when even the persona definition and the latest user turn do not fit
    * @throws PromptException when the chat template rejects every layout of the conversation
    */
   public Prompt assemble(Persona persona, Conversation conversation, String userName, int tokenBudget) {
@@ -160,7 +170,8 @@ public final class PromptAssembler {
     if (needed <= tokenBudget) {
       return selector.prompt(minimum);
     }
-    throw new ContextBudgetException(tokenBudget, needed);
+    throw new PromptException("the prompt needs at least " + needed + " tokens (the persona definition and the "
+        + "latest user turn, with no history, examples or lore) but the token budget is " + tokenBudget);
   }
 
   /** The smallest value in [lo, hi] satisfying a predicate that holds at hi and is monotone. */

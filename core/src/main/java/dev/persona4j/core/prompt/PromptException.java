@@ -2,7 +2,11 @@ package dev.persona4j.core.prompt;
 
 import dev.persona4j.Persona4jException;
 
-/** A prompt that cannot be assembled, e.g. a chat template that rejects every layout of the conversation. */
+/**
+ * A prompt that cannot be assembled: a chat template that rejects every layout of the conversation, or
+ * a token budget that even the smallest prompt (the persona definition and the latest user turn, with no
+ * history, examples or lore) does not fit; the message says how many tokens it needs.
+ */
 public class PromptException extends Persona4jException {
   public PromptException(String message) {
     super(message);

@@ -16,7 +16,6 @@ import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadKind;
 import dev.persona4j.core.heads.Tensor;
 import dev.persona4j.core.persona.Persona;
-import dev.persona4j.core.prompt.BaseFraming;
 import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.InvalidSettingException;
@@ -63,7 +62,7 @@ class PersonaGeneratorTest {
     model = Backends.load(LLAMA);
     mara = Persona.builder().name("Mara").build();
     // The reference checkpoints have a 128-token context: a one-line framing keeps the prompt short.
-    assembler = PromptAssembler.base(model.tokenizer(), BaseFraming.of("{{user}} talks with {{char}}.", "***"));
+    assembler = PromptAssembler.base(model.tokenizer(), "{{user}} talks with {{char}}.", "***");
   }
 
   @AfterAll

@@ -19,7 +19,6 @@ import dev.persona4j.core.heads.HeadKind;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.heads.Tensor;
 import dev.persona4j.core.persona.Persona;
-import dev.persona4j.core.prompt.BaseFraming;
 import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.InvalidSettingException;
@@ -110,7 +109,7 @@ class ActivationCollectorTest {
       heads.add(directionAt(tap));
     }
     PersonaGenerator generator = PersonaGenerator.builder(llama, Persona.builder().name("Mara").build())
-        .assembler(PromptAssembler.base(llama.tokenizer(), BaseFraming.of("{{user}} talks with {{char}}.", "***")))
+        .assembler(PromptAssembler.base(llama.tokenizer(), "{{user}} talks with {{char}}.", "***"))
         .sampler(SamplerSettings.builder().temperature(1.0).topK(40).build())
         .stop(StopConditions.builder().maxNewTokens(10).build())
         .heads(heads)

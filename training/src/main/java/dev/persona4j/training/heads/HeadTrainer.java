@@ -12,6 +12,8 @@ import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadException;
 import dev.persona4j.core.heads.HeadKind;
+import dev.persona4j.core.heads.PersonaVector;
+import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.samplers.InvalidSettingException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -52,6 +54,19 @@ public final class HeadTrainer {
    */
   public static int defaultLayer(ModelInfo info) {
     return info.layers() / 2;
+  }
+
+  /**
+   * Fits a {@link PersonaVector}: the difference of mean pooled activations at {@code layer} between
+   * in-character and out-of-character examples, calibrated on those examples. Pure Java; no DJL needed.
+   *
+   * @param normalise scale the direction to unit length (the score is the same either way; it changes
+   *     what a steering coefficient means)
+   * @throws HeadTrainingException when a set is empty, or the sets' means coincide
+   */
+  public static PersonaVector personaVector(String name, int layer, List<CandidateActivations> inCharacter,
+      List<CandidateActivations> outOfCharacter, Pooling pooling, boolean normalise) {
+    return PersonaVectors.fromExamples(name, layer, inCharacter, outOfCharacter, pooling, normalise);
   }
 
   /**

@@ -15,10 +15,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Fits {@link PersonaVector}s: the difference of mean pooled activations between in-character and
- * out-of-character examples, calibrated on those examples. Pure Java; no DJL needed.
+ * Fits {@link PersonaVector}s ({@link HeadTrainer#personaVector}): the difference of mean pooled
+ * activations between in-character and out-of-character examples, calibrated on those examples. Pure
+ * Java; no DJL needed.
  */
-public final class PersonaVectors {
+final class PersonaVectors {
   private PersonaVectors() {}
 
   /**
@@ -28,7 +29,7 @@ public final class PersonaVectors {
    *     what a steering coefficient means)
    * @throws HeadTrainingException when a set is empty, or the sets' means coincide
    */
-  public static PersonaVector fromExamples(String name, int layer, List<CandidateActivations> inCharacter,
+  static PersonaVector fromExamples(String name, int layer, List<CandidateActivations> inCharacter,
       List<CandidateActivations> outOfCharacter, Pooling pooling, boolean normalise) {
     Objects.requireNonNull(pooling, "pooling");
     if (name == null || name.isBlank()) {

@@ -3,9 +3,8 @@
  * {@link dev.persona4j.training.heads.ActivationCollector} runs a loaded model over it and returns
  * the activations a head reads (for a reply, exactly those the generator captures while decoding it),
  * {@link dev.persona4j.training.heads.HeadTrainer} trains a linear probe or attention head on them
- * with DJL autograd (or collects them first, given the model and dataset), {@link
- * dev.persona4j.training.heads.PersonaVectors} fits persona vectors, and {@link
- * dev.persona4j.training.heads.LayerSweep} finds the layer that knows the persona best. The heads
+ * with DJL autograd (collecting them first when given the model and dataset) and fits persona vectors,
+ * and {@link dev.persona4j.training.heads.LayerSweep} finds the layer that knows the persona best. The heads
  * they return score in pure Java ({@code dev.persona4j.core.heads}).
  */
 package dev.persona4j.training.heads;

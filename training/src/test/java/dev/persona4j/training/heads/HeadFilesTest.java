@@ -58,7 +58,7 @@ class HeadFilesTest {
     for (int i = 0; i < texts.size(); i++) {
       (texts.get(i).positive() ? in : out).add(activations.get(i));
     }
-    head = PersonaVectors.fromExamples("mara", 2, in, out, Pooling.MEAN, true);
+    head = HeadTrainer.personaVector("mara", 2, in, out, Pooling.MEAN, true);
   }
 
   @AfterAll
@@ -203,7 +203,7 @@ class HeadFilesTest {
 
   @Test
   void aNameThatIsNotAFileNameOrAHeadOfAnotherSizeIsNotSaved() {
-    PersonaVector badName = PersonaVectors.fromExamples("../escape", 2, activations.subList(0, 2),
+    PersonaVector badName = HeadTrainer.personaVector("../escape", 2, activations.subList(0, 2),
         activations.subList(2, 4), Pooling.MEAN, false);
     InvalidSettingException e = assertThrows(InvalidSettingException.class,
         () -> HeadFiles.save(dir, badName, llama.info()));

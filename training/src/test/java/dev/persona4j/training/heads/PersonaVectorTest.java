@@ -40,7 +40,7 @@ class PersonaVectorTest {
 
   @Test
   void projectionSeparatesHeldOutCandidates() {
-    PersonaVector vector = PersonaVectors.fromExamples("mara", LAYER, draw(150, true, 1), draw(150, false, 2),
+    PersonaVector vector = HeadTrainer.personaVector("mara", LAYER, draw(150, true, 1), draw(150, false, 2),
         Pooling.MEAN, true);
     List<CandidateActivations> in = draw(200, true, 3);
     List<CandidateActivations> out = draw(200, false, 4);
@@ -78,7 +78,7 @@ class PersonaVectorTest {
   void unnormalisedDirectionIsTheMeanDifference() {
     List<CandidateActivations> in = draw(40, true, 5);
     List<CandidateActivations> out = draw(40, false, 6);
-    PersonaVector raw = PersonaVectors.fromExamples("m", LAYER, in, out, Pooling.LAST, false);
+    PersonaVector raw = HeadTrainer.personaVector("m", LAYER, in, out, Pooling.LAST, false);
     double[] expected = new double[HIDDEN];
     for (CandidateActivations a : in) {
       float[][] t = a.layer(LAYER);
@@ -101,7 +101,7 @@ class PersonaVectorTest {
 
   @Test
   void rebuildsFromParametersAndRejectsBadSets() {
-    PersonaVector vector = PersonaVectors.fromExamples("mara", LAYER, draw(30, true, 7), draw(30, false, 8),
+    PersonaVector vector = HeadTrainer.personaVector("mara", LAYER, draw(30, true, 7), draw(30, false, 8),
         Pooling.MEAN, true);
     Head rebuilt = Head.fromParameters(HeadKind.PERSONA_VECTOR, "mara", vector.layers(), HIDDEN, vector.parameters(),
         vector.metadata());
@@ -110,9 +110,9 @@ class PersonaVectorTest {
     }
     assertEquals(vector.metadata(), rebuilt.metadata());
     assertThrows(HeadTrainingException.class,
-        () -> PersonaVectors.fromExamples("m", LAYER, List.of(), draw(3, false, 1), Pooling.MEAN, true));
+        () -> HeadTrainer.personaVector("m", LAYER, List.of(), draw(3, false, 1), Pooling.MEAN, true));
     HeadTrainingException e = assertThrows(HeadTrainingException.class,
-        () -> PersonaVectors.fromExamples("m", 3, draw(3, true, 1), draw(3, false, 1), Pooling.MEAN, true));
+        () -> HeadTrainer.personaVector("m", 3, draw(3, true, 1), draw(3, false, 1), Pooling.MEAN, true));
     assertTrue(e.getMessage().contains("lacks layer 3"), e.getMessage());
   }
 

@@ -1,6 +1,5 @@
 package dev.persona4j.examples.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.examples.bench.EngineRun.Figure;
 import dev.persona4j.tokenizers.Tokenizer;
@@ -20,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.persona4j.internal.Json;
 
 /**
  * {@code persona4j bench}: measures persona4j on a locally generated SmolLM2-135M-shaped checkpoint against
@@ -184,7 +184,7 @@ public final class BenchCommand implements Callable<Integer> {
     report.note(String.format(Locale.ROOT, "Machine: %d cores; 1-minute load average %.1f before, %.1f after."
         + " Other processes on the same cores slow both engines and make single figures vary.", threads,
         loadBefore, loadAfter));
-    ObjectNode machine = new ObjectMapper().createObjectNode();
+    ObjectNode machine = Json.mapper().createObjectNode();
     machine.put("availableProcessors", threads);
     machine.put("loadAverageBefore", loadBefore);
     machine.put("loadAverageAfter", loadAfter);

@@ -1,10 +1,10 @@
 package dev.persona4j.examples.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import dev.persona4j.internal.Json;
 
 /**
  * {@code bench worker}: the persona4j measurement, run by {@code bench} in a child JVM. Prints one line,
@@ -34,7 +34,7 @@ public final class BenchWorkerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var result = Persona4jBench.run(
         new Persona4jBench.Settings(model, promptIds, newTokens, warmup, repeats, candidates));
-    System.out.println(Persona4jEngine.RESULT_PREFIX + new ObjectMapper().writeValueAsString(result));
+    System.out.println(Persona4jEngine.RESULT_PREFIX + Json.mapper().writeValueAsString(result));
     System.out.flush();
     return 0;
   }

@@ -1,7 +1,6 @@
 package dev.persona4j.examples.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.persona4j.internal.Json;
 
 /**
  * Runs one of the benchmark's child processes (an engine measurement or a build) with its output going to a
@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
  * process it started.
  */
 final class ChildProcess {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ChildProcess() {}
 
@@ -54,7 +53,7 @@ final class ChildProcess {
           + "); see " + log + ":\n" + tail(log, 25));
     }
     try {
-      JsonNode node = JSON.readTree(result);
+      JsonNode node = Json.mapper().readTree(result);
       if (!node.isObject()) {
         throw new BenchException(what + " printed a result that is not a JSON object: " + result);
       }

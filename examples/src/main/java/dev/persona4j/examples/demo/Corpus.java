@@ -1,7 +1,6 @@
 package dev.persona4j.examples.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import dev.persona4j.internal.Json;
 
 /**
  * A generated demo corpus: the labelled examples (in shuffled order) and the personas that speak in
@@ -22,7 +22,6 @@ import java.util.Set;
  * label and topic; generated personas' definitions are written beside it as persona4j/v1 YAML.
  */
 public final class Corpus {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<CorpusExample> examples;
   private final List<PersonaProfile> personas;
@@ -55,7 +54,7 @@ public final class Corpus {
     record.put("label", e.label().code());
     record.put("topic", e.topic().id());
     try {
-      return JSON.writeValueAsString(record);
+      return Json.mapper().writeValueAsString(record);
     } catch (JsonProcessingException ex) {
       throw new CorpusException("cannot serialise corpus example: " + ex.getMessage(), ex);
     }

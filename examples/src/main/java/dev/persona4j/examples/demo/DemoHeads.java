@@ -1,6 +1,5 @@
 package dev.persona4j.examples.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.backend.Backends;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.persona4j.internal.Json;
 
 /**
  * The demo model's classifier heads, trained with the library's own head trainer on the model's
@@ -73,9 +73,8 @@ public final class DemoHeads {
 
   /** Lists the heads in persona4j.json and ranks best-of-N by the in-character head. */
   private static void writeProfileHeads(Path profile, Iterable<String> names) {
-    ObjectMapper json = new ObjectMapper();
     try {
-      ObjectNode o = (ObjectNode) json.readTree(Files.readString(profile));
+      ObjectNode o = (ObjectNode) Json.mapper().readTree(Files.readString(profile));
       o.remove("in_character_head");
       o.remove("persona_head");
       ArrayNode heads = o.putArray("heads");
@@ -84,7 +83,7 @@ public final class DemoHeads {
       }
       o.put("selection_head", IN_CHARACTER);
       o.put("candidates", 8);
-      Files.writeString(profile, json.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n",
+      Files.writeString(profile, Json.pretty().writeValueAsString(o) + "\n",
           StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new CorpusException("cannot update " + profile + ": " + e.getMessage(), e);

@@ -1,7 +1,6 @@
 package dev.persona4j.examples.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
@@ -23,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import dev.persona4j.internal.Json;
 
 /**
  * A quick check of a trained demo model: for each example persona, N replies with plain sampling to
@@ -89,10 +89,9 @@ public final class DemoSampleMain {
   }
 
   static List<String> heldOutUserTurns(Path heldOut, String persona) throws IOException {
-    ObjectMapper json = new ObjectMapper();
     Set<String> out = new LinkedHashSet<>();
     for (String line : Files.readAllLines(heldOut)) {
-      JsonNode e = json.readTree(line);
+      JsonNode e = Json.mapper().readTree(line);
       if (e.get("persona").asText().equals(persona)) {
         out.add(e.get("user").asText());
       }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.training.TrainableTransformer;
 import dev.persona4j.core.checkpoint.ModelConfig;
@@ -28,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import dev.persona4j.internal.Json;
 
 /**
  * Trains the demo model: generates the corpus and its tokenizer, renders multi-turn conversations
@@ -49,7 +49,6 @@ public final class DemoTrainer {
   public static final String SETTINGS_FILE = "persona4j.json";
   public static final String HELD_OUT_FILE = "heldout.jsonl";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final DemoTrainerSettings settings;
 
   public DemoTrainer(DemoTrainerSettings settings) {
@@ -344,7 +343,7 @@ public final class DemoTrainer {
   }
 
   private void writeSettingsFile(Path file, ModelConfig config) {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Json.mapper().createObjectNode();
     o.put("definition_style", "compact");
     o.put("user_name", settings.data().userName());
     o.put("max_new_tokens", 64);
@@ -353,7 +352,7 @@ public final class DemoTrainer {
     o.put("context_length", config.contextLength());
     o.put("held_out", HELD_OUT_FILE);
     try {
-      Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n",
+      Files.writeString(file, Json.pretty().writeValueAsString(o) + "\n",
           StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new CorpusException("cannot write " + file + ": " + e.getMessage(), e);

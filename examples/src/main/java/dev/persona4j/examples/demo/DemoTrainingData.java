@@ -1,7 +1,6 @@
 package dev.persona4j.examples.demo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.PersonaFiles;
 import dev.persona4j.core.prompt.Conversation;
@@ -19,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import dev.persona4j.internal.Json;
 
 /**
  * Turns the demo corpus into training data for the demo model: a held-out split (for the heads), and
@@ -32,7 +32,6 @@ import java.util.SplittableRandom;
  * which must be a prefix of the next one (checked token by token).
  */
 final class DemoTrainingData {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Exchanges of one persona, in order, to be rendered as one conversation. */
   record Dialogue(String persona, List<CorpusExample> exchanges) {}
@@ -189,7 +188,7 @@ final class DemoTrainingData {
           case GENERIC_ASSISTANT -> Voices.GENERIC;
           case OTHER_PERSONA -> e.label().otherVoice().orElseThrow();
         });
-        out.write(JSON.writeValueAsString(record));
+        out.write(Json.mapper().writeValueAsString(record));
         out.write('\n');
       }
     } catch (JsonProcessingException ex) {

@@ -1,7 +1,5 @@
 package dev.persona4j.examples.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
@@ -18,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BiFunction;
+import dev.persona4j.internal.Json;
 
 /**
  * The demo's measured claim: characters drift, and best-of-N by an in-character head reading
@@ -79,8 +78,7 @@ public final class DriftEvaluation {
 
     /** {@code {"overall": {"plain": r, "rejection": r}, "personas": {name: {...}}, ...}}. */
     public String json() {
-      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      ObjectNode root = mapper.createObjectNode();
+      ObjectNode root = Json.mapper().createObjectNode();
       ObjectNode overall = root.putObject("overall");
       overall.put("plain", plain.rate());
       overall.put("rejection", rejection.rate());
@@ -102,7 +100,7 @@ public final class DriftEvaluation {
       root.put("headScoringShare", headScoringShare);
       root.put("detector", "DriftDetector: generic-assistant and other-persona marker phrases, on text only");
       try {
-        return mapper.writeValueAsString(root);
+        return Json.pretty().writeValueAsString(root);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalStateException(e);
       }

@@ -23,6 +23,10 @@ final class PersonaDefinitions {
           + " by a small language model. Asked directly, {nick} says so honestly and in character,"
           + " and never claims to be a human or a real {role}.";
 
+  /**
+   * Its own YAML writer, not the library's: these exact bytes are the demo corpus's persona text,
+   * from which the committed demo tokenizer and model were trained (CorpusHashTest pins them).
+   */
   private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
       .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)

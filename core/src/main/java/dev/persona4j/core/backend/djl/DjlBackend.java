@@ -44,6 +44,7 @@ public final class DjlBackend implements Backend {
 
   @Override
   public LanguageModel load(Path modelDir, LoadOptions options) {
+    DjlEnvironment.apply();
     Checkpoint checkpoint = Checkpoint.open(modelDir);
     TransformerModel.checkSupported(checkpoint.config(), modelDir.resolve(Checkpoint.CONFIG));
     Device device = device(options.device());

@@ -1,0 +1,49 @@
+// Checks what the application in consumer/ resolved (both invocations) and how it starts.
+// Variables from the invoker: basedir (this project's copy), demoModel, persona.
+
+def listing(String dir, String name) {
+  // dependency:list lines: "   group:artifact:type[:classifier]:version:scope -- module name"
+  def lines = new File(basedir, "target/${dir}/${name}.txt").readLines().collect { it.replaceAll(/ -- .*$/, '').trim() }
+  lines.findAll { it.count(':') >= 4 }.collect {
+    def f = it.split(':') as List
+    [group: f[0], artifact: f[1], version: f[-2], scope: f[-1], text: it]
+  }
+}
+
+// What an application may compile against: persona4j's API and the libraries whose types that API uses.
+// DJL's api (and what it brings) is still here because core's own code compiles against it; see the root README.
+def apiGroups = ['dev.persona4j', 'com.fasterxml.jackson.core', 'com.fasterxml.jackson.dataformat', 'org.yaml',
+                 'org.slf4j', 'ai.djl', 'com.google.code.gson', 'net.java.dev.jna', 'org.apache.commons',
+                 'commons-codec', 'commons-io', 'com.google.errorprone']
+
+['plain', 'bom'].each { dir ->
+  def compile = listing(dir, 'compile')
+  def runtime = listing(dir, 'runtime')
+  assert compile.any { it.artifact == 'persona4j-core' } : "$dir: persona4j-core missing from ${compile*.text}"
+
+  def leaked = compile.findAll { !(it.group in apiGroups) || it.artifact in ['tokenizers', 'pytorch-engine', 'pytorch-jni'] }
+  assert leaked.isEmpty() : "$dir: persona4j-internal libraries on the application's compile classpath: ${leaked*.text}"
+  ['guava', 'jinjava', 'tokenizers', 'pytorch-engine', 'jackson-datatype-jdk8'].each { a ->
+    assert runtime.any { it.artifact == a } : "$dir: $a missing from the runtime classpath: ${runtime*.text}"
+  }
+
+  def jackson = runtime.findAll { it.group.startsWith('com.fasterxml.jackson') }
+  def versions = jackson*.version.unique()
+  assert versions.size() == 1 : "$dir: mixed Jackson versions: ${jackson*.text}"
+}
+
+// Start the application as its users would: no -Dai.djl.offline, no OPT_OUT_TRACKING, slf4j-simple at INFO.
+def classpath = new File(basedir, 'target/classes').path + File.pathSeparator + new File(basedir, 'target/plain/classpath.txt').text.trim()
+def java = new File(System.getProperty('java.home'), 'bin/java').path
+def pb = new ProcessBuilder(java, '-cp', classpath, 'example.App', demoModel, persona).redirectErrorStream(true)
+pb.environment().remove('OPT_OUT_TRACKING')
+pb.environment().remove('DJL_OFFLINE')
+def proc = pb.start()
+def out = proc.inputStream.text
+proc.waitFor()
+new File(basedir, 'target/app.log').text = out
+assert proc.exitValue() == 0 : "the application failed:\n$out"
+assert out.contains('persona: ') && out.contains('model: ') : out
+def noisy = out.readLines().findAll { it.contains(' WARN ') || it.contains('CudaUtils') || it.contains('telemetry') }
+assert noisy.isEmpty() : "the application's log at its default level has warnings:\n${noisy.join('\n')}"
+return true

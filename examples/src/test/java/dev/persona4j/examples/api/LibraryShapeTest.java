@@ -38,7 +38,8 @@ class LibraryShapeTest {
       "core", Set.of("dev.persona4j.core.architecture", "dev.persona4j.core.backend",
           "dev.persona4j.core.checkpoint", "dev.persona4j.core.heads", "dev.persona4j.core.persona",
           "dev.persona4j.core.prompt", "dev.persona4j.core.generate"),
-      "training", Set.of("dev.persona4j.training", "dev.persona4j.training.heads"));
+      "training", Set.of("dev.persona4j.training", "dev.persona4j.training.heads",
+          "dev.persona4j.training.calibration"));
 
   /**
    * Public types outside the exported packages, each for a reason: the modules share the internal

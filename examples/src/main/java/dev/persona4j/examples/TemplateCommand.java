@@ -10,7 +10,6 @@ import com.networknt.schema.serialization.node.LocationJsonNodeFactoryFactory;
 import com.networknt.schema.serialization.node.TokenStreamLocationAware;
 import dev.persona4j.Persona4jException;
 import dev.persona4j.core.persona.Persona;
-import dev.persona4j.core.persona.PersonaFiles;
 import dev.persona4j.core.persona.PersonaFormatException;
 import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.core.prompt.Prompt;
@@ -62,7 +61,7 @@ import picocli.CommandLine.Spec;
         "Forms:",
         "  template (--template FILE.jinja | --builtin NAME | --model DIR)",
         "           --messages FILE.json [--add-generation-prompt] [--bos S] [--eos S]",
-        "  template --persona FILE.yaml|card.json|card.png",
+        "  template --persona ID|FILE.yaml|card.json|card.png",
         "           [--model DIR] [--template FILE.jinja | --builtin NAME]",
         "           [--conversation FILE.json|.yaml] [--user NAME] [--budget N]",
         "           [--show-sections] [--bos S --eos S (without --model)]",
@@ -106,9 +105,10 @@ final class TemplateCommand implements Callable<Integer> {
       description = "eos_token for the template (default: the model's; else undefined).")
   String eos;
 
-  @Option(names = "--persona", paramLabel = "FILE",
-      description = "A persona file (.yaml, .yml, .json) or a Character Card (.json, .png).")
-  Path personaFile;
+  @Option(names = "--persona", paramLabel = "ID|FILE",
+      description = "A bundled persona id (captain, detective, gardener, naturalist), a persona file (.yaml, .yml,"
+          + " .json) or a Character Card (.json, .png), as every command takes it.")
+  String personaIdOrFile;
 
   @Option(names = "--conversation", paramLabel = "FILE",
       description = "The conversation so far (.json or .yaml; roles user and character).")
@@ -129,7 +129,7 @@ final class TemplateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     checkUsage();
-    String text = personaFile != null ? assemble(System.err) : renderMessages();
+    String text = personaIdOrFile != null ? assemble(System.err) : renderMessages();
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     PrintStream out = System.out;
     out.write(bytes, 0, bytes.length);
@@ -142,8 +142,8 @@ final class TemplateCommand implements Callable<Integer> {
 
   private void checkUsage() {
     CommandLine cli = spec.commandLine();
-    if ((messagesFile == null) == (personaFile == null)) {
-      throw new CommandLine.ParameterException(cli, "give either --messages FILE or --persona FILE");
+    if ((messagesFile == null) == (personaIdOrFile == null)) {
+      throw new CommandLine.ParameterException(cli, "give either --messages FILE or --persona ID|FILE");
     }
     if (templateFile != null && builtin != null) {
       throw new CommandLine.ParameterException(cli, "--template and --builtin are alternatives: give one");
@@ -259,7 +259,7 @@ final class TemplateCommand implements Callable<Integer> {
   // ------------------------------------------------------------------------------------------- persona form
 
   private String assemble(PrintStream err) {
-    Persona persona = PersonaFiles.loadAny(personaFile);
+    Persona persona = Workspace.persona(personaIdOrFile);
     Conversation conversation = conversationFile == null ? Conversation.empty() : Conversation.load(conversationFile);
     Source explicit = templateSource(null);
     boolean counted = model != null;

@@ -363,6 +363,19 @@ class TemplateCommandTest {
   }
 
   @Test
+  void aBundledPersonaIdWorksAsInEveryOtherCommand() {
+    Run byId = run("template", "--persona", "captain", "--builtin", "chatml");
+    assertEquals(0, byId.exit(), byId.err());
+    assertArrayEquals(run("template", "--persona", CAPTAIN.toString(), "--builtin", "chatml").out(), byId.out());
+    assertTrue(byId.text().contains("Captain Mara Vell"), byId.text());
+    // The same resolution as reply's --persona: a bundled id is case-insensitive, an unknown one lists the ids.
+    assertArrayEquals(byId.out(), run("template", "--persona", "Captain", "--builtin", "chatml").out());
+    String unknown = failure("template", "--persona", "pirate", "--builtin", "chatml");
+    assertTrue(unknown.startsWith("persona 'pirate': no such file, and not a bundled persona [captain, detective,"),
+        unknown);
+  }
+
+  @Test
   void aCharacterCardGivesTheSamePromptAsThePersonaFile() throws IOException {
     Persona persona = PersonaFiles.load(CAPTAIN);
     Path card = dir.resolve("captain.card.json");

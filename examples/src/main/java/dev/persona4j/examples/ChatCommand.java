@@ -21,8 +21,8 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "chat",
     description = {
-        "Talk with a persona. Type a message and press Enter; /candidates toggles the candidate table,",
-        "/reset starts over, /quit (or end of input) leaves."})
+        "Talk with a persona. Type a message and press Enter.",
+        "/candidates toggles the candidate table, /reset starts over, /quit (or end of input) leaves."})
 final class ChatCommand implements Callable<Integer> {
   @Mixin GenerationOptions options;
 

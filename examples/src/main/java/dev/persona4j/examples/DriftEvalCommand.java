@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "drift-eval",
     description = {
-        "For each bundled persona, N replies with plain sampling and N as the best of 8 by the in-character head,",
-        "same sampler settings and seeds; out-of-character rates judged on the text by the corpus's drift detector."})
+        "For each bundled persona, N replies with plain sampling and N as the best of 8 by the in-character head,"
+            + " with the same sampler settings and seeds.",
+        "Out-of-character rates are judged on the text by the corpus's drift detector."})
 final class DriftEvalCommand implements Callable<Integer> {
   @Mixin GenerationOptions options;
 

@@ -41,8 +41,8 @@ final class GenerationOptions {
   boolean noHeads;
 
   @Option(names = "--rank-by", paramLabel = "HEAD[:W],...", description = {
-      "The head best-of-N ranks by, or a weighted mean of several (NAME:WEIGHT,...); {persona} stands for the",
-      "persona's id, e.g. in_character,speaker-{persona}. Default: the model profile's, else the mean of all heads."})
+      "The head best-of-N ranks by, or a weighted mean of several (NAME:WEIGHT,...); {persona} stands for the"
+          + " persona's id, e.g. in_character,speaker-{persona}. Default: the model profile's, else the mean of all heads."})
   String rankBy;
 
   @Option(names = "--threshold", description = "Accept the first candidate whose score reaches this probability, instead of the best of N.")

@@ -30,9 +30,10 @@ import dev.persona4j.internal.Json;
     name = "bench",
     subcommands = {BenchWorkerCommand.class},
     description = {
-        "Benchmark persona4j against Jlama on a generated SmolLM2-135M-shaped fp32 checkpoint (no download):",
-        "load time, prefill, batch-1 and batch-8 decoding, best-of-8 vs one candidate, head scoring share,",
-        "peak RSS. Each engine runs in its own process; the two alternate pair by pair."})
+        "Benchmark persona4j against Jlama on a generated SmolLM2-135M-shaped fp32 checkpoint (no download):"
+            + " load time, prefill, batch-1 and batch-8 decoding, best-of-8 vs one candidate, head scoring share,"
+            + " peak RSS.",
+        "Each engine runs in its own process; the two alternate pair by pair."})
 public final class BenchCommand implements Callable<Integer> {
   /** Wall-time budget of {@code --quick}, checked before each further pair is started. */
   static final Duration QUICK_BUDGET = Duration.ofSeconds(270);

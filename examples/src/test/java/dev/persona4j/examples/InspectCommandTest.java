@@ -38,6 +38,7 @@ class InspectCommandTest {
     assertClose(expected.floats("p0.logits"), actual.floats("logits"), name + " logits");
     assertClose(expected.floats("p0.hidden_states"), actual.floats("hidden_states"), name + " hidden_states");
     assertArrayEquals(expected.longs("p0.greedy"), actual.longs("greedy"), name + " greedy");
+    FileModes.assertOrdinaryMode(out);
   }
 
   @ParameterizedTest

@@ -89,6 +89,7 @@ class TrainHeadCommandTest {
     Path weights = heads.resolve("in_character-linear.safetensors");
     assertTrue(printed.contains("wrote " + weights), printed);
     assertTrue(Files.isRegularFile(heads.resolve("in_character-linear.json")));
+    FileModes.assertOrdinaryMode(weights, heads.resolve("in_character-linear.json"));
 
     Head head = HeadFiles.loadUnbound(weights);
     assertEquals(HeadKind.LINEAR_PROBE, head.kind());

@@ -12,12 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Collects float32 and int64 tensors and writes them as one safetensors file, in the order they
@@ -159,8 +161,9 @@ public final class SafetensorsWriter {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
+      // A plain new file (0666 less the umask), not createTempFile's owner-only 0600: it becomes the result.
+      tmp = dir.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
         out.write(len.array());
         out.write(headerBytes);

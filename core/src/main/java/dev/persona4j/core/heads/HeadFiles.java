@@ -13,12 +13,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -329,8 +331,9 @@ public final class HeadFiles {
     try {
       Path parent = file.toAbsolutePath().getParent();
       Files.createDirectories(parent);
-      tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-      Files.write(tmp, Json.pretty().writeValueAsBytes(root));
+      // A plain new file (0666 less the umask), not createTempFile's owner-only 0600: it becomes the result.
+      tmp = parent.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+      Files.write(tmp, Json.pretty().writeValueAsBytes(root), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       deleteQuietly(tmp);

@@ -209,10 +209,41 @@ final class TemplateCommand implements Callable<Integer> {
     try {
       return source.template().render(messages.messages(), addGenerationPrompt, variables);
     } catch (TemplateException e) {
-      throw new TemplateFailure(source.origin(), e);
+      throw new TemplateFailure(source.origin(), undefinedSpecialTokens(source, messages, variables, e));
     } catch (IllegalArgumentException e) {
       throw new PersonaFormatException(messagesFile.toString(), "", -1, -1, e.getMessage(), e);
     }
+  }
+
+  /**
+   * Without a model there is no tokenizer to supply {@code bos_token} and {@code eos_token}, and a template
+   * that concatenates one fails as in transformers, with an undefined value (Python's {@code NoneType}). When
+   * the render succeeds with the absent tokens bound, they were the cause: the failure then names them and
+   * the options that supply them; any other failure is returned unchanged.
+   */
+  private TemplateException undefinedSpecialTokens(Source source, Messages messages, Map<String, Object> variables,
+      TemplateException failure) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (Map.Entry<String, String> token : List.of(Map.entry("bos_token", "--bos"), Map.entry("eos_token", "--eos"))) {
+      if (!variables.containsKey(token.getKey()) && source.template().source().contains(token.getKey())) {
+        options.put(token.getKey(), token.getValue());
+      }
+    }
+    if (failure.raisedByTemplate() || options.isEmpty()) {
+      return failure;
+    }
+    Map<String, Object> bound = new LinkedHashMap<>(variables);
+    options.keySet().forEach(name -> bound.put(name, ""));
+    try {
+      source.template().render(messages.messages(), addGenerationPrompt, bound);
+    } catch (TemplateException | IllegalArgumentException stillFailing) {
+      return failure;
+    }
+    boolean one = options.size() == 1;
+    return new TemplateException(String.join(" and ", options.keySet()) + (one ? " is" : " are") + " undefined: give "
+        + String.join(" and ", options.values().stream().map(o -> o + " S").toList())
+        + (one ? " (the model tokenizer's text)" : " (the model tokenizer's texts)") + " or --model DIR",
+        false, failure.line().orElse(0), failure);
   }
 
   /** The template the options name; with a tokenizer and neither --template nor --builtin, the model's. */

@@ -267,6 +267,27 @@ class TemplateCommandTest {
     assertArrayEquals(viaFile.out(), viaModel.out());
   }
 
+  /**
+   * transformers takes bos_token from the tokenizer; without --model there is none, and llama3's template
+   * concatenates it: the failure names the value and the option that supplies it, not Python's NoneType.
+   */
+  @Test
+  void anUndefinedSpecialTokenIsNamedWithTheOptionThatSuppliesIt() throws IOException {
+    Path messages = write("m.json", "[{\"role\": \"user\", \"content\": \"Hi\"}]");
+    String error = failure("template", "--builtin", "llama3", "--messages", messages.toString());
+    assertEquals("built-in template llama3:5: bos_token is undefined: give --bos S (the model tokenizer's text)"
+        + " or --model DIR", error);
+
+    Run given = run("template", "--builtin", "llama3", "--messages", messages.toString(), "--bos", "<|begin_of_text|>");
+    assertEquals(0, given.exit(), given.err());
+    assertEquals("<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>", given.text());
+    // Other failures keep their own message, even with a special token absent.
+    Path broken = write("broken.jinja", "{{ bos_token + messages[0]['content'] + 1 }}");
+    String other = failure("template", "--template", broken.toString(), "--messages", messages.toString());
+    assertTrue(other.startsWith(broken + ":1: "), other);
+    assertFalse(other.contains("--bos"), other);
+  }
+
   @Test
   void usageErrorsExitTwo() throws IOException {
     Path messages = write("m.json", "[{\"role\": \"user\", \"content\": \"a\"}]");

@@ -59,7 +59,7 @@ final class DriftEvalCommand implements Callable<Integer> {
       }
       int candidates = options.candidates != null ? options.candidates : 8;
       DriftEvaluation.Result result = DriftEvaluation.run(personas, (id, p) -> options.generator(model, p, id), n,
-          candidates, evalSeed, System.err);
+          candidates, evalSeed, ProgressOutput.stderr());
       out.print(result.table());
       out.printf(Locale.ROOT, "%nout-of-character: plain %.1f%%, best-of-%d %.1f%% (%s fewer); %d replies per method in %.0f s;"
               + " head scoring %.2f%% of best-of-%d reply time%n",

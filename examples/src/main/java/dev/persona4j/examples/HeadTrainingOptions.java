@@ -64,7 +64,8 @@ final class HeadTrainingOptions {
 
   /**
    * The trainer draws its progress bar on a PrintStream; this one forwards to picocli's error writer
-   * (so tests and embedding applications can capture it) whenever the bar is flushed.
+   * (so tests and embedding applications can capture it) whenever the bar is flushed, redrawn in place
+   * only on a terminal ({@link ProgressOutput}).
    */
   private static PrintStream progressStream(PrintWriter writer) {
     OutputStream forward = new OutputStream() {
@@ -87,6 +88,6 @@ final class HeadTrainingOptions {
         pending.reset();
       }
     };
-    return new PrintStream(forward, true, StandardCharsets.UTF_8);
+    return ProgressOutput.adapt(forward, ProgressOutput.isTerminal());
   }
 }

@@ -53,20 +53,26 @@ class DemoModelCommandsTest {
     }
   }
 
+  /** Runs a command: its exit code, stdout and stderr. */
   private static String[] run(InputStream stdin, String... args) {
     PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
     InputStream oldIn = System.in;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       if (stdin != null) {
         System.setIn(stdin);
       }
       CommandLine cli = Persona4jCli.newCommandLine();
       int exit = cli.execute(args);
-      return new String[] {Integer.toString(exit), out.toString(StandardCharsets.UTF_8)};
+      return new String[] {Integer.toString(exit), out.toString(StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8)};
     } finally {
       System.setOut(oldOut);
+      System.setErr(oldErr);
       System.setIn(oldIn);
     }
   }
@@ -134,7 +140,10 @@ class DemoModelCommandsTest {
     // The command writes the same JSON shape.
     Path json = dir.resolve("drift.json");
     String[] result = run(null, "drift-eval", "--n", "2", "--personas", "captain", "--json", json.toString());
-    assertEquals("0", result[0], result[1]);
+    assertEquals("0", result[0], result[1] + result[2]);
+    // Not a terminal: the progress bar ends as a line, without carriage returns.
+    assertTrue(result[2].contains("drift-eval captain       2/2"), result[2]);
+    assertFalse(result[2].contains("\r"), result[2]);
     JsonNode written = new ObjectMapper().readTree(Files.readString(json));
     assertTrue(written.at("/overall/plain").isNumber() && written.at("/personas/captain/rejection").isNumber(),
         written.toString());

@@ -1,6 +1,7 @@
 package dev.persona4j.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,7 @@ class LayerSweepCommandTest {
         "--positive", "in_character", "--pooling", "last", "--out", out.toString(), "--epochs", "20");
 
     assertEquals(0, exit, stderr.toString());
+    assertFalse(stderr.toString().contains("\r"), "progress off a terminal is lines: " + stderr);
     String printed = stdout.toString();
     assertTrue(printed.contains("sweeping 5 hidden states of llama"), printed);
     assertTrue(printed.contains("layer  accuracy    AUC   Brier  epochs"), printed);

@@ -81,6 +81,8 @@ class TrainHeadCommandTest {
     assertTrue(err.toString().contains("collecting activations [########################] 120/120 examples"),
         err.toString());
     assertTrue(err.toString().contains("in_character-linear ["), err.toString());
+    // Not a terminal: the bars are milestone lines, never redrawn with a carriage return.
+    assertFalse(err.toString().contains("\r"), err.toString());
     String printed = out.toString();
     assertTrue(printed.contains("linear probe 'in_character-linear' over layers [2] (MEAN)"), printed);
     assertTrue(printed.contains("120 examples (60 positive)"), printed);

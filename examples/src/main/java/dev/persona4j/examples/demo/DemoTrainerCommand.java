@@ -1,5 +1,7 @@
 package dev.persona4j.examples.demo;
 
+import dev.persona4j.examples.ProgressOutput;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -57,8 +59,10 @@ public final class DemoTrainerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // One stream for bars and summaries, so a non-terminal gets them in order, one line per milestone.
+    PrintStream err = ProgressOutput.stderr();
     if (headsOnly) {
-      DemoHeads.train(out, seed, System.err).forEach((name, summary) -> System.err.println(name + ": " + summary));
+      DemoHeads.train(out, seed, err).forEach((name, summary) -> err.println(name + ": " + summary));
       return 0;
     }
     DemoTrainerSettings.Schedule schedule = DEFAULTS.schedule();
@@ -70,12 +74,12 @@ public final class DemoTrainerCommand implements Callable<Integer> {
         DEFAULTS.data());
     Path personaDir = personas != null ? personas : CorpusMain.locateExamplePersonas();
     String command = "examples/persona4j train-demo --out " + out + " " + settings.asOptions();
-    DemoTrainer.Result r = new DemoTrainer(settings).train(out, personaDir, System.err, command);
-    System.err.printf(Locale.ROOT, "trained %,d parameters for %d steps in %s (%.0f tokens/s); final loss %.3f;"
+    DemoTrainer.Result r = new DemoTrainer(settings).train(out, personaDir, err, command);
+    err.printf(Locale.ROOT, "trained %,d parameters for %d steps in %s (%.0f tokens/s); final loss %.3f;"
             + " wrote %s%n", r.parameters(), r.steps(), DemoTrainer.ProgressBar.clock(r.seconds()),
         r.tokensPerSecond(), r.finalLoss(), r.directory().toAbsolutePath());
     // The heads read the trained model's middle layer, so they are trained after it, on the held-out split.
-    DemoHeads.train(out, seed, System.err).forEach((name, summary) -> System.err.println(name + ": " + summary));
+    DemoHeads.train(out, seed, err).forEach((name, summary) -> err.println(name + ": " + summary));
     return 0;
   }
 }

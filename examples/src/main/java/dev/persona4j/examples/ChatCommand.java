@@ -34,17 +34,15 @@ final class ChatCommand implements Callable<Integer> {
     try (LanguageModel model = options.loadModel()) {
       Persona persona = options.loadPersona();
       PersonaGenerator generator = options.generator(model, persona).build();
-      String user = options.userName(options.profile());
+      String user = generator.userName();
       out.println("Talking with " + persona.name() + " (" + generator.policy().candidatesPerRound()
           + " candidate(s) per reply" + (generator.heads().isEmpty() ? "" : ", heads " + generator.heads().stream()
           .map(h -> h.name()).toList()) + "). /quit to leave.");
-      if (!persona.greetings().isEmpty()) {
-        out.println(persona.charName() + ": " + persona.greetings().get(0).replace("{{user}}", user)
-            .replace("{{char}}", persona.charName()));
-      }
       Conversation conversation = Conversation.empty();
-      if (!persona.greetings().isEmpty()) {
-        conversation = conversation.withCharacter(persona.greetings().get(0));
+      if (!generator.greetings().isEmpty()) {
+        String greeting = generator.greetings().get(0);
+        out.println(persona.charName() + ": " + greeting);
+        conversation = conversation.withCharacter(greeting);
       }
       BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       while (true) {

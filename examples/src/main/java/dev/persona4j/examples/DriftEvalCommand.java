@@ -3,6 +3,7 @@ package dev.persona4j.examples;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.Persona4jException;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.examples.demo.DriftEvaluation;
 import dev.persona4j.internal.Json;

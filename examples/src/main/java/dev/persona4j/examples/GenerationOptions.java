@@ -2,12 +2,10 @@ package dev.persona4j.examples;
 
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.generate.PersonaGenerator;
-import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadFiles;
 import dev.persona4j.core.persona.Persona;
-import dev.persona4j.core.prompt.DefinitionStyle;
-import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
@@ -90,8 +88,9 @@ final class GenerationOptions {
     return Workspace.persona(persona);
   }
 
+  /** The model's profile (persona4j.json), which the generator's builder reads too. */
   ModelProfile profile() {
-    return ModelProfile.of(modelDir());
+    return ModelProfile.read(modelDir());
   }
 
   String userName(ModelProfile profile) {
@@ -110,43 +109,50 @@ final class GenerationOptions {
     return generator(model, persona, personaId());
   }
 
+  /**
+   * The builder reads the model's profile itself (style, user, sampling, limit, heads, candidates);
+   * only the options given here override it.
+   */
   PersonaGenerator.Builder generator(LanguageModel model, Persona persona, String personaId) {
-    ModelProfile profile = profile();
-    PromptAssembler assembler = PromptAssembler.forTokenizer(model.tokenizer());
-    if (profile.definitionStyle().equals("compact")) {
-      assembler = assembler.withDefinitionStyle(DefinitionStyle.COMPACT);
-    }
-    SamplerSettings sampling = SamplerSettings.builder()
-        .temperature(temperature != null ? temperature : profile.temperature())
-        .topP(topP != null ? topP : profile.topP())
+    ModelProfile profile = ModelProfile.of(model);
+    SamplerSettings defaults = profile.sampler();
+    SamplerSettings sampling = defaults.toBuilder()
+        .temperature(temperature != null ? temperature : defaults.temperature())
+        .topP(topP != null ? topP : defaults.topP())
         .topK(topK)
-        .minP(minP != null ? minP : profile.minP())
+        .minP(minP != null ? minP : defaults.minP())
         .repetitionPenalty(repetitionPenalty)
         .build();
-    PersonaGenerator.Builder builder = PersonaGenerator.builder(model, persona)
-        .assembler(assembler)
-        .userName(userName(profile))
-        .sampler(sampling)
-        .stop(StopConditions.builder().maxNewTokens(maxTokens != null ? maxTokens : profile.maxNewTokens()).build());
+    PersonaGenerator.Builder builder = PersonaGenerator.builder(model, persona).profile(profile).sampler(sampling);
+    if (userName != null) {
+      builder.userName(userName);
+    }
+    if (maxTokens != null) {
+      builder.stop(StopConditions.builder().maxNewTokens(maxTokens).stopStrings(profile.stopStrings()).build());
+    }
     if (seed != null) {
       builder.seed(seed);
     }
-    List<Head> loaded = new ArrayList<>();
-    if (!noHeads) {
-      for (Path head : heads.isEmpty() ? profile.heads() : heads) {
-        loaded.add(HeadFiles.load(head, model));
-      }
+    if (noHeads) {
+      builder.heads(List.of());
     }
-    builder.heads(loaded);
-    builder.policy(policy(profile, loaded, personaId));
+    for (Path head : heads) {
+      builder.head(HeadFiles.load(head, model));
+    }
+    boolean scored = !noHeads && !(heads.isEmpty() && profile.heads().isEmpty());
+    SelectionPolicy policy = policy(profile, scored, personaId);
+    if (policy != null) {
+      builder.policy(policy);
+    }
     return builder;
   }
 
   /**
    * The scorer a ranking spec names: {@code NAME} (one head) or {@code NAME:WEIGHT,...} (weighted
-   * mean), with {@code {persona}} replaced by {@code personaId}; null when {@code spec} is null.
+   * mean), with {@code {persona}} replaced by {@code personaId}; null when {@code spec} is null. The
+   * generator's builder checks that the names are heads it runs.
    */
-  static CandidateScorer scorer(String spec, String personaId, List<Head> loaded) {
+  static CandidateScorer scorer(String spec, String personaId) {
     if (spec == null) {
       return null;
     }
@@ -161,10 +167,6 @@ final class GenerationOptions {
       } catch (NumberFormatException e) {
         throw new InvalidSettingException("--rank-by weight of " + name, item.substring(colon + 1), "must be a number");
       }
-      if (loaded.stream().noneMatch(h -> h.name().equals(name))) {
-        throw new InvalidSettingException("--rank-by", name, "must name a loaded head: "
-            + loaded.stream().map(Head::name).toList());
-      }
       weights.put(name, weight);
     }
     return weights.size() == 1 ? CandidateScorer.head(weights.keySet().iterator().next())
@@ -176,11 +178,21 @@ final class GenerationOptions {
     return rankBy != null ? rankBy : profile.selectionHead().orElse(null);
   }
 
-  SelectionPolicy policy(ModelProfile profile, List<Head> loaded, String personaId) {
-    int n = candidates != null ? candidates : loaded.isEmpty() ? 1 : profile.candidates();
+  /**
+   * The policy these options ask for over the profile's, or null when they ask for nothing the
+   * generator's default (from the profile) does not already do.
+   *
+   * @param scored whether the generator will run heads
+   */
+  SelectionPolicy policy(ModelProfile profile, boolean scored, String personaId) {
+    if (candidates == null && rankBy == null && threshold == null && epsilon == null && banned.isEmpty()
+        && heads.isEmpty()) {
+      return null;
+    }
+    int n = candidates != null ? candidates : scored ? profile.candidates() : 1;
     SelectionPolicy.Builder policy = SelectionPolicy.builder().candidatesPerRound(n);
-    if (!loaded.isEmpty()) {
-      CandidateScorer scorer = scorer(rankingSpec(profile), personaId, loaded);
+    if (scored) {
+      CandidateScorer scorer = scorer(rankingSpec(profile), personaId);
       if (scorer != null) {
         policy.scorer(scorer);
       }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.serialization.node.LocationJsonNodeFactoryFactory;
 import com.networknt.schema.serialization.node.TokenStreamLocationAware;
 import dev.persona4j.Persona4jException;
+import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.PersonaFormatException;
 import dev.persona4j.core.prompt.Conversation;
@@ -300,6 +301,10 @@ final class TemplateCommand implements Callable<Integer> {
       PromptAssembler assembler = source != null
           ? PromptAssembler.chat(tokenizer, source.template())
           : PromptAssembler.base(tokenizer);
+      if (counted) {
+        // What reply sends: the definition style of the model's profile (persona4j.json).
+        assembler = assembler.withDefinitionStyle(ModelProfile.read(model).definitionStyle());
+      }
       Prompt prompt;
       try {
         prompt = assembler.assemble(persona, conversation, user, budget == null ? Integer.MAX_VALUE : budget);

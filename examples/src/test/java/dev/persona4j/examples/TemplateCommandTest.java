@@ -12,6 +12,7 @@ import dev.persona4j.core.persona.CharacterCards;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.PersonaFiles;
 import dev.persona4j.core.prompt.Conversation;
+import dev.persona4j.core.prompt.DefinitionStyle;
 import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.tokenizers.Tokenizer;
 import java.io.ByteArrayOutputStream;
@@ -311,6 +312,19 @@ class TemplateCommandTest {
     assertTrue(text.contains("Captain Mara Vell"), text);
     try (Tokenizer tokenizer = Tokenizer.load(model)) {
       String expected = PromptAssembler.forTokenizer(tokenizer)
+          .assemble(PersonaFiles.load(CAPTAIN), Conversation.empty(), "User", Integer.MAX_VALUE).text();
+      assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), r.out());
+    }
+  }
+
+  @Test
+  void personaWithTheDemoModelFollowsItsProfileAsReplyDoes() throws IOException {
+    Path model = Path.of("models", "persona-demo");
+    Run r = run("template", "--persona", CAPTAIN.toString(), "--model", model.toString());
+    assertEquals(0, r.exit(), r.err());
+    try (Tokenizer tokenizer = Tokenizer.load(model)) {
+      // persona4j.json says compact: the prompt reply sends, not the full definition.
+      String expected = PromptAssembler.forTokenizer(tokenizer).withDefinitionStyle(DefinitionStyle.COMPACT)
           .assemble(PersonaFiles.load(CAPTAIN), Conversation.empty(), "User", Integer.MAX_VALUE).text();
       assertArrayEquals(expected.getBytes(StandardCharsets.UTF_8), r.out());
     }

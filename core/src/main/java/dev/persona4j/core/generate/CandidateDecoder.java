@@ -78,15 +78,14 @@ final class CandidateDecoder {
     Set<Integer> stopTokens = stop.stopTokenIds();
     int contextLength = model.info().contextLength();
     ForwardRequest request = new ForwardRequest(false, taps);
-    int steps = 0;
     try {
       while (true) {
-        if (cancelled.getAsBoolean()) {
-          throw new GenerationCancelledException(steps);
-        }
-        if (System.nanoTime() >= deadlineNanos) {
+        // Cancelling and the deadline end the same way: every live candidate keeps what it has.
+        FinishReason cut = cancelled.getAsBoolean() ? FinishReason.CANCELLED
+            : System.nanoTime() >= deadlineNanos ? FinishReason.DEADLINE : null;
+        if (cut != null) {
           for (Lane lane : lanes) {
-            lane.finishIfLive(FinishReason.DEADLINE);
+            lane.finishIfLive(cut);
           }
           break;
         }
@@ -122,7 +121,6 @@ final class CandidateDecoder {
           fedTokens[i] = fed.get(i).lastToken();
         }
         Forward forward = state.step(fedSequences, fedTokens, request);
-        steps++;
         for (int i = 0; i < fed.size(); i++) {
           Lane lane = fed.get(i);
           for (int t = 0; t < taps.length; t++) {

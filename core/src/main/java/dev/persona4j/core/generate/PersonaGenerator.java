@@ -6,6 +6,7 @@ import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
+import dev.persona4j.core.heads.HeadFiles;
 import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.Conversation;
@@ -16,9 +17,11 @@ import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.rejection.Candidate;
 import dev.persona4j.samplers.rejection.CandidateScorer;
+import dev.persona4j.samplers.rejection.FinishReason;
 import dev.persona4j.samplers.rejection.Selection;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
 import dev.persona4j.samplers.rejection.SelectionRun;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,13 +64,14 @@ public final class PersonaGenerator {
 
   private final LanguageModel model;
   private final Persona persona;
+  private final ModelProfile profile;
   private final PromptAssembler assembler;
   private final String userName;
   private final SamplerSettings sampler;
   private final StopConditions stop;
   private final List<Head> heads;
   private final SelectionPolicy policy;
-  private final int contextBudget;
+  private final int explicitBudget;
   private final Long seed;
   private final Duration deadline;
   private final Steering steering;
@@ -79,27 +83,27 @@ public final class PersonaGenerator {
   private PersonaGenerator(Builder b) {
     this.model = b.model;
     this.persona = b.persona;
-    this.assembler = b.assembler != null ? b.assembler : PromptAssembler.forTokenizer(model.tokenizer());
-    this.userName = b.userName;
-    this.sampler = b.sampler;
-    this.heads = List.copyOf(b.heads);
-    this.policy = b.policy != null ? b.policy : defaultPolicy(heads);
+    this.profile = b.profile != null ? b.profile : ModelProfile.of(model);
+    this.assembler = b.assembler != null ? b.assembler
+        : PromptAssembler.forTokenizer(model.tokenizer()).withDefinitionStyle(profile.definitionStyle());
+    this.userName = b.userName != null ? b.userName : profile.userName();
+    this.sampler = b.sampler != null ? b.sampler : profile.sampler();
+    this.heads = b.heads != null ? List.copyOf(b.heads) : loadHeads(profile, model);
+    SelectionPolicy chosen = b.policy != null ? b.policy : defaultPolicy(heads, profile);
+    this.policy = b.candidates > 0 ? withCandidates(chosen, b.candidates) : chosen;
+    checkScorerReadsOnlyTheseHeads(policy, heads);
     this.seed = b.seed;
     this.deadline = b.deadline;
     this.steering = b.steering;
     this.keepActivations = b.keepActivations;
     Set<Integer> stopIds = new LinkedHashSet<>(model.generationConfig().eosTokenIds());
     stopIds.addAll(model.tokenizer().eosTokenIds());
-    StopConditions given = b.stop != null ? b.stop : StopConditions.builder().maxNewTokens(128).build();
+    StopConditions given = b.stop != null ? b.stop
+        : StopConditions.builder().maxNewTokens(profile.maxNewTokens()).stopStrings(profile.stopStrings()).build();
     stopIds.addAll(given.stopTokenIds());
     this.stop = given.toBuilder().stopTokenIds(stopIds).build();
-    int budget = b.contextBudget > 0 ? b.contextBudget : model.info().contextLength() - stop.maxNewTokens();
-    if (budget < 1) {
-      throw new InvalidSettingException("contextBudget", budget,
-          "leaves no room for a prompt: the model's context is " + model.info().contextLength()
-              + " tokens and maxNewTokens is " + stop.maxNewTokens());
-    }
-    this.contextBudget = budget;
+    this.explicitBudget = b.contextBudget;
+    contextBudget(stop.maxNewTokens()); // fails now rather than at the first reply
     Set<Integer> tapSet = new TreeSet<>();
     for (Head head : heads) {
       for (int layer : head.layers()) {
@@ -117,16 +121,100 @@ public final class PersonaGenerator {
     this.taps = tapSet.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  private static SelectionPolicy defaultPolicy(List<Head> heads) {
-    SelectionPolicy.Builder p = SelectionPolicy.builder().candidatesPerRound(heads.isEmpty() ? 1 : 4);
+  /** The tokens a prompt may use when candidates may grow by {@code maxNewTokens}. */
+  private int contextBudget(int maxNewTokens) {
+    int budget = explicitBudget > 0 ? explicitBudget : model.info().contextLength() - maxNewTokens;
+    if (budget < 1) {
+      throw new InvalidSettingException("contextBudget", budget,
+          "leaves no room for a prompt: the model's context is " + model.info().contextLength()
+              + " tokens and maxNewTokens is " + maxNewTokens);
+    }
+    return budget;
+  }
+
+  /** The profile's heads, bound to the model; a missing or mismatched file fails naming it. */
+  private static List<Head> loadHeads(ModelProfile profile, LanguageModel model) {
+    List<Head> loaded = new ArrayList<>();
+    for (Path file : profile.heads()) {
+      loaded.add(HeadFiles.load(file, model));
+    }
+    return loaded;
+  }
+
+  /** One candidate without heads; else best-of-N by the profile's selection head, or the mean of all. */
+  private static SelectionPolicy defaultPolicy(List<Head> heads, ModelProfile profile) {
+    SelectionPolicy.Builder p = SelectionPolicy.builder().candidatesPerRound(heads.isEmpty() ? 1 : profile.candidates());
     if (!heads.isEmpty()) {
-      p.scorer(CandidateScorer.meanOfAll());
+      p.scorer(profile.selectionHead().map(CandidateScorer::head).orElseGet(CandidateScorer::meanOfAll));
     }
     return p.build();
   }
 
+  private static SelectionPolicy withCandidates(SelectionPolicy policy, int n) {
+    return policy.toBuilder().maxCandidatesPerRound(Math.max(n, 64)).candidatesPerRound(n).build();
+  }
+
+  /**
+   * Scores a candidate carrying every head's score with the policy's scorer, so that a scorer naming
+   * a head the generator does not run fails at build time instead of after a round was decoded.
+   */
+  private static void checkScorerReadsOnlyTheseHeads(SelectionPolicy policy, List<Head> heads) {
+    Map<String, Double> scores = new LinkedHashMap<>();
+    heads.forEach(h -> scores.put(h.name(), 0.5));
+    Candidate probe = Candidate.decoded(0, 0, 0, "", new int[0], FinishReason.MAX_TOKENS).withScores(scores);
+    try {
+      policy.scorer().score(probe);
+    } catch (InvalidSettingException e) {
+      throw new InvalidSettingException("policy scorer", policy.scorer().describe(),
+          "must read only the generator's heads " + scores.keySet() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * A builder for {@code persona} on {@code model}, starting from the model's {@link ModelProfile}
+   * ({@value ModelProfile#FILE} in its directory, else the library's defaults): its definition
+   * style, user name, sampling, new-token limit, stop strings, heads and candidates. Anything set on
+   * the builder overrides the profile.
+   */
   public static Builder builder(LanguageModel model, Persona persona) {
     return new Builder(model, persona);
+  }
+
+  /** A builder holding this generator's settings, to derive another generator from it. */
+  public Builder toBuilder() {
+    Builder b = new Builder(model, persona);
+    b.profile = profile;
+    b.assembler = assembler;
+    b.userName = userName;
+    b.sampler = sampler;
+    b.stop = stop;
+    b.heads = new ArrayList<>(heads);
+    b.policy = policy;
+    b.contextBudget = explicitBudget;
+    b.seed = seed;
+    b.deadline = deadline;
+    b.steering = steering;
+    b.keepActivations = keepActivations;
+    return b;
+  }
+
+  /** The profile the settings not given to the builder came from. */
+  public ModelProfile profile() {
+    return profile;
+  }
+
+  /** The user's name in prompts. */
+  public String userName() {
+    return userName;
+  }
+
+  /**
+   * The persona's greetings (a card's {@code first_mes} and alternates) with {@code {{char}}} and
+   * {@code {{user}}} resolved for this generator's user, ready to show or to open a conversation with
+   * ({@link Conversation#withCharacter}).
+   */
+  public List<String> greetings() {
+    return persona.greetings().stream().map(g -> persona.resolvePlaceholders(g, userName, null).strip()).toList();
   }
 
   public Persona persona() {
@@ -163,17 +251,19 @@ public final class PersonaGenerator {
     long baseSeed = options.seed().isPresent() ? options.seed().getAsLong()
         : seed != null ? seed : new SplittableRandom().nextLong();
     BooleanSupplier cancelled = options.cancelled();
-    if (cancelled.getAsBoolean()) {
-      throw new GenerationCancelledException(0);
-    }
+    SamplerSettings replySampler = options.sampler().orElse(sampler);
+    SelectionPolicy replyPolicy = options.candidates().isPresent()
+        ? withCandidates(policy, options.candidates().getAsInt()) : policy;
+    int maxNewTokens = options.maxNewTokens().orElse(stop.maxNewTokens());
 
-    Prompt prompt = assembler.assemble(persona, conversation, userName, contextBudget);
-    StopConditions replyStop = prompt.stopStrings().isEmpty() ? stop
-        : stop.toBuilder().stopStrings(prompt.stopStrings()).build();
+    Prompt prompt = assembler.assemble(persona, conversation, userName, contextBudget(maxNewTokens));
+    StopConditions replyStop = StopConditions.builder().stopTokenIds(stop.stopTokenIds())
+        .stopStrings(options.stopStrings().orElse(stop.stopStrings())).stopStrings(prompt.stopStrings())
+        .maxNewTokens(maxNewTokens).build();
     long assembled = System.nanoTime();
 
-    SelectionRun run = policy.newRun();
-    boolean streamsLive = policy.candidatesPerRound() == 1 && policy.maxRounds() == 1;
+    SelectionRun run = replyPolicy.newRun();
+    boolean streamsLive = replyPolicy.candidatesPerRound() == 1 && replyPolicy.maxRounds() == 1;
     ReplyListener listener = options.listener();
     ReplyListener candidateListener = streamsLive ? new ReplyListener() {
       @Override
@@ -199,7 +289,7 @@ public final class PersonaGenerator {
       int promptSequence = forward.sequence(0);
       float[] promptLogits = forward.lastLogits(0);
       prefillNanos = System.nanoTime() - prefillStart;
-      CandidateDecoder decoder = new CandidateDecoder(model, sampler, replyStop, taps);
+      CandidateDecoder decoder = new CandidateDecoder(model, replySampler, replyStop, taps);
       int round = 0;
       while (true) {
         int n = run.nextRoundSize();
@@ -229,8 +319,8 @@ public final class PersonaGenerator {
           selection = decided.get();
           break;
         }
-        if (System.nanoTime() >= deadlineNanos) {
-          log.debug("deadline reached after {} round(s); giving up with the best seen", round + 1);
+        if (System.nanoTime() >= deadlineNanos || cancelled.getAsBoolean()) {
+          log.debug("deadline reached or cancelled after {} round(s); giving up with the best seen", round + 1);
           selection = run.giveUp();
           break;
         }
@@ -274,8 +364,6 @@ public final class PersonaGenerator {
               }
             }
           }).build());
-          publisher.close();
-        } catch (GenerationCancelledException e) {
           publisher.close();
         } catch (RuntimeException | Error e) {
           publisher.closeExceptionally(e);
@@ -353,12 +441,14 @@ public final class PersonaGenerator {
   public static final class Builder {
     private final LanguageModel model;
     private final Persona persona;
+    private ModelProfile profile;
     private PromptAssembler assembler;
-    private String userName = "User";
-    private SamplerSettings sampler = SamplerSettings.builder().temperature(0.8).topP(0.95).build();
+    private String userName;
+    private SamplerSettings sampler;
     private StopConditions stop;
-    private final List<Head> heads = new ArrayList<>();
+    private List<Head> heads;
     private SelectionPolicy policy;
+    private int candidates;
     private int contextBudget;
     private Long seed;
     private Duration deadline;
@@ -370,13 +460,25 @@ public final class PersonaGenerator {
       this.persona = Objects.requireNonNull(persona, "persona");
     }
 
-    /** How the prompt is built; default: the model's chat template, else base-model framing. */
+    /**
+     * The profile the settings not given here come from, in place of the model's own (e.g.
+     * {@link ModelProfile#defaults()} to ignore the model directory's {@value ModelProfile#FILE}).
+     */
+    public Builder profile(ModelProfile profile) {
+      this.profile = Objects.requireNonNull(profile, "profile");
+      return this;
+    }
+
+    /**
+     * How the prompt is built; default: the model's chat template, else base-model framing, in the
+     * profile's definition style.
+     */
     public Builder assembler(PromptAssembler assembler) {
       this.assembler = Objects.requireNonNull(assembler, "assembler");
       return this;
     }
 
-    /** The user's name in prompts and placeholders ({@code {{user}}}); default "User". */
+    /** The user's name in prompts and placeholders ({@code {{user}}}); default the profile's ("User"). */
     public Builder userName(String userName) {
       if (userName == null || userName.isBlank()) {
         throw new InvalidSettingException("userName", userName, "must be a non-blank name");
@@ -385,24 +487,30 @@ public final class PersonaGenerator {
       return this;
     }
 
-    /** Token sampling; default temperature 0.8, top-p 0.95. */
+    /** Token sampling; default the profile's (temperature 0.8, top-p 0.95). */
     public Builder sampler(SamplerSettings sampler) {
       this.sampler = Objects.requireNonNull(sampler, "sampler");
       return this;
     }
 
     /**
-     * Stop strings, extra stop tokens and the new-token limit (default 128). The model's end-of-turn
-     * tokens (generation_config.json and tokenizer) always stop.
+     * Stop strings, extra stop tokens and the new-token limit (default the profile's: 128 tokens, no
+     * stop strings). The model's end-of-turn tokens (generation_config.json and tokenizer) always stop.
      */
     public Builder stop(StopConditions stop) {
       this.stop = Objects.requireNonNull(stop, "stop");
       return this;
     }
 
-    /** Adds a head whose calibrated probability is recorded for every candidate under its name. */
+    /**
+     * Adds a head whose calibrated probability is recorded for every candidate under its name. Heads
+     * given here replace the profile's.
+     */
     public Builder head(Head head) {
       Objects.requireNonNull(head, "head");
+      if (heads == null) {
+        heads = new ArrayList<>();
+      }
       for (Head h : heads) {
         if (h.name().equals(head.name())) {
           throw new InvalidSettingException("head", head.name(), "is already configured: head names must be unique");
@@ -412,24 +520,36 @@ public final class PersonaGenerator {
       return this;
     }
 
+    /** Adds heads (see {@link #head}); {@code heads(List.of())} runs no heads, not even the profile's. */
     public Builder heads(List<? extends Head> heads) {
+      if (this.heads == null) {
+        this.heads = new ArrayList<>();
+      }
       heads.forEach(this::head);
       return this;
     }
 
-    /** How candidates are chosen; default one candidate without heads, else best of 4 by the mean score. */
+    /**
+     * How candidates are chosen; default one candidate without heads, else best of the profile's
+     * candidates (4) by its selection head, or by the mean score.
+     *
+     * <p>{@link #build()} fails if the policy's scorer reads a head the generator does not run.
+     */
     public Builder policy(SelectionPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** Shortcut: best-of-{@code n} by the mean of the heads' scores. */
+    /** Candidates per round (1 to 1024) of the policy in force, the default one or the one given. */
     public Builder candidates(int n) {
-      this.policy = SelectionPolicy.builder().candidatesPerRound(n).build();
+      if (n < 1 || n > 1024) {
+        throw new InvalidSettingException("candidatesPerRound", n, "must be in [1, 1024]");
+      }
+      this.candidates = n;
       return this;
     }
 
-    /** Tokens the prompt may use; default the model's context minus the new-token limit. */
+    /** Tokens the prompt may use; default the model's context minus the (per-reply) new-token limit. */
     public Builder contextBudget(int tokens) {
       if (tokens < 1) {
         throw new InvalidSettingException("contextBudget", tokens, "must be >= 1");
@@ -478,6 +598,13 @@ public final class PersonaGenerator {
       return this;
     }
 
+    /**
+     * The generator.
+     *
+     * @throws dev.persona4j.core.heads.HeadFileException when a head file of the profile cannot be
+     *     loaded for the model (the message names the file)
+     * @throws InvalidSettingException when the policy's scorer names a head the generator does not run
+     */
     public PersonaGenerator build() {
       return new PersonaGenerator(this);
     }

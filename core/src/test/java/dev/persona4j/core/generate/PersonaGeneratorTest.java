@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadKind;
 import dev.persona4j.core.heads.Tensor;
@@ -83,13 +85,17 @@ class PersonaGeneratorTest {
   }
 
   static Head meanProbe(String name, int seed, float slope) {
-    int hidden = model.info().hiddenSize();
+    return meanProbe(name, seed, slope, model.info());
+  }
+
+  static Head meanProbe(String name, int seed, float slope, ModelInfo info) {
+    int hidden = info.hiddenSize();
     float[] w = new float[hidden];
     java.util.Random r = new java.util.Random(seed);
     for (int i = 0; i < hidden; i++) {
       w[i] = (float) r.nextGaussian();
     }
-    Head v = Head.fromParameters(HeadKind.PERSONA_VECTOR, name, new int[] {model.info().layers() / 2}, hidden,
+    Head v = Head.fromParameters(HeadKind.PERSONA_VECTOR, name, new int[] {info.layers() / 2}, hidden,
         Map.of("direction", new Tensor(new long[] {hidden}, w),
             "calibration", new Tensor(new long[] {2}, new float[] {slope, 0f})),
         Map.of("pooling", "mean"));
@@ -256,10 +262,11 @@ class PersonaGeneratorTest {
   }
 
   @Test
-  void cancellationFromAnotherThreadStopsWithinOneStep() throws Exception {
+  void cancellationFromAnotherThreadStopsWithinOneStepAndKeepsThePartialText() throws Exception {
     AtomicBoolean cancelled = new AtomicBoolean();
     CountDownLatch firstText = new CountDownLatch(1);
     AtomicInteger piecesAfterCancel = new AtomicInteger();
+    StringBuilder streamed = new StringBuilder();
     PersonaGenerator g = generator().seed(3).stop(StopConditions.builder().maxNewTokens(60).build())
         .sampler(SamplerSettings.builder().temperature(1.0).bannedTokens(model.generationConfig().eosTokenIds()).build())
         .build();
@@ -272,18 +279,31 @@ class PersonaGeneratorTest {
               if (cancelled.get()) {
                 piecesAfterCancel.incrementAndGet();
               }
+              streamed.append(text);
               firstText.countDown();
             }
           }).build()));
       assertTrue(firstText.await(60, TimeUnit.SECONDS));
       cancelled.set(true);
-      Exception e = assertThrows(Exception.class, () -> future.get(60, TimeUnit.SECONDS));
-      assertTrue(e.getCause() instanceof GenerationCancelledException, String.valueOf(e.getCause()));
-      assertTrue(((GenerationCancelledException) e.getCause()).stepsDone() < 60);
+      Reply reply = future.get(60, TimeUnit.SECONDS);
+      assertEquals(FinishReason.CANCELLED, reply.finishReason());
+      assertTrue(reply.chosen().tokenCount() > 0 && reply.chosen().tokenCount() < 60, reply.toString());
+      assertFalse(reply.text().isEmpty(), "the text decoded before the cancellation is kept");
+      assertEquals(streamed.toString(), reply.text());
       assertTrue(piecesAfterCancel.get() <= 1, "at most the step in flight finishes");
     } finally {
       executor.shutdownNow();
     }
+  }
+
+  @Test
+  void aReplyCancelledBeforeItStartsReturnsEmptyCandidatesAndNoFurtherRound() {
+    PersonaGenerator g = generator().seed(3)
+        .policy(SelectionPolicy.builder().candidatesPerRound(2).firstAboveThreshold(0.99, 5).build()).build();
+    Reply reply = g.reply(HELLO, ReplyOptions.builder().cancelledWhen(() -> true).build());
+    assertEquals(FinishReason.CANCELLED, reply.finishReason());
+    assertEquals(2, reply.candidates().size(), "one round only");
+    assertEquals("", reply.text());
   }
 
   @Test
@@ -357,5 +377,64 @@ class PersonaGeneratorTest {
       assertFalse(c.text().contains("\nUser:"), c.text());
     }
     assertTrue(reply.prompt().stopStrings().contains("\nUser:"), reply.prompt().stopStrings().toString());
+  }
+
+  @Test
+  void replyOptionsOverrideTheGeneratorsSettingsForOneCall() {
+    PersonaGenerator g = generator().seed(9).stop(StopConditions.builder().maxNewTokens(30).build())
+        .sampler(SamplerSettings.builder().temperature(1.0).bannedTokens(model.generationConfig().eosTokenIds()).build())
+        .build();
+    Reply limited = g.reply(HELLO, ReplyOptions.builder().maxNewTokens(3).candidates(3).build());
+    assertEquals(3, limited.candidates().size());
+    for (Candidate c : limited.candidates()) {
+      assertEquals(3, c.tokenCount());
+      assertEquals(FinishReason.MAX_TOKENS, c.finishReason());
+    }
+    Reply greedy = g.reply(HELLO, ReplyOptions.builder().sampler(SamplerSettings.greedy()).build());
+    Reply greedyGenerator = g.toBuilder().sampler(SamplerSettings.greedy()).build().reply(HELLO);
+    assertArrayEquals(greedyGenerator.chosen().tokens(), greedy.chosen().tokens());
+    assertEquals(30, greedy.chosen().tokenCount(), "the generator's own limit applies without an override");
+    // A stop string from the greedy text's middle ends the candidate before it.
+    String stopAt = greedy.text().substring(greedy.text().length() / 2, greedy.text().length() / 2 + 2);
+    Reply stopped = g.reply(HELLO, ReplyOptions.builder().sampler(SamplerSettings.greedy()).stopStrings(List.of(stopAt)).build());
+    assertEquals(FinishReason.STOP_STRING, stopped.finishReason());
+    assertEquals(greedy.text().substring(0, greedy.text().indexOf(stopAt)), stopped.text());
+    assertThrows(InvalidSettingException.class, () -> ReplyOptions.builder().candidates(0).build());
+    assertThrows(InvalidSettingException.class, () -> ReplyOptions.builder().maxNewTokens(0).build());
+  }
+
+  @Test
+  void toBuilderKeepsEverySettingAndDerivesAnotherGenerator() {
+    Head head = meanProbe("probe", 3);
+    PersonaGenerator g = generator().seed(5).head(head).userName("Ana")
+        .policy(SelectionPolicy.builder().candidatesPerRound(3).scorer(CandidateScorer.head("probe")).build()).build();
+    PersonaGenerator same = g.toBuilder().build();
+    assertEquals(g.reply(HELLO).text(), same.reply(HELLO).text());
+    assertEquals(List.of(head), same.heads());
+    assertEquals("Ana", same.userName());
+    assertSame(g.policy(), same.policy());
+    PersonaGenerator other = g.toBuilder().seed(6).candidates(2).build();
+    assertEquals(2, other.reply(HELLO).candidates().size());
+    assertEquals(3, g.reply(HELLO).candidates().size(), "the original is unchanged");
+  }
+
+  @Test
+  void aScorerNamingAMissingHeadFailsAtBuildNamingTheHeadsAvailable() {
+    PersonaGenerator.Builder b = generator().head(meanProbe("in_character", 3))
+        .policy(SelectionPolicy.builder().candidatesPerRound(8).scorer(CandidateScorer.head("in_charcter")).build());
+    InvalidSettingException e = assertThrows(InvalidSettingException.class, b::build);
+    assertTrue(e.getMessage().contains("in_charcter") && e.getMessage().contains("[in_character]"), e.getMessage());
+    InvalidSettingException none = assertThrows(InvalidSettingException.class, () -> generator()
+        .policy(SelectionPolicy.builder().scorer(CandidateScorer.weighted(Map.of("voice", 1.0))).build()).build());
+    assertTrue(none.getMessage().contains("voice"), none.getMessage());
+  }
+
+  @Test
+  void greetingsComeBackWithPlaceholdersResolved() {
+    Persona withGreeting = Persona.builder().name("Mara").greetings(List.of("Ahoy {{user}}! {{char}} at your service."))
+        .build();
+    PersonaGenerator g = PersonaGenerator.builder(model, withGreeting).assembler(assembler).userName("Ana")
+        .stop(StopConditions.builder().maxNewTokens(16).build()).build();
+    assertEquals(List.of("Ahoy Ana! Mara at your service."), g.greetings());
   }
 }

@@ -11,5 +11,7 @@ public enum FinishReason {
   /** The sequence filled the model's context window. */
   CONTEXT_FULL,
   /** The reply's deadline passed; the text is what was decoded until then. */
-  DEADLINE
+  DEADLINE,
+  /** The caller cancelled the reply; the text is what was decoded until then. */
+  CANCELLED
 }

@@ -59,6 +59,18 @@ public final class SelectionPolicy {
     return (int) Math.min(cap, needed);
   }
 
+  /** A builder holding this policy's settings, to derive another from it. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.rule = rule;
+    b.candidatesPerRound = requestedPerRound;
+    b.expectedRejectionRate = expectedRejectionRate;
+    b.maxCandidatesPerRound = maxCandidatesPerRound;
+    b.scorer = scorer;
+    b.filters.addAll(filters);
+    return b;
+  }
+
   /** Candidates per round after topping up for the expected rejection rate. */
   public int candidatesPerRound() {
     return topUp(requestedPerRound, expectedRejectionRate, maxCandidatesPerRound);

@@ -33,10 +33,12 @@ def apiGroups = ['dev.persona4j', 'com.fasterxml.jackson.core', 'com.fasterxml.j
   assert versions.size() == 1 : "$dir: mixed Jackson versions: ${jackson*.text}"
 }
 
-// Start the application as its users would: no -Dai.djl.offline, no OPT_OUT_TRACKING, slf4j-simple at INFO.
+// Start the application (the README's example) as its users would, from the checkout the README's paths are relative
+// to: no -Dai.djl.offline, no OPT_OUT_TRACKING, slf4j-simple at INFO.
+def checkout = new File(demoModel).canonicalFile.parentFile.parentFile.parentFile
 def classpath = new File(basedir, 'target/classes').path + File.pathSeparator + new File(basedir, 'target/plain/classpath.txt').text.trim()
 def java = new File(System.getProperty('java.home'), 'bin/java').path
-def pb = new ProcessBuilder(java, '-cp', classpath, 'example.App', demoModel, persona).redirectErrorStream(true)
+def pb = new ProcessBuilder(java, '-cp', classpath, 'example.App').directory(checkout).redirectErrorStream(true)
 pb.environment().remove('OPT_OUT_TRACKING')
 pb.environment().remove('DJL_OFFLINE')
 def proc = pb.start()
@@ -44,7 +46,10 @@ def out = proc.inputStream.text
 proc.waitFor()
 new File(basedir, 'target/app.log').text = out
 assert proc.exitValue() == 0 : "the application failed:\n$out"
-assert out.contains('persona: ') && out.contains('model: ') : out
+// The captain's reply, chosen from the demo model's best-of-8 by the in-character head its profile names.
+def reply = out.readLines().find { it.startsWith('Mara: ') }
+assert reply != null && reply.length() > 'Mara: '.length() + 10 : "no reply from the captain:\n$out"
+assert out.readLines().count { it.startsWith('  {in_character=') } == 8 : "not 8 candidates scored by the profile's heads:\n$out"
 def noisy = out.readLines().findAll { it.contains(' WARN ') || it.contains('CudaUtils') || it.contains('telemetry') }
 assert noisy.isEmpty() : "the application's log at its default level has warnings:\n${noisy.join('\n')}"
 return true

@@ -10,7 +10,7 @@ package dev.persona4j.core.prompt;
  * style and the catchphrases, presented honestly as a character. Compact prompts leave the example
  * dialogues and the lorebook out (lore would make the system text change from turn to turn); the
  * persona's system prompt ({@code {{original}}} standing for the compact text) and post-history
- * instructions still apply.
+ * instructions still apply. What a compact prompt leaves out is listed in {@link Prompt#omitted()}.
  */
 public enum DefinitionStyle {
   /** The whole persona definition (the default). */

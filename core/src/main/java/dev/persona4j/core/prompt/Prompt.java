@@ -18,9 +18,10 @@ public final class Prompt {
   private final int historyTurnsDropped;
   private final int exampleDialoguesKept;
   private final List<LoreEntry> loreEntries;
+  private final List<String> omitted;
 
   Prompt(String text, int[] ids, List<Section> sections, List<String> stopStrings, int historyTurnsKept,
-      int historyTurnsDropped, int exampleDialoguesKept, List<LoreEntry> loreEntries) {
+      int historyTurnsDropped, int exampleDialoguesKept, List<LoreEntry> loreEntries, List<String> omitted) {
     this.text = Objects.requireNonNull(text);
     this.ids = ids.clone();
     this.sections = List.copyOf(sections);
@@ -29,6 +30,7 @@ public final class Prompt {
     this.historyTurnsDropped = historyTurnsDropped;
     this.exampleDialoguesKept = exampleDialoguesKept;
     this.loreEntries = List.copyOf(loreEntries);
+    this.omitted = List.copyOf(omitted);
     int at = 0;
     for (Section s : this.sections) {
       if (s.start() != at) {
@@ -103,6 +105,16 @@ public final class Prompt {
   /** Lorebook entries in the prompt, in insertion order. */
   public List<LoreEntry> loreEntries() {
     return loreEntries;
+  }
+
+  /**
+   * What the persona or conversation has that this prompt left out, and why: by the definition style
+   * (a compact prompt carries no example dialogues or lore) or by the token budget, e.g.
+   * {@code "2 example dialogue(s) (compact style)"}, {@code "lore entry The ship. (budget)"},
+   * {@code "3 oldest history turn(s) (budget)"}. Empty when nothing was left out. Also logged at DEBUG.
+   */
+  public List<String> omitted() {
+    return omitted;
   }
 
   @Override

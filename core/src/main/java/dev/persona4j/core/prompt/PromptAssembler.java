@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Assembles the prompt for the character's next turn from a persona, the conversation so far, the user's
@@ -31,6 +33,8 @@ import java.util.function.IntPredicate;
  * <p>Instances are immutable and may be shared; the tokenizer must stay open while they are used.
  */
 public final class PromptAssembler {
+  private static final Logger log = LoggerFactory.getLogger(PromptAssembler.class);
+
   private final Tokenizer tokenizer;
   private final ChatFraming chat;
   private final BaseFraming base;
@@ -128,18 +132,27 @@ public final class PromptAssembler {
     boolean endsWithUser = !turns.isEmpty() && turns.get(turns.size() - 1).speaker() == Speaker.USER;
     Turn latest = endsWithUser ? turns.get(turns.size() - 1) : null;
     List<Turn> history = endsWithUser ? turns.subList(0, turns.size() - 1) : turns;
-    List<ExampleDialogue> examples =
-        definitionStyle == DefinitionStyle.COMPACT ? List.of() : persona.exampleDialogues();
-    // A compact prompt is the sketch alone: lore would change the system text from turn to turn.
-    List<LoreEntry> lore = definitionStyle == DefinitionStyle.COMPACT ? List.of() : persona.lorebook()
+    boolean compact = definitionStyle == DefinitionStyle.COMPACT;
+    List<LoreEntry> triggered = persona.lorebook()
         .map(book -> LoreSelection.select(book, turns, e -> tokenizer.encode(e.content(), false).length))
         .orElse(List.of());
+    // A compact prompt is the sketch alone: lore would change the system text from turn to turn (and the
+    // small models compact prompts are for, the demo model among them, were trained without it).
+    List<ExampleDialogue> examples = compact ? List.of() : persona.exampleDialogues();
+    List<LoreEntry> lore = compact ? List.of() : triggered;
+    List<String> leftOutByStyle = new ArrayList<>();
+    if (compact && !persona.exampleDialogues().isEmpty()) {
+      leftOutByStyle.add(persona.exampleDialogues().size() + " example dialogue(s) (compact style)");
+    }
+    if (compact) {
+      triggered.forEach(e -> leftOutByStyle.add("lore entry " + e.label() + " (compact style)"));
+    }
     // Under the prompt budget, lore goes lowest priority first: keep the first n of this order.
     List<LoreEntry> loreByPriority = new ArrayList<>(lore);
     loreByPriority.sort(Comparator.comparingInt(LoreEntry::priority).reversed());
 
     Selection full = new Selection(0, examples.size(), lore.size());
-    Selector selector = new Selector(persona, text, history, latest, examples, lore, loreByPriority);
+    Selector selector = new Selector(persona, text, history, latest, examples, lore, loreByPriority, leftOutByStyle);
     if (selector.fits(full, tokenBudget)) {
       return selector.prompt(full);
     }
@@ -170,8 +183,22 @@ public final class PromptAssembler {
     if (needed <= tokenBudget) {
       return selector.prompt(minimum);
     }
-    throw new PromptException("the prompt needs at least " + needed + " tokens (the persona definition and the "
-        + "latest user turn, with no history, examples or lore) but the token budget is " + tokenBudget);
+    String fix = "raise the budget to " + needed;
+    if (!compact) {
+      int compactNeeded = withDefinitionStyle(DefinitionStyle.COMPACT).minimumTokens(persona, latest, userName);
+      fix += compactNeeded <= tokenBudget
+          ? ", or use the COMPACT definition style, which needs " + compactNeeded + " tokens"
+          : " (the COMPACT definition style needs " + compactNeeded + ")";
+    }
+    throw new PromptException("the prompt needs at least " + needed + " tokens in the " + definitionStyle
+        + " definition style (the persona definition and the latest user turn, with no history, examples or lore)"
+        + " but the token budget is " + tokenBudget + ": " + fix);
+  }
+
+  /** Tokens of the smallest prompt: the definition in this style and the latest user turn, nothing else. */
+  private int minimumTokens(Persona persona, Turn latest, String userName) {
+    return new Selector(persona, new PersonaText(persona, userName), List.of(), latest, List.of(), List.of(),
+        List.of(), List.of()).count(new Selection(0, 0, 0));
   }
 
   /** The smallest value in [lo, hi] satisfying a predicate that holds at hi and is monotone. */
@@ -198,9 +225,10 @@ public final class PromptAssembler {
     private final List<ExampleDialogue> examples;
     private final List<LoreEntry> lore;
     private final List<LoreEntry> loreByPriority;
+    private final List<String> leftOutByStyle;
 
     Selector(Persona persona, PersonaText text, List<Turn> history, Turn latest, List<ExampleDialogue> examples,
-        List<LoreEntry> lore, List<LoreEntry> loreByPriority) {
+        List<LoreEntry> lore, List<LoreEntry> loreByPriority, List<String> leftOutByStyle) {
       this.persona = persona;
       this.text = text;
       this.history = history;
@@ -208,6 +236,7 @@ public final class PromptAssembler {
       this.examples = examples;
       this.lore = lore;
       this.loreByPriority = loreByPriority;
+      this.leftOutByStyle = leftOutByStyle;
     }
 
     private List<LoreEntry> loreFor(Selection s) {
@@ -245,8 +274,20 @@ public final class PromptAssembler {
       Tokenization.Result r = tokenization.tokenize(pieces(s));
       int kept = history.size() - s.historyDropped() + (latest == null ? 0 : 1);
       List<String> stops = base != null ? base.stopStrings(persona, text.userName()) : List.of();
+      List<LoreEntry> loreKept = loreFor(s);
+      List<String> omitted = new ArrayList<>(leftOutByStyle);
+      if (s.historyDropped() > 0) {
+        omitted.add(s.historyDropped() + " oldest history turn(s) (budget)");
+      }
+      if (s.examplesKept() < examples.size()) {
+        omitted.add((examples.size() - s.examplesKept()) + " example dialogue(s) (budget)");
+      }
+      lore.stream().filter(e -> !loreKept.contains(e)).forEach(e -> omitted.add("lore entry " + e.label() + " (budget)"));
+      if (!omitted.isEmpty()) {
+        log.debug("{}: left out of the prompt: {}", persona.name(), omitted);
+      }
       return new Prompt(r.text(), r.ids(), r.sections(), stops, kept, s.historyDropped(), s.examplesKept(),
-          loreFor(s));
+          loreKept, omitted);
     }
   }
 }

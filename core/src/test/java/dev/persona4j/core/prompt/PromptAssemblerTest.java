@@ -265,6 +265,11 @@ class PromptAssemblerTest {
     assertFalse(text.contains("## Identity") || text.contains("Example exchanges") || text.contains("kraken of"), text);
     Prompt whole = full.assemble(mara, voyage, "Sam", 100_000);
     assertFalse(whole.loreEntries().isEmpty(), "the full prompt has the triggered lore");
+    // What the compact style left out is recorded, not silently dropped.
+    List<String> leftOut = new java.util.ArrayList<>(List.of("2 example dialogue(s) (compact style)"));
+    whole.loreEntries().forEach(e -> leftOut.add("lore entry " + e.label() + " (compact style)"));
+    assertEquals(leftOut, p.omitted());
+    assertEquals(List.of(), whole.omitted());
     assertEquals(whole.tokens(Section.Kind.HISTORY), p.tokens(Section.Kind.HISTORY), "history is the same");
     int compactDefinition = p.tokens(Section.Kind.PERSONA_DEFINITION);
     int fullDefinition = whole.tokens(Section.Kind.PERSONA_DEFINITION) + whole.tokens(Section.Kind.EXAMPLES);
@@ -363,8 +368,19 @@ class PromptAssemblerTest {
 
     PromptException e = assertThrows(PromptException.class,
         () -> a.assemble(persona, conversation, "Sam", minimum - 1));
-    assertTrue(e.getMessage().startsWith("the prompt needs at least " + minimum + " tokens"), e.getMessage());
-    assertTrue(e.getMessage().endsWith("but the token budget is " + (minimum - 1)), e.getMessage());
+    assertTrue(e.getMessage().startsWith("the prompt needs at least " + minimum + " tokens in the FULL definition style"),
+        e.getMessage());
+    // The message says what would fit: this budget, or the compact style at the budget given.
+    int compactMinimum = a.withDefinitionStyle(DefinitionStyle.COMPACT)
+        .assemble(bare, Conversation.of(Turn.user("The latest question.")), "Sam", 100_000).size();
+    assertTrue(e.getMessage().endsWith("but the token budget is " + (minimum - 1) + ": raise the budget to " + minimum
+        + ", or use the COMPACT definition style, which needs " + compactMinimum + " tokens"), e.getMessage());
+    PromptException compact = assertThrows(PromptException.class,
+        () -> a.withDefinitionStyle(DefinitionStyle.COMPACT).assemble(persona, conversation, "Sam", compactMinimum - 1));
+    assertTrue(compact.getMessage().endsWith(": raise the budget to " + compactMinimum), compact.getMessage());
+    // Over the budget, what was dropped is recorded too.
+    assertEquals(List.of("16 oldest history turn(s) (budget)", "1 example dialogue(s) (budget)"),
+        fewerExamples.omitted());
   }
 
   @Test

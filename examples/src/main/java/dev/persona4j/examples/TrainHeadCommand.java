@@ -10,7 +10,6 @@ import dev.persona4j.training.heads.HeadTrainer;
 import dev.persona4j.training.heads.LabeledDataset;
 import dev.persona4j.training.heads.TrainedHead;
 import dev.persona4j.training.heads.TrainingOptions;
-import dev.persona4j.training.heads.TrainingSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,7 +88,7 @@ final class TrainHeadCommand implements Callable<Integer> {
     return 0;
   }
 
-  static void printSummary(PrintWriter out, TrainingSummary s) {
+  static void printSummary(PrintWriter out, TrainedHead.Summary s) {
     out.printf(Locale.ROOT, "validation: accuracy %.4f  AUC %.4f  ECE %.4f  Brier %.4f  (threshold %.3f)%n",
         s.validationAccuracy(), s.validationAuc(), s.expectedCalibrationError(), s.brierScore(), s.threshold());
     out.printf(Locale.ROOT, "training:   accuracy %.4f  %d train / %d validation examples  %d epochs (best %d)  %.1f s%n",

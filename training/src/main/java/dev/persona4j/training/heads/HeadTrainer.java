@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,26 @@ public final class HeadTrainer {
   }
 
   /**
+   * Fits a {@link PersonaVector} on the examples outside {@code heldOut} and calibrates it (Platt
+   * scaling and threshold) on those in it, whose figures the summary reports: the persona vector's
+   * counterpart of {@link #train(HeadSpec, List, int[], int[], TrainingOptions)}.
+   *
+   * @param labels 1 = in character, 0 = out of character, one per example
+   * @throws HeadTrainingException when a side of the split lacks a class, or the means coincide
+   */
+  public static TrainedHead personaVector(String name, int layer, List<CandidateActivations> examples, int[] labels,
+      int[] heldOut, Pooling pooling, boolean normalise) {
+    Objects.requireNonNull(examples, "examples");
+    Objects.requireNonNull(labels, "labels");
+    Objects.requireNonNull(heldOut, "heldOut");
+    if (examples.size() != labels.length) {
+      throw new HeadTrainingException(examples.size() + " examples but " + labels.length + " labels");
+    }
+    int[][] split = explicitSplit(labels, heldOut);
+    return PersonaVectors.fitAndCalibrate(name, layer, examples, labels, split[0], split[1], pooling, normalise);
+  }
+
+  /**
    * Collects the dataset's activations on {@code model} and trains. The progress bar of {@code
    * options}, if any, shows collection and then training.
    *
@@ -99,12 +120,33 @@ public final class HeadTrainer {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(options, "options");
     int hidden = checkDataset(spec, examples, labels);
-    long started = System.nanoTime();
     Random random = new Random(options.seed());
     int[][] split = stratifiedSplit(labels, options.validationFraction(), random);
-    int[] train = split[0];
-    int[] validation = split[1];
-    List<CandidateActivations> data = List.copyOf(examples);
+    return train(spec, List.copyOf(examples), labels, split[0], split[1], hidden, random, options);
+  }
+
+  /**
+   * Trains with a validation split chosen by the caller, e.g. one that keeps every example of a
+   * source text on the same side; {@link TrainingOptions#validationFraction()} is not used.
+   *
+   * @param heldOut the indices of the validation split (early stopping, calibration, the summary's
+   *     figures); every other example trains
+   * @throws HeadTrainingException as {@link #train(HeadSpec, List, int[], TrainingOptions)}, or when
+   *     an index is out of range or repeated, or a side of the split lacks a class
+   */
+  public TrainedHead train(HeadSpec spec, List<CandidateActivations> examples, int[] labels, int[] heldOut,
+      TrainingOptions options) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(heldOut, "heldOut");
+    Objects.requireNonNull(options, "options");
+    int hidden = checkDataset(spec, examples, labels);
+    int[][] split = explicitSplit(labels, heldOut);
+    return train(spec, List.copyOf(examples), labels, split[0], split[1], hidden, new Random(options.seed()), options);
+  }
+
+  private TrainedHead train(HeadSpec spec, List<CandidateActivations> data, int[] labels, int[] train,
+      int[] validation, int hidden, Random random, TrainingOptions options) {
+    long started = System.nanoTime();
 
     try (NDManager manager = newManager()) {
       DifferentiableHead net = build(spec, manager, data, train, hidden, random);
@@ -170,7 +212,7 @@ public final class HeadTrainer {
       double[] trainP = probabilities(calibration, trainLogits);
       double threshold = Metrics.bestThreshold(validationP, validationLabels);
       double seconds = (System.nanoTime() - started) / 1e9;
-      TrainingSummary summary = new TrainingSummary(spec.kind(), train.length, validation.length, epoch, bestEpoch,
+      TrainedHead.Summary summary = new TrainedHead.Summary(spec.kind(), train.length, validation.length, epoch, bestEpoch,
           bestTrainLoss, bestLoss, Metrics.accuracy(trainP, trainLabels, threshold),
           Metrics.accuracy(validationP, validationLabels, threshold), Metrics.rocAuc(validationLogits, validationLabels),
           Metrics.expectedCalibrationError(validationP, validationLabels, 10), Metrics.brier(validationP, validationLabels),
@@ -311,6 +353,31 @@ public final class HeadTrainer {
     return hidden;
   }
 
+  /** The sorted train and validation indices of a split whose validation side is {@code heldOut}. */
+  static int[][] explicitSplit(int[] labels, int[] heldOut) {
+    boolean[] held = new boolean[labels.length];
+    for (int i : heldOut) {
+      if (i < 0 || i >= labels.length) {
+        throw new HeadTrainingException("held-out index " + i + " is outside the " + labels.length + " examples");
+      }
+      if (held[i]) {
+        throw new HeadTrainingException("held-out index " + i + " is listed twice");
+      }
+      held[i] = true;
+    }
+    int[][] split = new int[2][];
+    for (int side = 0; side <= 1; side++) {
+      boolean validation = side == 1;
+      split[side] = IntStream.range(0, labels.length).filter(i -> held[i] == validation).toArray();
+      int positives = Arrays.stream(split[side]).map(i -> labels[i]).sum();
+      if (positives == 0 || positives == split[side].length) {
+        throw new HeadTrainingException("the " + (validation ? "held-out" : "training") + " split (" + split[side].length
+            + " examples) needs examples of both classes, has " + positives + " positive");
+      }
+    }
+    return split;
+  }
+
   /** Per class, a seeded shuffle puts round(fraction * n) (at least 1, at most n - 1) into validation. */
   static int[][] stratifiedSplit(int[] labels, double fraction, Random random) {
     List<Integer> train = new ArrayList<>();
@@ -334,7 +401,7 @@ public final class HeadTrainer {
     };
   }
 
-  private static Map<String, String> provenance(TrainingSummary s, TrainingOptions o) {
+  private static Map<String, String> provenance(TrainedHead.Summary s, TrainingOptions o) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("trained.examples", Integer.toString(s.trainExamples() + s.validationExamples()));
     m.put("trained.epochs", Integer.toString(s.bestEpoch()));

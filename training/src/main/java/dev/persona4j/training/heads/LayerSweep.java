@@ -78,6 +78,17 @@ public record LayerSweep(Pooling pooling, int examples, List<LayerScore> scores)
   /** Sweeps the given layers, in the given order. */
   static LayerSweep run(List<CandidateActivations> examples, int[] labels, int[] layers, Pooling pooling,
       TrainingOptions options) {
+    return run(examples, labels, null, layers, pooling, options);
+  }
+
+  /**
+   * Sweeps the given layers, in the given order, with the validation split chosen by the caller (see
+   * {@link HeadTrainer#train(HeadSpec, List, int[], int[], TrainingOptions)}).
+   *
+   * @param heldOut the indices of the held-out split; null for a seeded stratified split
+   */
+  public static LayerSweep run(List<CandidateActivations> examples, int[] labels, int[] heldOut, int[] layers,
+      Pooling pooling, TrainingOptions options) {
     Objects.requireNonNull(layers, "layers");
     Objects.requireNonNull(pooling, "pooling");
     Objects.requireNonNull(options, "options");
@@ -88,7 +99,8 @@ public record LayerSweep(Pooling pooling, int examples, List<LayerScore> scores)
     List<LayerScore> scores = new ArrayList<>();
     for (int layer : layers) {
       HeadSpec spec = HeadSpec.linearProbe("layer-" + layer, new int[] {layer}, pooling);
-      TrainingSummary s = trainer.train(spec, examples, labels, options).summary();
+      TrainedHead.Summary s = (heldOut == null ? trainer.train(spec, examples, labels, options)
+          : trainer.train(spec, examples, labels, heldOut, options)).summary();
       scores.add(new LayerScore(layer, s.validationAccuracy(), s.validationAuc(), s.brierScore(), s.bestEpoch()));
     }
     return new LayerSweep(pooling, examples.size(), scores);

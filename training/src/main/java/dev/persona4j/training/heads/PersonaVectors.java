@@ -7,6 +7,7 @@ import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.heads.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,53 @@ final class PersonaVectors {
    * @throws HeadTrainingException when a set is empty, or the sets' means coincide
    */
   static PersonaVector fromExamples(String name, int layer, List<CandidateActivations> inCharacter,
+      List<CandidateActivations> outOfCharacter, Pooling pooling, boolean normalise) {
+    PersonaVector raw = direction(name, layer, inCharacter, outOfCharacter, pooling, normalise);
+    List<CandidateActivations> all = new ArrayList<>(inCharacter);
+    all.addAll(outOfCharacter);
+    int[] labels = new int[all.size()];
+    Arrays.fill(labels, 0, inCharacter.size(), 1);
+    return calibrated(raw, all, labels).head();
+  }
+
+  /**
+   * The difference of means over the {@code train} examples, calibrated on the {@code heldOut} ones;
+   * the summary's figures are the held-out ones (calibrated on them, so mildly optimistic, as for
+   * the trained heads).
+   */
+  static TrainedHead fitAndCalibrate(String name, int layer, List<CandidateActivations> examples, int[] labels,
+      int[] train, int[] heldOut, Pooling pooling, boolean normalise) {
+    long started = System.nanoTime();
+    List<CandidateActivations> in = new ArrayList<>();
+    List<CandidateActivations> out = new ArrayList<>();
+    for (int i : train) {
+      (labels[i] == 1 ? in : out).add(examples.get(i));
+    }
+    PersonaVector raw = direction(name, layer, in, out, pooling, normalise);
+    List<CandidateActivations> held = new ArrayList<>(heldOut.length);
+    int[] heldLabels = new int[heldOut.length];
+    for (int k = 0; k < heldOut.length; k++) {
+      held.add(examples.get(heldOut[k]));
+      heldLabels[k] = labels[heldOut[k]];
+    }
+    Fit fit = calibrated(raw, held, heldLabels);
+    double[] trainP = new double[train.length];
+    int[] trainLabels = new int[train.length];
+    for (int k = 0; k < train.length; k++) {
+      trainP[k] = fit.calibration().probability(raw.project(examples.get(train[k])));
+      trainLabels[k] = labels[train[k]];
+    }
+    double[] p = fit.probabilities();
+    TrainedHead.Summary summary = new TrainedHead.Summary(HeadKind.PERSONA_VECTOR, train.length, heldOut.length, 0, 0,
+        Double.NaN, Metrics.logLoss(fit.logits(), heldLabels), Metrics.accuracy(trainP, trainLabels, fit.threshold()),
+        Metrics.accuracy(p, heldLabels, fit.threshold()), Metrics.rocAuc(fit.logits(), heldLabels),
+        Metrics.expectedCalibrationError(p, heldLabels, 10), Metrics.brier(p, heldLabels), fit.threshold(),
+        fit.calibration(), (System.nanoTime() - started) / 1e9);
+    return new TrainedHead(fit.head(), summary);
+  }
+
+  /** An uncalibrated vector: the direction from {@code outOfCharacter}'s mean to {@code inCharacter}'s. */
+  private static PersonaVector direction(String name, int layer, List<CandidateActivations> inCharacter,
       List<CandidateActivations> outOfCharacter, Pooling pooling, boolean normalise) {
     Objects.requireNonNull(pooling, "pooling");
     if (name == null || name.isBlank()) {
@@ -60,18 +108,19 @@ final class PersonaVectors {
     Map<String, String> provenance = new LinkedHashMap<>();
     provenance.put("examples.in_character", Integer.toString(inCharacter.size()));
     provenance.put("examples.out_of_character", Integer.toString(outOfCharacter.size()));
-    PersonaVector raw = build(name, layer, pooling, dir, normalise, Calibration.IDENTITY, 0.5, provenance);
+    return build(name, layer, pooling, dir, normalise, Calibration.IDENTITY, 0.5, provenance);
+  }
 
-    int n = inCharacter.size() + outOfCharacter.size();
+  /** A calibrated vector with the projections and probabilities of the examples it was calibrated on. */
+  private record Fit(PersonaVector head, Calibration calibration, double threshold, double[] logits,
+      double[] probabilities) {}
+
+  /** {@code raw} with Platt scaling and a threshold fitted on {@code examples}, their figures in its metadata. */
+  private static Fit calibrated(PersonaVector raw, List<CandidateActivations> examples, int[] labels) {
+    int n = examples.size();
     double[] projections = new double[n];
-    int[] labels = new int[n];
-    int k = 0;
-    for (CandidateActivations a : inCharacter) {
-      projections[k] = raw.project(a);
-      labels[k++] = 1;
-    }
-    for (CandidateActivations a : outOfCharacter) {
-      projections[k++] = raw.project(a);
+    for (int i = 0; i < n; i++) {
+      projections[i] = raw.project(examples.get(i));
     }
     Calibration cal = Calibration.fit(projections, labels);
     double[] p = new double[n];
@@ -79,9 +128,14 @@ final class PersonaVectors {
       p[i] = cal.probability(projections[i]);
     }
     double threshold = Metrics.bestThreshold(p, labels);
+    Map<String, String> provenance = new LinkedHashMap<>();
+    provenance.put("examples.in_character", raw.metadata().get("examples.in_character"));
+    provenance.put("examples.out_of_character", raw.metadata().get("examples.out_of_character"));
     provenance.put("fit.accuracy", String.format(Locale.ROOT, "%.4f", Metrics.accuracy(p, labels, threshold)));
     provenance.put("fit.auc", String.format(Locale.ROOT, "%.4f", Metrics.rocAuc(projections, labels)));
-    return build(name, layer, pooling, dir, normalise, cal, threshold, provenance);
+    PersonaVector head = build(raw.name(), raw.layer(), raw.pooling(), raw.direction(), raw.normalised(), cal,
+        threshold, provenance);
+    return new Fit(head, cal, threshold, projections, p);
   }
 
   private static PersonaVector build(String name, int layer, Pooling pooling, float[] direction, boolean normalised,

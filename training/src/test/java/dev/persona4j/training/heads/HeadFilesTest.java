@@ -68,7 +68,7 @@ class HeadFilesTest {
 
   @Test
   void savesWeightsAndAReadableDescriptionBoundToTheModel() throws IOException {
-    TrainingSummary summary = new TrainingSummary(HeadKind.PERSONA_VECTOR, 30, 10, 12, 9, 0.1, 0.2, 0.99, 0.97, 0.995,
+    TrainedHead.Summary summary = new TrainedHead.Summary(HeadKind.PERSONA_VECTOR, 30, 10, 12, 9, 0.1, 0.2, 0.99, 0.97, 0.995,
         0.03, 0.02, 0.5, head.calibration(), 1.25);
     Path weights = HeadFiles.save(dir, head, llama.info(), summary.figures());
     assertEquals(dir.resolve("mara.safetensors"), weights);

@@ -64,7 +64,7 @@ class HeadTrainingTest {
     assertSane(attention.summary());
   }
 
-  private static void assertSane(TrainingSummary s) {
+  private static void assertSane(TrainedHead.Summary s) {
     assertEquals(300, s.trainExamples());
     assertEquals(100, s.validationExamples());
     assertTrue(s.validationAuc() > 0.97, "AUC " + s.validationAuc());

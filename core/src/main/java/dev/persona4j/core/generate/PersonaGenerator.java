@@ -76,6 +76,7 @@ public final class PersonaGenerator {
   private final Duration deadline;
   private final Steering steering;
   private final boolean keepActivations;
+  private final Set<Integer> extraTaps;
   private final int[] taps;
 
   private record Steering(int tap, float[] direction, float coefficient) {}
@@ -104,7 +105,8 @@ public final class PersonaGenerator {
     this.stop = given.toBuilder().stopTokenIds(stopIds).build();
     this.explicitBudget = b.contextBudget;
     contextBudget(stop.maxNewTokens()); // fails now rather than at the first reply
-    Set<Integer> tapSet = new TreeSet<>();
+    this.extraTaps = Set.copyOf(b.extraTaps);
+    Set<Integer> tapSet = new TreeSet<>(b.extraTaps);
     for (Head head : heads) {
       for (int layer : head.layers()) {
         if (layer < 0 || layer > model.info().layers()) {
@@ -195,6 +197,7 @@ public final class PersonaGenerator {
     b.deadline = deadline;
     b.steering = steering;
     b.keepActivations = keepActivations;
+    b.extraTaps.addAll(extraTaps);
     return b;
   }
 
@@ -454,6 +457,7 @@ public final class PersonaGenerator {
     private Duration deadline;
     private Steering steering;
     private boolean keepActivations;
+    private final Set<Integer> extraTaps = new TreeSet<>();
 
     private Builder(LanguageModel model, Persona persona) {
       this.model = Objects.requireNonNull(model, "model");
@@ -595,6 +599,22 @@ public final class PersonaGenerator {
     /** Keep each candidate's captured activations in the reply (for training data); default false. */
     public Builder keepActivations(boolean keep) {
       this.keepActivations = keep;
+      return this;
+    }
+
+    /**
+     * Keeps each candidate's activations in the reply, captured at these hidden-state indices as well
+     * as the heads' layers: training data for heads that do not exist yet, read in the decoding pass.
+     */
+    public Builder keepActivations(int... layers) {
+      for (int layer : layers) {
+        if (layer < 0 || layer > model.info().layers()) {
+          throw new InvalidSettingException("activation layer", layer,
+              "must be a hidden-state index in [0, " + model.info().layers() + "] of " + model.info().architecture());
+        }
+        extraTaps.add(layer);
+      }
+      this.keepActivations = true;
       return this;
     }
 

@@ -16,7 +16,8 @@ public class HeadTrainingException extends Persona4jException {
   private final Path file;
   private final int line;
 
-  HeadTrainingException(String message) {
+  /** An error of the training run itself, e.g. a deadline that passed; no dataset file is at fault. */
+  public HeadTrainingException(String message) {
     this(message, null);
   }
 

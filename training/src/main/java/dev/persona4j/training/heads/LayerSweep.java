@@ -1,6 +1,8 @@
 package dev.persona4j.training.heads;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.Persona4jException;
@@ -37,6 +39,7 @@ public record LayerSweep(Pooling pooling, int examples, List<LayerScore> scores)
   public static final String JSON_FILE = "sweep.json";
 
   /** One layer's figures on the validation split. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record LayerScore(int layer, double heldOutAccuracy, double heldOutAuc, double brier, int epochs) {}
 
   public LayerSweep {

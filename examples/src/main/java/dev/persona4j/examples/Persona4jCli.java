@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
         InspectCommand.class,
         TrainHeadCommand.class,
         LayerSweepCommand.class,
+        CalibrateCommand.class,
         DriftEvalCommand.class,
         dev.persona4j.examples.demo.DemoTrainerCommand.class,
         dev.persona4j.examples.bench.BenchCommand.class})

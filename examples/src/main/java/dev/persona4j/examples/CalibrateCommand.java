@@ -1,0 +1,134 @@
+package dev.persona4j.examples;
+
+import dev.persona4j.core.backend.Backends;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.persona.Persona;
+import dev.persona4j.core.prompt.DefinitionStyle;
+import dev.persona4j.core.prompt.PromptAssembler;
+import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.training.calibration.PersonaCalibration;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Calibrates in-character heads and persona vectors for a model and personas with {@link
+ * PersonaCalibration}, prompting as the model's profile does, and writes them bound to the model with
+ * the report and the layer-sweep chart.
+ */
+@Command(
+    name = "calibrate",
+    description = {
+        "Calibrate in-character heads for a model and one or more personas from the personas alone (no labelled data).",
+        "Writes the heads (in_character, in_character-probe, persona-<name>), calibration.json and calibration-sweep.png."})
+final class CalibrateCommand implements Callable<Integer> {
+  static final String CHART_FILE = "calibration-sweep.png";
+  /** Where the heads go by default, inside the model directory: beside, never over, the model's own heads. */
+  static final String DEFAULT_OUT = "calibrated";
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "A Hugging Face model directory.")
+  Path model;
+
+  @Option(names = "--persona", required = true, paramLabel = "FILE_OR_NAME",
+      description = "A persona file or a bundled persona id (repeat to calibrate several; each contrasts the others).")
+  List<String> personas;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where to write. Default: DIR/" + DEFAULT_OUT + " of --model.")
+  Path out;
+
+  @Option(names = "--budget", paramLabel = "N", description = "Contrast examples per class and persona "
+      + "(default " + PersonaCalibration.DEFAULT_BUDGET + ", at least " + PersonaCalibration.MIN_BUDGET + ").")
+  Integer budget;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seeds every choice: the same seed "
+      + "gives the same heads. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--layer", paramLabel = "N", description = "A hidden-state index to sweep (repeat for several). "
+      + "Default: a handful around the middle of the model.")
+  List<Integer> layers;
+
+  @Override
+  public Integer call() {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter stderr = spec.commandLine().getErr();
+    Path dir = out != null ? out : model.resolve(DEFAULT_OUT);
+    List<Persona> loaded = personas.stream().map(Workspace::persona).toList();
+    ModelProfile profile = ModelProfile.of(model);
+    try (LanguageModel lm = Backends.load(model)) {
+      PersonaCalibration.checkHeadsDirectory(dir, lm.info());
+      PromptAssembler assembler = PromptAssembler.forTokenizer(lm.tokenizer());
+      if (profile.definitionStyle().equals("compact")) {
+        assembler = assembler.withDefinitionStyle(DefinitionStyle.COMPACT);
+      }
+      PersonaCalibration.Builder calibration = PersonaCalibration.builder(lm)
+          .personas(loaded)
+          .seed(seed)
+          .assembler(assembler)
+          .userName(profile.userName())
+          .sampler(SamplerSettings.builder().temperature(profile.temperature()).topP(profile.topP())
+              .minP(profile.minP()).build())
+          .maxNewTokens(profile.maxNewTokens())
+          .listener((stage, done, total) -> drawProgress(stderr, stage, done, total));
+      if (budget != null) {
+        calibration.budget(budget);
+      }
+      if (layers != null && !layers.isEmpty()) {
+        calibration.layers(layers.stream().mapToInt(Integer::intValue).toArray());
+      }
+      stdout.printf(Locale.ROOT, "calibrating %s on %s (%d layers, hidden %d)%n",
+          loaded.stream().map(Persona::name).toList(), lm.info().architecture(), lm.info().layers(),
+          lm.info().hiddenSize());
+      stdout.flush();
+      PersonaCalibration.Result result = calibration.build().calibrate();
+      stderr.println();
+      List<Path> written = result.save(dir);
+      Path chart = dir.resolve(CHART_FILE);
+      LayerSweepChart.write(result.sweep(), chart, 800, 480);
+      printSummary(stdout, result.report());
+      stdout.println("wrote " + written.get(0));
+      written.subList(1, written.size()).forEach(p -> stdout.println("      " + p));
+      stdout.println("      " + chart);
+      stdout.flush();
+    }
+    return 0;
+  }
+
+  private static void drawProgress(PrintWriter out, String stage, int done, int total) {
+    int width = 24;
+    int filled = total == 0 ? width : (int) ((long) width * done / total);
+    out.print("\r" + String.format(Locale.ROOT, "%-44.44s [", stage) + "#".repeat(filled) + ".".repeat(width - filled)
+        + String.format(Locale.ROOT, "] %d/%d   ", done, total));
+    out.flush();
+  }
+
+  static void printSummary(PrintWriter out, PersonaCalibration.Report r) {
+    out.println("contrast examples (per persona, after its own prompt):");
+    out.printf(Locale.ROOT, "  %-24s %8s %9s %8s %8s %8s%n", "persona", "in-voice", "generated", "generic", "others",
+        "neutral");
+    for (Map.Entry<String, Map<String, Integer>> e : r.contrastSets().entrySet()) {
+      Map<String, Integer> s = e.getValue();
+      out.printf(Locale.ROOT, "  %-24.24s %8d %9d %8d %8d %8d%n", e.getKey(), s.get("in_voice"),
+          s.get("generated_in_character"), s.get("generic_assistant"), s.get("other_personas"), s.get("generated_neutral"));
+    }
+    out.printf(Locale.ROOT, "%d train / %d held-out examples, split by reply text%n", r.trainExamples(),
+        r.heldOutExamples());
+    out.println("layer sweep (linear probe, held out):");
+    r.sweep().forEach(s -> out.printf(Locale.ROOT, "  layer %2d  accuracy %.4f  AUC %.4f%s%n", s.layer(),
+        s.heldOutAccuracy(), s.heldOutAuc(), s.layer() == r.chosenLayer() ? "  *" : ""));
+    out.printf(Locale.ROOT, "chosen layer %d%n", r.chosenLayer());
+    out.printf(Locale.ROOT, "  %-28s %-15s %8s %7s %7s%n", "head", "kind", "accuracy", "AUC", "ECE");
+    r.heads().forEach((name, h) -> out.printf(Locale.ROOT, "  %-28.28s %-15s %8.4f %7.4f %7.4f%n", name, h.kind(),
+        h.accuracy(), h.auc(), h.ece()));
+    out.printf(Locale.ROOT, "calibrated in %.1f s (seed %d, budget %d)%n", r.seconds(), r.seed(), r.budget());
+  }
+}

@@ -6,6 +6,7 @@ import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.DefinitionStyle;
 import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.training.calibration.PersonaCalibration;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ final class CalibrateCommand implements Callable<Integer> {
           .userName(profile.userName())
           .sampler(SamplerSettings.builder().temperature(profile.temperature()).topP(profile.topP())
               .minP(profile.minP()).build())
-          .maxNewTokens(profile.maxNewTokens())
+          .stop(StopConditions.builder().maxNewTokens(profile.maxNewTokens()).build())
           .listener((stage, done, total) -> drawProgress(stderr, stage, done, total));
       if (budget != null) {
         calibration.budget(budget);

@@ -124,7 +124,7 @@ public final class PersonaCalibration {
   private final PromptAssembler assembler;
   private final String userName;
   private final SamplerSettings sampler;
-  private final int maxNewTokens;
+  private final StopConditions stop;
   private final ContrastBank bank;
 
   private PersonaCalibration(Builder b) {
@@ -138,7 +138,7 @@ public final class PersonaCalibration {
     this.assembler = b.assembler;
     this.userName = b.userName;
     this.sampler = b.sampler;
-    this.maxNewTokens = b.maxNewTokens;
+    this.stop = b.stop;
     this.bank = b.bank;
   }
 
@@ -346,7 +346,7 @@ public final class PersonaCalibration {
       if (ids.length > 0) {
         toRead.add(w);
         promptIds.add(prompts.computeIfAbsent(w.exchange().user(), u -> promptIds(persona, u)));
-        replyIds.add(Arrays.copyOf(ids, Math.min(ids.length, maxNewTokens)));
+        replyIds.add(Arrays.copyOf(ids, Math.min(ids.length, stop.maxNewTokens())));
       }
     }
     for (int i = 0; i < neutralReplies.size(); i++) {
@@ -373,14 +373,14 @@ public final class PersonaCalibration {
         .assembler(assembler)
         .userName(userName)
         .sampler(sampler)
-        .stop(StopConditions.builder().maxNewTokens(maxNewTokens).build())
+        .stop(stop)
         .policy(SelectionPolicy.builder().candidatesPerRound(CANDIDATES_PER_MESSAGE).build());
   }
 
   /** The ids of {@code persona}'s prompt for a conversation of one user message, as the generator builds it. */
   private int[] promptIds(Persona persona, String user) {
     return assembler.assemble(persona, Conversation.empty().withUser(user), userName,
-        model.info().contextLength() - maxNewTokens).ids();
+        model.info().contextLength() - stop.maxNewTokens()).ids();
   }
 
   private static int countOf(List<ContrastExample> examples, Source source) {
@@ -577,7 +577,7 @@ public final class PersonaCalibration {
     private PromptAssembler assembler;
     private String userName = "User";
     private SamplerSettings sampler = SamplerSettings.builder().temperature(0.8).topP(0.95).build();
-    private int maxNewTokens = 64;
+    private StopConditions stop = StopConditions.builder().maxNewTokens(64).build();
     private ContrastBank bank;
 
     private Builder(LanguageModel model) {
@@ -659,12 +659,12 @@ public final class PersonaCalibration {
       return this;
     }
 
-    /** New tokens per generated reply, and the cut of written replies (default 64). */
-    public Builder maxNewTokens(int maxNewTokens) {
-      if (maxNewTokens < 1) {
-        throw new InvalidSettingException("maxNewTokens", maxNewTokens, "must be >= 1");
-      }
-      this.maxNewTokens = maxNewTokens;
+    /**
+     * How generated replies stop, as in the generator the heads will serve; its new-token limit also
+     * cuts the written replies. Default: 64 new tokens.
+     */
+    public Builder stop(StopConditions stop) {
+      this.stop = Objects.requireNonNull(stop, "stop");
       return this;
     }
 

@@ -21,6 +21,7 @@ import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.internal.Json;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.SamplerSettings;
+import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.training.calibration.ContrastExample.Source;
 import dev.persona4j.training.heads.TrainedHead;
 import java.io.IOException;
@@ -75,7 +76,7 @@ class PersonaCalibrationTest {
     return PersonaCalibration.builder(demo)
         .assembler(PromptAssembler.forTokenizer(demo.tokenizer()).withDefinitionStyle(DefinitionStyle.COMPACT))
         .sampler(SamplerSettings.builder().temperature(0.8).minP(0.1).build())
-        .maxNewTokens(64);
+        .stop(StopConditions.builder().maxNewTokens(64).build());
   }
 
   @Test

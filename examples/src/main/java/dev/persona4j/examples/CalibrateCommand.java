@@ -8,6 +8,7 @@ import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.samplers.SamplerSettings;
 import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.training.calibration.PersonaCalibration;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +63,7 @@ final class CalibrateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
+    PrintStream progress = HeadTrainingOptions.progressStream(stderr);
     Path dir = out != null ? out : model.resolve(DEFAULT_OUT);
     List<Persona> loaded = personas.stream().map(Workspace::persona).toList();
     ModelProfile profile = ModelProfile.of(model);
@@ -79,7 +81,7 @@ final class CalibrateCommand implements Callable<Integer> {
           .sampler(SamplerSettings.builder().temperature(profile.temperature()).topP(profile.topP())
               .minP(profile.minP()).build())
           .stop(StopConditions.builder().maxNewTokens(profile.maxNewTokens()).build())
-          .listener((stage, done, total) -> drawProgress(stderr, stage, done, total));
+          .listener((stage, done, total) -> drawProgress(progress, stage, done, total));
       if (budget != null) {
         calibration.budget(budget);
       }
@@ -91,7 +93,8 @@ final class CalibrateCommand implements Callable<Integer> {
           lm.info().hiddenSize());
       stdout.flush();
       PersonaCalibration.Result result = calibration.build().calibrate();
-      stderr.println();
+      progress.println();
+      progress.flush();
       List<Path> written = result.save(dir);
       Path chart = dir.resolve(CHART_FILE);
       LayerSweepChart.write(result.sweep(), chart, 800, 480);
@@ -104,7 +107,7 @@ final class CalibrateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void drawProgress(PrintWriter out, String stage, int done, int total) {
+  private static void drawProgress(PrintStream out, String stage, int done, int total) {
     int width = 24;
     int filled = total == 0 ? width : (int) ((long) width * done / total);
     out.print("\r" + String.format(Locale.ROOT, "%-44.44s [", stage) + "#".repeat(filled) + ".".repeat(width - filled)

@@ -67,7 +67,7 @@ final class HeadTrainingOptions {
    * (so tests and embedding applications can capture it) whenever the bar is flushed, redrawn in place
    * only on a terminal ({@link ProgressOutput}).
    */
-  private static PrintStream progressStream(PrintWriter writer) {
+  static PrintStream progressStream(PrintWriter writer) {
     OutputStream forward = new OutputStream() {
       private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 

@@ -47,7 +47,8 @@ class CalibrateCommandTest {
     assertTrue(printed.matches("(?s).*chosen layer [1-3]\\n.*"), printed);
     assertTrue(printed.contains("in_character                 attention_head"), printed);
     assertTrue(printed.contains("wrote " + out.resolve("in_character.safetensors")), printed);
-    assertTrue(stderr.toString().contains("layer sweep"), "progress on stderr: " + stderr);
+    assertTrue(stderr.toString().contains("contrast examples (Juniper Okafor") && stderr.toString().contains("heads"),
+        "progress on stderr: " + stderr);
     try (LanguageModel demo = Backends.load(DEMO)) {
       Head head = HeadFiles.load(out.resolve("in_character.safetensors"), demo);
       assertEquals("in_character", head.name());

@@ -3,10 +3,6 @@ package dev.persona4j.examples;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.persona.Persona;
-import dev.persona4j.core.prompt.DefinitionStyle;
-import dev.persona4j.core.prompt.PromptAssembler;
-import dev.persona4j.samplers.SamplerSettings;
-import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.training.calibration.PersonaCalibration;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -22,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * Calibrates in-character heads and persona vectors for a model and personas with {@link
- * PersonaCalibration}, prompting as the model's profile does, and writes them bound to the model with
+ * PersonaCalibration}, prompting as the model's profile does (persona4j.json), and writes them bound to the model with
  * the report and the layer-sweep chart.
  */
 @Command(
@@ -66,21 +62,12 @@ final class CalibrateCommand implements Callable<Integer> {
     PrintStream progress = HeadTrainingOptions.progressStream(stderr);
     Path dir = out != null ? out : model.resolve(DEFAULT_OUT);
     List<Persona> loaded = personas.stream().map(Workspace::persona).toList();
-    ModelProfile profile = ModelProfile.of(model);
     try (LanguageModel lm = Backends.load(model)) {
       PersonaCalibration.checkHeadsDirectory(dir, lm.info());
-      PromptAssembler assembler = PromptAssembler.forTokenizer(lm.tokenizer());
-      if (profile.definitionStyle().equals("compact")) {
-        assembler = assembler.withDefinitionStyle(DefinitionStyle.COMPACT);
-      }
+      // Prompts, sampling and stops come from the model's profile, as for the generator the heads serve.
       PersonaCalibration.Builder calibration = PersonaCalibration.builder(lm)
           .personas(loaded)
           .seed(seed)
-          .assembler(assembler)
-          .userName(profile.userName())
-          .sampler(SamplerSettings.builder().temperature(profile.temperature()).topP(profile.topP())
-              .minP(profile.minP()).build())
-          .stop(StopConditions.builder().maxNewTokens(profile.maxNewTokens()).build())
           .listener((stage, done, total) -> drawProgress(progress, stage, done, total));
       if (budget != null) {
         calibration.budget(budget);

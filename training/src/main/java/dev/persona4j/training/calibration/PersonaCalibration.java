@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.Persona4jException;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.backend.ModelInfo;
+import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyOptions;
@@ -374,6 +375,7 @@ public final class PersonaCalibration {
         .userName(userName)
         .sampler(sampler)
         .stop(stop)
+        .heads(List.of()) // no heads, not even the profile's: every candidate is kept, none is scored
         .policy(SelectionPolicy.builder().candidatesPerRound(CANDIDATES_PER_MESSAGE).build());
   }
 
@@ -575,9 +577,9 @@ public final class PersonaCalibration {
     private Duration deadline;
     private Listener listener;
     private PromptAssembler assembler;
-    private String userName = "User";
-    private SamplerSettings sampler = SamplerSettings.builder().temperature(0.8).topP(0.95).build();
-    private StopConditions stop = StopConditions.builder().maxNewTokens(64).build();
+    private String userName;
+    private SamplerSettings sampler;
+    private StopConditions stop;
     private ContrastBank bank;
 
     private Builder(LanguageModel model) {
@@ -638,13 +640,16 @@ public final class PersonaCalibration {
       return this;
     }
 
-    /** How prompts are built, as the generator the heads will serve builds them; default the model's chat template. */
+    /**
+     * How prompts are built, as the generator the heads will serve builds them; default as the
+     * generator's default: the model's chat template with the profile's definition style.
+     */
     public Builder assembler(PromptAssembler assembler) {
       this.assembler = Objects.requireNonNull(assembler, "assembler");
       return this;
     }
 
-    /** The user's name in prompts and placeholders; default "User". */
+    /** The user's name in prompts and placeholders; default the model profile's. */
     public Builder userName(String userName) {
       if (userName == null || userName.isBlank()) {
         throw new InvalidSettingException("userName", userName, "must be a non-blank name");
@@ -653,7 +658,7 @@ public final class PersonaCalibration {
       return this;
     }
 
-    /** Sampling of the generated replies; default temperature 0.8, top-p 0.95. */
+    /** Sampling of the generated replies; default the model profile's. */
     public Builder sampler(SamplerSettings sampler) {
       this.sampler = Objects.requireNonNull(sampler, "sampler");
       return this;
@@ -661,7 +666,7 @@ public final class PersonaCalibration {
 
     /**
      * How generated replies stop, as in the generator the heads will serve; its new-token limit also
-     * cuts the written replies. Default: 64 new tokens.
+     * cuts the written replies. Default: the model profile's new-token limit and stop strings.
      */
     public Builder stop(StopConditions stop) {
       this.stop = Objects.requireNonNull(stop, "stop");
@@ -680,8 +685,19 @@ public final class PersonaCalibration {
         layers = defaultLayers(model.info());
       }
       ActivationCollector.checkLayers(model.info(), layers, "layers");
+      // Unset settings come from the model's profile, as the generator the heads will serve takes them.
+      ModelProfile profile = ModelProfile.of(model);
       if (assembler == null) {
-        assembler = PromptAssembler.forTokenizer(model.tokenizer());
+        assembler = PromptAssembler.forTokenizer(model.tokenizer()).withDefinitionStyle(profile.definitionStyle());
+      }
+      if (userName == null) {
+        userName = profile.userName();
+      }
+      if (sampler == null) {
+        sampler = profile.sampler();
+      }
+      if (stop == null) {
+        stop = StopConditions.builder().maxNewTokens(profile.maxNewTokens()).stopStrings(profile.stopStrings()).build();
       }
       bank = ContrastBank.bundled();
       return new PersonaCalibration(this);

@@ -16,12 +16,8 @@ import dev.persona4j.core.heads.HeadFileException;
 import dev.persona4j.core.heads.HeadFiles;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.PersonaFiles;
-import dev.persona4j.core.prompt.DefinitionStyle;
-import dev.persona4j.core.prompt.PromptAssembler;
 import dev.persona4j.internal.Json;
 import dev.persona4j.samplers.InvalidSettingException;
-import dev.persona4j.samplers.SamplerSettings;
-import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.training.calibration.ContrastExample.Source;
 import dev.persona4j.training.heads.TrainedHead;
 import java.io.IOException;
@@ -71,12 +67,9 @@ class PersonaCalibrationTest {
     demo.close();
   }
 
-  /** The settings the demo model's profile (persona4j.json) gives the generator. */
+  /** Prompts, sampling and stops as the demo model's profile (persona4j.json) gives the generator. */
   static PersonaCalibration.Builder demoCalibration() {
-    return PersonaCalibration.builder(demo)
-        .assembler(PromptAssembler.forTokenizer(demo.tokenizer()).withDefinitionStyle(DefinitionStyle.COMPACT))
-        .sampler(SamplerSettings.builder().temperature(0.8).minP(0.1).build())
-        .stop(StopConditions.builder().maxNewTokens(64).build());
+    return PersonaCalibration.builder(demo);
   }
 
   @Test

@@ -60,7 +60,18 @@ public interface DecodingState extends AutoCloseable {
    */
   void steer(int tap, float[] direction, float coefficient);
 
-  /** Removes all steering. */
+  /**
+   * From now on, clamps from below at {@code threshold} the projection of every computed token's
+   * residual stream entering layer {@code tap} on the unit vector along {@code direction}: x ← x +
+   * max(0, τ − x·d)·d (after any steering at that layer). Tokens at or above τ are unchanged. A later
+   * call for the same tap replaces its cap. The hidden state reported for {@code tap} is the capped one.
+   *
+   * @param tap a layer index, 0 ≤ tap &lt; layers
+   * @param direction [hidden], any non-zero length (it is normalised)
+   */
+  void cap(int tap, float[] direction, float threshold);
+
+  /** Removes all steering and capping. */
   void clearSteering();
 
   @Override

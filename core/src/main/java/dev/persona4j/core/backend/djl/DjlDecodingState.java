@@ -32,6 +32,8 @@ final class DjlDecodingState implements DecodingState {
   private final BitSet usedSlots = new BitSet();
   private final float[][] steering;
   private final NDArray[] steeringArrays;
+  /** Per layer, or null; the array itself is null while nothing is capped, so passes pay nothing. */
+  private Pass.Cap[] caps;
   private int nextId;
   private boolean closed;
 
@@ -102,7 +104,7 @@ final class DjlDecodingState implements DecodingState {
         cache.write(layer, k, v, at);
         return Pass.own(k, v, pass, config.kvHeads(), config.headDim());
       };
-      Pass pass = model.pass(m, batch, width, positions, model.mask(m, batch, width, width, new int[batch], lengths), kv, steeringArrays);
+      Pass pass = model.pass(m, batch, width, positions, model.mask(m, batch, width, width, new int[batch], lengths), kv, steeringArrays, caps);
       result = compute(m, m.create(ids), pass, request, lengths, width);
     }
     int[] newIds = new int[batch];
@@ -169,7 +171,7 @@ final class DjlDecodingState implements DecodingState {
         cache.write(layer, k, v, at);
         return cache.read(layer, slots, slotIndex, keyCount);
       };
-      Pass pass = model.pass(m, batch, 1, starts, model.mask(m, batch, 1, keys, starts, ones), kv, steeringArrays);
+      Pass pass = model.pass(m, batch, 1, starts, model.mask(m, batch, 1, keys, starts, ones), kv, steeringArrays, caps);
       result = compute(m, m.create(ids), pass, request, ones, 1);
     }
     for (int i = 0; i < batch; i++) {
@@ -292,13 +294,7 @@ final class DjlDecodingState implements DecodingState {
   @Override
   public void steer(int tap, float[] direction, float coefficient) {
     checkOpen();
-    if (tap < 0 || tap >= config.layers()) {
-      throw new IllegalArgumentException("steering tap must be a layer index in [0, " + config.layers() + "), got " + tap);
-    }
-    Objects.requireNonNull(direction, "direction");
-    if (direction.length != config.hiddenSize()) {
-      throw new IllegalArgumentException("steering direction has " + direction.length + " values, the hidden size is " + config.hiddenSize());
-    }
+    checkLayerAndSize("steering", tap, direction);
     if (!Float.isFinite(coefficient)) {
       throw new IllegalArgumentException("steering coefficient must be finite, got " + coefficient);
     }
@@ -317,6 +313,52 @@ final class DjlDecodingState implements DecodingState {
   }
 
   @Override
+  public void cap(int tap, float[] direction, float threshold) {
+    checkOpen();
+    float[] unit = checkedDirection("capping", tap, direction);
+    if (!Float.isFinite(threshold)) {
+      throw new IllegalArgumentException("capping threshold must be finite, got " + threshold);
+    }
+    if (caps == null) {
+      caps = new Pass.Cap[config.layers()];
+    } else if (caps[tap] != null) {
+      caps[tap].direction().close();
+    }
+    caps[tap] = new Pass.Cap(manager.create(unit, new Shape(unit.length)), threshold);
+  }
+
+  private void checkLayerAndSize(String what, int tap, float[] direction) {
+    if (tap < 0 || tap >= config.layers()) {
+      throw new IllegalArgumentException(what + " tap must be a layer index in [0, " + config.layers() + "), got " + tap);
+    }
+    Objects.requireNonNull(direction, "direction");
+    if (direction.length != config.hiddenSize()) {
+      throw new IllegalArgumentException(what + " direction has " + direction.length + " values, the hidden size is " + config.hiddenSize());
+    }
+  }
+
+  /** The unit vector along a steering or capping direction for layer {@code tap}, checked. */
+  private float[] checkedDirection(String what, int tap, float[] direction) {
+    checkLayerAndSize(what, tap, direction);
+    double norm = 0;
+    for (int i = 0; i < direction.length; i++) {
+      if (!Float.isFinite(direction[i])) {
+        throw new IllegalArgumentException(what + " direction has a non-finite value at " + i);
+      }
+      norm += (double) direction[i] * direction[i];
+    }
+    norm = Math.sqrt(norm);
+    if (!(norm > 0) || !Double.isFinite(norm)) {
+      throw new IllegalArgumentException(what + " direction must have a finite non-zero length, got " + norm);
+    }
+    float[] unit = new float[direction.length];
+    for (int i = 0; i < unit.length; i++) {
+      unit[i] = (float) (direction[i] / norm);
+    }
+    return unit;
+  }
+
+  @Override
   public void clearSteering() {
     checkOpen();
     for (int i = 0; i < steering.length; i++) {
@@ -325,6 +367,14 @@ final class DjlDecodingState implements DecodingState {
         steeringArrays[i].close();
         steeringArrays[i] = null;
       }
+    }
+    if (caps != null) {
+      for (Pass.Cap c : caps) {
+        if (c != null) {
+          c.direction().close();
+        }
+      }
+      caps = null;
     }
   }
 

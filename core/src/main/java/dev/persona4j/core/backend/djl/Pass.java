@@ -6,7 +6,8 @@ import ai.djl.ndarray.NDArray;
  * The geometry of one forward pass: {@code batch} sequences, each padded to {@code width} new
  * tokens, laid out as {@code batch·width} columns (column {@code b·width + t} is token t of
  * sequence b). Everything a layer needs besides its weights: rotary tables for the columns'
- * positions, the additive attention mask, where keys and values come from, and per-layer steering.
+ * positions, the additive attention mask, where keys and values come from, and per-layer steering
+ * and capping.
  */
 final class Pass {
   final int batch;
@@ -27,6 +28,8 @@ final class Pass {
   final KeyValues keyValues;
   /** Per layer, [hidden] to add to the residual entering that layer, or null. */
   final NDArray[] steering;
+  /** Per layer, the cap applied to the residual entering that layer (after steering), or null. */
+  final Cap[] caps;
 
   Pass(
       int batch,
@@ -35,7 +38,8 @@ final class Pass {
       NDArray[] rotary,
       NDArray mask,
       KeyValues keyValues,
-      NDArray[] steering) {
+      NDArray[] steering,
+      Cap[] caps) {
     this.batch = batch;
     this.width = width;
     this.positions = positions;
@@ -44,10 +48,23 @@ final class Pass {
     this.mask = mask;
     this.keyValues = keyValues;
     this.steering = steering;
+    this.caps = caps;
   }
 
   int columns() {
     return batch * width;
+  }
+
+  /**
+   * Clamps each column's projection on the unit {@code direction} [hidden] from below at {@code
+   * threshold}: x ← x + max(0, τ − x·d)·d, so columns already at or above τ pass unchanged.
+   */
+  record Cap(NDArray direction, float threshold) {
+    /** x [columns, hidden] → the capped stream, in x's manager. */
+    NDArray apply(NDArray x) {
+      NDArray deficit = x.matMul(direction.reshape(-1, 1)).neg().add(threshold).maximum(0f);
+      return x.add(deficit.mul(direction));
+    }
   }
 
   /**

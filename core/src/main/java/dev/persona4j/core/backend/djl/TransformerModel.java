@@ -93,7 +93,8 @@ final class TransformerModel implements AutoCloseable {
   }
 
   /** Builds a pass; {@code positions} are the columns' absolute positions. */
-  Pass pass(NDManager m, int batch, int width, int[] positions, NDArray mask, Pass.KeyValues keyValues, NDArray[] steering) {
+  Pass pass(NDManager m, int batch, int width, int[] positions, NDArray mask, Pass.KeyValues keyValues, NDArray[] steering,
+      Pass.Cap[] caps) {
     NDArray[] tables = rotary == null ? null : rotary.flippedTables(m, positions);
     NDArray pos = null;
     if (rotary == null) {
@@ -103,7 +104,7 @@ final class TransformerModel implements AutoCloseable {
       }
       pos = m.create(p);
     }
-    return new Pass(batch, width, pos, tables, mask, keyValues, steering);
+    return new Pass(batch, width, pos, tables, mask, keyValues, steering, caps);
   }
 
   /**
@@ -157,7 +158,8 @@ final class TransformerModel implements AutoCloseable {
 
   /**
    * Runs the decoder stack: ids int64 [columns] → final norm output [columns, hidden]. Steering is
-   * added to the residual entering each steered layer; taps see the steered stream. Each layer's
+   * added to the residual entering each steered layer, then capping clamps it; taps see the stream
+   * the layer reads. Each layer's
    * temporaries (~80 KB per token) are freed as soon as the layer is done instead of piling up for
    * the whole pass; only its output moves to the caller's scope.
    */
@@ -168,6 +170,9 @@ final class TransformerModel implements AutoCloseable {
     for (int i = 0; i < layers; i++) {
       if (pass.steering != null && pass.steering[i] != null) {
         x = x.add(pass.steering[i]);
+      }
+      if (pass.caps != null && pass.caps[i] != null) {
+        x = pass.caps[i].apply(x);
       }
       if (taps != null && taps.wants(i)) {
         taps.accept(i, x);

@@ -24,6 +24,8 @@ import dev.persona4j.samplers.rejection.SelectionRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -75,11 +77,15 @@ public final class PersonaGenerator {
   private final Long seed;
   private final Duration deadline;
   private final Steering steering;
+  private final Capping capping;
   private final boolean keepActivations;
   private final Set<Integer> extraTaps;
   private final int[] taps;
 
   private record Steering(int tap, float[] direction, float coefficient) {}
+
+  /** Activation capping along a persona direction at some layers (see {@link Builder#cap}). */
+  private record Capping(int[] layers, float[] direction, float threshold) {}
 
   private PersonaGenerator(Builder b) {
     this.model = b.model;
@@ -96,6 +102,7 @@ public final class PersonaGenerator {
     this.seed = b.seed;
     this.deadline = b.deadline;
     this.steering = b.steering;
+    this.capping = b.capping;
     this.keepActivations = b.keepActivations;
     Set<Integer> stopIds = new LinkedHashSet<>(model.generationConfig().eosTokenIds());
     stopIds.addAll(model.tokenizer().eosTokenIds());
@@ -182,6 +189,62 @@ public final class PersonaGenerator {
     return new Builder(model, persona);
   }
 
+  /**
+   * A capping threshold τ for {@link Builder#cap(PersonaVector, float, int...)}: the {@code
+   * percentile} (0 to 100, nearest rank) of the per-token projections of in-character activations at
+   * the vector's layer on its unit direction. E.g. the 25th percentile lets three quarters of
+   * in-character tokens pass unchanged and lifts the rest, and any drifting token, up to τ.
+   *
+   * @throws InvalidSettingException if the percentile is out of range, no activations are given, or
+   *     one lacks the vector's layer
+   */
+  public static float capThreshold(PersonaVector vector, List<CandidateActivations> inCharacter, double percentile) {
+    if (!(percentile >= 0 && percentile <= 100)) {
+      throw new InvalidSettingException("capping percentile", percentile, "must be in [0, 100]");
+    }
+    if (inCharacter.isEmpty()) {
+      throw new InvalidSettingException("in-character activations", 0, "must hold at least one candidate");
+    }
+    float[] d = unit(vector.direction(), "persona vector '" + vector.name() + "' direction");
+    List<Float> projections = new ArrayList<>();
+    for (CandidateActivations a : inCharacter) {
+      if (!a.hasLayer(vector.layer())) {
+        throw new InvalidSettingException("in-character activation layers", Arrays.toString(a.layers()),
+            "must include persona vector '" + vector.name() + "''s layer " + vector.layer());
+      }
+      for (float[] token : a.layer(vector.layer())) {
+        double p = 0;
+        for (int i = 0; i < d.length; i++) {
+          p += (double) token[i] * d[i];
+        }
+        projections.add((float) p);
+      }
+    }
+    if (projections.isEmpty()) {
+      throw new InvalidSettingException("in-character activations", 0, "must hold at least one token");
+    }
+    Collections.sort(projections);
+    int rank = (int) Math.ceil(percentile / 100 * projections.size());
+    return projections.get(Math.max(rank, 1) - 1);
+  }
+
+  /** {@code v} scaled to unit length; fails naming {@code what} if it is zero or not finite. */
+  private static float[] unit(float[] v, String what) {
+    double norm = 0;
+    for (float f : v) {
+      norm += (double) f * f;
+    }
+    norm = Math.sqrt(norm);
+    if (!(norm > 0) || !Double.isFinite(norm)) {
+      throw new InvalidSettingException(what, "length " + norm, "must be a finite non-zero vector");
+    }
+    float[] u = new float[v.length];
+    for (int i = 0; i < u.length; i++) {
+      u[i] = (float) (v[i] / norm);
+    }
+    return u;
+  }
+
   /** A builder holding this generator's settings, to derive another generator from it. */
   public Builder toBuilder() {
     Builder b = new Builder(model, persona);
@@ -196,6 +259,7 @@ public final class PersonaGenerator {
     b.seed = seed;
     b.deadline = deadline;
     b.steering = steering;
+    b.capping = capping;
     b.keepActivations = keepActivations;
     b.extraTaps.addAll(extraTaps);
     return b;
@@ -292,6 +356,12 @@ public final class PersonaGenerator {
       int promptSequence = forward.sequence(0);
       float[] promptLogits = forward.lastLogits(0);
       prefillNanos = System.nanoTime() - prefillStart;
+      if (capping != null) {
+        // only the reply's tokens are capped: the prompt, the persona's own definition, is read as is
+        for (int layer : capping.layers()) {
+          state.cap(layer, capping.direction(), capping.threshold());
+        }
+      }
       CandidateDecoder decoder = new CandidateDecoder(model, replySampler, replyStop, taps);
       int round = 0;
       while (true) {
@@ -456,6 +526,7 @@ public final class PersonaGenerator {
     private Long seed;
     private Duration deadline;
     private Steering steering;
+    private Capping capping;
     private boolean keepActivations;
     private final Set<Integer> extraTaps = new TreeSet<>();
 
@@ -594,6 +665,43 @@ public final class PersonaGenerator {
     /** Steers along a persona vector at its layer. */
     public Builder steer(PersonaVector vector, float coefficient) {
       return steer(vector.layer(), vector.direction(), coefficient);
+    }
+
+    /**
+     * Caps activations along a persona direction while decoding (after Lu et al. 2026, "the assistant
+     * axis"): at each of {@code layers}, the projection of every reply token's residual stream
+     * entering the layer on the unit vector along {@code direction} is clamped from below at {@code
+     * threshold} (x ← x + max(0, τ − x·d)·d, after any steering); tokens already at or above τ, the
+     * prompt and the other layers are untouched. Combines with best-of-N and steering. Default: no
+     * capping, at no cost. See {@link #capThreshold} for τ.
+     *
+     * @param layers decoder layer indices, 0 ≤ layer &lt; layers, at least one
+     * @param direction [hidden], non-zero (normalised here)
+     */
+    public Builder cap(int[] layers, float[] direction, float threshold) {
+      if (layers.length == 0) {
+        throw new InvalidSettingException("capping layers", "[]", "must name at least one decoder layer");
+      }
+      for (int layer : layers) {
+        if (layer < 0 || layer >= model.info().layers()) {
+          throw new InvalidSettingException("capping layer", layer,
+              "must be in [0, " + (model.info().layers() - 1) + "] (the residual stream entering a decoder layer)");
+        }
+      }
+      if (direction.length != model.info().hiddenSize()) {
+        throw new InvalidSettingException("capping direction length", direction.length,
+            "must equal the model's hidden size " + model.info().hiddenSize());
+      }
+      if (!Float.isFinite(threshold)) {
+        throw new InvalidSettingException("capping threshold", threshold, "must be finite");
+      }
+      this.capping = new Capping(layers.clone(), unit(direction, "capping direction"), threshold);
+      return this;
+    }
+
+    /** Caps along a persona vector's direction at {@code layers} (see {@link #cap(int[], float[], float)}). */
+    public Builder cap(PersonaVector vector, float threshold, int... layers) {
+      return cap(layers, vector.direction(), threshold);
     }
 
     /** Keep each candidate's captured activations in the reply (for training data); default false. */

@@ -14,8 +14,10 @@ import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.backend.ModelInfo;
+import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadKind;
+import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.heads.Tensor;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.Conversation;
@@ -31,6 +33,7 @@ import dev.persona4j.samplers.rejection.SelectionPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -328,6 +331,108 @@ class PersonaGeneratorTest {
         "steering must change the greedy continuation");
     Reply again = greedy.build().reply(HELLO);
     assertArrayEquals(plain.chosen().tokens(), again.chosen().tokens(), "steering does not leak into later replies");
+  }
+
+  /** A persona vector at {@code layer} along a fixed non-unit direction. */
+  static PersonaVector personaVector(int layer) {
+    int hidden = model.info().hiddenSize();
+    float[] direction = new float[hidden];
+    for (int i = 0; i < hidden; i++) {
+      direction[i] = (float) (2 * Math.cos(0.7 * i));
+    }
+    return (PersonaVector) Head.fromParameters(HeadKind.PERSONA_VECTOR, "axis", new int[] {layer}, hidden,
+        Map.of("direction", new Tensor(new long[] {hidden}, direction),
+            "calibration", new Tensor(new long[] {2}, new float[] {1f, 0f})),
+        Map.of("pooling", "mean"));
+  }
+
+  static double projection(float[] x, PersonaVector vector) {
+    float[] d = vector.direction();
+    double dot = 0;
+    double norm = 0;
+    for (int i = 0; i < d.length; i++) {
+      dot += (double) x[i] * d[i];
+      norm += (double) d[i] * d[i];
+    }
+    return dot / Math.sqrt(norm);
+  }
+
+  @Test
+  void cappingLiftsEveryReplyTokenToTheThresholdAtTheCappedLayers() {
+    PersonaVector axis = personaVector(2);
+    PersonaGenerator.Builder plainBuilder = generator().sampler(SamplerSettings.greedy()).seed(1).keepActivations(1, 2);
+    Reply plain = plainBuilder.build().reply(HELLO);
+    CandidateActivations plainActivations = plain.activations(plain.chosen()).orElseThrow();
+    float threshold = PersonaGenerator.capThreshold(axis, List.of(plainActivations), 90);
+
+    Reply off = plainBuilder.cap(axis, -1e6f, 1, 2).build().reply(HELLO);
+    assertArrayEquals(plain.chosen().tokens(), off.chosen().tokens(), "a cap below every token changes nothing");
+    float[][] offRows = off.activations(off.chosen()).orElseThrow().layer(2);
+    for (int t = 0; t < offRows.length; t++) {
+      assertArrayEquals(plainActivations.layer(2)[t], offRows[t], "token " + t);
+    }
+
+    // combined with steering and best-of-3: every candidate's tokens are capped
+    Reply capped = generator().seed(1).keepActivations(2).steer(1, axis.direction(), -2f).cap(axis, threshold, 2)
+        .head(meanProbe("probe", 2))
+        .policy(SelectionPolicy.builder().candidatesPerRound(3).scorer(CandidateScorer.head("probe")).build())
+        .build().reply(HELLO);
+    assertEquals(3, capped.candidates().size());
+    int below = 0;
+    for (float[] row : plainActivations.layer(2)) {
+      below += projection(row, axis) < threshold ? 1 : 0;
+    }
+    assertTrue(below > 0, "the 90th percentile leaves plain tokens below it");
+    for (Candidate c : capped.candidates()) {
+      for (float[] row : capped.activations(c).orElseThrow().layer(2)) {
+        assertTrue(projection(row, axis) >= threshold - 1e-4, "candidate " + c.index() + " projects " + projection(row, axis)
+            + " < " + threshold);
+      }
+    }
+    Reply again = plainBuilder.build().reply(HELLO);
+    assertArrayEquals(plain.chosen().tokens(), again.chosen().tokens(), "capping does not leak into other generators");
+  }
+
+  @Test
+  void capThresholdIsAPercentileOfInCharacterTokenProjections() {
+    PersonaVector axis = personaVector(1);
+    float[] unit = axis.direction();
+    double norm = 0;
+    for (float f : unit) {
+      norm += (double) f * f;
+    }
+    float[][] tokens = new float[10][];
+    for (int t = 0; t < 10; t++) {
+      tokens[t] = new float[unit.length];
+      for (int i = 0; i < unit.length; i++) {
+        tokens[t][i] = (float) ((t + 1) * unit[i] / Math.sqrt(norm)); // projection t + 1
+      }
+    }
+    CandidateActivations first = CandidateActivations.wrap(new int[] {1}, new float[][][] {Arrays.copyOfRange(tokens, 0, 4)});
+    CandidateActivations second = CandidateActivations.wrap(new int[] {1}, new float[][][] {Arrays.copyOfRange(tokens, 4, 10)});
+    List<CandidateActivations> inCharacter = List.of(second, first);
+    assertEquals(1f, PersonaGenerator.capThreshold(axis, inCharacter, 0), 1e-4);
+    assertEquals(3f, PersonaGenerator.capThreshold(axis, inCharacter, 25), 1e-4);
+    assertEquals(5f, PersonaGenerator.capThreshold(axis, inCharacter, 50), 1e-4);
+    assertEquals(10f, PersonaGenerator.capThreshold(axis, inCharacter, 100), 1e-4);
+    assertThrows(InvalidSettingException.class, () -> PersonaGenerator.capThreshold(axis, inCharacter, 101));
+    assertThrows(InvalidSettingException.class, () -> PersonaGenerator.capThreshold(axis, List.of(), 50));
+    InvalidSettingException layer = assertThrows(InvalidSettingException.class,
+        () -> PersonaGenerator.capThreshold(personaVector(2), inCharacter, 50));
+    assertTrue(layer.getMessage().contains("layer 2"), layer.getMessage());
+  }
+
+  @Test
+  void badCapsAreTypedErrorsNamingTheValue() {
+    float[] direction = personaVector(1).direction();
+    int layers = model.info().layers();
+    InvalidSettingException layer = assertThrows(InvalidSettingException.class,
+        () -> generator().cap(new int[] {1, layers}, direction, 0f));
+    assertTrue(layer.getMessage().contains(Integer.toString(layers)), layer.getMessage());
+    assertThrows(InvalidSettingException.class, () -> generator().cap(new int[0], direction, 0f));
+    assertThrows(InvalidSettingException.class, () -> generator().cap(new int[] {1}, new float[3], 0f));
+    assertThrows(InvalidSettingException.class, () -> generator().cap(new int[] {1}, new float[direction.length], 0f));
+    assertThrows(InvalidSettingException.class, () -> generator().cap(new int[] {1}, direction, Float.NaN));
   }
 
   @Test

@@ -650,16 +650,23 @@ public final class PersonaGenerator {
 
     /** Adds {@code coefficient × direction} to the residual stream entering layer {@code tap}. */
     public Builder steer(int tap, float[] direction, float coefficient) {
-      if (tap < 0 || tap >= model.info().layers()) {
-        throw new InvalidSettingException("steering layer", tap,
-            "must be in [0, " + (model.info().layers() - 1) + "] (the residual stream entering a decoder layer)");
-      }
-      if (direction.length != model.info().hiddenSize()) {
-        throw new InvalidSettingException("steering direction length", direction.length,
-            "must equal the model's hidden size " + model.info().hiddenSize());
-      }
+      checkLayerAndDirection("steering", new int[] {tap}, direction);
       this.steering = new Steering(tap, direction.clone(), coefficient);
       return this;
+    }
+
+    /** Fails unless every layer is a decoder layer and the direction has the hidden size. */
+    private void checkLayerAndDirection(String what, int[] layers, float[] direction) {
+      for (int layer : layers) {
+        if (layer < 0 || layer >= model.info().layers()) {
+          throw new InvalidSettingException(what + " layer", layer,
+              "must be in [0, " + (model.info().layers() - 1) + "] (the residual stream entering a decoder layer)");
+        }
+      }
+      if (direction.length != model.info().hiddenSize()) {
+        throw new InvalidSettingException(what + " direction length", direction.length,
+            "must equal the model's hidden size " + model.info().hiddenSize());
+      }
     }
 
     /** Steers along a persona vector at its layer. */
@@ -682,16 +689,7 @@ public final class PersonaGenerator {
       if (layers.length == 0) {
         throw new InvalidSettingException("capping layers", "[]", "must name at least one decoder layer");
       }
-      for (int layer : layers) {
-        if (layer < 0 || layer >= model.info().layers()) {
-          throw new InvalidSettingException("capping layer", layer,
-              "must be in [0, " + (model.info().layers() - 1) + "] (the residual stream entering a decoder layer)");
-        }
-      }
-      if (direction.length != model.info().hiddenSize()) {
-        throw new InvalidSettingException("capping direction length", direction.length,
-            "must equal the model's hidden size " + model.info().hiddenSize());
-      }
+      checkLayerAndDirection("capping", layers, direction);
       if (!Float.isFinite(threshold)) {
         throw new InvalidSettingException("capping threshold", threshold, "must be finite");
       }

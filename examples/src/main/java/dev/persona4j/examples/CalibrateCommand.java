@@ -7,6 +7,7 @@ import dev.persona4j.training.calibration.PersonaCalibration;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,11 +26,16 @@ import picocli.CommandLine.Spec;
     name = "calibrate",
     description = {
         "Calibrate in-character heads for a model and one or more personas from the personas alone (no labelled data).",
-        "Writes the heads (in_character, in_character-probe, persona-<name>), calibration.json and calibration-sweep.png."})
+        "Writes the heads (in_character, in_character-probe, persona-<name>), calibration.json, calibration-sweep.png"
+            + " and " + CalibrateCommand.HEADS_FILE + ", which lists the heads and ranks by in_character: then"
+            + " reply, chat and drift-eval take them with --heads DIR alone (--heads without DIR: --model's"
+            + " " + CalibrateCommand.DEFAULT_OUT + " directory), in place of the model's own heads."})
 final class CalibrateCommand implements Callable<Integer> {
   static final String CHART_FILE = "calibration-sweep.png";
   /** Where the heads go by default, inside the model directory: beside, never over, the model's own heads. */
   static final String DEFAULT_OUT = "calibrated";
+  /** The profile fragment that points {@code --heads DIR} at the heads and the head to rank by. */
+  static final String HEADS_FILE = "persona4j-heads.json";
 
   @Spec CommandSpec spec;
 
@@ -82,7 +88,9 @@ final class CalibrateCommand implements Callable<Integer> {
       PersonaCalibration.Result result = calibration.build().calibrate();
       progress.println();
       progress.flush();
-      List<Path> written = result.save(dir);
+      List<Path> written = new ArrayList<>(result.save(dir));
+      List<Path> headFiles = List.copyOf(written.subList(0, result.heads().size()));
+      written.add(CalibratedHeads.write(dir, headFiles, PersonaCalibration.IN_CHARACTER));
       Path chart = dir.resolve(CHART_FILE);
       LayerSweepChart.write(result.sweep(), chart, 800, 480);
       printSummary(stdout, result.report());

@@ -35,6 +35,12 @@ final class GenerationOptions {
   @Option(names = "--head", description = "A head file (.safetensors) to score candidates with; repeatable. Default: the model's own heads.")
   List<Path> heads = new ArrayList<>();
 
+  @Option(names = "--heads", arity = "0..1", fallbackValue = "", paramLabel = "DIR", description = {
+      "Score with the heads `calibrate` wrote to DIR (its " + CalibrateCommand.HEADS_FILE + " lists them and the"
+          + " head to rank by), instead of the model's own; the model's heads are not loaded. Without DIR: the"
+          + " model's " + CalibrateCommand.DEFAULT_OUT + " directory."})
+  String headsDir;
+
   @Option(names = "--no-heads", description = "Score nothing: plain sampling of one candidate unless --candidates says otherwise.")
   boolean noHeads;
 
@@ -88,6 +94,14 @@ final class GenerationOptions {
     return Workspace.persona(persona);
   }
 
+  /** The heads `calibrate` wrote to the --heads directory, or null without --heads. */
+  CalibratedHeads calibratedHeads() {
+    if (headsDir == null) {
+      return null;
+    }
+    return CalibratedHeads.read(headsDir.isEmpty() ? modelDir().resolve(CalibrateCommand.DEFAULT_OUT) : Path.of(headsDir));
+  }
+
   /** The model's profile (persona4j.json), which the generator's builder reads too. */
   ModelProfile profile() {
     return ModelProfile.read(modelDir());
@@ -133,14 +147,19 @@ final class GenerationOptions {
     if (seed != null) {
       builder.seed(seed);
     }
-    if (noHeads) {
+    CalibratedHeads calibrated = noHeads ? null : calibratedHeads();
+    if (noHeads || calibrated != null) {
       builder.heads(List.of());
     }
-    for (Path head : heads) {
+    List<Path> headFiles = new ArrayList<>(heads);
+    if (calibrated != null) {
+      headFiles.addAll(calibrated.files());
+    }
+    for (Path head : headFiles) {
       builder.head(HeadFiles.load(head, model));
     }
-    boolean scored = !noHeads && !(heads.isEmpty() && profile.heads().isEmpty());
-    SelectionPolicy policy = policy(profile, scored, personaId);
+    boolean scored = !noHeads && !(headFiles.isEmpty() && profile.heads().isEmpty());
+    SelectionPolicy policy = policy(profile, scored, personaId, calibrated);
     if (policy != null) {
       builder.policy(policy);
     }
@@ -173,9 +192,16 @@ final class GenerationOptions {
         : CandidateScorer.weighted(weights);
   }
 
-  /** The ranking spec in force: --rank-by, else the profile's selection head. */
+  /** The ranking spec in force: --rank-by, else the calibrated heads' or the profile's selection head. */
   String rankingSpec(ModelProfile profile) {
-    return rankBy != null ? rankBy : profile.selectionHead().orElse(null);
+    return rankingSpec(profile, noHeads ? null : calibratedHeads());
+  }
+
+  private String rankingSpec(ModelProfile profile, CalibratedHeads calibrated) {
+    if (rankBy != null) {
+      return rankBy;
+    }
+    return calibrated != null ? calibrated.selectionHead() : profile.selectionHead().orElse(null);
   }
 
   /**
@@ -184,15 +210,15 @@ final class GenerationOptions {
    *
    * @param scored whether the generator will run heads
    */
-  SelectionPolicy policy(ModelProfile profile, boolean scored, String personaId) {
+  SelectionPolicy policy(ModelProfile profile, boolean scored, String personaId, CalibratedHeads calibrated) {
     if (candidates == null && rankBy == null && threshold == null && epsilon == null && banned.isEmpty()
-        && heads.isEmpty()) {
+        && heads.isEmpty() && calibrated == null) {
       return null;
     }
     int n = candidates != null ? candidates : scored ? profile.candidates() : 1;
     SelectionPolicy.Builder policy = SelectionPolicy.builder().candidatesPerRound(n);
     if (scored) {
-      CandidateScorer scorer = scorer(rankingSpec(profile), personaId);
+      CandidateScorer scorer = scorer(rankingSpec(profile, calibrated), personaId);
       if (scorer != null) {
         policy.scorer(scorer);
       }

@@ -54,7 +54,7 @@ class DemoModelCommandsTest {
   }
 
   /** Runs a command: its exit code, stdout and stderr. */
-  private static String[] run(InputStream stdin, String... args) {
+  static String[] run(InputStream stdin, String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     InputStream oldIn = System.in;

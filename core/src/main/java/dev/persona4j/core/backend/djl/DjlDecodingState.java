@@ -322,9 +322,9 @@ final class DjlDecodingState implements DecodingState {
     if (caps == null) {
       caps = new Pass.Cap[config.layers()];
     } else if (caps[tap] != null) {
-      caps[tap].direction().close();
+      caps[tap].close();
     }
-    caps[tap] = new Pass.Cap(manager.create(unit, new Shape(unit.length)), threshold);
+    caps[tap] = Pass.Cap.of(manager, unit, threshold);
   }
 
   private void checkLayerAndSize(String what, int tap, float[] direction) {
@@ -371,7 +371,7 @@ final class DjlDecodingState implements DecodingState {
     if (caps != null) {
       for (Pass.Cap c : caps) {
         if (c != null) {
-          c.direction().close();
+          c.close();
         }
       }
       caps = null;

@@ -1,6 +1,8 @@
 package dev.persona4j.core.backend.djl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The geometry of one forward pass: {@code batch} sequences, each padded to {@code width} new
@@ -59,11 +61,27 @@ final class Pass {
    * Clamps each column's projection on the unit {@code direction} [hidden] from below at {@code
    * threshold}: x ← x + max(0, τ − x·d)·d, so columns already at or above τ pass unchanged.
    */
-  record Cap(NDArray direction, float threshold) {
+  record Cap(NDArray direction, NDArray column, NDArray threshold, NDArray zero) {
+    /**
+     * A cap along the unit {@code direction} at {@code threshold}, its operands made once here (not per
+     * pass: an op with a Java number operand creates a scalar array every time, see Weights#scalar).
+     */
+    static Cap of(NDManager manager, float[] direction, float threshold) {
+      NDArray d = manager.create(direction, new Shape(direction.length));
+      return new Cap(d, d.reshape(direction.length, 1), manager.create(threshold), manager.create(0f));
+    }
+
     /** x [columns, hidden] → the capped stream, in x's manager. */
     NDArray apply(NDArray x) {
-      NDArray deficit = x.matMul(direction.reshape(-1, 1)).neg().add(threshold).maximum(0f);
+      NDArray deficit = x.matMul(column).neg().add(threshold).maximum(zero);
       return x.add(deficit.mul(direction));
+    }
+
+    void close() {
+      direction.close();
+      column.close();
+      threshold.close();
+      zero.close();
     }
   }
 

@@ -238,14 +238,17 @@ public final class DriftEvaluation {
     for (Map.Entry<String, Persona> entry : personas.entrySet()) {
       String voice = entry.getKey();
       Persona persona = entry.getValue();
-      PersonaGenerator plain = generators.apply(voice, persona)
+      // Built once (its heads load once); both arms derive from it.
+      PersonaGenerator base = generators.apply(voice, persona).build();
+      // Plain sampling runs no heads: one candidate has nothing to be ranked against.
+      PersonaGenerator plain = base.toBuilder().heads(List.of())
           .policy(SelectionPolicy.builder().candidatesPerRound(1).build()).build();
       PersonaGenerator rejection = null;
       if (rejectionArm) {
-        CandidateScorer ranking = generators.apply(voice, persona).build().policy().scorer();
+        CandidateScorer ranking = base.policy().scorer();
         // One description for the table: a head named after the persona reads as speaker-{persona}.
         head = ranking.describe().replace(voice, "{persona}");
-        rejection = generators.apply(voice, persona)
+        rejection = base.toBuilder()
             .policy(SelectionPolicy.builder().candidatesPerRound(candidates).scorer(ranking).build()).build();
         heads = rejection.heads().stream().map(h -> h.name()).toList();
       }

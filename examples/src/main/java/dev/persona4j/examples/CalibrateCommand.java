@@ -2,12 +2,14 @@ package dev.persona4j.examples;
 
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.training.calibration.PersonaCalibration;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,15 +29,12 @@ import picocli.CommandLine.Spec;
     description = {
         "Calibrate in-character heads for a model and one or more personas from the personas alone (no labelled data).",
         "Writes the heads (in_character, in_character-probe, persona-<name>), calibration.json, calibration-sweep.png"
-            + " and " + CalibrateCommand.HEADS_FILE + ", which lists the heads and ranks by in_character: then"
-            + " reply, chat and drift-eval take them with --heads DIR alone (--heads without DIR: --model's"
-            + " " + CalibrateCommand.DEFAULT_OUT + " directory), in place of the model's own heads."})
+            + " and " + ModelProfile.HEADS_FILE + ", which lists the heads, ranks by in_character and holds each"
+            + " persona's activation cap. In --model's " + ModelProfile.CALIBRATED_DIR + " directory (the default)"
+            + " they take the place of the model's own heads for reply, chat, drift-eval and every generator built"
+            + " for the model; elsewhere, pass --heads DIR."})
 final class CalibrateCommand implements Callable<Integer> {
   static final String CHART_FILE = "calibration-sweep.png";
-  /** Where the heads go by default, inside the model directory: beside, never over, the model's own heads. */
-  static final String DEFAULT_OUT = "calibrated";
-  /** The profile fragment that points {@code --heads DIR} at the heads and the head to rank by. */
-  static final String HEADS_FILE = "persona4j-heads.json";
 
   @Spec CommandSpec spec;
 
@@ -46,7 +45,7 @@ final class CalibrateCommand implements Callable<Integer> {
       description = "A persona file or a bundled persona id (repeat to calibrate several; each contrasts the others).")
   List<String> personas;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where to write. Default: DIR/" + DEFAULT_OUT + " of --model.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Where to write. Default: DIR/" + ModelProfile.CALIBRATED_DIR + " of --model.")
   Path out;
 
   @Option(names = "--budget", paramLabel = "N", description = "Contrast examples per class and persona "
@@ -61,12 +60,17 @@ final class CalibrateCommand implements Callable<Integer> {
       + "Default: a handful around the middle of the model.")
   List<Integer> layers;
 
+  @Option(names = "--cap-percentile", paramLabel = "P", description = "The activation cap's threshold: this"
+      + " percentile of the persona's own tokens' projections on its vector (default "
+      + PersonaCalibration.DEFAULT_CAP_PERCENTILE + ").")
+  Double capPercentile;
+
   @Override
   public Integer call() {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     PrintStream progress = HeadTrainingOptions.progressStream(stderr);
-    Path dir = out != null ? out : model.resolve(DEFAULT_OUT);
+    Path dir = out != null ? out : model.resolve(ModelProfile.CALIBRATED_DIR);
     List<Persona> loaded = personas.stream().map(Workspace::persona).toList();
     try (LanguageModel lm = Backends.load(model)) {
       PersonaCalibration.checkHeadsDirectory(dir, lm.info());
@@ -77,6 +81,9 @@ final class CalibrateCommand implements Callable<Integer> {
           .listener((stage, done, total) -> drawProgress(progress, stage, done, total));
       if (budget != null) {
         calibration.budget(budget);
+      }
+      if (capPercentile != null) {
+        calibration.capPercentile(capPercentile);
       }
       if (layers != null && !layers.isEmpty()) {
         calibration.layers(layers.stream().mapToInt(Integer::intValue).toArray());
@@ -89,8 +96,6 @@ final class CalibrateCommand implements Callable<Integer> {
       progress.println();
       progress.flush();
       List<Path> written = new ArrayList<>(result.save(dir));
-      List<Path> headFiles = List.copyOf(written.subList(0, result.heads().size()));
-      written.add(CalibratedHeads.write(dir, headFiles, PersonaCalibration.IN_CHARACTER));
       Path chart = dir.resolve(CHART_FILE);
       LayerSweepChart.write(result.sweep(), chart, 800, 480);
       printSummary(stdout, result.report());
@@ -128,6 +133,9 @@ final class CalibrateCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  %-28s %-15s %8s %7s %7s%n", "head", "kind", "accuracy", "AUC", "ECE");
     r.heads().forEach((name, h) -> out.printf(Locale.ROOT, "  %-28.28s %-15s %8.4f %7.4f %7.4f%n", name, h.kind(),
         h.accuracy(), h.auc(), h.ece()));
+    r.capping().forEach((persona, cap) -> out.printf(Locale.ROOT, "  cap %-24.24s along %s at layers %s: projection"
+        + " >= %.4f (percentile %.0f of its own tokens)%n", persona, cap.vector(), Arrays.toString(cap.layers()),
+        cap.threshold(), cap.percentile()));
     out.printf(Locale.ROOT, "calibrated in %.1f s (seed %d, budget %d)%n", r.seconds(), r.seed(), r.budget());
   }
 }

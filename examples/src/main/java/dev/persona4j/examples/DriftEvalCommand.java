@@ -6,16 +6,19 @@ import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.examples.demo.DriftEvaluation;
+import dev.persona4j.examples.demo.DriftEvaluation.Arm;
 import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code persona4j drift-eval}: out-of-character rate, mean reply length and distinct-2, plain sampling
- * vs best-of-N by the in-character head (the model's own, or calibrated ones with {@code --heads DIR}).
+ * vs best-of-N by the in-character head (the model's own, or calibrated ones), and with {@code --cap}
+ * activation capping alone and with best-of-N.
  */
 @Command(
     name = "drift-eval",
@@ -32,8 +36,9 @@ import picocli.CommandLine.Option;
             + " with the same sampler settings and seeds.",
         "Out-of-character rates are judged on the text by the corpus's drift detector; each arm also reports its"
             + " mean reply length (words) and distinct-2 (distinct word bigrams / all bigrams).",
-        "With --heads DIR (written by calibrate) best-of-N runs the calibrated heads and ranks by their in_character"
-            + " head unless --rank-by says otherwise; the model's own heads are not loaded."})
+        "With calibrated heads (in the model's calibrated directory, or --heads DIR) best-of-N runs them and ranks by"
+            + " their in_character head unless --rank-by says otherwise; the model's own heads are not loaded.",
+        "With --cap, two more arms: capping along each persona's calibrated vector alone, and with best-of-N."})
 final class DriftEvalCommand implements Callable<Integer> {
   @Mixin GenerationOptions options;
 
@@ -51,9 +56,6 @@ final class DriftEvalCommand implements Callable<Integer> {
 
   @Option(names = "--no-rejection", description = "Run the plain-sampling arm only (no heads needed).")
   boolean noRejection;
-
-  // Further arms (activation capping, alone and with best-of-N) get their switches here and their
-  // generators in DriftEvaluation.run, beside the plain and best-of-N ones.
 
   @Option(names = "--eval-seed", defaultValue = "2026", description = "Seed for the messages and replies (default ${DEFAULT-VALUE}).")
   long evalSeed;
@@ -73,20 +75,37 @@ final class DriftEvalCommand implements Callable<Integer> {
         throw new Persona4jException(options.modelDir() + ": no in-character head (persona4j.json selection_head,"
             + " --heads DIR, or --rank-by)");
       }
-      int candidates = noRejection ? 0 : options.candidates != null ? options.candidates : 8;
-      DriftEvaluation.Result result = DriftEvaluation.run(personas, (id, p) -> options.generator(model, p, id), n,
-          candidates, evalSeed, ProgressOutput.stderr());
-      out.print(result.table());
-      if (result.hasRejection()) {
-        out.printf(Locale.ROOT, "%nout-of-character: plain %.1f%%, best-of-%d %.1f%% (%s fewer); %d replies per method"
-                + " in %.0f s; head scoring %.2f%% of best-of-%d reply time%n",
-            100 * result.plain().rate(), candidates, 100 * result.rejection().rate(),
-            Double.isInfinite(result.reduction()) ? "∞×" : String.format(Locale.ROOT, "%.1f×", result.reduction()),
-            result.plain().replies(), result.seconds(), 100 * result.headScoringShare(), candidates);
-      } else {
-        out.printf(Locale.ROOT, "%nout-of-character: plain %.1f%%; %d replies in %.0f s%n", 100 * result.plain().rate(),
-            result.plain().replies(), result.seconds());
+      int candidates = options.candidates != null ? options.candidates : 8;
+      Set<Arm> arms = EnumSet.of(Arm.PLAIN);
+      if (!noRejection) {
+        arms.add(Arm.BEST_OF_N);
       }
+      if (Boolean.TRUE.equals(options.cap)) {
+        arms.add(Arm.CAPPING);
+        if (!noRejection) {
+          arms.add(Arm.CAPPING_BEST_OF_N);
+        }
+      }
+      DriftEvaluation.Result result = DriftEvaluation.run(personas, (id, p) -> options.generator(model, p, id), arms,
+          n, candidates, evalSeed, ProgressOutput.stderr());
+      out.print(result.table());
+      StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "%nout-of-character: plain %.1f%%",
+          100 * result.plain().rate()));
+      for (Arm arm : result.arms()) {
+        if (arm != Arm.PLAIN) {
+          double fold = result.reduction(arm);
+          summary.append(String.format(Locale.ROOT, ", %s %.1f%% (%s fewer)", result.name(arm),
+              100 * result.rates().get(arm).rate(),
+              Double.isInfinite(fold) ? "∞×" : String.format(Locale.ROOT, "%.1f×", fold)));
+        }
+      }
+      summary.append(String.format(Locale.ROOT, "; %d replies per arm in %.0f s", result.plain().replies(),
+          result.seconds()));
+      if (result.hasRejection()) {
+        summary.append(String.format(Locale.ROOT, "; head scoring %.2f%% of best-of-%d reply time",
+            100 * result.headScoringShare(), candidates));
+      }
+      out.println(summary);
       if (json != null) {
         writeFile(json, result.json());
       }
@@ -96,12 +115,13 @@ final class DriftEvalCommand implements Callable<Integer> {
           ObjectNode node = Json.mapper().createObjectNode();
           node.put("persona", s.persona());
           node.put("user", s.user());
-          node.put("plain", s.plain());
-          node.put("plain_label", s.plainLabel().code());
-          if (s.rejection() != null) {
-            node.put("rejection", s.rejection());
-            node.put("rejection_label", s.rejectionLabel().code());
-            node.put("chosen_score", s.chosenScore());
+          for (Arm arm : result.arms()) {
+            node.put(arm.key(), s.replies().get(arm));
+            node.put(arm.key() + "_label", s.labels().get(arm).code());
+            Double score = s.chosenScores().get(arm);
+            if (score != null) {
+              node.put(arm.key() + "_chosen_score", score);
+            }
           }
           lines.append(node).append('\n');
         }

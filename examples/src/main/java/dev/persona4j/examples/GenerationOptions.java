@@ -1,5 +1,6 @@
 package dev.persona4j.examples;
 
+import dev.persona4j.Persona4jException;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.generate.ModelProfile;
@@ -35,11 +36,16 @@ final class GenerationOptions {
   @Option(names = "--head", description = "A head file (.safetensors) to score candidates with; repeatable. Default: the model's own heads.")
   List<Path> heads = new ArrayList<>();
 
-  @Option(names = "--heads", arity = "0..1", fallbackValue = "", paramLabel = "DIR", description = {
-      "Score with the heads `calibrate` wrote to DIR (its " + CalibrateCommand.HEADS_FILE + " lists them and the"
-          + " head to rank by), instead of the model's own; the model's heads are not loaded. Without DIR: the"
-          + " model's " + CalibrateCommand.DEFAULT_OUT + " directory."})
-  String headsDir;
+  @Option(names = "--heads", paramLabel = "DIR", description = {
+      "Score with the heads `calibrate --out DIR` wrote (its " + ModelProfile.HEADS_FILE + " lists them, the"
+          + " head to rank by and the personas' caps), instead of the model's own. Heads calibrated into the model's"
+          + " " + ModelProfile.CALIBRATED_DIR + " directory are used without this option."})
+  Path headsDir;
+
+  @Option(names = "--cap", negatable = true, description = {
+      "Cap the persona's activations along its calibrated persona vector (--no-cap: never). Default: as the"
+          + " calibrated heads say."})
+  Boolean cap;
 
   @Option(names = "--no-heads", description = "Score nothing: plain sampling of one candidate unless --candidates says otherwise.")
   boolean noHeads;
@@ -94,17 +100,16 @@ final class GenerationOptions {
     return Workspace.persona(persona);
   }
 
-  /** The heads `calibrate` wrote to the --heads directory, or null without --heads. */
-  CalibratedHeads calibratedHeads() {
-    if (headsDir == null) {
-      return null;
-    }
-    return CalibratedHeads.read(headsDir.isEmpty() ? modelDir().resolve(CalibrateCommand.DEFAULT_OUT) : Path.of(headsDir));
-  }
-
-  /** The model's profile (persona4j.json), which the generator's builder reads too. */
+  /**
+   * The profile generators are built from: the model's (persona4j.json, and its calibrated heads when
+   * it has some), with the --heads directory's heads in place of its own and --cap/--no-cap.
+   */
   ModelProfile profile() {
-    return ModelProfile.read(modelDir());
+    ModelProfile profile = ModelProfile.read(modelDir());
+    if (headsDir != null) {
+      profile = profile.withHeadsFrom(headsDir);
+    }
+    return cap != null ? profile.withCapping(cap) : profile;
   }
 
   String userName(ModelProfile profile) {
@@ -128,7 +133,7 @@ final class GenerationOptions {
    * only the options given here override it.
    */
   PersonaGenerator.Builder generator(LanguageModel model, Persona persona, String personaId) {
-    ModelProfile profile = ModelProfile.of(model);
+    ModelProfile profile = profile();
     SamplerSettings defaults = profile.sampler();
     SamplerSettings sampling = defaults.toBuilder()
         .temperature(temperature != null ? temperature : defaults.temperature())
@@ -147,19 +152,19 @@ final class GenerationOptions {
     if (seed != null) {
       builder.seed(seed);
     }
-    CalibratedHeads calibrated = noHeads ? null : calibratedHeads();
-    if (noHeads || calibrated != null) {
+    if (Boolean.TRUE.equals(cap) && profile.cap(persona.name()).isEmpty()) {
+      throw new Persona4jException("--cap: no activation cap for persona '" + persona.name() + "' in "
+          + (headsDir != null ? headsDir : modelDir().resolve(ModelProfile.CALIBRATED_DIR)) + "/"
+          + ModelProfile.HEADS_FILE + " (persona4j calibrate --persona " + personaId + " writes one)");
+    }
+    if (noHeads) {
       builder.heads(List.of());
+    } else if (!heads.isEmpty()) {
+      // --head files replace the profile's heads (and with them its caps, unless --cap names none).
+      builder.heads(heads.stream().map(h -> HeadFiles.load(h, model)).toList());
     }
-    List<Path> headFiles = new ArrayList<>(heads);
-    if (calibrated != null) {
-      headFiles.addAll(calibrated.files());
-    }
-    for (Path head : headFiles) {
-      builder.head(HeadFiles.load(head, model));
-    }
-    boolean scored = !noHeads && !(headFiles.isEmpty() && profile.heads().isEmpty());
-    SelectionPolicy policy = policy(profile, scored, personaId, calibrated);
+    boolean scored = !noHeads && !(heads.isEmpty() && profile.heads().isEmpty());
+    SelectionPolicy policy = policy(profile, scored, personaId);
     if (policy != null) {
       builder.policy(policy);
     }
@@ -192,16 +197,9 @@ final class GenerationOptions {
         : CandidateScorer.weighted(weights);
   }
 
-  /** The ranking spec in force: --rank-by, else the calibrated heads' or the profile's selection head. */
+  /** The ranking spec in force: --rank-by, else the profile's (or its calibrated heads') selection head. */
   String rankingSpec(ModelProfile profile) {
-    return rankingSpec(profile, noHeads ? null : calibratedHeads());
-  }
-
-  private String rankingSpec(ModelProfile profile, CalibratedHeads calibrated) {
-    if (rankBy != null) {
-      return rankBy;
-    }
-    return calibrated != null ? calibrated.selectionHead() : profile.selectionHead().orElse(null);
+    return rankBy != null ? rankBy : profile.selectionHead().orElse(null);
   }
 
   /**
@@ -210,15 +208,15 @@ final class GenerationOptions {
    *
    * @param scored whether the generator will run heads
    */
-  SelectionPolicy policy(ModelProfile profile, boolean scored, String personaId, CalibratedHeads calibrated) {
+  SelectionPolicy policy(ModelProfile profile, boolean scored, String personaId) {
     if (candidates == null && rankBy == null && threshold == null && epsilon == null && banned.isEmpty()
-        && heads.isEmpty() && calibrated == null) {
+        && heads.isEmpty()) {
       return null;
     }
     int n = candidates != null ? candidates : scored ? profile.candidates() : 1;
     SelectionPolicy.Builder policy = SelectionPolicy.builder().candidatesPerRound(n);
     if (scored) {
-      CandidateScorer scorer = scorer(rankingSpec(profile, calibrated), personaId);
+      CandidateScorer scorer = scorer(rankingSpec(profile), personaId);
       if (scorer != null) {
         policy.scorer(scorer);
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,8 +39,8 @@ class DriftEvalCommandTest {
     String[] result = DemoModelCommandsTest.run(null, "calibrate", "--model", DEMO.toString(), "--persona", "captain",
         "--budget", "16", "--seed", "1", "--out", calibrated.toString());
     assertEquals("0", result[0], result[1] + result[2]);
-    assertTrue(Files.isRegularFile(calibrated.resolve(CalibrateCommand.HEADS_FILE)), result[1]);
-    assertTrue(result[1].contains(calibrated.resolve(CalibrateCommand.HEADS_FILE).toString()), result[1]);
+    assertTrue(Files.isRegularFile(calibrated.resolve(ModelProfile.HEADS_FILE)), result[1]);
+    assertTrue(result[1].contains(calibrated.resolve(ModelProfile.HEADS_FILE).toString()), result[1]);
   }
 
   @AfterAll
@@ -53,7 +54,7 @@ class DriftEvalCommandTest {
     String[] result = DemoModelCommandsTest.run(null, "drift-eval", "--model", DEMO.toString(), "--heads",
         calibrated.toString(), "--n", "3", "--personas", "captain", "--json", json.toString());
     assertEquals("0", result[0], result[1] + result[2]);
-    assertTrue(result[1].contains("| arm | out-of-character | mean words | distinct-2 |"), result[1]);
+    assertTrue(result[1].contains("| arm | out-of-character | reduction | mean words | distinct-2 |"), result[1]);
     assertTrue(result[1].contains("| best-of-8 by in_character | "), result[1]);
 
     JsonNode written = Json.mapper().readTree(Files.readString(json));
@@ -74,6 +75,76 @@ class DriftEvalCommandTest {
   }
 
   @Test
+  void capAddsCappingAloneAndWithBestOfNOnTheSameMessages() throws IOException {
+    Path json = dir.resolve("capped.json");
+    Path samples = dir.resolve("samples.jsonl");
+    String[] result = DemoModelCommandsTest.run(null, "drift-eval", "--model", DEMO.toString(), "--heads",
+        calibrated.toString(), "--cap", "--n", "3", "--personas", "captain", "--json", json.toString(), "--samples",
+        samples.toString());
+    assertEquals("0", result[0], result[1] + result[2]);
+    assertTrue(result[1].contains("| capping + best-of-8 |"), result[1]);
+    JsonNode written = Json.mapper().readTree(Files.readString(json));
+    for (String arm : List.of("plain", "rejection", "capping", "capping_rejection")) {
+      assertEquals(3, written.at("/arms/" + arm + "/replies").asInt(), arm + ": " + written);
+    }
+    assertTrue(written.at("/caps/captain").asText().startsWith("Cap[persona-captain-mara-vell at ["), written.toString());
+    // The same messages in every arm; capping changes what the model says for at least one of them.
+    List<String> lines = Files.readAllLines(samples);
+    assertEquals(3, lines.size());
+    boolean changed = false;
+    for (String line : lines) {
+      JsonNode sample = Json.mapper().readTree(line);
+      changed |= !sample.get("plain").asText().equals(sample.get("capping").asText());
+    }
+    assertTrue(changed, String.join("\n", lines));
+  }
+
+  @Test
+  void headsCalibratedIntoTheModelDirectoryAreUsedWithoutFlags() throws IOException {
+    Path model = dir.resolve("model");
+    Files.createDirectories(model);
+    try (var files = Files.list(DEMO)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(f, model.resolve(f.getFileName()));
+      }
+    }
+    String[] calibrate = DemoModelCommandsTest.run(null, "calibrate", "--model", model.toString(), "--persona",
+        "captain", "--budget", "16", "--seed", "1");
+    assertEquals("0", calibrate[0], calibrate[1] + calibrate[2]);
+    assertTrue(Files.isRegularFile(model.resolve(ModelProfile.CALIBRATED_DIR).resolve(ModelProfile.HEADS_FILE)));
+    Path json = dir.resolve("auto.json");
+    String[] result = DemoModelCommandsTest.run(null, "drift-eval", "--model", model.toString(), "--n", "1",
+        "--personas", "captain", "--json", json.toString());
+    assertEquals("0", result[0], result[1] + result[2]);
+    JsonNode written = Json.mapper().readTree(Files.readString(json));
+    List<String> heads = new ArrayList<>();
+    written.at("/heads").forEach(h -> heads.add(h.asText()));
+    assertEquals(List.of("in_character", "in_character-probe", "persona-captain-mara-vell"), heads, written.toString());
+    // --cap for a persona that was not calibrated: one line naming the persona and the file.
+    String[] uncalibrated = DemoModelCommandsTest.run(null, "reply", "--model", model.toString(), "--persona",
+        "gardener", "--cap", "Hello");
+    assertEquals("1", uncalibrated[0], uncalibrated[1] + uncalibrated[2]);
+    assertTrue(uncalibrated[2].contains("no activation cap for persona") && uncalibrated[2].contains(ModelProfile.HEADS_FILE)
+        && uncalibrated[2].strip().lines().count() == 1, uncalibrated[2]);
+  }
+
+  @Test
+  void calibratingAModelWithoutATokenizerIsOneLineNamingTheFile() throws IOException {
+    Path model = dir.resolve("no-tokenizer");
+    Files.createDirectories(model);
+    for (String f : List.of("config.json", "generation_config.json", "model.safetensors")) {
+      Files.copy(DEMO.resolve(f), model.resolve(f));
+    }
+    String[] result = DemoModelCommandsTest.run(null, "calibrate", "--model", model.toString(), "--persona", "captain",
+        "--budget", "16");
+    assertEquals("1", result[0], result[1] + result[2]);
+    String error = result[2].strip();
+    assertTrue(error.startsWith("persona4j calibrate: ") && error.contains("tokenizer") && !error.contains("\n"),
+        error);
+    assertFalse(Files.exists(model.resolve(ModelProfile.CALIBRATED_DIR)), "nothing written");
+  }
+
+  @Test
   void noRejectionRunsThePlainArmOnly() throws IOException {
     Path json = dir.resolve("plain.json");
     String[] result = DemoModelCommandsTest.run(null, "drift-eval", "--heads", calibrated.toString(),
@@ -90,8 +161,8 @@ class DriftEvalCommandTest {
     Path missing = dir.resolve("nowhere");
     String[] result = DemoModelCommandsTest.run(null, "drift-eval", "--heads", missing.toString(), "--n", "1");
     assertEquals("1", result[0], result[1] + result[2]);
-    assertEquals("persona4j drift-eval: --heads " + missing + ": no such directory"
-        + " (persona4j calibrate --out DIR writes one)", result[2].strip());
+    assertEquals("persona4j drift-eval: " + missing + ": no such heads directory"
+        + " (persona4j calibrate writes one)", result[2].strip());
   }
 
   @Test

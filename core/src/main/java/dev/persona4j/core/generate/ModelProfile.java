@@ -10,10 +10,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How to prompt and sample one model, read from the optional {@code persona4j.json} in its
@@ -32,10 +38,18 @@ import java.util.Optional;
  *   "candidates": 8,                        // best-of-N when heads are present (default 4)
  *   "heads": ["heads/in_character.safetensors"],   // relative to the model directory
  *   "in_character_head": "heads/in_character",     // also accepted: one head, without extension
- *   "selection_head": "in_character"        // the head best-of-N ranks by (default: the mean of all)
+ *   "selection_head": "in_character",       // the head best-of-N ranks by (default: the mean of all)
+ *   "caps": {"Captain Mara Quell": {"vector": "persona-captain-mara-quell", "layers": [2], "threshold": 1.5}},
+ *   "capping": true                         // cap each persona with a cap along its vector (default false)
  * }
  * }</pre>
  * Other fields (e.g. training notes) are ignored.
+ *
+ * <p>Calibrated heads ({@code persona4j calibrate}, or {@code PersonaCalibration.Result.save}) live in
+ * the model directory's {@value #CALIBRATED_DIR} directory with a fragment of this file, {@value
+ * #HEADS_FILE}: its {@code heads}, {@code selection_head}, {@code caps} and {@code capping} take the
+ * place of the profile's own, so that every generator built for the model uses them with no other
+ * setting. {@link #withHeadsFrom} does the same for heads saved elsewhere.
  *
  * @param definitionStyle how much of the persona the prompts carry
  * @param userName the user's name in prompts
@@ -45,6 +59,8 @@ import java.util.Optional;
  * @param candidates candidates per reply when heads score them
  * @param heads head files, bound to the model when a generator is built
  * @param selectionHead the head best-of-N ranks by; empty: the mean of all heads
+ * @param caps activation caps by persona name, each along a persona vector among {@code heads}
+ * @param capping whether generators cap a persona that has a cap (when their heads are the profile's)
  */
 public record ModelProfile(
     DefinitionStyle definitionStyle,
@@ -54,13 +70,56 @@ public record ModelProfile(
     List<String> stopStrings,
     int candidates,
     List<Path> heads,
-    Optional<String> selectionHead) {
+    Optional<String> selectionHead,
+    Map<String, Cap> caps,
+    boolean capping) {
 
   /** The profile's file name in a model directory. */
   public static final String FILE = "persona4j.json";
+  /** The directory of a model's calibrated heads, inside the model directory. */
+  public static final String CALIBRATED_DIR = "calibrated";
+  /** The profile fragment beside heads saved together: their files, selection head, caps. */
+  public static final String HEADS_FILE = "persona4j-heads.json";
 
   private static final ModelProfile DEFAULTS = new ModelProfile(DefinitionStyle.FULL, "User",
-      SamplerSettings.builder().temperature(0.8).topP(0.95).build(), 128, List.of(), 4, List.of(), Optional.empty());
+      SamplerSettings.builder().temperature(0.8).topP(0.95).build(), 128, List.of(), 4, List.of(), Optional.empty(),
+      Map.of(), false);
+
+  /**
+   * An activation cap for one persona (see {@link PersonaGenerator.Builder#cap(int[], float[], float)}):
+   * along the persona vector head named {@code vector}, at decoder {@code layers}, at {@code threshold}.
+   */
+  public record Cap(String vector, int[] layers, float threshold) {
+    /** Checks the parts and copies the layers. */
+    public Cap {
+      Objects.requireNonNull(vector, "vector");
+      layers = layers.clone();
+    }
+
+    /** A copy of the layers. */
+    @Override
+    public int[] layers() {
+      return layers.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Cap c && vector.equals(c.vector) && Arrays.equals(layers, c.layers)
+          && Float.compare(threshold, c.threshold) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(vector, Arrays.hashCode(layers), threshold);
+    }
+
+    @Override
+    public String toString() {
+      return "Cap[" + vector + " at " + Arrays.toString(layers) + " >= " + threshold + "]";
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(ModelProfile.class);
 
   /** Checks that every part is present and copies the lists. */
   public ModelProfile {
@@ -70,6 +129,18 @@ public record ModelProfile(
     stopStrings = List.copyOf(stopStrings);
     heads = List.copyOf(heads);
     Objects.requireNonNull(selectionHead, "selectionHead");
+    caps = Collections.unmodifiableMap(new LinkedHashMap<>(caps));
+  }
+
+  /** This profile with generators capping personas that have a cap ({@code capping}) or not. */
+  public ModelProfile withCapping(boolean capping) {
+    return new ModelProfile(definitionStyle, userName, sampler, maxNewTokens, stopStrings, candidates, heads,
+        selectionHead, caps, capping);
+  }
+
+  /** The cap of the persona named {@code personaName}, if the profile has one. */
+  public Optional<Cap> cap(String personaName) {
+    return Optional.ofNullable(caps.get(personaName));
   }
 
   /**
@@ -87,15 +158,49 @@ public record ModelProfile(
   }
 
   /**
-   * The profile in {@code modelDir}, or the defaults when it has no {@value #FILE}.
+   * The profile in {@code modelDir}: its {@value #FILE} (the defaults without one), with the heads
+   * calibrated for the model in {@value #CALIBRATED_DIR} in place of its own when that directory
+   * holds a {@value #HEADS_FILE}.
    *
    * @throws Persona4jException naming the file and field when the profile is not valid
    */
   public static ModelProfile read(Path modelDir) {
     Path file = modelDir.resolve(FILE);
-    if (!Files.isRegularFile(file)) {
-      return defaults();
+    ModelProfile own = Files.isRegularFile(file) ? parse(file, modelDir) : defaults();
+    Path calibrated = modelDir.resolve(CALIBRATED_DIR);
+    if (Files.isRegularFile(calibrated.resolve(HEADS_FILE))) {
+      LOG.debug("{}: using the calibrated heads in {}", modelDir, calibrated);
+      return own.withHeadsFrom(calibrated);
     }
+    return own;
+  }
+
+  /**
+   * This profile with the heads saved together in {@code dir} in place of its own: the {@code
+   * heads} listed by its {@value #HEADS_FILE} (relative to {@code dir}), and its {@code
+   * selection_head}, {@code caps} and {@code capping}.
+   *
+   * @throws Persona4jException when {@code dir} or its {@value #HEADS_FILE} is missing, or a field
+   *     is not valid (naming the file and field)
+   */
+  public ModelProfile withHeadsFrom(Path dir) {
+    Path file = dir.resolve(HEADS_FILE);
+    if (!Files.isDirectory(dir)) {
+      throw new Persona4jException(dir + ": no such heads directory (persona4j calibrate writes one)");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new Persona4jException(dir + ": no " + HEADS_FILE + " (persona4j calibrate writes it beside the heads)");
+    }
+    Fields f = new Fields(file, object(file));
+    List<Path> heads = f.strings("heads").stream().map(dir::resolve).toList();
+    if (heads.isEmpty()) {
+      throw new Persona4jException(file + ": heads must be a non-empty list of head files");
+    }
+    return new ModelProfile(definitionStyle, userName, sampler, maxNewTokens, stopStrings, candidates, heads,
+        f.string("selection_head"), f.caps("caps"), f.bool("capping", false));
+  }
+
+  private static JsonNode object(Path file) {
     JsonNode json;
     try {
       json = Json.mapper().readTree(Files.readString(file));
@@ -105,7 +210,11 @@ public record ModelProfile(
     if (json == null || !json.isObject()) {
       throw new Persona4jException(file + ": must hold a JSON object");
     }
-    Fields f = new Fields(file, json);
+    return json;
+  }
+
+  private static ModelProfile parse(Path file, Path modelDir) {
+    Fields f = new Fields(file, object(file));
     List<Path> heads = new ArrayList<>();
     for (String head : f.strings("heads")) {
       heads.add(modelDir.resolve(head));
@@ -126,7 +235,8 @@ public record ModelProfile(
         .build();
     return new ModelProfile(definitionStyle, f.string("user_name").orElse(DEFAULTS.userName()), sampler,
         f.positive("max_new_tokens", DEFAULTS.maxNewTokens()), f.strings("stop_strings"),
-        f.positive("candidates", DEFAULTS.candidates()), heads, f.string("selection_head"));
+        f.positive("candidates", DEFAULTS.candidates()), heads, f.string("selection_head"), f.caps("caps"),
+        f.bool("capping", false));
   }
 
   /** Typed reads of a profile's fields; a field of the wrong type is an error naming it. */
@@ -151,6 +261,53 @@ public record ModelProfile(
         throw new Persona4jException(file + ": " + name + " = " + v + ": must be a number");
       }
       return v.asDouble();
+    }
+
+    boolean bool(String name, boolean fallback) {
+      JsonNode v = json.get(name);
+      if (v == null || v.isNull()) {
+        return fallback;
+      }
+      if (!v.isBoolean()) {
+        throw new Persona4jException(file + ": " + name + " = " + v + ": must be true or false");
+      }
+      return v.asBoolean();
+    }
+
+    /** {@code {persona name: {vector, layers, threshold}}}. */
+    Map<String, Cap> caps(String name) {
+      JsonNode v = json.get(name);
+      if (v == null || v.isNull()) {
+        return Map.of();
+      }
+      if (!v.isObject()) {
+        throw new Persona4jException(file + ": " + name + " = " + v + ": must map persona names to caps");
+      }
+      Map<String, Cap> caps = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> e : v.properties()) {
+        String at = name + "." + e.getKey();
+        JsonNode cap = e.getValue();
+        JsonNode vector = cap.get("vector");
+        JsonNode layers = cap.get("layers");
+        JsonNode threshold = cap.get("threshold");
+        if (!cap.isObject() || vector == null || !vector.isTextual() || layers == null || !layers.isArray()
+            || layers.isEmpty() || threshold == null || !threshold.isNumber()
+            || !Float.isFinite(threshold.floatValue())) {
+          throw new Persona4jException(file + ": " + at + " = " + cap
+              + ": must be {\"vector\": head name, \"layers\": [decoder layers], \"threshold\": finite number}");
+        }
+        int[] ls = new int[layers.size()];
+        for (int i = 0; i < ls.length; i++) {
+          JsonNode l = layers.get(i);
+          if (!l.canConvertToInt() || !l.isIntegralNumber() || l.asInt() < 0) {
+            throw new Persona4jException(file + ": " + at + ".layers[" + i + "] = " + l
+                + ": must be a decoder layer index >= 0");
+          }
+          ls[i] = l.asInt();
+        }
+        caps.put(e.getKey(), new Cap(vector.asText(), ls, threshold.floatValue()));
+      }
+      return caps;
     }
 
     int positive(String name, int fallback) {

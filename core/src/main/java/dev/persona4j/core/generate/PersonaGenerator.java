@@ -102,7 +102,9 @@ public final class PersonaGenerator {
     this.seed = b.seed;
     this.deadline = b.deadline;
     this.steering = b.steering;
-    this.capping = b.capping;
+    this.capping = b.capping != null ? b.capping
+        : b.uncapped ? null : profileCap(b.heads == null && profile.capping() ? profile.cap(persona.name()).orElse(null)
+            : null, heads, model);
     this.keepActivations = b.keepActivations;
     Set<Integer> stopIds = new LinkedHashSet<>(model.generationConfig().eosTokenIds());
     stopIds.addAll(model.tokenizer().eosTokenIds());
@@ -148,6 +150,36 @@ public final class PersonaGenerator {
       loaded.add(HeadFiles.load(file, model));
     }
     return loaded;
+  }
+
+  /**
+   * The profile's cap as the generator applies it, or null without one: its vector must be one of
+   * {@code heads}, a persona vector of the model's hidden size, and its layers decoder layers.
+   */
+  private static Capping profileCap(ModelProfile.Cap cap, List<Head> heads, LanguageModel model) {
+    if (cap == null) {
+      return null;
+    }
+    PersonaVector vector = heads.stream().filter(h -> h.name().equals(cap.vector()) && h instanceof PersonaVector)
+        .map(PersonaVector.class::cast).findFirst()
+        .orElseThrow(() -> new InvalidSettingException("profile cap vector", cap.vector(),
+            "must name a persona vector among the generator's heads "
+                + heads.stream().map(Head::name).toList()));
+    int[] layers = cap.layers();
+    if (layers.length == 0) {
+      throw new InvalidSettingException("profile cap layers", "[]", "must name at least one decoder layer");
+    }
+    for (int layer : layers) {
+      if (layer < 0 || layer >= model.info().layers()) {
+        throw new InvalidSettingException("profile cap layer", layer,
+            "must be in [0, " + (model.info().layers() - 1) + "] (the residual stream entering a decoder layer)");
+      }
+    }
+    if (!Float.isFinite(cap.threshold())) {
+      throw new InvalidSettingException("profile cap threshold", cap.threshold(), "must be finite");
+    }
+    return new Capping(layers, unit(vector.direction(), "persona vector '" + vector.name() + "' direction"),
+        cap.threshold());
   }
 
   /** One candidate without heads; else best-of-N by the profile's selection head, or the mean of all. */
@@ -298,6 +330,11 @@ public final class PersonaGenerator {
 
   public StopConditions stopConditions() {
     return stop;
+  }
+
+  /** Whether this generator caps activations along a persona direction (see {@link Builder#cap}). */
+  public boolean capping() {
+    return capping != null;
   }
 
   public SamplerSettings samplerSettings() {
@@ -527,6 +564,7 @@ public final class PersonaGenerator {
     private Duration deadline;
     private Steering steering;
     private Capping capping;
+    private boolean uncapped;
     private boolean keepActivations;
     private final Set<Integer> extraTaps = new TreeSet<>();
 
@@ -595,11 +633,13 @@ public final class PersonaGenerator {
       return this;
     }
 
-    /** Adds heads (see {@link #head}); {@code heads(List.of())} runs no heads, not even the profile's. */
+    /**
+     * The heads to run in place of any set before or the profile's (see {@link #head}); {@code
+     * heads(List.of())} runs no heads, not even the profile's.
+     */
     public Builder heads(List<? extends Head> heads) {
-      if (this.heads == null) {
-        this.heads = new ArrayList<>();
-      }
+      Objects.requireNonNull(heads, "heads");
+      this.heads = new ArrayList<>();
       heads.forEach(this::head);
       return this;
     }
@@ -694,12 +734,25 @@ public final class PersonaGenerator {
         throw new InvalidSettingException("capping threshold", threshold, "must be finite");
       }
       this.capping = new Capping(layers.clone(), unit(direction, "capping direction"), threshold);
+      this.uncapped = false;
       return this;
     }
 
     /** Caps along a persona vector's direction at {@code layers} (see {@link #cap(int[], float[], float)}). */
     public Builder cap(PersonaVector vector, float threshold, int... layers) {
       return cap(layers, vector.direction(), threshold);
+    }
+
+    /**
+     * No activation capping: neither a cap set before nor the profile's. By default a generator
+     * whose heads come from its profile caps the persona when the profile says {@code "capping":
+     * true} and has a cap for the persona's name (calibrated heads carry one per persona); a
+     * generator given its own heads caps only as {@link #cap} says.
+     */
+    public Builder uncapped() {
+      this.capping = null;
+      this.uncapped = true;
+      return this;
     }
 
     /** Keep each candidate's captured activations in the reply (for training data); default false. */

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class ModelProfileTest {
       ModelProfile profile = ModelProfile.of(model);
       assertEquals(new ModelProfile(DefinitionStyle.COMPACT, "Ana",
           SamplerSettings.builder().temperature(0.5).topP(0.95).minP(0.1).build(), 5, List.of("\nAna:"), 3,
-          List.of(dir.resolve("heads/probe.safetensors")), Optional.of("probe")), profile);
+          List.of(dir.resolve("heads/probe.safetensors")), Optional.of("probe"), Map.of(), false), profile);
 
       Persona mara = Persona.builder().name("Mara").build();
       PersonaGenerator g = PersonaGenerator.builder(model, mara).seed(1).build();

@@ -10,6 +10,9 @@ import dev.persona4j.samplers.rejection.CandidateScorer;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +34,9 @@ import dev.persona4j.internal.Json;
  * and other-persona marker phrases), never the activations the head reads. Each arm also reports
  * its replies' mean length in words and distinct-2, so that a lower rate cannot hide degenerate text.
  *
- * <p>The arms are plain sampling and (unless turned off) best-of-N; further arms (e.g. activation
- * capping, alone and with best-of-N) belong beside them in {@link #run}, as another generator per
- * persona answering the same messages with the same seeds.
+ * <p>The arms ({@link Arm}) are plain sampling, best-of-N, activation capping along the persona's
+ * vector, and capping with best-of-N: each a generator per persona, derived from one base generator,
+ * answering the same messages with the same seeds.
  */
 public final class DriftEvaluation {
   private DriftEvaluation() {}
@@ -72,127 +75,214 @@ public final class DriftEvaluation {
     }
   }
 
-  /** One message's replies and the detector's verdicts; the rejection fields are null without that arm. */
-  public record Sample(String persona, String user, String plain, DriftLabel plainLabel, String rejection,
-      DriftLabel rejectionLabel, double chosenScore) {}
+  /** An arm of the evaluation: how its generator is derived from the persona's base generator. */
+  public enum Arm {
+    /** One candidate, no heads, no capping. */
+    PLAIN("plain"),
+    /** Best of N by the base generator's ranking head, no capping. */
+    BEST_OF_N("rejection"),
+    /** One candidate under the base generator's activation cap. */
+    CAPPING("capping"),
+    /** Best of N under the cap. */
+    CAPPING_BEST_OF_N("capping_rejection");
 
-  /** One persona's rates; {@code rejection} is null without the best-of-N arm. */
-  public record PersonaResult(String persona, Rate plain, Rate rejection) {}
+    private final String key;
+
+    Arm(String key) {
+      this.key = key;
+    }
+
+    /** The arm's key in the JSON ({@code plain}, {@code rejection}, {@code capping}, {@code capping_rejection}). */
+    public String key() {
+      return key;
+    }
+
+    boolean capped() {
+      return this == CAPPING || this == CAPPING_BEST_OF_N;
+    }
+
+    boolean bestOfN() {
+      return this == BEST_OF_N || this == CAPPING_BEST_OF_N;
+    }
+  }
+
+  /** One message's replies and the detector's verdicts, by arm. */
+  public record Sample(String persona, String user, Map<Arm, String> replies, Map<Arm, DriftLabel> labels,
+      Map<Arm, Double> chosenScores) {}
+
+  /** One persona's rates by arm. */
+  public record PersonaResult(String persona, Map<Arm, Rate> rates) {
+    public Rate plain() {
+      return rates.get(Arm.PLAIN);
+    }
+
+    /** The best-of-N arm's rate, or null without it. */
+    public Rate rejection() {
+      return rates.get(Arm.BEST_OF_N);
+    }
+  }
 
   /**
-   * The evaluation's figures; {@code rejection} and {@code rejectionText} are null without the
-   * best-of-N arm. {@code heads} names the heads the best-of-N generator ran (empty without it).
+   * The evaluation's figures by arm. {@code head} describes the ranking of the best-of-N arms and
+   * {@code heads} names the heads they ran (empty without them); {@code caps} describes the capping
+   * arms' cap by persona (empty without them).
    */
-  public record Result(int n, int candidates, String head, List<String> heads, long seed,
-      Map<String, PersonaResult> personas, Rate plain, Rate rejection, TextStats plainText, TextStats rejectionText,
+  public record Result(int n, int candidates, String head, List<String> heads, Map<String, String> caps, long seed,
+      List<Arm> arms, Map<String, PersonaResult> personas, Map<Arm, Rate> rates, Map<Arm, TextStats> text,
       List<Sample> samples, double seconds, double headScoringShare) {
 
     public boolean hasRejection() {
-      return rejection != null;
+      return rates.containsKey(Arm.BEST_OF_N);
+    }
+
+    public Rate plain() {
+      return rates.get(Arm.PLAIN);
+    }
+
+    /** The best-of-N arm's overall rate, or null without it. */
+    public Rate rejection() {
+      return rates.get(Arm.BEST_OF_N);
+    }
+
+    /** The best-of-N arm's fold reduction against plain sampling (see {@link #reduction(Arm)}). */
+    public double reduction() {
+      return reduction(Arm.BEST_OF_N);
     }
 
     /**
-     * How many times fewer out-of-character replies rejection sampling gives (infinite when it gives
-     * none, NaN without the arm).
+     * How many times fewer out-of-character replies {@code arm} gives than plain sampling: infinite
+     * when it gives none (1 when neither gives any), NaN without the arm.
      */
-    public double reduction() {
-      if (rejection == null) {
+    public double reduction(Arm arm) {
+      Rate r = rates.get(arm);
+      if (r == null) {
         return Double.NaN;
       }
-      return rejection.rate() == 0 ? (plain.rate() == 0 ? 1 : Double.POSITIVE_INFINITY) : plain.rate() / rejection.rate();
+      return fold(plain(), r);
+    }
+
+    private static double fold(Rate plain, Rate arm) {
+      return arm.rate() == 0 ? (plain.rate() == 0 ? 1 : Double.POSITIVE_INFINITY) : plain.rate() / arm.rate();
     }
 
     /** The best-of-N arm's name, e.g. {@code best-of-8 by in_character}. */
     public String rejectionArm() {
-      return String.format(Locale.ROOT, "best-of-%d by %s", candidates, head);
+      return name(Arm.BEST_OF_N);
+    }
+
+    /** An arm's name in the tables. */
+    public String name(Arm arm) {
+      return switch (arm) {
+        case PLAIN -> "plain sampling";
+        case BEST_OF_N -> String.format(Locale.ROOT, "best-of-%d by %s", candidates, head);
+        case CAPPING -> "capping";
+        case CAPPING_BEST_OF_N -> String.format(Locale.ROOT, "capping + best-of-%d", candidates);
+      };
     }
 
     /**
-     * Two markdown tables: out-of-character rates per persona and overall, then per arm the rate,
-     * mean reply length and distinct-2.
+     * Two markdown tables: out-of-character rates per persona and overall by arm, with each arm's
+     * reduction against plain sampling; then per arm the rate, reduction, mean reply length and
+     * distinct-2 (each also relative to plain sampling's).
      */
     public String table() {
-      StringBuilder t = new StringBuilder();
-      if (hasRejection()) {
-        t.append(String.format(Locale.ROOT, "| persona | replies | plain sampling | %s | reduction |%n", rejectionArm()));
-        t.append("| --- | ---: | ---: | ---: | ---: |\n");
-      } else {
-        t.append("| persona | replies | plain sampling |\n| --- | ---: | ---: |\n");
+      StringBuilder t = new StringBuilder("| persona | replies |");
+      StringBuilder rule = new StringBuilder("| --- | ---: |");
+      for (Arm arm : arms) {
+        t.append(' ').append(name(arm)).append(" |");
+        rule.append(" ---: |");
+        if (arm != Arm.PLAIN) {
+          t.append(" reduction |");
+          rule.append(" ---: |");
+        }
       }
+      t.append('\n').append(rule).append('\n');
       for (PersonaResult p : personas.values()) {
-        t.append(row(p.persona(), p.plain(), p.rejection()));
+        t.append(row(p.persona(), p.rates()));
       }
-      t.append(row("**overall**", plain, rejection));
-      t.append("\n| arm | out-of-character | mean words | distinct-2 |\n| --- | ---: | ---: | ---: |\n");
-      t.append(armRow("plain sampling", plain, plainText));
-      if (hasRejection()) {
-        t.append(armRow(rejectionArm(), rejection, rejectionText));
+      t.append(row("**overall**", rates));
+      t.append("\n| arm | out-of-character | reduction | mean words | distinct-2 |\n| --- | ---: | ---: | ---: | ---: |\n");
+      TextStats plainText = text.get(Arm.PLAIN);
+      for (Arm arm : arms) {
+        TextStats s = text.get(arm);
+        t.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f%s | %.3f%s |%n", name(arm), cell(rates.get(arm)),
+            arm == Arm.PLAIN ? "–" : foldCell(plain(), rates.get(arm)), s.meanWords(),
+            relative(s.meanWords(), plainText.meanWords(), arm), s.distinct2(),
+            relative(s.distinct2(), plainText.distinct2(), arm)));
       }
       return t.toString();
     }
 
-    private static String row(String name, Rate plain, Rate rejection) {
-      String row = String.format(Locale.ROOT, "| %s | %d | %s |", name, plain.replies(), cell(plain));
-      if (rejection == null) {
-        return row + "\n";
+    private static String relative(double value, double plain, Arm arm) {
+      return arm == Arm.PLAIN || plain == 0 ? "" : String.format(Locale.ROOT, " (%+.0f%%)", 100 * (value / plain - 1));
+    }
+
+    private String row(String name, Map<Arm, Rate> byArm) {
+      StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d |", name, byArm.get(Arm.PLAIN).replies()));
+      for (Arm arm : arms) {
+        row.append(' ').append(cell(byArm.get(arm))).append(" |");
+        if (arm != Arm.PLAIN) {
+          row.append(' ').append(foldCell(byArm.get(Arm.PLAIN), byArm.get(arm))).append(" |");
+        }
       }
-      double r = rejection.rate() == 0 ? Double.POSITIVE_INFINITY : plain.rate() / rejection.rate();
-      return row + String.format(Locale.ROOT, " %s | %s |%n", cell(rejection),
-          Double.isInfinite(r) ? (plain.outOfCharacter() == 0 ? "–" : "∞") : String.format(Locale.ROOT, "%.1f×", r));
+      return row.append('\n').toString();
+    }
+
+    private static String foldCell(Rate plain, Rate arm) {
+      double r = fold(plain, arm);
+      return Double.isInfinite(r) ? "∞" : plain.outOfCharacter() == 0 && arm.outOfCharacter() == 0 ? "–"
+          : String.format(Locale.ROOT, "%.1f×", r);
     }
 
     private static String cell(Rate rate) {
       return String.format(Locale.ROOT, "%.1f%% (%d)", 100 * rate.rate(), rate.outOfCharacter());
     }
 
-    private static String armRow(String arm, Rate rate, TextStats text) {
-      return String.format(Locale.ROOT, "| %s | %s | %.1f | %.3f |%n", arm, cell(rate), text.meanWords(),
-          text.distinct2());
-    }
-
-    private static void putArm(ObjectNode arms, String key, String name, Rate rate, TextStats text) {
-      ObjectNode arm = arms.putObject(key);
-      arm.put("name", name);
-      arm.put("rate", rate.rate());
-      arm.put("replies", rate.replies());
-      arm.put("outOfCharacter", rate.outOfCharacter());
-      arm.put("meanWords", text.meanWords());
-      arm.put("distinct2", text.distinct2());
-    }
-
     /**
-     * {@code {"overall": {"plain": r, "rejection": r}, "arms": {"plain": {rate, meanWords, distinct2,
-     * ...}, "rejection": {...}}, "personas": {name: {...}}, ...}}; the rejection entries only with that arm.
+     * {@code {"overall": {"plain": r, "rejection": r, ...}, "arms": {"plain": {name, rate, reduction,
+     * meanWords, distinct2, ...}, ...}, "personas": {name: {"plain": r, ...}}, ...}}, with an entry
+     * for each arm that ran.
      */
     public String json() {
       ObjectNode root = Json.mapper().createObjectNode();
       ObjectNode overall = root.putObject("overall");
-      overall.put("plain", plain.rate());
-      overall.put("replies", plain.replies());
-      overall.put("plainOutOfCharacter", plain.outOfCharacter());
-      if (hasRejection()) {
-        overall.put("rejection", rejection.rate());
-        overall.put("rejectionOutOfCharacter", rejection.outOfCharacter());
+      overall.put("replies", plain().replies());
+      for (Arm arm : arms) {
+        overall.put(arm.key(), rates.get(arm).rate());
+        overall.put(arm.key() + "OutOfCharacter", rates.get(arm).outOfCharacter());
       }
-      ObjectNode arms = root.putObject("arms");
-      putArm(arms, "plain", "plain sampling", plain, plainText);
-      if (hasRejection()) {
-        putArm(arms, "rejection", rejectionArm(), rejection, rejectionText);
+      ObjectNode armsNode = root.putObject("arms");
+      for (Arm arm : arms) {
+        ObjectNode a = armsNode.putObject(arm.key());
+        Rate rate = rates.get(arm);
+        a.put("name", name(arm));
+        a.put("rate", rate.rate());
+        a.put("replies", rate.replies());
+        a.put("outOfCharacter", rate.outOfCharacter());
+        double fold = reduction(arm);
+        if (Double.isFinite(fold)) {
+          a.put("reduction", fold);
+        } else {
+          a.putNull("reduction");
+        }
+        a.put("meanWords", text.get(arm).meanWords());
+        a.put("distinct2", text.get(arm).distinct2());
       }
       ObjectNode byPersona = root.putObject("personas");
       for (PersonaResult p : personas.values()) {
         ObjectNode node = byPersona.putObject(p.persona());
-        node.put("plain", p.plain().rate());
-        if (p.rejection() != null) {
-          node.put("rejection", p.rejection().rate());
-        }
+        arms.forEach(arm -> node.put(arm.key(), p.rates().get(arm).rate()));
         node.put("replies", p.plain().replies());
       }
       root.put("n", n);
       root.put("candidates", candidates);
-      if (hasRejection()) {
+      if (!heads.isEmpty()) {
         root.put("head", head);
         heads.forEach(root.withArray("heads")::add);
+      }
+      if (!caps.isEmpty()) {
+        ObjectNode c = root.putObject("caps");
+        caps.forEach(c::put);
       }
       root.put("seed", seed);
       root.put("seconds", seconds);
@@ -206,31 +296,48 @@ public final class DriftEvaluation {
     }
   }
 
+  /** Plain sampling and best-of-{@code candidates} (plain only when {@code candidates} is 0). */
+  public static Result run(Map<String, Persona> personas,
+      BiFunction<String, Persona, PersonaGenerator.Builder> generators, int n, int candidates, long seed,
+      PrintStream progress) {
+    return run(personas, generators, candidates > 0 ? EnumSet.of(Arm.PLAIN, Arm.BEST_OF_N) : EnumSet.of(Arm.PLAIN),
+        n, Math.max(candidates, 1), seed, progress);
+  }
+
   /**
    * Runs the evaluation.
    *
    * @param personas persona id (its voice: captain, detective, gardener, naturalist) to persona
-   * @param generators a generator builder for a persona (given its id and the persona), carrying the
-   *     model, assembler, sampler settings, stop conditions, heads and a policy whose scorer is what
-   *     best-of-N ranks by; this class sets the number of candidates (1 for plain sampling)
-   * @param candidates candidates of the best-of-N arm; 0 runs the plain arm only (no head needed)
+   * @param generators the base generator builder for a persona (given its id and the persona),
+   *     carrying the model, assembler, sampler settings, stop conditions, heads, a policy whose scorer
+   *     is what best-of-N ranks by and, for the capping arms, the persona's activation cap; each arm
+   *     derives its generator from it (candidates, heads, capping)
+   * @param arms the arms to run; plain sampling always runs, as the baseline
+   * @param candidates candidates of the best-of-N arms
+   * @throws IllegalArgumentException when a capping arm is asked for and a persona's base generator
+   *     has no cap
    */
   public static Result run(Map<String, Persona> personas,
-      BiFunction<String, Persona, PersonaGenerator.Builder> generators, int n, int candidates, long seed,
-      PrintStream progress) {
-    boolean rejectionArm = candidates > 0;
+      BiFunction<String, Persona, PersonaGenerator.Builder> generators, Set<Arm> arms, int n, int candidates,
+      long seed, PrintStream progress) {
+    EnumSet<Arm> ran = EnumSet.of(Arm.PLAIN);
+    ran.addAll(arms);
+    List<Arm> order = List.copyOf(ran);
     long start = System.nanoTime();
     DriftDetector detector = DriftDetector.standard();
     Voices voices = Voices.standard();
     Topic[] topics = Topic.values();
     Map<String, PersonaResult> results = new LinkedHashMap<>();
     List<Sample> samples = new ArrayList<>();
-    Rate plainAll = new Rate(0, 0);
-    Rate rejectionAll = new Rate(0, 0);
-    List<String> plainTexts = new ArrayList<>();
-    List<String> rejectionTexts = new ArrayList<>();
+    Map<Arm, Rate> overall = new EnumMap<>(Arm.class);
+    Map<Arm, List<String>> texts = new EnumMap<>(Arm.class);
+    order.forEach(arm -> {
+      overall.put(arm, new Rate(0, 0));
+      texts.put(arm, new ArrayList<>());
+    });
     String head = "";
     List<String> heads = List.of();
+    Map<String, String> caps = new LinkedHashMap<>();
     int done = 0;
     long scoringNanos = 0;
     long rejectionNanos = 0;
@@ -238,23 +345,41 @@ public final class DriftEvaluation {
     for (Map.Entry<String, Persona> entry : personas.entrySet()) {
       String voice = entry.getKey();
       Persona persona = entry.getValue();
-      // Built once (its heads load once); both arms derive from it.
+      // Built once (its heads load once); every arm derives from it.
       PersonaGenerator base = generators.apply(voice, persona).build();
-      // Plain sampling runs no heads: one candidate has nothing to be ranked against.
-      PersonaGenerator plain = base.toBuilder().heads(List.of())
-          .policy(SelectionPolicy.builder().candidatesPerRound(1).build()).build();
-      PersonaGenerator rejection = null;
-      if (rejectionArm) {
-        CandidateScorer ranking = base.policy().scorer();
-        // One description for the table: a head named after the persona reads as speaker-{persona}.
-        head = ranking.describe().replace(voice, "{persona}");
-        rejection = base.toBuilder()
-            .policy(SelectionPolicy.builder().candidatesPerRound(candidates).scorer(ranking).build()).build();
-        heads = rejection.heads().stream().map(h -> h.name()).toList();
+      if (order.stream().anyMatch(Arm::capped) && !base.capping()) {
+        throw new IllegalArgumentException("persona '" + persona.name() + "' has no activation cap to evaluate");
+      }
+      Map<Arm, PersonaGenerator> generatorOf = new EnumMap<>(Arm.class);
+      for (Arm arm : order) {
+        PersonaGenerator.Builder b = base.toBuilder();
+        if (!arm.capped()) {
+          b.uncapped();
+        }
+        if (arm.bestOfN()) {
+          CandidateScorer ranking = base.policy().scorer();
+          // One description for the table: a head named after the persona reads as speaker-{persona}.
+          head = ranking.describe().replace(voice, "{persona}");
+          b.policy(SelectionPolicy.builder().candidatesPerRound(candidates).scorer(ranking).build());
+        } else {
+          b.policy(SelectionPolicy.builder().candidatesPerRound(1).build());
+          if (arm == Arm.PLAIN) {
+            // Plain sampling runs no heads: one candidate has nothing to be ranked against.
+            b.heads(List.of());
+          }
+        }
+        PersonaGenerator g = b.build();
+        generatorOf.put(arm, g);
+        if (arm.bestOfN()) {
+          heads = g.heads().stream().map(h -> h.name()).toList();
+        }
+      }
+      if (order.stream().anyMatch(Arm::capped)) {
+        base.profile().cap(persona.name()).ifPresent(c -> caps.put(voice, c.toString()));
       }
       SplittableRandom rng = new SplittableRandom(seed ^ voice.hashCode());
-      Rate p = new Rate(0, 0);
-      Rate r = new Rate(0, 0);
+      Map<Arm, Rate> rates = new EnumMap<>(Arm.class);
+      order.forEach(arm -> rates.put(arm, new Rate(0, 0)));
       for (int i = 0; i < n; i++) {
         Topic topic = topics[rng.nextInt(topics.length)];
         List<PhraseTemplate> turns = voices.userTurns(topic);
@@ -262,44 +387,44 @@ public final class DriftEvaluation {
             Map.of("nick", persona.charName(), "name", persona.name(), "place", "", "companion", ""));
         long replySeed = rng.nextLong();
         Conversation conversation = Conversation.empty().withUser(user);
-        Reply plainReply = plain.reply(conversation, ReplyOptions.builder().seed(replySeed).build());
-        DriftVerdict plainVerdict = detector.judge(voice, plainReply.text());
-        p = p.plus(new Rate(1, plainVerdict.isInCharacter() ? 0 : 1));
-        plainTexts.add(plainReply.text());
-        String chosenText = null;
-        DriftLabel chosenLabel = null;
-        double chosenScore = Double.NaN;
-        if (rejection != null) {
-          Reply chosen = rejection.reply(conversation, ReplyOptions.builder().seed(replySeed).build());
-          scoringNanos += chosen.timings().scoringNanos();
-          rejectionNanos += chosen.timings().totalNanos();
-          DriftVerdict chosenVerdict = detector.judge(voice, chosen.text());
-          r = r.plus(new Rate(1, chosenVerdict.isInCharacter() ? 0 : 1));
-          rejectionTexts.add(chosen.text());
-          chosenText = chosen.text().strip();
-          chosenLabel = chosenVerdict.label();
-          chosenScore = chosen.selection().chosen().map(report -> report.score()).orElse(Double.NaN);
+        Map<Arm, String> replies = new EnumMap<>(Arm.class);
+        Map<Arm, DriftLabel> labels = new EnumMap<>(Arm.class);
+        Map<Arm, Double> scores = new EnumMap<>(Arm.class);
+        for (Arm arm : order) {
+          Reply reply = generatorOf.get(arm).reply(conversation, ReplyOptions.builder().seed(replySeed).build());
+          if (arm == Arm.BEST_OF_N) {
+            scoringNanos += reply.timings().scoringNanos();
+            rejectionNanos += reply.timings().totalNanos();
+          }
+          DriftVerdict verdict = detector.judge(voice, reply.text());
+          rates.put(arm, rates.get(arm).plus(new Rate(1, verdict.isInCharacter() ? 0 : 1)));
+          texts.get(arm).add(reply.text());
+          replies.put(arm, reply.text().strip());
+          labels.put(arm, verdict.label());
+          if (arm.bestOfN()) {
+            scores.put(arm, reply.selection().chosen().map(report -> report.score()).orElse(Double.NaN));
+          }
         }
-        samples.add(new Sample(voice, user, plainReply.text().strip(), plainVerdict.label(), chosenText, chosenLabel,
-            chosenScore));
+        samples.add(new Sample(voice, user, replies, labels, scores));
         done++;
         if (progress != null) {
-          progress.printf(Locale.ROOT, "\rdrift-eval %-10s %4d/%d  plain %5.1f%%", voice, done, total, 100 * p.rate());
-          if (rejection != null) {
-            progress.printf(Locale.ROOT, "  best-of-%d %5.1f%%", candidates, 100 * r.rate());
+          progress.printf(Locale.ROOT, "\rdrift-eval %-10s %4d/%d ", voice, done, total);
+          for (Arm arm : order) {
+            progress.printf(Locale.ROOT, " %s %5.1f%%", arm.key(), 100 * rates.get(arm).rate());
           }
           progress.flush();
         }
       }
-      results.put(voice, new PersonaResult(voice, p, rejectionArm ? r : null));
-      plainAll = plainAll.plus(p);
-      rejectionAll = rejectionAll.plus(r);
+      results.put(voice, new PersonaResult(voice, Collections.unmodifiableMap(rates)));
+      order.forEach(arm -> overall.put(arm, overall.get(arm).plus(rates.get(arm))));
     }
     if (progress != null) {
       progress.println();
     }
-    return new Result(n, candidates, head, heads, seed, results, plainAll, rejectionArm ? rejectionAll : null,
-        TextStats.of(plainTexts), rejectionArm ? TextStats.of(rejectionTexts) : null, samples,
-        (System.nanoTime() - start) / 1e9, rejectionNanos == 0 ? 0 : (double) scoringNanos / rejectionNanos);
+    Map<Arm, TextStats> text = new EnumMap<>(Arm.class);
+    order.forEach(arm -> text.put(arm, TextStats.of(texts.get(arm))));
+    return new Result(n, candidates, head, heads, caps, seed, order, results, Collections.unmodifiableMap(overall),
+        Collections.unmodifiableMap(text), samples, (System.nanoTime() - start) / 1e9,
+        rejectionNanos == 0 ? 0 : (double) scoringNanos / rejectionNanos);
   }
 }

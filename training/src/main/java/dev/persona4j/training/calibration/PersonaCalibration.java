@@ -14,6 +14,7 @@ import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyOptions;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.HeadFiles;
+import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.heads.Pooling;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.Conversation;
@@ -100,6 +101,13 @@ public final class PersonaCalibration {
   public static final int DEFAULT_BUDGET = 192;
   /** The smallest budget: below it a held-out split has too few examples to choose a layer. */
   public static final int MIN_BUDGET = 16;
+  /**
+   * The capping threshold's percentile of in-character token projections by default: a quarter of
+   * the persona's own tokens sit below it, so capping lifts those and anything that drifts further.
+   */
+  public static final double DEFAULT_CAP_PERCENTILE = 25;
+  /** Whether saved calibrations turn capping on for generators of the model (measured: see the README). */
+  static final boolean CAPPING_BY_DEFAULT = false;
 
   private static final Logger LOG = LoggerFactory.getLogger(PersonaCalibration.class);
   /** Candidates decoded as one batch per user message for the generated halves. */
@@ -127,6 +135,7 @@ public final class PersonaCalibration {
   private final SamplerSettings sampler;
   private final StopConditions stop;
   private final ContrastBank bank;
+  private final double capPercentile;
 
   private PersonaCalibration(Builder b) {
     this.model = b.model;
@@ -141,6 +150,7 @@ public final class PersonaCalibration {
     this.sampler = b.sampler;
     this.stop = b.stop;
     this.bank = b.bank;
+    this.capPercentile = b.capPercentile;
   }
 
   /** A calibration on {@code model}; at least one persona is required. */
@@ -238,6 +248,7 @@ public final class PersonaCalibration {
     progress("heads", 2, units);
     Set<Integer> held = new TreeSet<>();
     Arrays.stream(heldOut).forEach(held::add);
+    Map<String, Capping> capping = new LinkedHashMap<>();
     for (Persona persona : personas) {
       List<Integer> own = new ArrayList<>();
       for (int i = 0; i < examples.size(); i++) {
@@ -249,16 +260,35 @@ public final class PersonaCalibration {
       int[] ownLabels = own.stream().mapToInt(i -> labels[i]).toArray();
       int[] ownHeldOut = IntStream.range(0, own.size()).filter(k -> held.contains(own.get(k))).toArray();
       String name = personaVectorName(persona);
-      heads.put(name, HeadTrainer.personaVector(name, layer, ownActivations, ownLabels, ownHeldOut, POOLING, true));
+      TrainedHead vector = HeadTrainer.personaVector(name, layer, ownActivations, ownLabels, ownHeldOut, POOLING, true);
+      heads.put(name, vector);
+      capping.put(persona.name(), capping(vector, layer, ownActivations, ownLabels, ownHeldOut));
       progress("heads", heads.size(), units);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, HeadFigures> figures = new LinkedHashMap<>();
     heads.forEach((name, h) -> figures.put(name, HeadFigures.of(h.summary())));
     Report report = new Report(model.info().architecture(), seed, budget, layers, sizes, examples.size() - heldOut.length,
-        heldOut.length, sweep.scores(), layer, figures, seconds);
+        heldOut.length, sweep.scores(), layer, figures, capping, seconds);
     LOG.debug("calibrated {} on {}: layer {}, {}", personaNames(), model.info().architecture(), layer, figures);
     return new Result(heads, sweep, report, model.info());
+  }
+
+  /**
+   * The cap for one persona: along its vector, at the vector's layer (a hidden-state index that is
+   * also the residual stream entering that decoder layer), at {@link #capPercentile} of the per-token
+   * projections of the persona's in-character training examples.
+   */
+  private Capping capping(TrainedHead vector, int layer, List<CandidateActivations> activations, int[] labels,
+      int[] heldOut) {
+    Set<Integer> held = new TreeSet<>();
+    Arrays.stream(heldOut).forEach(held::add);
+    List<CandidateActivations> inCharacter = IntStream.range(0, activations.size())
+        .filter(i -> labels[i] == 1 && !held.contains(i)).mapToObj(activations::get).toList();
+    float threshold = PersonaGenerator.capThreshold((PersonaVector) vector.head(), inCharacter, capPercentile);
+    // The final hidden state (layer == layers) enters no decoder layer: cap the stream entering the last one.
+    int tap = Math.min(layer, model.info().layers() - 1);
+    return new Capping(vector.head().name(), new int[] {tap}, threshold, capPercentile);
   }
 
   /** {@code persona-<name>}, the name made file-safe. */
@@ -471,14 +501,16 @@ public final class PersonaCalibration {
    * @param sweep held-out accuracy and AUC of a linear probe at each swept layer
    * @param chosenLayer the layer the heads read
    * @param heads held-out figures by head name
+   * @param capping per persona name, the activation cap along its persona vector
    * @param seconds time the calibration took
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Report(String model, long seed, int budget, int[] layers, Map<String, Map<String, Integer>> contrastSets,
       int trainExamples, int heldOutExamples, List<LayerSweep.LayerScore> sweep, int chosenLayer,
-      Map<String, HeadFigures> heads, double seconds) {
+      Map<String, HeadFigures> heads, Map<String, Capping> capping, double seconds) {
     public Report {
       layers = layers.clone();
+      capping = Collections.unmodifiableMap(new LinkedHashMap<>(capping));
       contrastSets = Collections.unmodifiableMap(new LinkedHashMap<>(contrastSets));
       sweep = List.copyOf(sweep);
       heads = Collections.unmodifiableMap(new LinkedHashMap<>(heads));
@@ -516,6 +548,25 @@ public final class PersonaCalibration {
     return node;
   }
 
+  /**
+   * An activation cap for {@link PersonaGenerator.Builder#cap(PersonaVector, float, int...)}: along
+   * the persona vector named {@code vector}, at decoder {@code layers}, at {@code threshold}, the
+   * {@code percentile} of in-character token projections it was chosen at.
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Capping(String vector, int[] layers, float threshold, double percentile) {
+    public Capping {
+      Objects.requireNonNull(vector, "vector");
+      layers = layers.clone();
+    }
+
+    /** A copy of the layers. */
+    @Override
+    public int[] layers() {
+      return layers.clone();
+    }
+  }
+
   /** The calibrated heads, bound to the model they were calibrated on, and the report. */
   public static final class Result {
     private final Map<String, TrainedHead> heads;
@@ -545,8 +596,12 @@ public final class PersonaCalibration {
     }
 
     /**
-     * Saves every head bound to the model ({@link HeadFiles}) and {@value #REPORT_FILE} into {@code
-     * dir}, creating it; returns the files written, heads first.
+     * Saves every head bound to the model ({@link HeadFiles}), {@value #REPORT_FILE}, and the profile
+     * fragment {@value ModelProfile#HEADS_FILE} (the heads, ranking by {@value #IN_CHARACTER}, each
+     * persona's cap) into {@code dir}, creating it; returns the files written, heads first. Saved
+     * into the model directory's {@value ModelProfile#CALIBRATED_DIR}, every generator built for the
+     * model then uses them (see {@link ModelProfile#read}); elsewhere, {@link
+     * ModelProfile#withHeadsFrom} reads them.
      *
      * @throws dev.persona4j.core.heads.HeadFileException if {@code dir} holds heads of another model
      */
@@ -556,14 +611,33 @@ public final class PersonaCalibration {
       for (TrainedHead head : heads.values()) {
         written.add(head.save(dir, model));
       }
-      Path json = dir.resolve(REPORT_FILE);
+      ObjectNode fragment = Json.mapper().createObjectNode();
+      written.forEach(f -> fragment.withArray("heads").add(dir.relativize(f).toString()));
+      written.add(write(dir.resolve(REPORT_FILE), report.toJson()));
+      fragment.put("selection_head", IN_CHARACTER);
+      ObjectNode caps = fragment.putObject("caps");
+      report.capping().forEach((persona, cap) -> {
+        ObjectNode c = caps.putObject(persona);
+        c.put("vector", cap.vector());
+        Arrays.stream(cap.layers()).forEach(c.withArray("layers")::add);
+        c.put("threshold", cap.threshold());
+      });
+      fragment.put("capping", CAPPING_BY_DEFAULT);
       try {
-        Files.writeString(json, report.toJson() + "\n", StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new Persona4jException("cannot write the calibration report " + json + ": " + e.getMessage(), e);
+        written.add(write(dir.resolve(ModelProfile.HEADS_FILE), Json.pretty().writeValueAsString(fragment)));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a fragment of names and numbers always serialises", e);
       }
-      written.add(json);
       return List.copyOf(written);
+    }
+
+    private static Path write(Path file, String json) {
+      try {
+        Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new Persona4jException("cannot write " + file + ": " + e.getMessage(), e);
+      }
+      return file;
     }
   }
 
@@ -581,6 +655,7 @@ public final class PersonaCalibration {
     private SamplerSettings sampler;
     private StopConditions stop;
     private ContrastBank bank;
+    private double capPercentile = DEFAULT_CAP_PERCENTILE;
 
     private Builder(LanguageModel model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -631,6 +706,18 @@ public final class PersonaCalibration {
         throw new InvalidSettingException("deadline", deadline, "must be positive");
       }
       this.deadline = deadline;
+      return this;
+    }
+
+    /**
+     * The percentile (0 to 100) of the persona's in-character token projections on its vector that
+     * the activation cap lifts the residual stream to (default {@value #DEFAULT_CAP_PERCENTILE}).
+     */
+    public Builder capPercentile(double percentile) {
+      if (!(percentile >= 0 && percentile <= 100)) {
+        throw new InvalidSettingException("capping percentile", percentile, "must be in [0, 100]");
+      }
+      this.capPercentile = percentile;
       return this;
     }
 

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.persona4j.core.Fixtures;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.generate.ModelProfile;
+import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.heads.CandidateActivations;
 import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadFileException;
@@ -19,7 +21,9 @@ import dev.persona4j.core.persona.PersonaFiles;
 import dev.persona4j.internal.Json;
 import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.training.calibration.ContrastExample.Source;
+import dev.persona4j.training.heads.HeadTrainingException;
 import dev.persona4j.training.heads.TrainedHead;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -114,7 +119,24 @@ class PersonaCalibrationTest {
     }
 
     List<Path> written = first.save(out);
-    assertEquals(4, written.size(), written.toString());
+    assertEquals(List.of("in_character.safetensors", "in_character-probe.safetensors",
+        "persona-captain-mara-vell.safetensors", PersonaCalibration.REPORT_FILE, ModelProfile.HEADS_FILE),
+        written.stream().map(p -> out.relativize(p).toString()).toList());
+    // The cap: along the persona vector, at its layer, at the 25th percentile of the captain's own tokens.
+    PersonaCalibration.Capping cap = report.capping().get(captain.name());
+    assertEquals("persona-captain-mara-vell", cap.vector());
+    assertArrayEquals(new int[] {report.chosenLayer()}, cap.layers());
+    assertEquals(PersonaCalibration.DEFAULT_CAP_PERCENTILE, cap.percentile());
+    assertEquals(cap.threshold(), second.report().capping().get(captain.name()).threshold(), "seeded");
+    // The fragment gives a profile the heads, the ranking and the cap.
+    ModelProfile profile = ModelProfile.defaults().withHeadsFrom(out);
+    assertEquals(written.subList(0, 3), profile.heads());
+    assertEquals(Optional.of(PersonaCalibration.IN_CHARACTER), profile.selectionHead());
+    assertEquals(new ModelProfile.Cap(cap.vector(), cap.layers(), cap.threshold()), profile.cap(captain.name()).get());
+    PersonaGenerator capped = PersonaGenerator.builder(demo, captain).profile(profile.withCapping(true)).build();
+    assertTrue(capped.capping());
+    assertFalse(PersonaGenerator.builder(demo, captain).profile(profile).build().capping(), "capping is opt-in");
+    assertFalse(capped.toBuilder().uncapped().build().capping());
     Head loaded = HeadFiles.load(out.resolve(PersonaCalibration.IN_CHARACTER + HeadFiles.WEIGHTS_SUFFIX), demo);
     assertEquals(first.heads().get(PersonaCalibration.IN_CHARACTER).head().parameters(), loaded.parameters());
     JsonNode json = Json.mapper().readTree(Files.readString(out.resolve(PersonaCalibration.REPORT_FILE)));
@@ -174,6 +196,15 @@ class PersonaCalibrationTest {
         () -> demoCalibration().persona(captain).layers(2, 9).build());
     assertEquals("9", layer.value());
     assertTrue(layer.getMessage().contains("0.." + demo.info().layers()), layer.getMessage());
+
+    InvalidSettingException percentile = assertThrows(InvalidSettingException.class,
+        () -> demoCalibration().capPercentile(101));
+    assertEquals("101.0", percentile.value());
+
+    // A deadline too short for the first step: a typed error naming the deadline, no heads.
+    HeadTrainingException late = assertThrows(HeadTrainingException.class,
+        () -> demoCalibration().persona(captain).deadline(Duration.ofNanos(1)).build().calibrate());
+    assertTrue(late.getMessage().contains("deadline of PT0.000000001S"), late.getMessage());
 
     InvalidSettingException none = assertThrows(InvalidSettingException.class, () -> demoCalibration().build());
     assertEquals("personas", none.setting());

@@ -45,8 +45,13 @@ final class DriftEvalCommand implements Callable<Integer> {
   @Option(names = "--n", defaultValue = "200", description = "Replies per persona and method (default ${DEFAULT-VALUE}).")
   int n;
 
-  @Option(names = "--personas", split = ",", description = "Persona ids (default: captain,detective,gardener,naturalist).")
-  List<String> personaIds = List.of("captain", "detective", "gardener", "naturalist");
+  /** The voices the drift detector knows: the bundled personas' ids. */
+  static final List<String> VOICES = List.of("captain", "detective", "gardener", "naturalist");
+
+  @Option(names = "--personas", split = ",", paramLabel = "ID|VOICE=FILE", description = {
+      "Bundled persona ids, or VOICE=FILE for a persona file written in one of their voices (judged by that voice's"
+          + " markers), e.g. captain=my-harbourmaster.yaml. Default: captain,detective,gardener,naturalist."})
+  List<String> personaIds = VOICES;
 
   @Option(names = "--json", description = "Write the rates as JSON to this file.")
   Path json;
@@ -65,8 +70,17 @@ final class DriftEvalCommand implements Callable<Integer> {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     try (LanguageModel model = options.loadModel()) {
       Map<String, Persona> personas = new LinkedHashMap<>();
-      for (String id : personaIds) {
-        personas.put(id, Workspace.persona(id));
+      for (String entry : personaIds) {
+        int eq = entry.indexOf('=');
+        String voice = eq < 0 ? entry : entry.substring(0, eq);
+        if (!VOICES.contains(voice)) {
+          throw new Persona4jException("--personas " + entry + ": '" + voice + "' is not a voice the drift detector"
+              + " knows " + VOICES);
+        }
+        if (personas.containsKey(voice)) {
+          throw new Persona4jException("--personas " + entry + ": voice '" + voice + "' is given twice");
+        }
+        personas.put(voice, Workspace.persona(eq < 0 ? entry : entry.substring(eq + 1)));
       }
       ModelProfile profile = options.profile();
       // Read (and check) --heads before any reply, so that a bad directory fails at once.

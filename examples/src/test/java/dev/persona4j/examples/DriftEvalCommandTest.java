@@ -128,6 +128,29 @@ class DriftEvalCommandTest {
         && uncalibrated[2].strip().lines().count() == 1, uncalibrated[2]);
   }
 
+  /** A persona in the captain's voice that the demo model never saw: its name, ship and texts are new. */
+  static final Path UNSEEN = Path.of("src/test/resources/personas/harbourmaster.yaml").toAbsolutePath();
+
+  @Test
+  void aPersonaTheModelNeverSawCalibratesAndEvaluatesTheSameWay() throws IOException {
+    Path heads = dir.resolve("unseen-heads");
+    String[] calibrate = DemoModelCommandsTest.run(null, "calibrate", "--model", DEMO.toString(), "--persona",
+        UNSEEN.toString(), "--budget", "16", "--seed", "2", "--out", heads.toString());
+    assertEquals("0", calibrate[0], calibrate[1] + calibrate[2]);
+    assertTrue(calibrate[1].contains("cap Harbourmaster Ines Rook"), calibrate[1]);
+    Path json = dir.resolve("unseen.json");
+    String[] result = DemoModelCommandsTest.run(null, "drift-eval", "--model", DEMO.toString(), "--heads",
+        heads.toString(), "--cap", "--n", "2", "--personas", "captain=" + UNSEEN, "--json", json.toString());
+    assertEquals("0", result[0], result[1] + result[2]);
+    JsonNode written = Json.mapper().readTree(Files.readString(json));
+    assertEquals(2, written.at("/personas/captain/replies").asInt(), written.toString());
+    assertTrue(written.at("/caps/captain").asText().contains("persona-harbourmaster-ines-rook"), written.toString());
+
+    String[] unknownVoice = DemoModelCommandsTest.run(null, "drift-eval", "--personas", "pirate=" + UNSEEN, "--n", "1");
+    assertEquals("1", unknownVoice[0]);
+    assertTrue(unknownVoice[2].contains("'pirate' is not a voice the drift detector knows"), unknownVoice[2]);
+  }
+
   @Test
   void calibratingAModelWithoutATokenizerIsOneLineNamingTheFile() throws IOException {
     Path model = dir.resolve("no-tokenizer");

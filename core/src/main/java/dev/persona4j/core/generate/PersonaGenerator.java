@@ -389,16 +389,24 @@ public final class PersonaGenerator {
         state.steer(steering.tap(), steering.direction(), steering.coefficient());
       }
       long prefillStart = System.nanoTime();
-      Forward forward = state.prefill(List.of(prompt.ids()), ForwardRequest.lastLogits());
+      int[] ids = prompt.ids();
+      // With a cap, the prompt (the persona's own definition) is read as is but for its last position,
+      // which predicts the reply's first token and is capped like the reply's: in a model that drifts,
+      // the first token often decides the voice.
+      boolean capLast = capping != null && ids.length > 1;
+      Forward forward = state.prefill(List.of(capLast ? Arrays.copyOf(ids, ids.length - 1) : ids),
+          ForwardRequest.lastLogits());
       int promptSequence = forward.sequence(0);
-      float[] promptLogits = forward.lastLogits(0);
-      prefillNanos = System.nanoTime() - prefillStart;
       if (capping != null) {
-        // only the reply's tokens are capped: the prompt, the persona's own definition, is read as is
         for (int layer : capping.layers()) {
           state.cap(layer, capping.direction(), capping.threshold());
         }
       }
+      if (capLast) {
+        forward = state.step(new int[] {promptSequence}, new int[] {ids[ids.length - 1]}, ForwardRequest.lastLogits());
+      }
+      float[] promptLogits = forward.lastLogits(0);
+      prefillNanos = System.nanoTime() - prefillStart;
       CandidateDecoder decoder = new CandidateDecoder(model, replySampler, replyStop, taps);
       int round = 0;
       while (true) {
@@ -718,8 +726,9 @@ public final class PersonaGenerator {
      * Caps activations along a persona direction while decoding (after Lu et al. 2026, "the assistant
      * axis"): at each of {@code layers}, the projection of every reply token's residual stream
      * entering the layer on the unit vector along {@code direction} is clamped from below at {@code
-     * threshold} (x ← x + max(0, τ − x·d)·d, after any steering); tokens already at or above τ, the
-     * prompt and the other layers are untouched. Combines with best-of-N and steering. Default: no
+     * threshold} (x ← x + max(0, τ − x·d)·d, after any steering), and of the prompt's last position,
+     * which predicts the reply's first token; tokens already at or above τ, the rest of the prompt
+     * and the other layers are untouched. Combines with best-of-N and steering. Default: no
      * capping, at no cost. See {@link #capThreshold} for τ.
      *
      * @param layers decoder layer indices, 0 ≤ layer &lt; layers, at least one

@@ -285,10 +285,40 @@ public final class PersonaCalibration {
     Arrays.stream(heldOut).forEach(held::add);
     List<CandidateActivations> inCharacter = IntStream.range(0, activations.size())
         .filter(i -> labels[i] == 1 && !held.contains(i)).mapToObj(activations::get).toList();
-    float threshold = PersonaGenerator.capThreshold((PersonaVector) vector.head(), inCharacter, capPercentile);
+    List<CandidateActivations> outOfCharacter = IntStream.range(0, activations.size())
+        .filter(i -> labels[i] == 0 && !held.contains(i)).mapToObj(activations::get).toList();
+    PersonaVector direction = (PersonaVector) vector.head();
+    float threshold = PersonaGenerator.capThreshold(direction, inCharacter, capPercentile);
     // The final hidden state (layer == layers) enters no decoder layer: cap the stream entering the last one.
     int tap = Math.min(layer, model.info().layers() - 1);
-    return new Capping(vector.head().name(), new int[] {tap}, threshold, capPercentile);
+    return new Capping(vector.head().name(), new int[] {tap}, threshold, capPercentile,
+        deciles(direction, inCharacter), deciles(direction, outOfCharacter));
+  }
+
+  /** The 10th, 20th, ..., 90th percentiles of the per-token projections on the vector's unit direction. */
+  private static double[] deciles(PersonaVector vector, List<CandidateActivations> examples) {
+    float[] d = vector.direction();
+    double norm = 0;
+    for (float f : d) {
+      norm += (double) f * f;
+    }
+    norm = Math.sqrt(norm);
+    List<Double> projections = new ArrayList<>();
+    for (CandidateActivations a : examples) {
+      for (float[] token : a.layer(vector.layer())) {
+        double p = 0;
+        for (int i = 0; i < d.length; i++) {
+          p += token[i] * (double) d[i];
+        }
+        projections.add(p / norm);
+      }
+    }
+    Collections.sort(projections);
+    double[] out = new double[9];
+    for (int k = 1; k <= 9 && !projections.isEmpty(); k++) {
+      out[k - 1] = projections.get(Math.min(projections.size() - 1, (int) Math.ceil(k / 10.0 * projections.size()) - 1));
+    }
+    return out;
   }
 
   /** {@code persona-<name>}, the name made file-safe. */
@@ -551,13 +581,30 @@ public final class PersonaCalibration {
   /**
    * An activation cap for {@link PersonaGenerator.Builder#cap(PersonaVector, float, int...)}: along
    * the persona vector named {@code vector}, at decoder {@code layers}, at {@code threshold}, the
-   * {@code percentile} of in-character token projections it was chosen at.
+   * {@code percentile} of in-character token projections it was chosen at, and the deciles (10th to
+   * 90th percentile) of the per-token projections of the training split's in-character and
+   * out-of-character examples: how far apart the two sit along the vector, and where τ falls.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Capping(String vector, int[] layers, float threshold, double percentile) {
+  public record Capping(String vector, int[] layers, float threshold, double percentile,
+      double[] inCharacterDeciles, double[] outOfCharacterDeciles) {
     public Capping {
       Objects.requireNonNull(vector, "vector");
       layers = layers.clone();
+      inCharacterDeciles = inCharacterDeciles.clone();
+      outOfCharacterDeciles = outOfCharacterDeciles.clone();
+    }
+
+    /** A copy of the in-character deciles. */
+    @Override
+    public double[] inCharacterDeciles() {
+      return inCharacterDeciles.clone();
+    }
+
+    /** A copy of the out-of-character deciles. */
+    @Override
+    public double[] outOfCharacterDeciles() {
+      return outOfCharacterDeciles.clone();
     }
 
     /** A copy of the layers. */

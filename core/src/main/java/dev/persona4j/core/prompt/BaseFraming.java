@@ -94,6 +94,9 @@ record BaseFraming(String introduction, String exampleSeparator) {
       out.add(new Piece(Section.Kind.EXAMPLES,
           "\n\n## Example exchanges\n" + text.exchanges(examples, "\n" + exampleSeparator + "\n")));
     }
+    if (!text.extraInstructions().isEmpty()) {
+      out.add(new Piece(Section.Kind.PERSONA_DEFINITION, "\n\n" + text.extraInstructions()));
+    }
     out.add(new Piece(Section.Kind.PERSONA_DEFINITION, "\n\n## Transcript"));
     for (Turn t : history) {
       String name = t.speaker() == Speaker.USER ? text.userName() : text.charName();

@@ -76,6 +76,9 @@ final class ChatFraming {
       system.add(new Piece(Section.Kind.EXAMPLES, "\n\n## Example exchanges\nThese show how " + text.charName()
           + " talks; they are not part of this conversation.\n\n" + text.exchanges(examples, "\n\n")));
     }
+    if (!text.extraInstructions().isEmpty()) {
+      system.add(new Piece(Section.Kind.PERSONA_DEFINITION, "\n\n" + text.extraInstructions()));
+    }
 
     List<Message> turns = new ArrayList<>();
     for (Turn t : history) {

@@ -8,13 +8,18 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The conversation so far between the user and the character, oldest turn first. Immutable. */
+/**
+ * The conversation so far between the user and the character, oldest turn first, and any instructions
+ * the application adds to the persona's for this conversation ({@link #withInstructions}). Immutable.
+ */
 public final class Conversation {
-  private static final Conversation EMPTY = new Conversation(List.of());
+  private static final Conversation EMPTY = new Conversation(List.of(), "");
   private final List<Turn> turns;
+  private final String instructions;
 
-  private Conversation(List<Turn> turns) {
+  private Conversation(List<Turn> turns, String instructions) {
     this.turns = List.copyOf(turns);
+    this.instructions = instructions;
   }
 
   public static Conversation empty() {
@@ -22,11 +27,11 @@ public final class Conversation {
   }
 
   public static Conversation of(List<Turn> turns) {
-    return new Conversation(Objects.requireNonNull(turns, "turns"));
+    return new Conversation(Objects.requireNonNull(turns, "turns"), "");
   }
 
   public static Conversation of(Turn... turns) {
-    return new Conversation(List.of(turns));
+    return new Conversation(List.of(turns), "");
   }
 
   /**
@@ -49,7 +54,7 @@ public final class Conversation {
     for (Turn l : lines) {
       turns.add(new Turn(l.speaker(), l.text()));
     }
-    return new Conversation(turns);
+    return new Conversation(turns, "");
   }
 
   public List<Turn> turns() {
@@ -73,7 +78,26 @@ public final class Conversation {
     Objects.requireNonNull(turn, "turn");
     List<Turn> next = new ArrayList<>(turns);
     next.add(turn);
-    return new Conversation(next);
+    return new Conversation(next, instructions);
+  }
+
+  /**
+   * The application's instructions for this conversation (e.g. a chat framework's system message); empty
+   * when there are none.
+   */
+  public String instructions() {
+    return instructions;
+  }
+
+  /**
+   * This conversation with the application's instructions, replacing any it had: they go at the end of
+   * the prompt's system part, after the persona's own instructions, definition and examples, are always
+   * kept within the token budget, and are used as they are (no placeholders resolved). Blank text
+   * removes them.
+   */
+  public Conversation withInstructions(String instructions) {
+    Objects.requireNonNull(instructions, "instructions");
+    return new Conversation(turns, instructions.strip());
   }
 
   /** This conversation with a user turn appended. */
@@ -88,16 +112,16 @@ public final class Conversation {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Conversation c && turns.equals(c.turns);
+    return o instanceof Conversation c && turns.equals(c.turns) && instructions.equals(c.instructions);
   }
 
   @Override
   public int hashCode() {
-    return turns.hashCode();
+    return 31 * turns.hashCode() + instructions.hashCode();
   }
 
   @Override
   public String toString() {
-    return "Conversation{" + turns.size() + " turns}";
+    return "Conversation{" + turns.size() + " turns" + (instructions.isEmpty() ? "" : ", with instructions") + "}";
   }
 }

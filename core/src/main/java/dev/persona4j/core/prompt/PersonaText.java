@@ -19,11 +19,18 @@ final class PersonaText {
   private final Persona persona;
   private final String charName;
   private final String userName;
+  private final String extraInstructions;
 
-  PersonaText(Persona persona, String userName) {
+  PersonaText(Persona persona, String userName, String extraInstructions) {
     this.persona = persona;
     this.charName = persona.charName();
     this.userName = userName;
+    this.extraInstructions = extraInstructions;
+  }
+
+  /** The application's instructions for the conversation ({@link Conversation#instructions()}), as given. */
+  String extraInstructions() {
+    return extraInstructions;
   }
 
   String charName() {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * name and a token budget, for a chat model (through its chat template) or a base model (through
  * {@link BaseFraming}).
  *
- * <p>Budget policy: the persona definition and the latest user turn are always kept. When the prompt does
+ * <p>Budget policy: the persona definition, the conversation's instructions and the latest user turn are always kept. When the prompt does
  * not fit, the oldest history turns go first, then example dialogues (whole exchanges, last first), then
  * lorebook entries (lowest priority first); if even the prompt with none of those does not fit, a
  * {@link PromptException} says how many tokens it needs. Lorebook entries are triggered by their
@@ -127,7 +127,7 @@ public final class PromptAssembler {
     if (tokenBudget <= 0) {
       throw new IllegalArgumentException("tokenBudget must be positive, got " + tokenBudget);
     }
-    PersonaText text = new PersonaText(persona, userName);
+    PersonaText text = new PersonaText(persona, userName, conversation.instructions());
     List<Turn> turns = conversation.turns();
     boolean endsWithUser = !turns.isEmpty() && turns.get(turns.size() - 1).speaker() == Speaker.USER;
     Turn latest = endsWithUser ? turns.get(turns.size() - 1) : null;
@@ -185,7 +185,7 @@ public final class PromptAssembler {
     }
     String fix = "raise the budget to " + needed;
     if (!compact) {
-      int compactNeeded = withDefinitionStyle(DefinitionStyle.COMPACT).minimumTokens(persona, latest, userName);
+      int compactNeeded = withDefinitionStyle(DefinitionStyle.COMPACT).minimumTokens(text, persona, latest);
       fix += compactNeeded <= tokenBudget
           ? ", or use the COMPACT definition style, which needs " + compactNeeded + " tokens"
           : " (the COMPACT definition style needs " + compactNeeded + ")";
@@ -196,8 +196,8 @@ public final class PromptAssembler {
   }
 
   /** Tokens of the smallest prompt: the definition in this style and the latest user turn, nothing else. */
-  private int minimumTokens(Persona persona, Turn latest, String userName) {
-    return new Selector(persona, new PersonaText(persona, userName), List.of(), latest, List.of(), List.of(),
+  private int minimumTokens(PersonaText text, Persona persona, Turn latest) {
+    return new Selector(persona, text, List.of(), latest, List.of(), List.of(),
         List.of(), List.of()).count(new Selection(0, 0, 0));
   }
 

@@ -145,6 +145,36 @@ class PromptAssemblerTest {
   }
 
   @Test
+  void conversationInstructionsEndTheSystemPartAndAreAlwaysKept() {
+    ChatTemplate chatml = ChatTemplate.compile(qwen.chatTemplate().orElseThrow());
+    PromptAssembler a = PromptAssembler.chat(qwen, chatml);
+    Conversation plain = Conversation.of(Turn.user("Hello there."), Turn.character("Ahoy."), Turn.user("Where to?"));
+    Conversation instructed = plain.withInstructions("  Answer in one short sentence.\n");
+    assertEquals("Answer in one short sentence.", instructed.instructions());
+    assertNotEquals(plain, instructed);
+    assertEquals(plain, instructed.withInstructions(" "));
+    assertEquals(instructed.withUser("x").instructions(), instructed.instructions(), "appending a turn keeps them");
+
+    Prompt p = a.assemble(mara, instructed, "Sam", 100_000);
+    String without = a.assemble(mara, plain, "Sam", 100_000).text();
+    int systemEnd = without.indexOf("<|im_end|>");
+    assertEquals(without.substring(0, systemEnd) + "\n\nAnswer in one short sentence." + without.substring(systemEnd),
+        p.text(), "the instructions end the system message, the rest is unchanged");
+    assertExactSections(qwen, p, false);
+    // Under a budget that drops all history, they stay with the persona definition.
+    int latestOnly = a.assemble(mara, Conversation.of(Turn.user("Where to?")).withInstructions("Answer in one short sentence."),
+        "Sam", 100_000).size();
+    Prompt tight = a.assemble(mara, instructed, "Sam", latestOnly);
+    assertEquals(2, tight.historyTurnsDropped());
+    assertTrue(tight.text().contains("Answer in one short sentence.<|im_end|>"), tight.text());
+
+    // A base model's document carries them just above the transcript.
+    Prompt base = PromptAssembler.forTokenizer(gpt2).assemble(mara, instructed, "Sam", 100_000);
+    assertTrue(base.text().contains("\n\nAnswer in one short sentence.\n\n## Transcript\nSam: Hello there."), base.text());
+    assertExactSections(gpt2, base, false);
+  }
+
+  @Test
   void strictTemplatesGetTheSystemTextFoldedIntoTheFirstUserTurn() {
     // voyage opens with the character's greeting, which llama's template refuses after a system message.
     Prompt p = PromptAssembler.forTokenizer(llama).assemble(mara, voyage, "Sam", 100_000);

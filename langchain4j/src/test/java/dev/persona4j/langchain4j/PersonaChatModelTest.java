@@ -71,6 +71,7 @@ class PersonaChatModelTest {
   static void close() {
     if (demo != null) {
       demo.close();
+      demo = null;
     }
   }
 

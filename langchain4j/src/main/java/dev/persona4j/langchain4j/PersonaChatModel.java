@@ -1,15 +1,10 @@
 package dev.persona4j.langchain4j;
 
-import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
-import java.util.List;
-import java.util.Objects;
 
 /**
  * A persona's replies as a LangChain4j {@link ChatModel}: usable wherever LangChain4j takes one
@@ -42,25 +37,15 @@ import java.util.Objects;
  * String reply = model.chat("Ahoy! How's the sea today?");
  * }</pre>
  */
-public final class PersonaChatModel implements ChatModel {
-  private final PersonaGenerator generator;
-  private final PersonaChatRequestParameters defaults;
-  private final List<ChatModelListener> listeners;
+public final class PersonaChatModel extends ModelBase implements ChatModel {
 
   private PersonaChatModel(Builder b) {
-    this.generator = b.generator;
-    this.defaults = ReplyMapping.defaults(b.defaults);
-    this.listeners = List.copyOf(b.listeners);
+    super(b);
   }
 
   /** A builder for a model answering with {@code generator}'s persona and settings. */
   public static Builder builder(PersonaGenerator generator) {
     return new Builder(generator);
-  }
-
-  /** The generator the replies come from. */
-  public PersonaGenerator generator() {
-    return generator;
   }
 
   @Override
@@ -70,41 +55,11 @@ public final class PersonaChatModel implements ChatModel {
     return ReplyMapping.response(generator, reply);
   }
 
-  @Override
-  public ChatRequestParameters defaultRequestParameters() {
-    return defaults;
-  }
-
-  @Override
-  public List<ChatModelListener> listeners() {
-    return listeners;
-  }
-
-  @Override
-  public ModelProvider provider() {
-    return ModelProvider.OTHER;
-  }
-
   /** Builder; by default no default parameters (the generator's settings) and no listeners. */
-  public static final class Builder {
-    private final PersonaGenerator generator;
-    private ChatRequestParameters defaults = PersonaChatRequestParameters.builder().build();
-    private List<ChatModelListener> listeners = List.of();
+  public static final class Builder extends ModelBase.Builder<Builder> {
 
     private Builder(PersonaGenerator generator) {
-      this.generator = Objects.requireNonNull(generator, "generator");
-    }
-
-    /** Parameters every request starts from; a request's own override them. */
-    public Builder defaultRequestParameters(ChatRequestParameters parameters) {
-      this.defaults = Objects.requireNonNull(parameters, "parameters");
-      return this;
-    }
-
-    /** LangChain4j listeners told of every request, response and error. */
-    public Builder listeners(List<ChatModelListener> listeners) {
-      this.listeners = List.copyOf(listeners);
-      return this;
+      super(generator);
     }
 
     public PersonaChatModel build() {

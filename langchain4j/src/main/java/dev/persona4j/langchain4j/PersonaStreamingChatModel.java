@@ -1,10 +1,7 @@
 package dev.persona4j.langchain4j;
 
-import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
@@ -13,7 +10,6 @@ import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyListener;
 import dev.persona4j.core.prompt.Conversation;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -40,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Bad requests (unsupported messages or parameters, values out of range) throw from {@code chat}
  * before anything is generated; failures while generating go to {@code onError}.
  */
-public final class PersonaStreamingChatModel implements StreamingChatModel {
+public final class PersonaStreamingChatModel extends ModelBase implements StreamingChatModel {
   private static final Logger log = LoggerFactory.getLogger(PersonaStreamingChatModel.class);
   private static final AtomicInteger THREADS = new AtomicInteger();
   /** Generation blocks its thread for the whole reply: a thread per stream, not a shared small pool. */
@@ -50,16 +46,11 @@ public final class PersonaStreamingChatModel implements StreamingChatModel {
     return t;
   });
 
-  private final PersonaGenerator generator;
-  private final PersonaChatRequestParameters defaults;
-  private final List<ChatModelListener> listeners;
   private final Executor executor;
   private final Consumer<Reply> replyEnded;
 
   private PersonaStreamingChatModel(Builder b) {
-    this.generator = b.generator;
-    this.defaults = ReplyMapping.defaults(b.defaults);
-    this.listeners = List.copyOf(b.listeners);
+    super(b);
     this.executor = b.executor;
     this.replyEnded = b.replyEnded;
   }
@@ -67,11 +58,6 @@ public final class PersonaStreamingChatModel implements StreamingChatModel {
   /** A builder for a model answering with {@code generator}'s persona and settings. */
   public static Builder builder(PersonaGenerator generator) {
     return new Builder(generator);
-  }
-
-  /** The generator the replies come from. */
-  public PersonaGenerator generator() {
-    return generator;
   }
 
   @Override
@@ -114,21 +100,6 @@ public final class PersonaStreamingChatModel implements StreamingChatModel {
     });
   }
 
-  @Override
-  public ChatRequestParameters defaultRequestParameters() {
-    return defaults;
-  }
-
-  @Override
-  public List<ChatModelListener> listeners() {
-    return listeners;
-  }
-
-  @Override
-  public ModelProvider provider() {
-    return ModelProvider.OTHER;
-  }
-
   /** One stream's cancellation flag, read by the generator before every decoding step. */
   private static final class Handle implements StreamingHandle {
     private final AtomicBoolean cancelled = new AtomicBoolean();
@@ -145,27 +116,12 @@ public final class PersonaStreamingChatModel implements StreamingChatModel {
   }
 
   /** Builder; by default the generator's settings, no listeners, a daemon thread per stream. */
-  public static final class Builder {
-    private final PersonaGenerator generator;
-    private ChatRequestParameters defaults = PersonaChatRequestParameters.builder().build();
-    private List<ChatModelListener> listeners = List.of();
+  public static final class Builder extends ModelBase.Builder<Builder> {
     private Executor executor = DEFAULT_EXECUTOR;
     private Consumer<Reply> replyEnded = reply -> {};
 
     private Builder(PersonaGenerator generator) {
-      this.generator = Objects.requireNonNull(generator, "generator");
-    }
-
-    /** Parameters every request starts from; a request's own override them. */
-    public Builder defaultRequestParameters(ChatRequestParameters parameters) {
-      this.defaults = Objects.requireNonNull(parameters, "parameters");
-      return this;
-    }
-
-    /** LangChain4j listeners told of every request, response and error. */
-    public Builder listeners(List<ChatModelListener> listeners) {
-      this.listeners = List.copyOf(listeners);
-      return this;
+      super(generator);
     }
 
     /** Where replies are generated, each blocking its thread until it ends; default a daemon thread per stream. */

@@ -15,12 +15,15 @@ def listing(String dir, String name) {
 // exports them with it): DJL's api and what it brings, and the JSON Schema validator with its date-time parser.
 def apiGroups = ['dev.persona4j', 'com.fasterxml.jackson.core', 'com.fasterxml.jackson.dataformat', 'org.yaml',
                  'org.slf4j', 'ai.djl', 'com.google.code.gson', 'net.java.dev.jna', 'org.apache.commons',
-                 'commons-codec', 'commons-io', 'com.google.errorprone', 'com.networknt', 'com.ethlo.time']
+                 'commons-codec', 'commons-io', 'com.google.errorprone', 'com.networknt', 'com.ethlo.time',
+                 // persona4j-langchain4j's API is LangChain4j's interfaces
+                 'dev.langchain4j', 'org.jspecify']
 
 ['plain', 'bom'].each { dir ->
   def compile = listing(dir, 'compile')
   def runtime = listing(dir, 'runtime')
   assert compile.any { it.artifact == 'persona4j-core' } : "$dir: persona4j-core missing from ${compile*.text}"
+  assert compile.any { it.artifact == 'langchain4j-core' } : "$dir: langchain4j-core missing from ${compile*.text}"
 
   def leaked = compile.findAll { !(it.group in apiGroups) || it.artifact in ['tokenizers', 'pytorch-engine', 'pytorch-jni'] }
   assert leaked.isEmpty() : "$dir: persona4j-internal libraries on the application's compile classpath: ${leaked*.text}"

@@ -102,7 +102,33 @@ public final class Tokenizer implements AutoCloseable {
     Vocabulary vocabulary = Vocabulary.of(file, root);
     Path dir = file.toAbsolutePath().getParent();
     TokenizerConfig config = TokenizerConfig.load(dir, vocabulary);
+    return create(file, bytes, vocabulary, config);
+  }
 
+  /**
+   * A tokenizer from the texts of a {@code tokenizer.json} and a {@code tokenizer_config.json} made in
+   * memory, e.g. from a GGUF file's metadata; {@code source} is the file they describe, used in messages and
+   * as {@link #file()}.
+   *
+   * @param tokenizerConfigJson the config's text, or null for none
+   * @throws TokenizerException naming {@code source} when either text is malformed or not a tokenizer the
+   *     native library accepts
+   */
+  public static Tokenizer fromJson(Path source, String tokenizerJson, String tokenizerConfigJson) {
+    if (source == null || tokenizerJson == null) {
+      throw new IllegalArgumentException("source and tokenizerJson must not be null");
+    }
+    byte[] bytes = tokenizerJson.getBytes(StandardCharsets.UTF_8);
+    Vocabulary vocabulary = Vocabulary.of(source, JsonFiles.parse(source, bytes));
+    TokenizerConfig config = new TokenizerConfig();
+    if (tokenizerConfigJson != null) {
+      config.read(source, JsonFiles.parse(source, tokenizerConfigJson.getBytes(StandardCharsets.UTF_8)), vocabulary,
+          new LinkedHashMap<>());
+    }
+    return create(source, bytes, vocabulary, config);
+  }
+
+  private static Tokenizer create(Path file, byte[] bytes, Vocabulary vocabulary, TokenizerConfig config) {
     Map<String, String> options = new HashMap<>();
     // The native tokenizer would otherwise truncate at 512 tokens (or model_max_length) and pad with id 0.
     options.put("truncation", "false");
@@ -376,15 +402,7 @@ public final class Tokenizer implements AutoCloseable {
       Map<String, String> named = new LinkedHashMap<>();
       Path configFile = dir.resolve(TOKENIZER_CONFIG_JSON);
       if (Files.isRegularFile(configFile)) {
-        JsonNode root = JsonFiles.parse(configFile, JsonFiles.read(configFile));
-        if (!root.isObject()) {
-          throw new TokenizerException(configFile, "expected a JSON object at the top level");
-        }
-        c.bosToken = tokenText(configFile, root, "bos_token");
-        c.eosToken = tokenText(configFile, root, "eos_token");
-        c.cleanUpSpaces = root.path("clean_up_tokenization_spaces").asBoolean(false);
-        c.readSpecialTokens(configFile, root, vocabulary);
-        c.chatTemplate = templates(configFile, root.get("chat_template"), "chat_template", named);
+        c.read(configFile, JsonFiles.parse(configFile, JsonFiles.read(configFile)), vocabulary, named);
       }
       Path jsonTemplate = dir.resolve(CHAT_TEMPLATE_JSON);
       if (Files.isRegularFile(jsonTemplate)) {
@@ -428,6 +446,19 @@ public final class Tokenizer implements AutoCloseable {
         }
       }
       return c;
+    }
+
+    /** Reads tokenizer_config.json's content ({@code named} collects named chat templates). */
+    void read(Path configFile, JsonNode root, Vocabulary vocabulary, Map<String, String> named) {
+      if (!root.isObject()) {
+        throw new TokenizerException(configFile, "expected a JSON object at the top level");
+      }
+      bosToken = tokenText(configFile, root, "bos_token");
+      eosToken = tokenText(configFile, root, "eos_token");
+      cleanUpSpaces = root.path("clean_up_tokenization_spaces").asBoolean(false);
+      readSpecialTokens(configFile, root, vocabulary);
+      chatTemplate = templates(configFile, root.get("chat_template"), "chat_template", named);
+      namedChatTemplates = Collections.unmodifiableMap(named);
     }
 
     /** added_tokens_decoder ({"id": {"content", "special"}}) and additional_special_tokens (strings or objects). */

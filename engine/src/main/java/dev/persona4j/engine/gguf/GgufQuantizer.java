@@ -57,7 +57,7 @@ public final class GgufQuantizer {
     }
     w.putUint32("general.file_type", type.id());
     w.putUint32("general.quantization_version", 2);
-    GgufTokenizer.write(w, modelDir);
+    GgufTokenizer.write(w, modelDir, config);
 
     Map<Path, SafetensorsReader> readers = new HashMap<>();
     List<String[]> names = new ArrayList<>();

@@ -3,6 +3,7 @@ package dev.persona4j.engine.gguf;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.core.checkpoint.ModelConfig;
 import dev.persona4j.internal.Json;
 import dev.persona4j.tokenizers.Tokenizer;
 import java.io.IOException;
@@ -168,7 +169,7 @@ final class GgufTokenizer {
    * @throws GgufException naming the tokenizer file when it is not byte-level BPE with a pre-tokenizer
    *     llama.cpp knows
    */
-  static void write(GgufWriter w, Path modelDir) {
+  static void write(GgufWriter w, Path modelDir, ModelConfig modelConfig) {
     Path file = modelDir.resolve("tokenizer.json");
     JsonNode root = readJson(file);
     JsonNode model = root.path("model");
@@ -214,6 +215,10 @@ final class GgufTokenizer {
         w.putUint32("tokenizer.ggml." + key[1], ids.get(token));
       }
     }
+    // as gguf-py's SpecialVocab: config.json's ids where tokenizer_config.json names no token
+    modelConfig.bosTokenId().ifPresent(id -> putIfAbsent(w, "tokenizer.ggml.bos_token_id", id));
+    modelConfig.eosTokenIds().stream().findFirst().ifPresent(id -> putIfAbsent(w, "tokenizer.ggml.eos_token_id", id));
+    modelConfig.padTokenId().ifPresent(id -> putIfAbsent(w, "tokenizer.ggml.padding_token_id", id));
     String bosAdded = bosOfPostProcessor(root.path("post_processor"));
     if (bosAdded != null && ids.containsKey(bosAdded)) {
       w.putUint32("tokenizer.ggml.bos_token_id", ids.get(bosAdded));
@@ -221,6 +226,12 @@ final class GgufTokenizer {
     w.putBool("tokenizer.ggml.add_bos_token", bosAdded != null);
     if (config.path("chat_template").isTextual()) {
       w.putString("tokenizer.chat_template", config.get("chat_template").asText());
+    }
+  }
+
+  private static void putIfAbsent(GgufWriter w, String key, int id) {
+    if (!w.has(key)) {
+      w.putUint32(key, id);
     }
   }
 

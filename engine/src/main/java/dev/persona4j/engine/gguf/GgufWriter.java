@@ -43,6 +43,11 @@ public final class GgufWriter {
     return this;
   }
 
+  /** Whether a value was put under {@code key}. */
+  public boolean has(String key) {
+    return metadata.containsKey(key);
+  }
+
   /** A string value. */
   public GgufWriter putString(String key, String value) {
     return put(key, ValueType.STRING, null, value);

@@ -109,7 +109,7 @@ final class HeaderInput {
     long n = i64(what);
     long fits = remaining() / Math.max(1, unitBytes);
     if (n < 0 || n > limit || n > fits) {
-      throw new GgufException(file, what, "count " + Long.toUnsignedString(n) + " is impossible (at most "
+      throw new GgufException(file, what, "count " + Long.toUnsignedString(n) + " is impossible: file truncated or header corrupt (at most "
           + Math.min(limit, fits) + " fit in the " + remaining() + " bytes left of the file)");
     }
     return n;

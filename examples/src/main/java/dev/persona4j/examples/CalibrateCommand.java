@@ -107,7 +107,7 @@ final class CalibrateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void drawProgress(PrintStream out, String stage, int done, int total) {
+  static void drawProgress(PrintStream out, String stage, int done, int total) {
     int width = 24;
     int filled = total == 0 ? width : (int) ((long) width * done / total);
     out.print("\r" + String.format(Locale.ROOT, "%-44.44s [", stage) + "#".repeat(filled) + ".".repeat(width - filled)

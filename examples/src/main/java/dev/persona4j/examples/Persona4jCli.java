@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
         ChatCommand.class,
         TemplateCommand.class,
         InspectCommand.class,
+        QuantizeCommand.class,
         TrainHeadCommand.class,
         LayerSweepCommand.class,
         CalibrateCommand.class,

@@ -282,4 +282,24 @@ class TokenizerTest {
     assertThrows(IllegalStateException.class, () -> tokenizer.encode("x", false));
     assertFalse(tokenizer.toString().isEmpty());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llama", "qwen3"})
+  void fromJsonTextsIsTheTokenizerTheFilesGive(String model) throws IOException {
+    Path dir = TestFiles.resource("models/" + model);
+    Path source = dir.resolve("model.gguf");
+    try (Tokenizer loaded = Tokenizer.load(dir);
+        Tokenizer made = Tokenizer.fromJson(source, Files.readString(dir.resolve("tokenizer.json")),
+            Files.readString(dir.resolve("tokenizer_config.json")))) {
+      String text = "<|im_start|>Hello world, it's 2024!<|im_end|> <s>";
+      assertArrayEquals(loaded.encode(text, true), made.encode(text, true));
+      assertEquals(loaded.bosTokenId(), made.bosTokenId());
+      assertEquals(loaded.eosTokenIds(), made.eosTokenIds());
+      assertEquals(loaded.specialTokenIds(), made.specialTokenIds());
+      assertEquals(loaded.chatTemplate(), made.chatTemplate());
+      assertEquals(source, made.file());
+    }
+    TokenizerException e = assertThrows(TokenizerException.class, () -> Tokenizer.fromJson(source, "{", null));
+    assertTrue(e.getMessage().contains("model.gguf"), e.getMessage());
+  }
 }

@@ -53,4 +53,25 @@ class QuantizeCommandTest {
     assertTrue(err.toString().startsWith("persona4j quantize: "), err.toString());
     assertTrue(err.toString().contains("config.json: model_type: model_type gpt2 cannot be written as GGUF"), err.toString());
   }
+
+  @Test
+  void theDemoModelsTokenizerSurvivesTheRoundTrip() {
+    Path out = dir.resolve("demo-Q4_K_M.gguf");
+
+    int exit = Persona4jCli.newCommandLine().execute(
+        "quantize", "--model", CalibrateCommandTest.DEMO.toString(), "--type", "Q4_K_M", "--out", out.toString());
+
+    assertEquals(0, exit);
+    GgufFile gguf = GgufFile.open(out);
+    assertEquals(GgufType.Q6_K, gguf.tensor("blk.3.ffn_down.weight").type()); // llama.cpp's "more bits" layer
+    assertEquals(GgufType.Q4_K, gguf.tensor("blk.1.ffn_down.weight").type());
+    assertEquals(GgufType.F16, gguf.tensor("token_embd.weight").type()); // rows of 128: no whole super-block
+    try (Tokenizer hf = Tokenizer.load(CalibrateCommandTest.DEMO); Tokenizer fromGguf = gguf.tokenizer()) {
+      String text = "<|im_start|>user\nAhoy, what's the weather like today?<|im_end|>\n";
+      assertArrayEquals(hf.encode(text, true), fromGguf.encode(text, true));
+      assertEquals(hf.bosTokenId(), fromGguf.bosTokenId());
+      assertEquals(hf.eosTokenIds(), fromGguf.eosTokenIds());
+      assertEquals(hf.chatTemplate(), fromGguf.chatTemplate());
+    }
+  }
 }

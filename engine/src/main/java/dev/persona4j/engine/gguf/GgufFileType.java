@@ -49,12 +49,7 @@ public enum GgufFileType {
 
   /** The file type with llama.cpp id {@code id}, if it is one of these. */
   public static Optional<GgufFileType> ofId(long id) {
-    for (GgufFileType t : values()) {
-      if (t.id == id) {
-        return Optional.of(t);
-      }
-    }
-    return Optional.empty();
+    return ValueType.byId(values(), t -> t.id, id);
   }
 
   /**

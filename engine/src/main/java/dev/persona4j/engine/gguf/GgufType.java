@@ -70,12 +70,7 @@ public enum GgufType {
 
   /** The type with ggml id {@code id}, if this project reads it. */
   public static Optional<GgufType> ofId(long id) {
-    for (GgufType t : values()) {
-      if (t.id == id) {
-        return Optional.of(t);
-      }
-    }
-    return Optional.empty();
+    return ValueType.byId(values(), t -> t.id, id);
   }
 
   /**

@@ -32,9 +32,14 @@ enum ValueType {
   }
 
   static Optional<ValueType> ofId(long id) {
-    for (ValueType t : values()) {
-      if (t.id == id) {
-        return Optional.of(t);
+    return byId(values(), t -> t.id, id);
+  }
+
+  /** The constant of {@code values} whose id is {@code id}: the lookup of every id-numbered enum of the format. */
+  static <E> Optional<E> byId(E[] values, java.util.function.ToLongFunction<E> idOf, long id) {
+    for (E e : values) {
+      if (idOf.applyAsLong(e) == id) {
+        return Optional.of(e);
       }
     }
     return Optional.empty();

@@ -369,7 +369,8 @@ class PersonaGeneratorTest {
     assertArrayEquals(plain.chosen().tokens(), off.chosen().tokens(), "a cap below every token changes nothing");
     float[][] offRows = off.activations(off.chosen()).orElseThrow().layer(2);
     for (int t = 0; t < offRows.length; t++) {
-      assertArrayEquals(plainActivations.layer(2)[t], offRows[t], "token " + t);
+      // Equal up to float rounding: with a cap the prompt's last position is computed as a step of its own.
+      assertArrayEquals(plainActivations.layer(2)[t], offRows[t], 1e-5f, "token " + t);
     }
 
     // combined with steering and best-of-3: every candidate's tokens are capped

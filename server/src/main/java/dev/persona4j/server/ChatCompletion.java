@@ -2,12 +2,13 @@ package dev.persona4j.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.persona4j.Persona4jException;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyListener;
 import dev.persona4j.core.generate.ReplyOptions;
+import dev.persona4j.core.prompt.PromptException;
 import dev.persona4j.internal.Json;
+import dev.persona4j.samplers.InvalidSettingException;
 import dev.persona4j.samplers.rejection.Candidate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,7 +105,7 @@ final class ChatCompletion implements Runnable {
     Reply reply;
     try {
       reply = generator.reply(request.conversation(), options.build());
-    } catch (Persona4jException e) {
+    } catch (InvalidSettingException | PromptException e) {
       // the prompt or a setting did not fit, found before any decoding: the request's fault
       fail(ApiError.invalid(null, e.getMessage()));
       return;

@@ -235,7 +235,8 @@ final class CandidateDecoder {
         }
       }
       CandidateActivations captured = null;
-      if (taps.length > 0) {
+      // A candidate that ended before its first token (cancelled, deadline, an immediate stop token) has none.
+      if (taps.length > 0 && !activations.get(0).isEmpty()) {
         float[][][] values = new float[taps.length][][];
         for (int t = 0; t < taps.length; t++) {
           values[t] = activations.get(t).toArray(new float[0][]);

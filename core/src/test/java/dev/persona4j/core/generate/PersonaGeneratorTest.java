@@ -310,6 +310,16 @@ class PersonaGeneratorTest {
   }
 
   @Test
+  void aScoredReplyCancelledBeforeItsFirstTokenScoresTheEmptyCandidatesZero() {
+    PersonaGenerator g = generator().seed(3).head(meanProbe("probe", 3))
+        .policy(SelectionPolicy.builder().candidatesPerRound(3).scorer(CandidateScorer.head("probe")).build()).build();
+    Reply reply = g.reply(HELLO, ReplyOptions.builder().cancelledWhen(() -> true).build());
+    assertEquals(FinishReason.CANCELLED, reply.finishReason());
+    assertEquals(3, reply.candidates().size());
+    reply.candidates().forEach(c -> assertEquals(0.0, c.scores().get("probe")));
+  }
+
+  @Test
   void aDeadlineEndsTheReplyWithWhatWasDecoded() {
     PersonaGenerator g = generator().seed(3).deadline(Duration.ofNanos(1))
         .stop(StopConditions.builder().maxNewTokens(60).build()).build();

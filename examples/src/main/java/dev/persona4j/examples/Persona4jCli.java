@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
         LayerSweepCommand.class,
         CalibrateCommand.class,
         DriftEvalCommand.class,
+        ServeCommand.class,
         dev.persona4j.examples.demo.DemoTrainerCommand.class,
         dev.persona4j.examples.bench.BenchCommand.class})
 public final class Persona4jCli implements Runnable {

@@ -118,7 +118,12 @@ final class GenerationOptions {
 
   /** The id {@code {persona}} stands for in --rank-by: the bundled id, or the file name without extension. */
   String personaId() {
-    String name = Path.of(persona).getFileName().toString();
+    return personaId(persona);
+  }
+
+  /** A persona's id: the bundled id as given, or the file name without its extension. */
+  static String personaId(String nameOrFile) {
+    String name = Path.of(nameOrFile).getFileName().toString();
     int dot = name.lastIndexOf('.');
     return dot > 0 ? name.substring(0, dot) : name;
   }

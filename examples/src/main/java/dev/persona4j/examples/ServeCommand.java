@@ -62,10 +62,8 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  /** A persona's model name: the bundled id, or the file name without its extension. */
+  /** A persona's model name: its id (see {@link GenerationOptions#personaId(String)}) as the server accepts it. */
   static String modelName(String nameOrFile) {
-    String name = Path.of(nameOrFile).getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return (dot > 0 ? name.substring(0, dot) : name).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._:-]", "-");
+    return GenerationOptions.personaId(nameOrFile).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._:-]", "-");
   }
 }

@@ -116,8 +116,9 @@ final class ChatCompletion implements Runnable {
     }
     watch.stop();
     List<Candidate> choices = CompletionJson.choices(reply, request.n());
+    boolean gone = watch.clientClosed(); // asked now: once answered, the client may close as it likes
     try {
-      if (watch.clientClosed()) {
+      if (gone) {
         callback.failed(new IOException("client closed the connection"));
       } else if (request.stream()) {
         finishStream(reply, choices, live);
@@ -130,8 +131,8 @@ final class ChatCompletion implements Runnable {
       int after = stepsAtDisconnect < 0 ? -1 : stepsBegun - stepsAtDisconnect;
       counters.record(new PersonaServer.Served(id, request.model(), request.stream(), reply.candidates().size(), tokens,
           reply.timings().decodingSteps(), after, reply.finishReason().name(), millis));
-      log.info("{} {} {} stream={} n={} candidates={} tokens={} steps={} finish={}{} queued={} ms total={} ms", id,
-          watch.clientClosed() ? "client-gone" : "200", request.model(), request.stream(), request.n(),
+      log.info("{} {} {} user={} stream={} n={} candidates={} tokens={} steps={} finish={}{} queued={} ms total={} ms",
+          id, gone || watch.closeSeen() ? "client-gone" : "200", request.model(), request.user(), request.stream(), request.n(),
           reply.candidates().size(), tokens, reply.timings().decodingSteps(), reply.finishReason(),
           after < 0 ? "" : " steps-after-disconnect=" + after, queuedNanos / 1_000_000, millis);
     }

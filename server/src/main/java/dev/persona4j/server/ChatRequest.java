@@ -93,6 +93,12 @@ record ChatRequest(String model, Conversation conversation, String instructions,
     return persona.withPersona(p.toBuilder().systemPrompt(own + "\n\n" + instructions).build());
   }
 
+  /** The end user the client named ({@code user}), for the request log; "-" when none. */
+  String user() {
+    JsonNode user = body.get("user");
+    return user == null || user.isNull() ? "-" : user.asText();
+  }
+
   /** Candidates to decode: best_of, else the persona's policy's, and never fewer than n. */
   int candidates(PersonaGenerator generator) {
     return Math.max(n, bestOf > 0 ? bestOf : generator.policy().candidatesPerRound());

@@ -77,6 +77,11 @@ final class ConnectionWatch {
     return closed || (endPoint != null && !endPoint.isOpen());
   }
 
+  /** True when the close was seen (end of input, or a failed write), not merely the connection's state now. */
+  boolean closeSeen() {
+    return closed;
+  }
+
   /** True when the connection must close after the response (the client sent bytes mid-reply). */
   boolean mustClose() {
     return strayInput;

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     description = {
-        "Serve personas over OpenAI's chat-completions API: each persona is a model (GET /v1/models,",
-        "POST /v1/chat/completions), best of N by the model's heads. Ctrl-C stops after the replies in flight."})
+        "Serve personas over OpenAI's chat-completions API: each persona is a model (GET /v1/models, POST /v1/chat/completions).",
+        "Replies are the best of N by the model's heads. Ctrl-C stops after the replies in flight."})
 final class ServeCommand implements Callable<Integer> {
   @Option(names = "--model", description = "A model directory (default: the bundled demo model).")
   Path model;

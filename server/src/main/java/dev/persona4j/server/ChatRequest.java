@@ -3,7 +3,6 @@ package dev.persona4j.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.ReplyOptions;
-import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.persona.Turn;
 import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.samplers.InvalidSettingException;
@@ -19,13 +18,12 @@ import java.util.Locale;
  * asking for what a persona cannot do (tools, log-probabilities) are refused.
  *
  * @param model the persona
- * @param conversation user and assistant messages, as the user's and the character's turns
- * @param instructions the system (and developer) messages, joined: extra instructions for the
- *     persona's system part; empty when none
+ * @param conversation user and assistant messages, as the user's and the character's turns, with the
+ *     system (and developer) messages as its instructions (see {@link Conversation#withInstructions})
  * @param n choices to return
  * @param bestOf candidates to decode and rank (at least {@code n}); 0 for the persona's policy
  */
-record ChatRequest(String model, Conversation conversation, String instructions, boolean stream, boolean includeUsage,
+record ChatRequest(String model, Conversation conversation, boolean stream, boolean includeUsage,
     int n, int bestOf, JsonNode body) {
   static final int MAX_N = 16;
   static final int MAX_BEST_OF = 64;
@@ -76,21 +74,8 @@ record ChatRequest(String model, Conversation conversation, String instructions,
       throw ApiError.invalid("best_of", "'best_of' (" + bestOf + ") must be at least 'n' (" + n + ")");
     }
     text(body, "user");
-    return new ChatRequest(model, Conversation.of(turns), String.join("\n\n", instructions).strip(), stream,
-        includeUsage, n, bestOf, body);
-  }
-
-  /**
-   * The generator for this request: the persona's, or, with system messages, the same persona with
-   * them as extra instructions after its own system part.
-   */
-  PersonaGenerator generator(PersonaGenerator persona) {
-    if (instructions.isEmpty()) {
-      return persona;
-    }
-    Persona p = persona.persona();
-    String own = p.systemPrompt().isBlank() ? "{{original}}" : p.systemPrompt();
-    return persona.withPersona(p.toBuilder().systemPrompt(own + "\n\n" + instructions).build());
+    Conversation conversation = Conversation.of(turns).withInstructions(String.join("\n\n", instructions));
+    return new ChatRequest(model, conversation, stream, includeUsage, n, bestOf, body);
   }
 
   /** The end user the client named ({@code user}), for the request log; "-" when none. */

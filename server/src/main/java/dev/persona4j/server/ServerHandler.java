@@ -116,11 +116,9 @@ final class ServerHandler extends Handler.Abstract {
     if (persona == null) {
       throw ApiError.unknownModel(chat.model(), new TreeSet<>(personas.keySet()));
     }
-    PersonaGenerator generator;
     ReplyOptions.Builder options;
     try {
-      generator = chat.generator(persona);
-      options = chat.options(generator);
+      options = chat.options(persona);
       options.build();
     } catch (ApiError e) {
       throw e;
@@ -130,7 +128,7 @@ final class ServerHandler extends Handler.Abstract {
     String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
     ConnectionWatch watch = ConnectionWatch.start(request.getConnectionMetaData().getConnection().getEndPoint());
     try {
-      workers.execute(new ChatCompletion(id, chat, generator, options, requestTimeout, response, callback, watch,
+      workers.execute(new ChatCompletion(id, chat, persona, options, requestTimeout, response, callback, watch,
           () -> cancelAll, counters, arrived));
     } catch (RejectedExecutionException e) {
       watch.stop();

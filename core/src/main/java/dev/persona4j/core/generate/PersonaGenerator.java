@@ -279,19 +279,6 @@ public final class PersonaGenerator {
 
   /** A builder holding this generator's settings, to derive another generator from it. */
   public Builder toBuilder() {
-    return builderFor(persona);
-  }
-
-  /**
-   * This generator's settings, heads and policy for another persona, with nothing reloaded: e.g. the
-   * same character with a caller's extra instructions in its system part ({@link Persona#systemPrompt()},
-   * where {@code {{original}}} stands for the persona's own).
-   */
-  public PersonaGenerator withPersona(Persona other) {
-    return builderFor(Objects.requireNonNull(other, "persona")).build();
-  }
-
-  private Builder builderFor(Persona persona) {
     Builder b = new Builder(model, persona);
     b.profile = profile;
     b.assembler = assembler;

@@ -378,6 +378,31 @@ public final class SafetensorsReader {
     dst.position(dst.position() + bytes);
   }
 
+  /**
+   * Reads {@code dst.remaining()} bytes of the tensor as stored (its own dtype, little-endian),
+   * from byte {@code first} of the tensor on, into {@code dst} (whose position advances to its
+   * limit), with positional file reads: for engines that keep weights in their stored type in
+   * memory they own.
+   *
+   * @throws CheckpointException naming the file and tensor if it is missing or the range is outside it
+   */
+  public void readStored(String name, long first, ByteBuffer dst) {
+    TensorInfo t = info(name);
+    int bytes = dst.remaining();
+    if (first < 0 || first + bytes > t.byteLength()) {
+      throw new CheckpointException(file, name, "bytes [" + first + ", " + (first + bytes) + ") are outside the tensor's "
+          + t.byteLength());
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      checkSize(ch, t);
+      ByteBuffer target = dst.slice();
+      readFully(ch, target, dataStart + t.begin() + first);
+    } catch (IOException e) {
+      throw new CheckpointException(file, name, "cannot read tensor data: " + e, e);
+    }
+    dst.position(dst.position() + bytes);
+  }
+
   /** IEEE 754 binary16 to float32, exact (Java 17 has no Float.float16ToFloat). */
   static float halfToFloat(short h) {
     int bits = h & 0xffff;

@@ -23,17 +23,18 @@ import org.junit.jupiter.params.provider.FieldSource;
 /**
  * Parity with transformers on every reference checkpoint: logits and every hidden state within
  * 1e-4, greedy continuations identical (full recomputation and KV cache), batched prefill equal to
- * prompts alone, and forked sequences decoding identically.
+ * prompts alone, and forked sequences decoding identically. Another backend runs the same tests by
+ * extending this class and overriding {@link #load}.
  */
-class ParityTest {
-  static final List<String> MODELS = Fixtures.MODELS;
+public class ParityTest {
+  public static final List<String> MODELS = Fixtures.MODELS;
   private static final double TOLERANCE = 1e-4;
   private static final List<String> REPORT = new ArrayList<>();
 
   /** The expected outputs of one prompt. */
-  record Expected(int[] ids, float[] logits, float[] hidden, int[] greedy) {}
+  public record Expected(int[] ids, float[] logits, float[] hidden, int[] greedy) {}
 
-  static List<Expected> expected(Path dir) {
+  public static List<Expected> expected(Path dir) {
     SafetensorsReader r = SafetensorsReader.open(dir.resolve("expected.safetensors"));
     List<Expected> out = new ArrayList<>();
     for (int i = 0; r.contains("p" + i + ".input_ids"); i++) {
@@ -43,7 +44,7 @@ class ParityTest {
     return out;
   }
 
-  static int argmax(float[] v) {
+  public static int argmax(float[] v) {
     int best = 0;
     for (int i = 1; i < v.length; i++) {
       if (v[i] > v[best]) {
@@ -53,7 +54,7 @@ class ParityTest {
     return best;
   }
 
-  static double maxDiff(float[][] actual, float[] expected, int offset) {
+  public static double maxDiff(float[][] actual, float[] expected, int offset) {
     double max = 0;
     int k = offset;
     for (float[] row : actual) {
@@ -64,11 +65,16 @@ class ParityTest {
     return max;
   }
 
+  /** Loads a reference checkpoint with the backend under test (the highest-priority one here). */
+  protected LanguageModel load(Path dir) {
+    return Backends.load(dir);
+  }
+
   @ParameterizedTest
   @FieldSource("MODELS")
-  void logitsAndHiddenStatesMatchTransformers(String name) {
+  public void logitsAndHiddenStatesMatchTransformers(String name) {
     Path dir = Fixtures.model(name);
-    try (LanguageModel model = Backends.load(dir); DecodingState state = model.newState()) {
+    try (LanguageModel model = load(dir); DecodingState state = model.newState()) {
       int layers = model.info().layers();
       int hidden = model.info().hiddenSize();
       int[] taps = new int[layers + 1];
@@ -97,9 +103,9 @@ class ParityTest {
 
   @ParameterizedTest
   @FieldSource("MODELS")
-  void greedyContinuationsMatchByRecomputationAndWithCache(String name) {
+  public void greedyContinuationsMatchByRecomputationAndWithCache(String name) {
     Path dir = Fixtures.model(name);
-    try (LanguageModel model = Backends.load(dir); DecodingState state = model.newState()) {
+    try (LanguageModel model = load(dir); DecodingState state = model.newState()) {
       for (Expected e : expected(dir)) {
         // full recomputation, as transformers computed the reference
         int[] seq = e.ids.clone();
@@ -129,10 +135,10 @@ class ParityTest {
 
   @ParameterizedTest
   @FieldSource("MODELS")
-  void batchOfDifferentLengthsEqualsEachPromptAlone(String name) {
+  public void batchOfDifferentLengthsEqualsEachPromptAlone(String name) {
     Path dir = Fixtures.model(name);
     List<Expected> all = expected(dir);
-    try (LanguageModel model = Backends.load(dir); DecodingState state = model.newState()) {
+    try (LanguageModel model = load(dir); DecodingState state = model.newState()) {
       List<int[]> prompts = all.stream().map(Expected::ids).toList();
       Forward f = state.prefill(prompts, ForwardRequest.allPositions(model.info().layers()));
       double max = 0;
@@ -162,11 +168,11 @@ class ParityTest {
 
   @ParameterizedTest
   @FieldSource("MODELS")
-  void theModelsTokenizerEncodesThePromptsToTheReferenceIds(String name) throws Exception {
+  public void theModelsTokenizerEncodesThePromptsToTheReferenceIds(String name) throws Exception {
     Path dir = Fixtures.model(name);
     com.fasterxml.jackson.databind.JsonNode prompts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("prompts");
     List<Expected> all = expected(dir);
-    try (LanguageModel model = Backends.load(dir)) {
+    try (LanguageModel model = load(dir)) {
       assertEquals(512, model.tokenizer().vocabSize());
       for (int i = 0; i < all.size(); i++) {
         com.fasterxml.jackson.databind.JsonNode p = prompts.get(i);
@@ -178,10 +184,10 @@ class ParityTest {
 
   @ParameterizedTest
   @FieldSource("MODELS")
-  void forkedSequencesDecodeIdentically(String name) {
+  public void forkedSequencesDecodeIdentically(String name) {
     Path dir = Fixtures.model(name);
     Expected e = expected(dir).get(1);
-    try (LanguageModel model = Backends.load(dir); DecodingState state = model.newState()) {
+    try (LanguageModel model = load(dir); DecodingState state = model.newState()) {
       // a released neighbour leaves a hole, so forks land in non-contiguous slots
       Forward other = state.prefill(List.of(new int[] {1, 2, 3}), ForwardRequest.lastLogits());
       Forward f = state.prefill(List.of(e.ids), ForwardRequest.lastLogits());

@@ -1,0 +1,87 @@
+package dev.persona4j.engine;
+
+import dev.persona4j.core.backend.DecodingState;
+import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.backend.ModelInfo;
+import dev.persona4j.core.checkpoint.GenerationConfig;
+import dev.persona4j.core.checkpoint.ModelConfig;
+import dev.persona4j.tokenizers.Tokenizer;
+import java.nio.file.Path;
+
+/** A model loaded by the Java engine: its weights and threads, shared by any number of decoding states. */
+final class JavaLanguageModel implements LanguageModel {
+  private final Transformer model;
+  private final Workers workers;
+  private final ModelInfo info;
+  private final GenerationConfig generationConfig;
+  private volatile Tokenizer tokenizer;
+  private volatile boolean closed;
+
+  JavaLanguageModel(Transformer model, Workers workers, GenerationConfig generationConfig, Path directory) {
+    this.model = model;
+    this.workers = workers;
+    ModelConfig c = model.config();
+    this.info = new ModelInfo(c.modelType(), c.layers(), c.hiddenSize(), c.heads(), c.kvHeads(), c.headDim(),
+        c.vocabSize(), c.contextLength(), c.sha256(), directory);
+    this.generationConfig = generationConfig;
+  }
+
+  @Override
+  public ModelInfo info() {
+    return info;
+  }
+
+  @Override
+  public Tokenizer tokenizer() {
+    Tokenizer t = tokenizer;
+    if (t == null) {
+      synchronized (this) {
+        if (closed) {
+          throw new IllegalStateException("model is closed");
+        }
+        t = tokenizer;
+        if (t == null) {
+          tokenizer = t = Tokenizer.load(info.directory()); // lazily: the weights alone are enough to decode ids
+        }
+      }
+    }
+    return t;
+  }
+
+  @Override
+  public GenerationConfig generationConfig() {
+    return generationConfig;
+  }
+
+  @Override
+  public DecodingState newState() {
+    if (closed) {
+      throw new IllegalStateException("model is closed");
+    }
+    return new JavaDecodingState(model, workers);
+  }
+
+  /** Bytes of weights held in memory. */
+  long weightBytes() {
+    return model.bytes();
+  }
+
+  /** Stops the model's threads; its weights go with the last reference to it. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      synchronized (this) {
+        if (tokenizer != null) {
+          tokenizer.close();
+        }
+      }
+      workers.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JavaLanguageModel[" + info.architecture() + ", " + info.directory() + "]";
+  }
+}

@@ -1,0 +1,133 @@
+package dev.persona4j.engine;
+
+import dev.persona4j.core.checkpoint.Checkpoint;
+import dev.persona4j.core.checkpoint.CheckpointException;
+import dev.persona4j.core.checkpoint.SafetensorsReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A checkpoint's tensors read into arrays the engine owns, in their stored type: F32 as float[],
+ * F16 and BF16 as 16-bit patterns (two bytes a weight, never widened). Reading copies the file
+ * through a small staging buffer instead of mapping it, so the weights cannot change under a loaded
+ * model and the process holds no mapping.
+ */
+final class SafetensorsWeights implements WeightSource {
+  /** Bytes read from the file at a time. */
+  private static final int STAGING_BYTES = 1 << 20;
+  private final Checkpoint checkpoint;
+  private final Map<Path, SafetensorsReader> readers = new HashMap<>();
+  private final ByteBuffer staging = ByteBuffer.allocate(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+
+  SafetensorsWeights(Checkpoint checkpoint) {
+    this.checkpoint = checkpoint;
+  }
+
+  private SafetensorsReader reader(String name) {
+    return readers.computeIfAbsent(checkpoint.fileOf(name), SafetensorsReader::open);
+  }
+
+  /** The tensor's dtype, after checking its shape and that it is a float type. */
+  private String checked(String name, long... shape) {
+    SafetensorsReader r = reader(name);
+    long[] actual = r.shape(name);
+    if (!Arrays.equals(actual, shape)) {
+      throw new CheckpointException(r.file(), name, "shape " + Arrays.toString(actual) + " does not match the config, expected " + Arrays.toString(shape));
+    }
+    String dtype = r.dtype(name);
+    if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("BF16")) {
+      throw new CheckpointException(r.file(), name, "dtype " + dtype + " is not a weight type this engine runs (F32, F16, BF16)");
+    }
+    return dtype;
+  }
+
+  @Override
+  public WeightMatrix matrix(String name, int rows, int cols) {
+    String dtype = checked(name, rows, cols);
+    int n = Math.multiplyExact(rows, cols);
+    try {
+      if (dtype.equals("F32")) {
+        return WeightMatrix.f32(rows, cols, readFloats(name, n));
+      }
+      short[] bits = readShorts(name, n);
+      return dtype.equals("F16") ? WeightMatrix.f16(rows, cols, bits) : WeightMatrix.bf16(rows, cols, bits);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(reader(name).file(), name, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public WeightMatrix transposed(String name, int in, int out) {
+    String dtype = checked(name, in, out);
+    int n = Math.multiplyExact(in, out);
+    if (dtype.equals("F32")) {
+      float[] stored = readFloats(name, n);
+      float[] t = new float[n];
+      for (int i = 0; i < in; i++) {
+        for (int o = 0; o < out; o++) {
+          t[o * in + i] = stored[i * out + o];
+        }
+      }
+      return WeightMatrix.f32(out, in, t);
+    }
+    short[] stored = readShorts(name, n);
+    short[] t = new short[n];
+    for (int i = 0; i < in; i++) {
+      for (int o = 0; o < out; o++) {
+        t[o * in + i] = stored[i * out + o];
+      }
+    }
+    try {
+      return dtype.equals("F16") ? WeightMatrix.f16(out, in, t) : WeightMatrix.bf16(out, in, t);
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(reader(name).file(), name, e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public float[] vector(String name, int n) {
+    String dtype = checked(name, n);
+    if (dtype.equals("F32")) {
+      return readFloats(name, n);
+    }
+    HalfMatrix.Format format = dtype.equals("F16") ? HalfMatrix.Format.F16 : HalfMatrix.Format.BF16;
+    short[] bits = readShorts(name, n);
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = format.decode(bits[i]);
+    }
+    return out;
+  }
+
+  private float[] readFloats(String name, int n) {
+    float[] out = new float[n];
+    SafetensorsReader r = reader(name);
+    for (int at = 0; at < n; ) {
+      int count = Math.min(n - at, STAGING_BYTES / 4);
+      staging.clear().limit(count * 4);
+      r.readStored(name, 4L * at, staging);
+      staging.flip();
+      staging.asFloatBuffer().get(out, at, count);
+      at += count;
+    }
+    return out;
+  }
+
+  private short[] readShorts(String name, int n) {
+    short[] out = new short[n];
+    SafetensorsReader r = reader(name);
+    for (int at = 0; at < n; ) {
+      int count = Math.min(n - at, STAGING_BYTES / 2);
+      staging.clear().limit(count * 2);
+      r.readStored(name, 2L * at, staging);
+      staging.flip();
+      staging.asShortBuffer().get(out, at, count);
+      at += count;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,429 @@
+package dev.persona4j.engine;
+
+import dev.persona4j.core.architecture.Architecture;
+import dev.persona4j.core.checkpoint.CheckpointException;
+import dev.persona4j.core.checkpoint.ModelConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A decoder-only model's weights, as its {@link Architecture} names them, and the forward pass over
+ * a batch of token columns (any mix of sequences and positions), computed as transformers does in
+ * float32:
+ *
+ * <pre>
+ *   x = embed(ids) (+ learned positions)
+ *   per layer:  h = x + out(attention(rotary(qNorm(q), kNorm(k)), v))   q, k, v = qkv(attentionNorm(x))
+ *               x = h + down(act(gate) · up)   gate, up = gateUp(mlpNorm(h))   (ungated: down(act(up)))
+ *   logits = lmHead(finalNorm(x))
+ * </pre>
+ *
+ * Weights stay as stored (norm weights are applied to the activations, not folded into the
+ * matrices, which would round them again); each column's keys and values go to its sequence's
+ * {@link KvCache} pages before attention reads them, so a prefill of several prompts needs no
+ * padding and a step of several sequences none either. Immutable; passes may run concurrently.
+ */
+final class Transformer {
+  private static final VectorSpecies<Float> F = F32Matrix.F;
+  /** The {@code rope_type} values {@link ModelConfig#rotaryInverseFrequencies()} computes. */
+  private static final Set<String> ROPE_TYPES = Set.of("default", "linear", "llama3");
+  private final ModelConfig config;
+  private final int hidden;
+  private final int heads;
+  private final int kvHeads;
+  private final int headDim;
+  private final int qDim;
+  private final int kvDim;
+  private final int intermediate;
+  private final int window;
+  private final boolean gated;
+  private final float scale;
+  private final Activation activation;
+  private final WeightMatrix embed;
+  /** GPT-2's learned position table [context, hidden], or null (rotary). */
+  private final WeightMatrix learnedPositions;
+  private final float[] inverseFrequencies;
+  private final int rotaryHalf;
+  private final Layer[] layers;
+  private final Norm finalNorm;
+  private final Projection head;
+  private final long bytes;
+
+  /** RMSNorm (bias null) or LayerNorm over one vector. */
+  record Norm(float[] weight, float[] bias, float eps) {
+    void apply(float[] x, int offset, int n, float[] out, int outOffset) {
+      if (bias == null) {
+        double squares = 0;
+        for (int i = 0; i < n; i++) {
+          squares += (double) x[offset + i] * x[offset + i];
+        }
+        float inv = (float) (1 / Math.sqrt((float) (squares / n) + eps));
+        for (int i = 0; i < n; i++) {
+          out[outOffset + i] = weight[i] * (x[offset + i] * inv);
+        }
+        return;
+      }
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        sum += x[offset + i];
+      }
+      float mean = (float) (sum / n);
+      double var = 0;
+      for (int i = 0; i < n; i++) {
+        float d = x[offset + i] - mean;
+        var += (double) d * d;
+      }
+      float inv = (float) (1 / Math.sqrt((float) (var / n) + eps));
+      for (int i = 0; i < n; i++) {
+        out[outOffset + i] = (x[offset + i] - mean) * inv * weight[i] + bias[i];
+      }
+    }
+  }
+
+  /** One decoder layer; the q/k norms are null without per-head norms (Qwen3's). */
+  private record Layer(Norm attentionNorm, Projection qkv, Norm queryNorm, Norm keyNorm, Projection out, Norm mlpNorm,
+      Projection gateUp, Projection down) {}
+
+  private Transformer(ModelConfig c, Architecture a, WeightSource w, int threads) {
+    this.config = c;
+    this.hidden = c.hiddenSize();
+    this.heads = c.heads();
+    this.kvHeads = c.kvHeads();
+    this.headDim = c.headDim();
+    this.qDim = heads * headDim;
+    this.kvDim = kvHeads * headDim;
+    this.intermediate = c.intermediateSize();
+    this.window = c.slidingWindow().orElse(Integer.MAX_VALUE);
+    this.gated = a.gated();
+    this.scale = (float) (1 / Math.sqrt(headDim));
+    this.activation = Activation.of(c.hiddenAct());
+    float eps = (float) c.normEps();
+    boolean rms = a.norm() == Architecture.Norm.RMS_NORM;
+    boolean conv1d = a.layout() == Architecture.Layout.IN_OUT;
+    long total = 0;
+    this.embed = w.matrix(a.embedTokens(), c.vocabSize(), hidden);
+    total += embed.bytes();
+    if (a.positions() == Architecture.Positions.LEARNED) {
+      learnedPositions = w.matrix(a.positionEmbeddings().orElseThrow(), c.contextLength(), hidden);
+      total += learnedPositions.bytes();
+      inverseFrequencies = null;
+      rotaryHalf = 0;
+    } else {
+      learnedPositions = null;
+      inverseFrequencies = c.rotaryInverseFrequencies();
+      rotaryHalf = c.rotaryDim() / 2;
+    }
+    layers = new Layer[c.layers()];
+    for (int i = 0; i < layers.length; i++) {
+      String p = a.layer(i);
+      boolean qkvBias = a.qkvBias().present(c.attentionBias());
+      boolean mlpBias = a.mlpBias().present(c.mlpBias());
+      int[] qkvRows = a.fusedQkv() ? new int[] {qDim + 2 * kvDim} : new int[] {qDim, kvDim, kvDim};
+      int[] gateUpRows = a.gateUp().size() == 1 ? new int[] {gated ? 2 * intermediate : intermediate} : new int[] {intermediate, intermediate};
+      Projection qkv = projection(w, p, a.qkv(), qkvRows, hidden, qkvBias, conv1d, threads);
+      Projection out = projection(w, p, List.of(a.attentionOut()), new int[] {hidden}, qDim, a.outBias().present(c.attentionBias()), conv1d, threads);
+      Projection gateUp = projection(w, p, a.gateUp(), gateUpRows, hidden, mlpBias, conv1d, threads);
+      Projection down = projection(w, p, List.of(a.down()), new int[] {hidden}, intermediate, mlpBias, conv1d, threads);
+      Norm qNorm = a.queryNorm().isEmpty() ? null : new Norm(w.vector(p + a.queryNorm().get() + ".weight", headDim), null, eps);
+      Norm kNorm = a.keyNorm().isEmpty() ? null : new Norm(w.vector(p + a.keyNorm().get() + ".weight", headDim), null, eps);
+      layers[i] = new Layer(norm(w, p + a.attentionNorm(), rms, eps), qkv, qNorm, kNorm, out, norm(w, p + a.mlpNorm(), rms, eps), gateUp, down);
+      total += qkv.bytes() + out.bytes() + gateUp.bytes() + down.bytes();
+    }
+    finalNorm = norm(w, a.finalNorm(), rms, eps);
+    WeightMatrix lmHead = c.tieWordEmbeddings() ? embed : w.matrix(a.lmHead(), c.vocabSize(), hidden);
+    if (!c.tieWordEmbeddings()) {
+      total += lmHead.bytes();
+    }
+    head = new Projection(List.of(lmHead), null, threads);
+    bytes = total;
+  }
+
+  /**
+   * Reads a model's weights.
+   *
+   * @param threads the threads that will run its products (for the chunking of rows)
+   * @throws CheckpointException naming the file and field or tensor this engine cannot run
+   */
+  static Transformer load(ModelConfig config, Path configFile, WeightSource weights, int threads) {
+    checkSupported(config, configFile);
+    return new Transformer(config, Architecture.of(config.modelType()).orElseThrow(), weights, threads);
+  }
+
+  /** @throws CheckpointException naming config.json and the field this engine cannot run */
+  static void checkSupported(ModelConfig config, Path file) {
+    if (Architecture.of(config.modelType()).isEmpty()) {
+      throw new CheckpointException(file, "model_type", "'" + config.modelType() + "' is not supported; supported: " + String.join(", ", Architecture.modelTypes()));
+    }
+    if (Activation.of(config.hiddenAct()) == null) {
+      throw new CheckpointException(file, config.modelType().equals("gpt2") ? "activation_function" : "hidden_act", "activation '" + config.hiddenAct() + "' is not supported");
+    }
+    if (!ROPE_TYPES.contains(config.ropeType())) {
+      throw new CheckpointException(file, "rope_scaling.rope_type", "'" + config.ropeType() + "' is not supported (supported: default, linear, llama3)");
+    }
+  }
+
+  private Norm norm(WeightSource w, String module, boolean rms, float eps) {
+    return new Norm(w.vector(module + ".weight", hidden), rms ? null : w.vector(module + ".bias", hidden), eps);
+  }
+
+  private Projection projection(WeightSource w, String prefix, List<String> modules, int[] rows, int in, boolean withBias,
+      boolean conv1d, int threads) {
+    List<WeightMatrix> parts = new ArrayList<>();
+    float[] bias = null;
+    if (withBias) {
+      int total = 0;
+      for (int r : rows) {
+        total += r;
+      }
+      bias = new float[total];
+    }
+    int at = 0;
+    for (int i = 0; i < modules.size(); i++) {
+      String name = prefix + modules.get(i);
+      parts.add(conv1d ? w.transposed(name + ".weight", in, rows[i]) : w.matrix(name + ".weight", rows[i], in));
+      if (withBias) {
+        System.arraycopy(w.vector(name + ".bias", rows[i]), 0, bias, at, rows[i]);
+      }
+      at += rows[i];
+    }
+    return new Projection(parts, bias, threads);
+  }
+
+  /**
+   * Per layer, what to add to the residual stream entering it and the cap applied after (arrays of
+   * length layers, null where nothing; the whole array null when nothing at all).
+   *
+   * @param steering [hidden] sums of coefficient × direction
+   * @param capDirections unit vectors [hidden]
+   * @param capThresholds the thresholds of those caps
+   */
+  record Hooks(float[][] steering, float[][] capDirections, float[] capThresholds) {}
+
+  /**
+   * Runs n token columns through the stack: column i is token {@code tokens[i]} at position {@code
+   * positions[i]} of the sequence whose cache is {@code sequences[i]} (its pages made writable at
+   * that position; earlier positions computed). Every column's keys and values are stored before
+   * any column of the same layer attends, so columns of one sequence in one pass see each other
+   * causally.
+   *
+   * @param taps indexed 0..layers: where non-null, filled with a copy of each column's hidden state
+   *     (output_hidden_states semantics)
+   * @return the final norm's output [n][hidden]
+   */
+  float[][] run(Workers workers, int[] tokens, int[] positions, KvCache.Sequence[] sequences, Hooks hooks, float[][][] taps) {
+    int n = tokens.length;
+    float[][] x = new float[n][hidden];
+    workers.forEach(n, c -> {
+      embed.row(tokens[c], x[c], 0);
+      if (learnedPositions != null) {
+        float[] p = new float[hidden];
+        learnedPositions.row(positions[c], p, 0);
+        for (int i = 0; i < hidden; i++) {
+          x[c][i] += p[i];
+        }
+      }
+    });
+    float[][] rotary = rotaryTables(positions);
+    float[][] normed = new float[n][hidden];
+    float[][] qkv = new float[n][qDim + 2 * kvDim];
+    float[][] attended = new float[n][qDim];
+    float[][] delta = new float[n][hidden];
+    float[][] gateUp = new float[n][layers[0].gateUp.out()];
+    float[][] inner = gated ? new float[n][intermediate] : gateUp;
+    for (int l = 0; l < layers.length; l++) {
+      Layer layer = layers[l];
+      applyHooks(hooks, l, x);
+      capture(taps, l, x);
+      final int li = l;
+      workers.forEach(n, c -> layer.attentionNorm.apply(x[c], 0, hidden, normed[c], 0));
+      layer.qkv.apply(workers, normed, n, qkv);
+      workers.forEach(n, c -> {
+        positionAndStore(layer, li, qkv[c], positions[c], rotary == null ? null : rotary[c], sequences[c]);
+      });
+      workers.forEach(n * heads, task -> attend(li, task / heads, task % heads, qkv, positions, sequences, attended));
+      layer.out.apply(workers, attended, n, delta);
+      workers.forEach(n, c -> {
+        add(x[c], delta[c]);
+        layer.mlpNorm.apply(x[c], 0, hidden, normed[c], 0);
+      });
+      layer.gateUp.apply(workers, normed, n, gateUp);
+      workers.forEach(n, c -> {
+        float[] g = gateUp[c];
+        float[] out = inner[c];
+        for (int i = 0; i < intermediate; i++) {
+          out[i] = gated ? activation.apply(g[i]) * g[intermediate + i] : activation.apply(g[i]);
+        }
+      });
+      layer.down.apply(workers, inner, n, delta);
+      workers.forEach(n, c -> add(x[c], delta[c]));
+    }
+    workers.forEach(n, c -> finalNorm.apply(x[c], 0, hidden, normed[c], 0));
+    capture(taps, layers.length, normed);
+    return normed;
+  }
+
+  /** Logits [n][vocab] of final-norm outputs. */
+  float[][] logits(Workers workers, float[][] normed, int n) {
+    float[][] out = new float[n][head.out()];
+    head.apply(workers, normed, n, out);
+    return out;
+  }
+
+  private static void add(float[] x, float[] delta) {
+    for (int i = 0; i < x.length; i++) {
+      x[i] += delta[i];
+    }
+  }
+
+  private static void capture(float[][][] taps, int tap, float[][] x) {
+    if (taps != null && taps[tap] != null) {
+      for (int c = 0; c < x.length; c++) {
+        taps[tap][c] = x[c].clone();
+      }
+    }
+  }
+
+  /** Steering, then capping: x ← x + max(0, τ − x·d)·d. */
+  private static void applyHooks(Hooks hooks, int layer, float[][] x) {
+    if (hooks == null) {
+      return;
+    }
+    float[] add = hooks.steering[layer];
+    if (add != null) {
+      for (float[] row : x) {
+        for (int i = 0; i < row.length; i++) {
+          row[i] += add[i];
+        }
+      }
+    }
+    float[] d = hooks.capDirections[layer];
+    if (d != null) {
+      float threshold = hooks.capThresholds[layer];
+      for (float[] row : x) {
+        float projection = 0;
+        for (int i = 0; i < row.length; i++) {
+          projection += row[i] * d[i];
+        }
+        float deficit = Math.max(0f, threshold - projection);
+        if (deficit > 0f) {
+          for (int i = 0; i < row.length; i++) {
+            row[i] += deficit * d[i];
+          }
+        }
+      }
+    }
+  }
+
+  /** Per column, cos then sin of each rotary frequency at the column's position; null without rotary. */
+  private float[][] rotaryTables(int[] positions) {
+    if (inverseFrequencies == null) {
+      return null;
+    }
+    float[][] tables = new float[positions.length][2 * rotaryHalf];
+    for (int c = 0; c < positions.length; c++) {
+      for (int i = 0; i < rotaryHalf; i++) {
+        float angle = inverseFrequencies[i] * (float) positions[c]; // float32, as transformers
+        tables[c][i] = (float) Math.cos(angle);
+        tables[c][rotaryHalf + i] = (float) Math.sin(angle);
+      }
+    }
+    return tables;
+  }
+
+  /** Per-head q/k norms and rotary on one column's q and k, then its k and v into the cache. */
+  private void positionAndStore(Layer layer, int l, float[] qkv, int position, float[] rotary, KvCache.Sequence s) {
+    for (int h = 0; h < heads + kvHeads; h++) {
+      int o = h * headDim;
+      Norm norm = h < heads ? layer.queryNorm : layer.keyNorm;
+      if (norm != null) {
+        norm.apply(qkv, o, headDim, qkv, o);
+      }
+      if (rotary != null) {
+        for (int i = 0; i < rotaryHalf; i++) {
+          float cos = rotary[i];
+          float sin = rotary[rotaryHalf + i];
+          float x1 = qkv[o + i];
+          float x2 = qkv[o + rotaryHalf + i];
+          qkv[o + i] = x1 * cos - x2 * sin;
+          qkv[o + rotaryHalf + i] = x2 * cos + x1 * sin;
+        }
+      }
+    }
+    KvCache.Page page = s.pages[position / KvCache.PAGE];
+    int at = (position % KvCache.PAGE) * kvDim;
+    System.arraycopy(qkv, qDim, page.keys[l], at, kvDim);
+    System.arraycopy(qkv, qDim + kvDim, page.values[l], at, kvDim);
+  }
+
+  /** Softmax attention of column c's query head h over its sequence's keys up to its position. */
+  private void attend(int l, int c, int h, float[][] qkv, int[] positions, KvCache.Sequence[] sequences, float[][] attended) {
+    int position = positions[c];
+    KvCache.Sequence s = sequences[c];
+    int from = Math.max(0, position - window + 1);
+    float[] q = qkv[c];
+    int qo = h * headDim;
+    int kvo = h / (heads / kvHeads) * headDim;
+    float[] scores = new float[position - from + 1];
+    float max = Float.NEGATIVE_INFINITY;
+    for (int t = from; t <= position; t++) {
+      KvCache.Page page = s.pages[t / KvCache.PAGE];
+      float score = dot(q, qo, page.keys[l], (t % KvCache.PAGE) * kvDim + kvo, headDim) * scale;
+      scores[t - from] = score;
+      max = Math.max(max, score);
+    }
+    float sum = 0;
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = (float) Math.exp(scores[i] - max);
+      sum += scores[i];
+    }
+    float[] out = attended[c];
+    java.util.Arrays.fill(out, qo, qo + headDim, 0f);
+    for (int t = from; t <= position; t++) {
+      KvCache.Page page = s.pages[t / KvCache.PAGE];
+      axpy(scores[t - from] / sum, page.values[l], (t % KvCache.PAGE) * kvDim + kvo, out, qo, headDim);
+    }
+  }
+
+  private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+    int upper = F.loopBound(n);
+    int i = 0;
+    float sum = 0;
+    if (upper > 0) {
+      FloatVector acc = FloatVector.zero(F);
+      for (; i < upper; i += F.length()) {
+        acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+      }
+      sum = acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < n; i++) {
+      sum += a[ao + i] * b[bo + i];
+    }
+    return sum;
+  }
+
+  /** y[yo..] += a · x[xo..], n values. */
+  private static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+    int upper = F.loopBound(n);
+    int i = 0;
+    for (; i < upper; i += F.length()) {
+      FloatVector.fromArray(F, x, xo + i).fma(FloatVector.broadcast(F, a), FloatVector.fromArray(F, y, yo + i)).intoArray(y, yo + i);
+    }
+    for (; i < n; i++) {
+      y[yo + i] += a * x[xo + i];
+    }
+  }
+
+  ModelConfig config() {
+    return config;
+  }
+
+  /** Bytes of the weight matrices held (each once, tied ones once). */
+  long bytes() {
+    return bytes;
+  }
+}

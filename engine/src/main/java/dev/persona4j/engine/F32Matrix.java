@@ -2,18 +2,22 @@ package dev.persona4j.engine;
 
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A float32 weight matrix in a Java array. The kernel walks the rows once; for each row it takes
- * the batch four vectors at a time (four accumulators in registers), so the row is read from memory
- * once and from L1 for the rest of the batch.
+ * A float32 weight matrix in a Java array, stored in panels of {@code P} rows (P = the float vector
+ * length): panel p holds, column after column, the P weights of its rows in that column. The kernel
+ * loads one column of a panel as a vector and multiplies it by each batch row's input value at that
+ * column (broadcast), accumulating P outputs per batch row in registers, up to 8 batch rows at once:
+ * the weights are read once per 8 batch rows, from L1 after the first, and no horizontal reduction
+ * is needed (each accumulator lane is one output row).
  */
 final class F32Matrix implements WeightMatrix {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int P = F.length();
   private final int rows;
   private final int cols;
+  /** Panels of P rows, the last padded with zero rows. */
   private final float[] w;
 
   F32Matrix(int rows, int cols, float[] values) {
@@ -23,7 +27,14 @@ final class F32Matrix implements WeightMatrix {
     }
     this.rows = rows;
     this.cols = cols;
-    this.w = values;
+    int panels = (rows + P - 1) / P;
+    this.w = new float[Math.multiplyExact(panels * P, cols)];
+    for (int r = 0; r < rows; r++) {
+      int base = r / P * P * cols + r % P;
+      for (int c = 0; c < cols; c++) {
+        w[base + c * P] = values[r * cols + c];
+      }
+    }
   }
 
   @Override
@@ -43,69 +54,97 @@ final class F32Matrix implements WeightMatrix {
 
   @Override
   public void multiply(float[][] x, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
-    for (int r = rowStart; r < rowEnd; r++) {
-      int base = r * cols;
-      int b = 0;
-      for (; b + 4 <= batch; b += 4) {
-        dot4(w, base, cols, x[b], x[b + 1], x[b + 2], x[b + 3], out, b, outOffset + r);
-      }
-      for (; b < batch; b++) {
-        out[b][outOffset + r] = dot(w, base, cols, x[b]);
+    float[] partial = null;
+    for (int p = rowStart / P, last = (rowEnd - 1) / P; p <= last; p++) {
+      int r0 = p * P;
+      int base = r0 * cols;
+      boolean whole = r0 >= rowStart && r0 + P <= rowEnd;
+      for (int b = 0; b < batch; ) {
+        int n = batch - b >= 8 ? 8 : batch - b >= 4 ? 4 : 1;
+        if (whole) {
+          panel(base, x, b, n, out, b, outOffset + r0);
+        } else {
+          // a panel cut by the range (or padded past the last row): compute it whole, keep the rows asked
+          if (partial == null) {
+            partial = new float[P];
+          }
+          float[][] into = {partial};
+          for (int i = 0; i < n; i++) {
+            panel(base, x, b + i, 1, into, 0, 0);
+            for (int r = Math.max(r0, rowStart); r < Math.min(r0 + P, rowEnd); r++) {
+              out[b + i][outOffset + r] = partial[r - r0];
+            }
+          }
+        }
+        b += n;
       }
     }
   }
 
-  /** One row times one vector. */
-  static float dot(float[] w, int base, int cols, float[] x) {
-    FloatVector acc = FloatVector.zero(F);
-    int upper = F.loopBound(cols);
-    int c = 0;
-    for (; c < upper; c += F.length()) {
-      acc = FloatVector.fromArray(F, w, base + c).fma(FloatVector.fromArray(F, x, c), acc);
+  /**
+   * One panel times {@code n} (8, 4 or 1) batch rows from {@code b}: out[ob + i][column .. column + P).
+   */
+  private void panel(int base, float[][] x, int b, int n, float[][] out, int ob, int column) {
+    int end = base + cols * P;
+    if (n == 8) {
+      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+      for (int i = base, c = 0; i < end; i += P, c++) {
+        FloatVector v = FloatVector.fromArray(F, w, i);
+        a0 = v.fma(FloatVector.broadcast(F, x0[c]), a0);
+        a1 = v.fma(FloatVector.broadcast(F, x1[c]), a1);
+        a2 = v.fma(FloatVector.broadcast(F, x2[c]), a2);
+        a3 = v.fma(FloatVector.broadcast(F, x3[c]), a3);
+        a4 = v.fma(FloatVector.broadcast(F, x4[c]), a4);
+        a5 = v.fma(FloatVector.broadcast(F, x5[c]), a5);
+        a6 = v.fma(FloatVector.broadcast(F, x6[c]), a6);
+        a7 = v.fma(FloatVector.broadcast(F, x7[c]), a7);
+      }
+      a0.intoArray(out[ob], column);
+      a1.intoArray(out[ob + 1], column);
+      a2.intoArray(out[ob + 2], column);
+      a3.intoArray(out[ob + 3], column);
+      a4.intoArray(out[ob + 4], column);
+      a5.intoArray(out[ob + 5], column);
+      a6.intoArray(out[ob + 6], column);
+      a7.intoArray(out[ob + 7], column);
+    } else if (n == 4) {
+      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+      for (int i = base, c = 0; i < end; i += P, c++) {
+        FloatVector v = FloatVector.fromArray(F, w, i);
+        a0 = v.fma(FloatVector.broadcast(F, x0[c]), a0);
+        a1 = v.fma(FloatVector.broadcast(F, x1[c]), a1);
+        a2 = v.fma(FloatVector.broadcast(F, x2[c]), a2);
+        a3 = v.fma(FloatVector.broadcast(F, x3[c]), a3);
+      }
+      a0.intoArray(out[ob], column);
+      a1.intoArray(out[ob + 1], column);
+      a2.intoArray(out[ob + 2], column);
+      a3.intoArray(out[ob + 3], column);
+    } else {
+      float[] x0 = x[b];
+      // two accumulators: a single chain would wait on the FMA latency every column
+      FloatVector a0 = FloatVector.zero(F), a1 = a0;
+      int i = base;
+      int c = 0;
+      for (; i + P < end; i += 2 * P, c += 2) {
+        a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.broadcast(F, x0[c]), a0);
+        a1 = FloatVector.fromArray(F, w, i + P).fma(FloatVector.broadcast(F, x0[c + 1]), a1);
+      }
+      if (i < end) {
+        a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.broadcast(F, x0[c]), a0);
+      }
+      a0.add(a1).intoArray(out[ob], column);
     }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
-    for (; c < cols; c++) {
-      sum += w[base + c] * x[c];
-    }
-    return sum;
-  }
-
-  /** One row times four vectors, written to out[b..b+3][column]. */
-  private static void dot4(float[] w, int base, int cols, float[] x0, float[] x1, float[] x2, float[] x3,
-      float[][] out, int b, int column) {
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = FloatVector.zero(F);
-    FloatVector a2 = FloatVector.zero(F);
-    FloatVector a3 = FloatVector.zero(F);
-    int upper = F.loopBound(cols);
-    int c = 0;
-    for (; c < upper; c += F.length()) {
-      FloatVector v = FloatVector.fromArray(F, w, base + c);
-      a0 = v.fma(FloatVector.fromArray(F, x0, c), a0);
-      a1 = v.fma(FloatVector.fromArray(F, x1, c), a1);
-      a2 = v.fma(FloatVector.fromArray(F, x2, c), a2);
-      a3 = v.fma(FloatVector.fromArray(F, x3, c), a3);
-    }
-    float s0 = a0.reduceLanes(VectorOperators.ADD);
-    float s1 = a1.reduceLanes(VectorOperators.ADD);
-    float s2 = a2.reduceLanes(VectorOperators.ADD);
-    float s3 = a3.reduceLanes(VectorOperators.ADD);
-    for (; c < cols; c++) {
-      float v = w[base + c];
-      s0 += v * x0[c];
-      s1 += v * x1[c];
-      s2 += v * x2[c];
-      s3 += v * x3[c];
-    }
-    out[b][column] = s0;
-    out[b + 1][column] = s1;
-    out[b + 2][column] = s2;
-    out[b + 3][column] = s3;
   }
 
   @Override
   public void row(int row, float[] dst, int offset) {
-    System.arraycopy(w, row * cols, dst, offset, cols);
+    int base = row / P * P * cols + row % P;
+    for (int c = 0; c < cols; c++) {
+      dst[offset + c] = w[base + c * P];
+    }
   }
 
   @Override

@@ -10,17 +10,18 @@ import jdk.incubator.vector.VectorSpecies;
  * A 16-bit float weight matrix (F16 or BF16), two bytes per weight, decoded to float32 inside the
  * kernel with integer lane operations only.
  *
- * <p>Each row is stored as {@code half = ⌈cols/2⌉} ints: int j holds element j in its low 16 bits
- * and element {@code half + j} in its high 16 bits (0 past the row's end). One int vector load then
- * decodes into two float vectors that pair with two contiguous slices of the input, {@code x[j..]}
- * and {@code x[half + j..]}: no widening conversion, no shuffle, and the input needs no
- * rearranging. BF16 decodes by a shift (low) and a mask (high); F16 by moving the exponent and
- * mantissa into float32 position and multiplying by 2¹¹², which is exact for normal and subnormal
- * halves alike (infinities and NaNs are rejected at construction).
+ * <p>Stored in panels of {@code P} rows (P = the vector length) like {@link F32Matrix}, two columns
+ * to an int: within a panel, int {@code k·P + i} holds row i's weight at column 2k in its low 16
+ * bits and at column 2k + 1 in its high 16 bits (0 past the last column). One int vector load
+ * decodes into the P weights of two consecutive columns, each multiplied by the batch rows' input
+ * value at that column (broadcast). BF16 decodes by a shift (low) and a mask (high); F16 by moving
+ * the exponent and mantissa into float32 position and multiplying by 2¹¹², exact for normal and
+ * subnormal halves alike (infinities and NaNs are rejected at construction).
  */
 final class HalfMatrix implements WeightMatrix {
   private static final VectorSpecies<Float> F = F32Matrix.F;
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final int P = F.length();
   private static final float F16_SCALE = 0x1p112f;
 
   /** The two 16-bit float formats. */
@@ -41,14 +42,15 @@ final class HalfMatrix implements WeightMatrix {
   private final Format format;
   private final int rows;
   private final int cols;
-  private final int half;
+  /** Column pairs per row. */
+  private final int pairs;
   private final int[] data;
 
   private HalfMatrix(Format format, int rows, int cols, int[] data) {
     this.format = format;
     this.rows = rows;
     this.cols = cols;
-    this.half = (cols + 1) / 2;
+    this.pairs = (cols + 1) / 2;
     this.data = data;
   }
 
@@ -57,19 +59,18 @@ final class HalfMatrix implements WeightMatrix {
     if (rows <= 0 || cols <= 0 || (long) rows * cols != bits.length) {
       throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix needs " + (long) rows * cols + " values, got " + bits.length);
     }
-    int half = (cols + 1) / 2;
-    int[] data = new int[Math.multiplyExact(rows, half)];
+    int pairs = (cols + 1) / 2;
+    int panels = (rows + P - 1) / P;
+    int[] data = new int[Math.multiplyExact(panels * P, pairs)];
     for (int r = 0; r < rows; r++) {
-      int src = r * cols;
-      int dst = r * half;
-      for (int j = 0; j < half; j++) {
-        int lo = bits[src + j] & 0xffff;
-        int hi = half + j < cols ? bits[src + half + j] & 0xffff : 0;
-        if (format == Format.F16 && ((lo & 0x7c00) == 0x7c00 || (hi & 0x7c00) == 0x7c00)) {
-          int at = (lo & 0x7c00) == 0x7c00 ? src + j : src + half + j;
-          throw new IllegalArgumentException("element " + at + " (row " + r + ") is " + Format.F16.decode(bits[at]) + ", not a finite weight");
+      int base = r / P * P * pairs + r % P;
+      for (int c = 0; c < cols; c++) {
+        int v = bits[r * cols + c] & 0xffff;
+        if (format == Format.F16 && (v & 0x7c00) == 0x7c00) {
+          throw new IllegalArgumentException("element " + (r * cols + c) + " (row " + r + ", column " + c + ") is "
+              + Format.F16.decode(v) + ", not a finite weight");
         }
-        data[dst + j] = lo | hi << 16;
+        data[base + c / 2 * P] |= c % 2 == 0 ? v : v << 16;
       }
     }
     return new HalfMatrix(format, rows, cols, data);
@@ -92,13 +93,29 @@ final class HalfMatrix implements WeightMatrix {
 
   @Override
   public void multiply(float[][] x, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
-    for (int r = rowStart; r < rowEnd; r++) {
-      int b = 0;
-      for (; b + 4 <= batch; b += 4) {
-        dot4(r, x[b], x[b + 1], x[b + 2], x[b + 3], out, b, outOffset + r);
-      }
-      for (; b < batch; b++) {
-        out[b][outOffset + r] = dot(r, x[b]);
+    float[] partial = null;
+    for (int p = rowStart / P, last = (rowEnd - 1) / P; p <= last; p++) {
+      int r0 = p * P;
+      int base = r0 * pairs;
+      boolean whole = r0 >= rowStart && r0 + P <= rowEnd;
+      for (int b = 0; b < batch; ) {
+        int n = batch - b >= 8 ? 8 : batch - b >= 4 ? 4 : 1;
+        if (whole) {
+          panel(base, x, b, n, out, b, outOffset + r0);
+        } else {
+          // a panel cut by the range (or padded past the last row): compute it whole, keep the rows asked
+          if (partial == null) {
+            partial = new float[P];
+          }
+          float[][] into = {partial};
+          for (int i = 0; i < n; i++) {
+            panel(base, x, b + i, 1, into, 0, 0);
+            for (int r = Math.max(r0, rowStart); r < Math.min(r0 + P, rowEnd); r++) {
+              out[b + i][outOffset + r] = partial[r - r0];
+            }
+          }
+        }
+        b += n;
       }
     }
   }
@@ -123,66 +140,97 @@ final class HalfMatrix implements WeightMatrix {
     return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
   }
 
-  private float dot(int r, float[] x) {
-    int base = r * half;
-    int upper = I.loopBound(cols / 2);
-    FloatVector acc = FloatVector.zero(F);
-    int j = 0;
-    for (; j < upper; j += I.length()) {
-      IntVector w = IntVector.fromArray(I, data, base + j);
-      acc = low(w).fma(FloatVector.fromArray(F, x, j), acc);
-      acc = high(w).fma(FloatVector.fromArray(F, x, half + j), acc);
-    }
-    float sum = acc.reduceLanes(VectorOperators.ADD);
-    return sum + tail(base, j, x);
-  }
-
-  /** The scalar rest of a row from pair j on. */
-  private float tail(int base, int j, float[] x) {
-    float sum = 0;
-    for (; j < half; j++) {
-      int v = data[base + j];
-      sum += format.decode(v) * x[j];
-      if (half + j < cols) {
-        sum += format.decode(v >>> 16) * x[half + j];
+  /**
+   * One panel times {@code n} (8, 4 or 1) batch rows from {@code b}: out[ob + i][column .. column + P).
+   * Full column pairs first; an odd last column uses only the low halves (its x has no partner).
+   */
+  private void panel(int base, float[][] x, int b, int n, float[][] out, int ob, int column) {
+    int full = cols / 2;
+    int end = base + full * P;
+    boolean odd = cols % 2 == 1;
+    if (n == 8) {
+      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+      int c = 0;
+      for (int i = base; i < end; i += P, c += 2) {
+        IntVector v = IntVector.fromArray(I, data, i);
+        FloatVector lo = low(v);
+        FloatVector hi = high(v);
+        a0 = hi.fma(FloatVector.broadcast(F, x0[c + 1]), lo.fma(FloatVector.broadcast(F, x0[c]), a0));
+        a1 = hi.fma(FloatVector.broadcast(F, x1[c + 1]), lo.fma(FloatVector.broadcast(F, x1[c]), a1));
+        a2 = hi.fma(FloatVector.broadcast(F, x2[c + 1]), lo.fma(FloatVector.broadcast(F, x2[c]), a2));
+        a3 = hi.fma(FloatVector.broadcast(F, x3[c + 1]), lo.fma(FloatVector.broadcast(F, x3[c]), a3));
+        a4 = hi.fma(FloatVector.broadcast(F, x4[c + 1]), lo.fma(FloatVector.broadcast(F, x4[c]), a4));
+        a5 = hi.fma(FloatVector.broadcast(F, x5[c + 1]), lo.fma(FloatVector.broadcast(F, x5[c]), a5));
+        a6 = hi.fma(FloatVector.broadcast(F, x6[c + 1]), lo.fma(FloatVector.broadcast(F, x6[c]), a6));
+        a7 = hi.fma(FloatVector.broadcast(F, x7[c + 1]), lo.fma(FloatVector.broadcast(F, x7[c]), a7));
       }
+      if (odd) {
+        FloatVector lo = low(IntVector.fromArray(I, data, end));
+        a0 = lo.fma(FloatVector.broadcast(F, x0[c]), a0);
+        a1 = lo.fma(FloatVector.broadcast(F, x1[c]), a1);
+        a2 = lo.fma(FloatVector.broadcast(F, x2[c]), a2);
+        a3 = lo.fma(FloatVector.broadcast(F, x3[c]), a3);
+        a4 = lo.fma(FloatVector.broadcast(F, x4[c]), a4);
+        a5 = lo.fma(FloatVector.broadcast(F, x5[c]), a5);
+        a6 = lo.fma(FloatVector.broadcast(F, x6[c]), a6);
+        a7 = lo.fma(FloatVector.broadcast(F, x7[c]), a7);
+      }
+      a0.intoArray(out[ob], column);
+      a1.intoArray(out[ob + 1], column);
+      a2.intoArray(out[ob + 2], column);
+      a3.intoArray(out[ob + 3], column);
+      a4.intoArray(out[ob + 4], column);
+      a5.intoArray(out[ob + 5], column);
+      a6.intoArray(out[ob + 6], column);
+      a7.intoArray(out[ob + 7], column);
+    } else if (n == 4) {
+      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+      int c = 0;
+      for (int i = base; i < end; i += P, c += 2) {
+        IntVector v = IntVector.fromArray(I, data, i);
+        FloatVector lo = low(v);
+        FloatVector hi = high(v);
+        a0 = hi.fma(FloatVector.broadcast(F, x0[c + 1]), lo.fma(FloatVector.broadcast(F, x0[c]), a0));
+        a1 = hi.fma(FloatVector.broadcast(F, x1[c + 1]), lo.fma(FloatVector.broadcast(F, x1[c]), a1));
+        a2 = hi.fma(FloatVector.broadcast(F, x2[c + 1]), lo.fma(FloatVector.broadcast(F, x2[c]), a2));
+        a3 = hi.fma(FloatVector.broadcast(F, x3[c + 1]), lo.fma(FloatVector.broadcast(F, x3[c]), a3));
+      }
+      if (odd) {
+        FloatVector lo = low(IntVector.fromArray(I, data, end));
+        a0 = lo.fma(FloatVector.broadcast(F, x0[c]), a0);
+        a1 = lo.fma(FloatVector.broadcast(F, x1[c]), a1);
+        a2 = lo.fma(FloatVector.broadcast(F, x2[c]), a2);
+        a3 = lo.fma(FloatVector.broadcast(F, x3[c]), a3);
+      }
+      a0.intoArray(out[ob], column);
+      a1.intoArray(out[ob + 1], column);
+      a2.intoArray(out[ob + 2], column);
+      a3.intoArray(out[ob + 3], column);
+    } else {
+      float[] x0 = x[b];
+      // low and high halves in separate accumulators: a single chain would wait on the FMA latency
+      FloatVector a0 = FloatVector.zero(F), a1 = a0;
+      int c = 0;
+      for (int i = base; i < end; i += P, c += 2) {
+        IntVector v = IntVector.fromArray(I, data, i);
+        a0 = low(v).fma(FloatVector.broadcast(F, x0[c]), a0);
+        a1 = high(v).fma(FloatVector.broadcast(F, x0[c + 1]), a1);
+      }
+      if (odd) {
+        a0 = low(IntVector.fromArray(I, data, end)).fma(FloatVector.broadcast(F, x0[c]), a0);
+      }
+      a0.add(a1).intoArray(out[ob], column);
     }
-    return sum;
-  }
-
-  private void dot4(int r, float[] x0, float[] x1, float[] x2, float[] x3, float[][] out, int b, int column) {
-    int base = r * half;
-    int upper = I.loopBound(cols / 2);
-    FloatVector a0 = FloatVector.zero(F);
-    FloatVector a1 = FloatVector.zero(F);
-    FloatVector a2 = FloatVector.zero(F);
-    FloatVector a3 = FloatVector.zero(F);
-    int j = 0;
-    for (; j < upper; j += I.length()) {
-      IntVector w = IntVector.fromArray(I, data, base + j);
-      FloatVector lo = low(w);
-      FloatVector hi = high(w);
-      int k = half + j;
-      a0 = hi.fma(FloatVector.fromArray(F, x0, k), lo.fma(FloatVector.fromArray(F, x0, j), a0));
-      a1 = hi.fma(FloatVector.fromArray(F, x1, k), lo.fma(FloatVector.fromArray(F, x1, j), a1));
-      a2 = hi.fma(FloatVector.fromArray(F, x2, k), lo.fma(FloatVector.fromArray(F, x2, j), a2));
-      a3 = hi.fma(FloatVector.fromArray(F, x3, k), lo.fma(FloatVector.fromArray(F, x3, j), a3));
-    }
-    out[b][column] = a0.reduceLanes(VectorOperators.ADD) + tail(base, j, x0);
-    out[b + 1][column] = a1.reduceLanes(VectorOperators.ADD) + tail(base, j, x1);
-    out[b + 2][column] = a2.reduceLanes(VectorOperators.ADD) + tail(base, j, x2);
-    out[b + 3][column] = a3.reduceLanes(VectorOperators.ADD) + tail(base, j, x3);
   }
 
   @Override
   public void row(int row, float[] dst, int offset) {
-    int base = row * half;
-    for (int j = 0; j < half; j++) {
-      int v = data[base + j];
-      dst[offset + j] = format.decode(v);
-      if (half + j < cols) {
-        dst[offset + half + j] = format.decode(v >>> 16);
-      }
+    int base = row / P * P * pairs + row % P;
+    for (int c = 0; c < cols; c++) {
+      int v = data[base + c / 2 * P];
+      dst[offset + c] = format.decode(c % 2 == 0 ? v : v >>> 16);
     }
   }
 

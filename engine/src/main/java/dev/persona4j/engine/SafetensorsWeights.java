@@ -17,11 +17,11 @@ import java.util.Map;
  * model and the process holds no mapping.
  */
 final class SafetensorsWeights implements WeightSource {
-  /** Bytes read from the file at a time. */
-  private static final int STAGING_BYTES = 1 << 20;
+  /** Bytes read from the file at a time, into a direct buffer (a heap one would be copied through a temporary direct one). */
+  private static final int STAGING_BYTES = 8 << 20;
   private final Checkpoint checkpoint;
   private final Map<Path, SafetensorsReader> readers = new HashMap<>();
-  private final ByteBuffer staging = ByteBuffer.allocate(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
   SafetensorsWeights(Checkpoint checkpoint) {
     this.checkpoint = checkpoint;

@@ -76,7 +76,8 @@ class WeightMatrixTest {
     assertEquals(1f, b[0]);
     assertEquals(-2.5f, b[1]);
     assertEquals(Float.intBitsToFloat(0x00010000), b[2]);
-    assertEquals(2 * 3 + 2, WeightMatrix.bf16(1, 3, bf).bytes(), "two bytes a weight, the odd one padded");
+    assertEquals(2 * 32 * 6, WeightMatrix.bf16(32, 6, new short[32 * 6]).bytes(), "two bytes a weight");
+    assertEquals(2 * 32 * 8, WeightMatrix.f16(32, 7, new short[32 * 7]).bytes(), "an odd column padded");
   }
 
   @Test

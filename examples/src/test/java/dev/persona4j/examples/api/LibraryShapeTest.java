@@ -41,7 +41,7 @@ class LibraryShapeTest {
       "training", Set.of("dev.persona4j.training", "dev.persona4j.training.heads",
           "dev.persona4j.training.calibration"),
       "langchain4j", Set.of("dev.persona4j.langchain4j"),
-      "engine", Set.of("dev.persona4j.engine.gguf"),
+      "engine", Set.of("dev.persona4j.engine", "dev.persona4j.engine.gguf"),
       "server", Set.of("dev.persona4j.server"));
 
   /**
@@ -56,7 +56,8 @@ class LibraryShapeTest {
    * package, and ServiceLoader instantiates backends from the class path only if they are public.
    */
   static final Set<String> INTERNAL_PUBLIC_PACKAGES = Set.of("dev.persona4j.internal");
-  static final Set<String> SERVICE_PROVIDERS = Set.of("dev.persona4j.core.backend.djl.DjlBackend");
+  static final Set<String> SERVICE_PROVIDERS = Set.of("dev.persona4j.core.backend.djl.DjlBackend",
+      "dev.persona4j.engine.JavaBackend");
 
   /** 130 public types before the redesign; at least a third fewer after it. */
   static final int MAX_PUBLIC_TYPES = 86;

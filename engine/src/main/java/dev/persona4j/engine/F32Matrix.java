@@ -2,7 +2,6 @@ package dev.persona4j.engine;
 
 import java.util.Objects;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A float32 weight matrix in a Java array, stored in panels of {@code P} rows (P = the float vector
@@ -12,23 +11,13 @@ import jdk.incubator.vector.VectorSpecies;
  * the weights are read once per 8 batch rows, from L1 after the first, and no horizontal reduction
  * is needed (each accumulator lane is one output row).
  */
-final class F32Matrix implements WeightMatrix {
-  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-  private static final int P = F.length();
-  private final int rows;
-  private final int cols;
+final class F32Matrix extends PanelMatrix {
   /** Panels of P rows, the last padded with zero rows. */
   private final float[] w;
 
   F32Matrix(int rows, int cols, float[] values) {
-    Objects.requireNonNull(values, "values");
-    if (rows <= 0 || cols <= 0 || (long) rows * cols != values.length) {
-      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix needs " + (long) rows * cols + " values, got " + values.length);
-    }
-    this.rows = rows;
-    this.cols = cols;
-    int panels = (rows + P - 1) / P;
-    this.w = new float[Math.multiplyExact(panels * P, cols)];
+    super(rows, cols, Objects.requireNonNull(values, "values").length);
+    this.w = new float[Math.multiplyExact(panels(rows) * P, cols)];
     for (int r = 0; r < rows; r++) {
       int base = r / P * P * cols + r % P;
       for (int c = 0; c < cols; c++) {
@@ -38,53 +27,16 @@ final class F32Matrix implements WeightMatrix {
   }
 
   @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
-  }
-
-  @Override
   public long bytes() {
     return 4L * w.length;
-  }
-
-  @Override
-  public void multiply(float[][] x, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
-    float[] partial = null;
-    for (int p = rowStart / P, last = (rowEnd - 1) / P; p <= last; p++) {
-      int r0 = p * P;
-      int base = r0 * cols;
-      boolean whole = r0 >= rowStart && r0 + P <= rowEnd;
-      for (int b = 0; b < batch; ) {
-        int n = batch - b >= 8 ? 8 : batch - b >= 4 ? 4 : 1;
-        if (whole) {
-          panel(base, x, b, n, out, b, outOffset + r0);
-        } else {
-          // a panel cut by the range (or padded past the last row): compute it whole, keep the rows asked
-          if (partial == null) {
-            partial = new float[P];
-          }
-          float[][] into = {partial};
-          for (int i = 0; i < n; i++) {
-            panel(base, x, b + i, 1, into, 0, 0);
-            for (int r = Math.max(r0, rowStart); r < Math.min(r0 + P, rowEnd); r++) {
-              out[b + i][outOffset + r] = partial[r - r0];
-            }
-          }
-        }
-        b += n;
-      }
-    }
   }
 
   /**
    * One panel times {@code n} (8, 4 or 1) batch rows from {@code b}: out[ob + i][column .. column + P).
    */
-  private void panel(int base, float[][] x, int b, int n, float[][] out, int ob, int column) {
+  @Override
+  void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column) {
+    int base = p * P * cols;
     int end = base + cols * P;
     if (n == 8) {
       float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];

@@ -18,10 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the exponent and mantissa into float32 position and multiplying by 2¹¹², exact for normal and
  * subnormal halves alike (infinities and NaNs are rejected at construction).
  */
-final class HalfMatrix implements WeightMatrix {
-  private static final VectorSpecies<Float> F = F32Matrix.F;
+final class HalfMatrix extends PanelMatrix {
   private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-  private static final int P = F.length();
   private static final float F16_SCALE = 0x1p112f;
 
   /** The two 16-bit float formats. */
@@ -40,16 +38,13 @@ final class HalfMatrix implements WeightMatrix {
   }
 
   private final Format format;
-  private final int rows;
-  private final int cols;
   /** Column pairs per row. */
   private final int pairs;
   private final int[] data;
 
   private HalfMatrix(Format format, int rows, int cols, int[] data) {
+    super(rows, cols, (long) rows * cols);
     this.format = format;
-    this.rows = rows;
-    this.cols = cols;
     this.pairs = (cols + 1) / 2;
     this.data = data;
   }
@@ -60,8 +55,7 @@ final class HalfMatrix implements WeightMatrix {
       throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix needs " + (long) rows * cols + " values, got " + bits.length);
     }
     int pairs = (cols + 1) / 2;
-    int panels = (rows + P - 1) / P;
-    int[] data = new int[Math.multiplyExact(panels * P, pairs)];
+    int[] data = new int[Math.multiplyExact(panels(rows) * P, pairs)];
     for (int r = 0; r < rows; r++) {
       int base = r / P * P * pairs + r % P;
       for (int c = 0; c < cols; c++) {
@@ -77,47 +71,8 @@ final class HalfMatrix implements WeightMatrix {
   }
 
   @Override
-  public int rows() {
-    return rows;
-  }
-
-  @Override
-  public int cols() {
-    return cols;
-  }
-
-  @Override
   public long bytes() {
     return 4L * data.length;
-  }
-
-  @Override
-  public void multiply(float[][] x, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
-    float[] partial = null;
-    for (int p = rowStart / P, last = (rowEnd - 1) / P; p <= last; p++) {
-      int r0 = p * P;
-      int base = r0 * pairs;
-      boolean whole = r0 >= rowStart && r0 + P <= rowEnd;
-      for (int b = 0; b < batch; ) {
-        int n = batch - b >= 8 ? 8 : batch - b >= 4 ? 4 : 1;
-        if (whole) {
-          panel(base, x, b, n, out, b, outOffset + r0);
-        } else {
-          // a panel cut by the range (or padded past the last row): compute it whole, keep the rows asked
-          if (partial == null) {
-            partial = new float[P];
-          }
-          float[][] into = {partial};
-          for (int i = 0; i < n; i++) {
-            panel(base, x, b + i, 1, into, 0, 0);
-            for (int r = Math.max(r0, rowStart); r < Math.min(r0 + P, rowEnd); r++) {
-              out[b + i][outOffset + r] = partial[r - r0];
-            }
-          }
-        }
-        b += n;
-      }
-    }
   }
 
   private FloatVector low(IntVector w) {
@@ -144,8 +99,10 @@ final class HalfMatrix implements WeightMatrix {
    * One panel times {@code n} (8, 4 or 1) batch rows from {@code b}: out[ob + i][column .. column + P).
    * Full column pairs first; an odd last column uses only the low halves (its x has no partner).
    */
-  private void panel(int base, float[][] x, int b, int n, float[][] out, int ob, int column) {
+  @Override
+  void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column) {
     int full = cols / 2;
+    int base = p * P * pairs;
     int end = base + full * P;
     boolean odd = cols % 2 == 1;
     if (n == 8) {

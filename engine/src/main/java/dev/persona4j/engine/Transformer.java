@@ -29,7 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  * padding and a step of several sequences none either. Immutable; passes may run concurrently.
  */
 final class Transformer {
-  private static final VectorSpecies<Float> F = F32Matrix.F;
+  private static final VectorSpecies<Float> F = PanelMatrix.F;
   /** The {@code rope_type} values {@link ModelConfig#rotaryInverseFrequencies()} computes. */
   private static final Set<String> ROPE_TYPES = Set.of("default", "linear", "llama3");
   private final ModelConfig config;

@@ -1,5 +1,7 @@
 package dev.persona4j.engine;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,6 +21,8 @@ final class Workers implements AutoCloseable {
   private static final AtomicInteger POOLS = new AtomicInteger();
   private final int threads;
   private final ThreadPoolExecutor pool;
+  /** Every thread the pool started, joined on close (the pool reports termination before they end). */
+  private final List<Thread> started = new CopyOnWriteArrayList<>();
 
   Workers(int threads) {
     if (threads < 1) {
@@ -31,6 +35,7 @@ final class Workers implements AutoCloseable {
         new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, THREAD_NAME + id + "-" + n.incrementAndGet());
           t.setDaemon(true);
+          started.add(t);
           return t;
         });
     if (pool != null) {
@@ -101,16 +106,19 @@ final class Workers implements AutoCloseable {
     }
   }
 
-  /** Stops the threads and waits (briefly) until they have ended. */
+  /** Stops the threads and waits (up to 10 s each) until they have ended. */
   @Override
   public void close() {
     if (pool != null) {
       pool.shutdownNow();
       try {
-        pool.awaitTermination(10, TimeUnit.SECONDS);
+        for (Thread t : started) {
+          t.join(TimeUnit.SECONDS.toMillis(10));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      started.clear();
     }
   }
 }

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Measures the Java engine (and the DJL engine, for comparison) on a model directory, usually
@@ -74,24 +75,24 @@ public final class EngineBench {
     System.out.println("wrote " + out);
   }
 
-  /** Best of several streaming sums of a 512 MB array over every core, in bytes per second. */
+  /**
+   * Best of several streaming sums of a 512 MB array over every core, in bytes per second: the
+   * read bandwidth a batch-1 step is bound by (it reads every weight once).
+   */
   static double readBandwidth(Workers workers) {
     int n = 128 << 20;
     float[] data = new float[n];
     Arrays.fill(data, 1f);
+    for (int i = 0; i < 2000; i++) {
+      sum(data, 0, 1 << 12); // compiled before it is timed
+    }
     int chunks = workers.threads() * 16;
     int per = n / chunks;
     double best = 0;
     float[] sink = new float[chunks];
-    for (int repeat = 0; repeat < 6; repeat++) {
+    for (int repeat = 0; repeat < 8; repeat++) {
       long start = System.nanoTime();
-      workers.forEach(chunks, c -> {
-        FloatVector acc = FloatVector.zero(F32Matrix.F);
-        for (int i = c * per, end = i + per; i < end; i += F32Matrix.F.length()) {
-          acc = acc.add(FloatVector.fromArray(F32Matrix.F, data, i));
-        }
-        sink[c] = acc.reduceLanes(VectorOperators.ADD);
-      });
+      workers.forEach(chunks, c -> sink[c] = sum(data, c * per, (c + 1) * per));
       double seconds = (System.nanoTime() - start) / 1e9;
       best = Math.max(best, 4.0 * n / seconds);
     }
@@ -99,6 +100,20 @@ public final class EngineBench {
       throw new IllegalStateException("streaming sum is wrong: " + sink[0]);
     }
     return best;
+  }
+
+  /** Sum of data[from, to), four vector accumulators (to − from a multiple of 4 vectors). */
+  private static float sum(float[] data, int from, int to) {
+    VectorSpecies<Float> f = PanelMatrix.F;
+    int l = f.length();
+    FloatVector a0 = FloatVector.zero(f), a1 = a0, a2 = a0, a3 = a0;
+    for (int i = from; i < to; i += 4 * l) {
+      a0 = a0.add(FloatVector.fromArray(f, data, i));
+      a1 = a1.add(FloatVector.fromArray(f, data, i + l));
+      a2 = a2.add(FloatVector.fromArray(f, data, i + 2 * l));
+      a3 = a3.add(FloatVector.fromArray(f, data, i + 3 * l));
+    }
+    return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
   }
 
   private static Map<String, Object> measure(Path dir, String backend) {

@@ -101,85 +101,106 @@ final class HalfMatrix extends PanelMatrix {
    */
   @Override
   void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column) {
+    // one method per block size: C2 compiles each small loop well, one method holding all three less so
+    if (n == 8) {
+      panel8(p, x, b, out, ob, column);
+    } else if (n == 4) {
+      panel4(p, x, b, out, ob, column);
+    } else {
+      panel1(p, x, b, out, ob, column);
+    }
+  }
+
+  private void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int full = cols / 2;
     int base = p * P * pairs;
     int end = base + full * P;
     boolean odd = cols % 2 == 1;
-    if (n == 8) {
-      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
-      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-      int c = 0;
-      for (int i = base; i < end; i += P, c += 2) {
-        IntVector v = IntVector.fromArray(I, data, i);
-        FloatVector lo = low(v);
-        FloatVector hi = high(v);
-        a0 = hi.fma(FloatVector.broadcast(F, x0[c + 1]), lo.fma(FloatVector.broadcast(F, x0[c]), a0));
-        a1 = hi.fma(FloatVector.broadcast(F, x1[c + 1]), lo.fma(FloatVector.broadcast(F, x1[c]), a1));
-        a2 = hi.fma(FloatVector.broadcast(F, x2[c + 1]), lo.fma(FloatVector.broadcast(F, x2[c]), a2));
-        a3 = hi.fma(FloatVector.broadcast(F, x3[c + 1]), lo.fma(FloatVector.broadcast(F, x3[c]), a3));
-        a4 = hi.fma(FloatVector.broadcast(F, x4[c + 1]), lo.fma(FloatVector.broadcast(F, x4[c]), a4));
-        a5 = hi.fma(FloatVector.broadcast(F, x5[c + 1]), lo.fma(FloatVector.broadcast(F, x5[c]), a5));
-        a6 = hi.fma(FloatVector.broadcast(F, x6[c + 1]), lo.fma(FloatVector.broadcast(F, x6[c]), a6));
-        a7 = hi.fma(FloatVector.broadcast(F, x7[c + 1]), lo.fma(FloatVector.broadcast(F, x7[c]), a7));
-      }
-      if (odd) {
-        FloatVector lo = low(IntVector.fromArray(I, data, end));
-        a0 = lo.fma(FloatVector.broadcast(F, x0[c]), a0);
-        a1 = lo.fma(FloatVector.broadcast(F, x1[c]), a1);
-        a2 = lo.fma(FloatVector.broadcast(F, x2[c]), a2);
-        a3 = lo.fma(FloatVector.broadcast(F, x3[c]), a3);
-        a4 = lo.fma(FloatVector.broadcast(F, x4[c]), a4);
-        a5 = lo.fma(FloatVector.broadcast(F, x5[c]), a5);
-        a6 = lo.fma(FloatVector.broadcast(F, x6[c]), a6);
-        a7 = lo.fma(FloatVector.broadcast(F, x7[c]), a7);
-      }
-      a0.intoArray(out[ob], column);
-      a1.intoArray(out[ob + 1], column);
-      a2.intoArray(out[ob + 2], column);
-      a3.intoArray(out[ob + 3], column);
-      a4.intoArray(out[ob + 4], column);
-      a5.intoArray(out[ob + 5], column);
-      a6.intoArray(out[ob + 6], column);
-      a7.intoArray(out[ob + 7], column);
-    } else if (n == 4) {
-      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
-      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-      int c = 0;
-      for (int i = base; i < end; i += P, c += 2) {
-        IntVector v = IntVector.fromArray(I, data, i);
-        FloatVector lo = low(v);
-        FloatVector hi = high(v);
-        a0 = hi.fma(FloatVector.broadcast(F, x0[c + 1]), lo.fma(FloatVector.broadcast(F, x0[c]), a0));
-        a1 = hi.fma(FloatVector.broadcast(F, x1[c + 1]), lo.fma(FloatVector.broadcast(F, x1[c]), a1));
-        a2 = hi.fma(FloatVector.broadcast(F, x2[c + 1]), lo.fma(FloatVector.broadcast(F, x2[c]), a2));
-        a3 = hi.fma(FloatVector.broadcast(F, x3[c + 1]), lo.fma(FloatVector.broadcast(F, x3[c]), a3));
-      }
-      if (odd) {
-        FloatVector lo = low(IntVector.fromArray(I, data, end));
-        a0 = lo.fma(FloatVector.broadcast(F, x0[c]), a0);
-        a1 = lo.fma(FloatVector.broadcast(F, x1[c]), a1);
-        a2 = lo.fma(FloatVector.broadcast(F, x2[c]), a2);
-        a3 = lo.fma(FloatVector.broadcast(F, x3[c]), a3);
-      }
-      a0.intoArray(out[ob], column);
-      a1.intoArray(out[ob + 1], column);
-      a2.intoArray(out[ob + 2], column);
-      a3.intoArray(out[ob + 3], column);
-    } else {
-      float[] x0 = x[b];
-      // low and high halves in separate accumulators: a single chain would wait on the FMA latency
-      FloatVector a0 = FloatVector.zero(F), a1 = a0;
-      int c = 0;
-      for (int i = base; i < end; i += P, c += 2) {
-        IntVector v = IntVector.fromArray(I, data, i);
-        a0 = low(v).fma(FloatVector.broadcast(F, x0[c]), a0);
-        a1 = high(v).fma(FloatVector.broadcast(F, x0[c + 1]), a1);
-      }
-      if (odd) {
-        a0 = low(IntVector.fromArray(I, data, end)).fma(FloatVector.broadcast(F, x0[c]), a0);
-      }
-      a0.add(a1).intoArray(out[ob], column);
+    float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    int c = 0;
+    for (int i = base; i < end; i += P, c += 2) {
+      IntVector v = IntVector.fromArray(I, data, i);
+      FloatVector lo = low(v);
+      FloatVector hi = high(v);
+      a0 = hi.fma(FloatVector.broadcast(F, x0[c + 1]), lo.fma(FloatVector.broadcast(F, x0[c]), a0));
+      a1 = hi.fma(FloatVector.broadcast(F, x1[c + 1]), lo.fma(FloatVector.broadcast(F, x1[c]), a1));
+      a2 = hi.fma(FloatVector.broadcast(F, x2[c + 1]), lo.fma(FloatVector.broadcast(F, x2[c]), a2));
+      a3 = hi.fma(FloatVector.broadcast(F, x3[c + 1]), lo.fma(FloatVector.broadcast(F, x3[c]), a3));
+      a4 = hi.fma(FloatVector.broadcast(F, x4[c + 1]), lo.fma(FloatVector.broadcast(F, x4[c]), a4));
+      a5 = hi.fma(FloatVector.broadcast(F, x5[c + 1]), lo.fma(FloatVector.broadcast(F, x5[c]), a5));
+      a6 = hi.fma(FloatVector.broadcast(F, x6[c + 1]), lo.fma(FloatVector.broadcast(F, x6[c]), a6));
+      a7 = hi.fma(FloatVector.broadcast(F, x7[c + 1]), lo.fma(FloatVector.broadcast(F, x7[c]), a7));
     }
+    if (odd) {
+      FloatVector lo = low(IntVector.fromArray(I, data, end));
+      a0 = lo.fma(FloatVector.broadcast(F, x0[c]), a0);
+      a1 = lo.fma(FloatVector.broadcast(F, x1[c]), a1);
+      a2 = lo.fma(FloatVector.broadcast(F, x2[c]), a2);
+      a3 = lo.fma(FloatVector.broadcast(F, x3[c]), a3);
+      a4 = lo.fma(FloatVector.broadcast(F, x4[c]), a4);
+      a5 = lo.fma(FloatVector.broadcast(F, x5[c]), a5);
+      a6 = lo.fma(FloatVector.broadcast(F, x6[c]), a6);
+      a7 = lo.fma(FloatVector.broadcast(F, x7[c]), a7);
+    }
+    a0.intoArray(out[ob], column);
+    a1.intoArray(out[ob + 1], column);
+    a2.intoArray(out[ob + 2], column);
+    a3.intoArray(out[ob + 3], column);
+    a4.intoArray(out[ob + 4], column);
+    a5.intoArray(out[ob + 5], column);
+    a6.intoArray(out[ob + 6], column);
+    a7.intoArray(out[ob + 7], column);
+  }
+
+  private void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
+    int full = cols / 2;
+    int base = p * P * pairs;
+    int end = base + full * P;
+    boolean odd = cols % 2 == 1;
+    float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+    int c = 0;
+    for (int i = base; i < end; i += P, c += 2) {
+      IntVector v = IntVector.fromArray(I, data, i);
+      FloatVector lo = low(v);
+      FloatVector hi = high(v);
+      a0 = hi.fma(FloatVector.broadcast(F, x0[c + 1]), lo.fma(FloatVector.broadcast(F, x0[c]), a0));
+      a1 = hi.fma(FloatVector.broadcast(F, x1[c + 1]), lo.fma(FloatVector.broadcast(F, x1[c]), a1));
+      a2 = hi.fma(FloatVector.broadcast(F, x2[c + 1]), lo.fma(FloatVector.broadcast(F, x2[c]), a2));
+      a3 = hi.fma(FloatVector.broadcast(F, x3[c + 1]), lo.fma(FloatVector.broadcast(F, x3[c]), a3));
+    }
+    if (odd) {
+      FloatVector lo = low(IntVector.fromArray(I, data, end));
+      a0 = lo.fma(FloatVector.broadcast(F, x0[c]), a0);
+      a1 = lo.fma(FloatVector.broadcast(F, x1[c]), a1);
+      a2 = lo.fma(FloatVector.broadcast(F, x2[c]), a2);
+      a3 = lo.fma(FloatVector.broadcast(F, x3[c]), a3);
+    }
+    a0.intoArray(out[ob], column);
+    a1.intoArray(out[ob + 1], column);
+    a2.intoArray(out[ob + 2], column);
+    a3.intoArray(out[ob + 3], column);
+  }
+
+  private void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
+    int full = cols / 2;
+    int base = p * P * pairs;
+    int end = base + full * P;
+    boolean odd = cols % 2 == 1;
+    float[] x0 = x[b];
+    // low and high halves in separate accumulators: a single chain would wait on the FMA latency
+    FloatVector a0 = FloatVector.zero(F), a1 = a0;
+    int c = 0;
+    for (int i = base; i < end; i += P, c += 2) {
+      IntVector v = IntVector.fromArray(I, data, i);
+      a0 = low(v).fma(FloatVector.broadcast(F, x0[c]), a0);
+      a1 = high(v).fma(FloatVector.broadcast(F, x0[c + 1]), a1);
+    }
+    if (odd) {
+      a0 = low(IntVector.fromArray(I, data, end)).fma(FloatVector.broadcast(F, x0[c]), a0);
+    }
+    a0.add(a1).intoArray(out[ob], column);
   }
 
   @Override

@@ -43,12 +43,35 @@ abstract class PanelMatrix implements WeightMatrix {
    */
   abstract void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column);
 
+  /**
+   * Panels {@code p} and {@code p + 1} times 8 batch rows from {@code b}, out[b + i][column ..
+   * column + 2P): twice the outputs per input value loaded. Returns false where a format has no
+   * such kernel (or the registers would not hold it), and the caller goes panel by panel.
+   */
+  boolean panelPair(int p, float[][] x, int b, float[][] out, int column) {
+    return false;
+  }
+
   @Override
   public final void multiply(float[][] x, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
     float[][] partial = null;
     for (int p = rowStart / P, last = (rowEnd - 1) / P; p <= last; p++) {
       int r0 = p * P;
       boolean whole = r0 >= rowStart && r0 + P <= rowEnd;
+      if (whole && batch >= 8 && r0 + 2 * P <= rowEnd) {
+        int b = 0;
+        for (; batch - b >= 8 && panelPair(p, x, b, out, outOffset + r0); b += 8) {
+          // two panels per weight pass
+        }
+        if (b > 0) {
+          for (; b < batch; b++) {
+            panel(p, x, b, 1, out, b, outOffset + r0);
+            panel(p + 1, x, b, 1, out, b, outOffset + r0 + P);
+          }
+          p++;
+          continue;
+        }
+      }
       for (int b = 0; b < batch; ) {
         int n = batch - b >= 8 ? 8 : batch - b >= 4 ? 4 : 1;
         if (whole) {

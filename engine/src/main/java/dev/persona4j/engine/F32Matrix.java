@@ -18,10 +18,13 @@ final class F32Matrix extends PanelMatrix {
   F32Matrix(int rows, int cols, float[] values) {
     super(rows, cols, Objects.requireNonNull(values, "values").length);
     this.w = new float[Math.multiplyExact(panels(rows) * P, cols)];
-    for (int r = 0; r < rows; r++) {
-      int base = r / P * P * cols + r % P;
-      for (int c = 0; c < cols; c++) {
-        w[base + c * P] = values[r * cols + c];
+    // panel by panel, writing in order (reading P rows side by side): a load-time cost of one pass
+    for (int r0 = 0, at = 0; r0 < rows; r0 += P) {
+      int height = Math.min(P, rows - r0);
+      for (int c = 0; c < cols; c++, at += P) {
+        for (int i = 0; i < height; i++) {
+          w[at + i] = values[(r0 + i) * cols + c];
+        }
       }
     }
   }

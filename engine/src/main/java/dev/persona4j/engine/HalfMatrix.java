@@ -56,18 +56,29 @@ final class HalfMatrix extends PanelMatrix {
     }
     int pairs = (cols + 1) / 2;
     int[] data = new int[Math.multiplyExact(panels(rows) * P, pairs)];
-    for (int r = 0; r < rows; r++) {
-      int base = r / P * P * pairs + r % P;
-      for (int c = 0; c < cols; c++) {
-        int v = bits[r * cols + c] & 0xffff;
-        if (format == Format.F16 && (v & 0x7c00) == 0x7c00) {
-          throw new IllegalArgumentException("element " + (r * cols + c) + " (row " + r + ", column " + c + ") is "
-              + Format.F16.decode(v) + ", not a finite weight");
+    // panel by panel, writing in order (reading P rows side by side)
+    for (int r0 = 0, at = 0; r0 < rows; r0 += P) {
+      int height = Math.min(P, rows - r0);
+      for (int c = 0; c < cols; c += 2, at += P) {
+        for (int i = 0; i < height; i++) {
+          int r = r0 + i;
+          int lo = checked(format, bits, r, c, cols);
+          int hi = c + 1 < cols ? checked(format, bits, r, c + 1, cols) : 0;
+          data[at + i] = lo | hi << 16;
         }
-        data[base + c / 2 * P] |= c % 2 == 0 ? v : v << 16;
       }
     }
     return new HalfMatrix(format, rows, cols, data);
+  }
+
+  /** The bit pattern at (r, c), an F16 infinity or NaN refused. */
+  private static int checked(Format format, short[] bits, int r, int c, int cols) {
+    int v = bits[r * cols + c] & 0xffff;
+    if (format == Format.F16 && (v & 0x7c00) == 0x7c00) {
+      throw new IllegalArgumentException("element " + (r * cols + c) + " (row " + r + ", column " + c + ") is "
+          + Format.F16.decode(v) + ", not a finite weight");
+    }
+    return v;
   }
 
   @Override

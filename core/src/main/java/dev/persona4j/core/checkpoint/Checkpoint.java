@@ -140,7 +140,7 @@ public final class Checkpoint {
 
   /**
    * Reads {@code dst.remaining() / 4} float32 values of the tensor from element {@code first} on
-   * into {@code dst}, checking its shape, without mapping the file.
+   * into {@code dst}, checking its shape.
    *
    * @see SafetensorsReader#readFloats(String, long, ByteBuffer)
    */

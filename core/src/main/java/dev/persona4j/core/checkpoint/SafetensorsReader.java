@@ -9,8 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,11 +29,10 @@ import java.util.TreeMap;
  * overlapping, dtype × shape = byte length), so that reading a tensor later cannot fail on a lie in
  * the header.
  *
- * <p>Tensor data is memory-mapped, not read: a float32 tensor comes back as a direct buffer over the
- * mapping itself, which the engine can use without a copy. The mapping is private (copy-on-write),
- * because the PyTorch engine may write through a buffer it was handed; the file is never modified.
- * Half-precision tensors (F16, BF16) are widened to float32 in Java, since the PyTorch engine aborts
- * the JVM on bfloat16 arrays.
+ * <p>Tensor data is read, never memory-mapped: every buffer and array returned owns its bytes, so a
+ * file replaced, overwritten or truncated after it was read cannot change them or fault the process
+ * (a mapping gives SIGBUS on a truncated file). Half-precision tensors (F16, BF16) are widened to
+ * float32 in Java, since the PyTorch engine aborts the JVM on bfloat16 arrays.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -303,10 +300,8 @@ public final class SafetensorsReader {
   }
 
   /**
-   * The tensor's values as float32 in native byte order, in a direct buffer positioned at 0. A
-   * float32 tensor is returned as a view of the private mapping (no copy); F16 and BF16 are widened
-   * into a new direct buffer. Whoever hands the buffer to native code must keep it reachable as long
-   * as the native side uses it.
+   * The tensor's values as float32 in native byte order, in a new direct buffer positioned at 0 that
+   * owns them (F16 and BF16 widened).
    *
    * @throws CheckpointException if the tensor is missing or not a floating-point type
    */
@@ -316,14 +311,12 @@ public final class SafetensorsReader {
       throw new CheckpointException(
           file, name, "dtype " + t.dtype() + " cannot be read as float32 (expected F32, F16 or BF16)");
     }
-    ByteBuffer raw = map(t);
     int n = (int) t.elementCount();
-    boolean aligned = ((dataStart + t.begin()) & 3) == 0;
-    if (t.dtype() == DType.F32 && aligned && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-      return raw.order(ByteOrder.LITTLE_ENDIAN);
+    if (t.dtype() == DType.F32 && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
+      return read(t, true).order(ByteOrder.LITTLE_ENDIAN);
     }
+    ByteBuffer raw = read(t, false).order(ByteOrder.LITTLE_ENDIAN);
     ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder());
-    raw.order(ByteOrder.LITTLE_ENDIAN);
     switch (t.dtype()) {
       case F32 -> {
         for (int i = 0; i < n; i++) {
@@ -347,9 +340,8 @@ public final class SafetensorsReader {
 
   /**
    * Reads {@code dst.remaining() / 4} of the tensor's values, from element {@code first} on, as
-   * float32 in native byte order into {@code dst} (whose position advances to its limit). Float32 data is read with positional file reads,
-   * not through a mapping, so its pages never become part of this process: for tensors the caller
-   * transforms into its own buffer (fused projections) and then no longer needs.
+   * float32 in native byte order into {@code dst} (whose position advances to its limit), without
+   * reading the rest of the tensor: for weights assembled through a small staging buffer.
    *
    * @throws CheckpointException if the tensor is missing, not floating point, or dst too small
    */
@@ -422,16 +414,22 @@ public final class SafetensorsReader {
 
   /** The tensor's values as a float array (F32, F16 or BF16 widened), row-major. */
   public float[] floats(String name) {
-    ByteBuffer b = floatBytes(name);
-    float[] out = new float[b.capacity() / 4];
-    b.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
+    TensorInfo t = info(name);
+    if (t.dtype() != DType.F32) {
+      ByteBuffer b = floatBytes(name);
+      float[] out = new float[b.capacity() / 4];
+      b.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer().get(out);
+      return out;
+    }
+    float[] out = new float[(int) t.elementCount()];
+    read(t, false).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
     return out;
   }
 
   /** The tensor's values as longs (I64 or I32 widened), row-major. */
   public long[] longs(String name) {
     TensorInfo t = info(name);
-    ByteBuffer raw = map(t).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer raw = read(t, false).order(ByteOrder.LITTLE_ENDIAN);
     int n = (int) t.elementCount();
     long[] out = new long[n];
     switch (t.dtype()) {
@@ -460,39 +458,29 @@ public final class SafetensorsReader {
     return out;
   }
 
-  private ByteBuffer map(TensorInfo t) {
+  /** Copies of reads go through this much at a time (the JDK stages a heap read in a direct buffer of its size). */
+  private static final int READ_CHUNK = 1 << 20;
+
+  /** The tensor's bytes, read into a new buffer (direct or heap) that owns them, positioned at 0. */
+  private ByteBuffer read(TensorInfo t, boolean direct) {
     if (t.byteLength() > Integer.MAX_VALUE - 8) {
       throw new CheckpointException(
           file, t.name(), "tensor of " + t.byteLength() + " bytes exceeds the 2 GiB buffer limit");
     }
-    if (t.byteLength() == 0) {
-      return ByteBuffer.allocateDirect(0);
-    }
-    long position = dataStart + t.begin();
-    // A private mapping needs a read-write channel; the file itself is never written.
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      checkSize(ch, t);
-      return ch.map(FileChannel.MapMode.PRIVATE, position, t.byteLength());
-    } catch (AccessDeniedException | UnsupportedOperationException e) {
-      return copyReadOnly(t, position);
-    } catch (IOException e) {
-      if (!Files.isWritable(file)) {
-        return copyReadOnly(t, position);
-      }
-      throw new CheckpointException(file, t.name(), "cannot map tensor data: " + e, e);
-    }
-  }
-
-  /** Read-only files: copy the bytes into a direct buffer the engine may safely write through. */
-  private ByteBuffer copyReadOnly(TensorInfo t, long position) {
+    int length = (int) t.byteLength();
+    ByteBuffer out = direct ? ByteBuffer.allocateDirect(length) : ByteBuffer.allocate(length);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       checkSize(ch, t);
-      ByteBuffer out = ByteBuffer.allocateDirect((int) t.byteLength());
-      readFully(ch, out, position);
-      return out.clear();
+      long position = dataStart + t.begin();
+      while (out.hasRemaining()) {
+        ByteBuffer chunk = out.duplicate().limit(Math.min(out.capacity(), out.position() + READ_CHUNK));
+        readFully(ch, chunk, position);
+        out.position(chunk.position());
+      }
     } catch (IOException e) {
       throw new CheckpointException(file, t.name(), "cannot read tensor data: " + e, e);
     }
+    return out.clear();
   }
 
   private void checkSize(FileChannel ch, TensorInfo t) throws IOException {

@@ -38,7 +38,6 @@ final class TransformerModel implements AutoCloseable {
     Architecture architecture = Architecture.of(config.modelType()).orElseThrow();
     Weights weights = new Weights(checkpoint, manager);
     this.decoder = Decoder.create(architecture, config, new WeightPreparation(architecture, config, weights, workers));
-    weights.loaded();
     this.rotary = architecture.positions() == Architecture.Positions.ROTARY ? new Rotary(config) : null;
     this.headSplit = RowSplit.of(decoder.outputHead(), workers);
   }

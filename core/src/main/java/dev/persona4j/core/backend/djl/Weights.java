@@ -12,9 +12,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The checkpoint's tensors as engine arrays for inference: float32 tensors are handed to the engine
- * without a copy (the mapped buffer kept alive with its array); tensors transformed at load are
- * assembled through a small staging buffer (see {@link WeightPreparation}).
+ * The checkpoint's tensors as engine arrays for inference. Every array owns its values: matrices are
+ * read from the file through a small staging buffer into arrays the engine allocates, vectors are
+ * copied. Nothing stays mapped, so a weights file replaced, overwritten or truncated while its model
+ * is loaded changes nothing (a mapping would give SIGBUS on a truncated file and silently different
+ * logits on an overwritten one).
  */
 final class Weights {
   /** Staging for weights assembled at load: rows are read and transformed this many bytes at a time. */
@@ -22,11 +24,6 @@ final class Weights {
   final NDManager manager;
   private final Map<Float, NDArray> scalars = new HashMap<>();
   private final Checkpoint checkpoint;
-  /**
-   * The mapped buffers the engine reads without a copy, by the array reading each: a buffer must
-   * stay reachable while its array lives.
-   */
-  private final Map<NDArray, ByteBuffer> keepAlive = new java.util.IdentityHashMap<>();
 
   Weights(Checkpoint checkpoint, NDManager manager) {
     this.checkpoint = checkpoint;
@@ -41,23 +38,9 @@ final class Weights {
     return scalars.computeIfAbsent(value, v -> manager.create(v.floatValue()));
   }
 
-  private NDArray create(ByteBuffer b, Shape shape) {
-    NDArray a = manager.create(b, shape, DataType.FLOAT32);
-    keepAlive.put(a, b);
-    return a;
-  }
-
-  /**
-   * Lets go of the buffers of arrays already closed (projections fused or folded into copies at
-   * load), so their mappings can be unmapped and the memory returned.
-   */
-  void loaded() {
-    keepAlive.keySet().removeIf(NDArray::isReleased);
-  }
-
-  /** A matrix stored [rows, cols], handed to the engine without a copy. */
+  /** A matrix stored [rows, cols], read into an array the engine owns. */
   NDArray matrix(String name, long rows, long cols) {
-    return create(checkpoint.floatBytes(name, rows, cols), new Shape(rows, cols));
+    return assembled(new String[] {name}, new long[] {rows}, cols, null, 1, null, 0, 1f);
   }
 
   /**
@@ -68,7 +51,7 @@ final class Weights {
    *
    * <p>Reads through a small direct staging buffer (a few MB, rows in whole blocks) and copies into
    * an array the engine allocates: neither the Java direct-memory limit (-Xmx by default) nor
-   * the checkpoint's mapped pages grow with the model.
+   * any other buffer grows with the model.
    */
   NDArray assembled(String[] names, long[] rows, long cols, long[] rowOrder, int block,
       float[] inputScale, long scaledRows, float rowScale) {
@@ -145,19 +128,21 @@ final class Weights {
 
   /** A GPT-2 Conv1D weight stored [in, out], returned [out, in] like every projection. */
   NDArray conv1d(String name, long in, long out) {
-    ByteBuffer src = checkpoint.floatBytes(name, in, out).order(ByteOrder.nativeOrder());
-    ByteBuffer dst = ByteBuffer.allocateDirect((int) (in * out * 4)).order(ByteOrder.nativeOrder());
+    float[] src = checkpoint.floats(name, in, out);
+    float[] dst = new float[src.length];
     // transpose once at load, so every projection is W·x with W [out, in]
-    for (int i = 0; i < in; i++) {
-      for (int o = 0; o < out; o++) {
-        dst.putFloat((int) ((o * in + i) * 4), src.getFloat((int) ((i * out + o) * 4)));
+    int rows = Math.toIntExact(in);
+    int cols = Math.toIntExact(out);
+    for (int i = 0; i < rows; i++) {
+      for (int o = 0; o < cols; o++) {
+        dst[o * rows + i] = src[i * cols + o];
       }
     }
-    return create(dst, new Shape(out, in));
+    return manager.create(dst, new Shape(out, in));
   }
 
-  /** A vector [n] (a bias or a norm weight), without a copy. */
+  /** A vector [n] (a bias or a norm weight), copied into the engine. */
   NDArray vector(String name, long n) {
-    return create(checkpoint.floatBytes(name, n), new Shape(n));
+    return manager.create(checkpoint.floats(name, n), new Shape(n));
   }
 }

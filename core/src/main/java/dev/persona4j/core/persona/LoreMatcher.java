@@ -1,11 +1,17 @@
 package dev.persona4j.core.persona;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
-/** How a lorebook key matches text: a substring, or a regular expression when the entry says so. */
+/**
+ * How a lorebook key matches text: a substring, or a regular expression when the entry says so.
+ * Keys come from cards anyone can write, so they are matched by RE2J in time linear in the text:
+ * no key can stall prompt assembly or overflow the stack, and the few features that need
+ * backtracking (backreferences, lookaround) are rejected when the key is read.
+ */
 final class LoreMatcher {
+  private static final Pattern BACKREFERENCE = Pattern.compile("\\\\[1-9]|\\\\k<");
   private final List<Pattern> primary;
   private final List<Pattern> secondary;
 
@@ -41,15 +47,15 @@ final class LoreMatcher {
     if (regex) {
       return compileKey(key, caseSensitive);
     }
-    int flags = caseSensitive ? Pattern.LITERAL : Pattern.LITERAL | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
-    return Pattern.compile(key, flags);
+    return Pattern.compile(Pattern.quote(key), caseSensitive ? 0 : Pattern.CASE_INSENSITIVE);
   }
 
   /**
    * Compiles a regular-expression key; {@code /pattern/flags} (the JavaScript form many cards use) is
    * accepted, with flag {@code i} making it case-insensitive.
    *
-   * @throws IllegalArgumentException when the expression is invalid
+   * @throws IllegalArgumentException when the expression is invalid or needs backtracking (a
+   *     backreference, lookaround), saying which
    */
   static Pattern compileKey(String key, boolean caseSensitive) {
     String body = key;
@@ -65,9 +71,13 @@ final class LoreMatcher {
       }
     }
     try {
-      return Pattern.compile(body, insensitive ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
+      return Pattern.compile(body, insensitive ? Pattern.CASE_INSENSITIVE : 0);
     } catch (PatternSyntaxException ex) {
-      throw new IllegalArgumentException(ex.getDescription() + " in " + key, ex);
+      String why = BACKREFERENCE.matcher(body).find()
+          ? "backreferences (\\1, \\k<name>) are not supported"
+          : ex.getDescription();
+      throw new IllegalArgumentException(why + " in " + key
+          + " (keys are matched in linear time: RE2 syntax, without backreferences or lookaround)", ex);
     }
   }
 }

@@ -132,7 +132,7 @@ public final class PersonaFiles {
           } catch (IllegalArgumentException ex) {
             List<Object> path = new ArrayList<>(book);
             path.addAll(List.of("entries", i, field, k));
-            throw doc.error(path, "invalid regular expression: " + ex.getMessage());
+            throw doc.error(path, "invalid or unsupported regular expression: " + ex.getMessage());
           }
         }
       }

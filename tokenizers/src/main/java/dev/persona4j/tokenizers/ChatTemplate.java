@@ -2,6 +2,7 @@ package dev.persona4j.tokenizers;
 
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TagCycleException;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.tree.parse.ExpressionToken;
 import com.hubspot.jinjava.tree.parse.TagToken;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,9 +32,28 @@ import java.util.regex.Pattern;
  * lstrip_blocks, loop controls, {@code raise_exception}, {@code strftime_now} and a {@code tojson} that keeps
  * non-ASCII text.
  *
+ * <p>A template is untrusted input (it ships with a model): rendering is bounded. Blocks may nest
+ * {@value #MAX_NESTING} deep, macros recurse {@value #MAX_MACRO_RECURSION} deep, a render runs at most
+ * {@value #MAX_LOOP_ITERATIONS} loop iterations and evaluates at most {@value #MAX_EVALUATIONS}
+ * expressions, and its output is at most 64 MiB; past a limit it fails with a {@link TemplateException}
+ * naming the limit. {@link #stoppingWhen} stops renders early (a reply's deadline or cancellation).
+ *
  * <p>Immutable and safe to share between threads.
  */
 public final class ChatTemplate {
+  /** The deepest blocks ({@code if}, {@code for}, {@code macro}, ...) may nest. */
+  public static final int MAX_NESTING = 100;
+  /** The deepest a macro may call itself (Jinja's own limit is Python's recursion limit). */
+  public static final int MAX_MACRO_RECURSION = 64;
+  /** The most loop iterations one render may run, over all its loops. */
+  public static final int MAX_LOOP_ITERATIONS = 1_000_000;
+  /** The most expressions one render may evaluate. */
+  public static final int MAX_EVALUATIONS = 1_000_000;
+  /** The stop condition renders on this thread read, set by {@link #stoppingWhen}. */
+  private static final ThreadLocal<BooleanSupplier> STOP_WHEN = ThreadLocal.withInitial(() -> () -> false);
+  /** Tags that open a block closed by an {@code end...} tag ({@code set} only without {@code =}). */
+  private static final Set<String> BLOCK_TAGS = Set.of("if", "for", "macro", "call", "filter", "raw", "block",
+      "autoescape", "with", "ifchanged", "unless");
   private static final String BUILTIN_DIR = "/dev/persona4j/tokenizers/templates/";
   private static final Set<String> BUILTINS = Collections.unmodifiableSet(new LinkedHashSet<>(
       List.of("chatml", "llama3", "llama2", "mistral", "gemma", "phi3", "alpaca")));
@@ -154,6 +176,24 @@ public final class ChatTemplate {
     return run(executable, bindings, false);
   }
 
+  /**
+   * Runs {@code work} (typically prompt assembly) with every render on this thread stopping, with a
+   * {@link TemplateException}, once {@code stopWhen} answers true. The condition is read every few
+   * thousand loop iterations or expression evaluations, so a short render always finishes.
+   */
+  public static <T> T stoppingWhen(BooleanSupplier stopWhen, Supplier<T> work) {
+    if (stopWhen == null || work == null) {
+      throw new IllegalArgumentException("stopWhen and work must not be null");
+    }
+    BooleanSupplier previous = STOP_WHEN.get();
+    STOP_WHEN.set(stopWhen);
+    try {
+      return work.get();
+    } finally {
+      STOP_WHEN.set(previous);
+    }
+  }
+
   @Override
   public String toString() {
     return name != null ? "ChatTemplate[" + name + "]" : "ChatTemplate[" + source.length() + " chars]";
@@ -161,7 +201,7 @@ public final class ChatTemplate {
 
   private static String run(String source, Map<String, Object> bindings, boolean validation) {
     JinjaEnvironment env = JinjaEnvironment.INSTANCE;
-    RenderState state = new RenderState(ZonedDateTime.now());
+    RenderState state = new RenderState(ZonedDateTime.now(), STOP_WHEN.get());
     RenderState previous = JinjaEnvironment.CURRENT.get();
     JinjaEnvironment.CURRENT.set(state);
     RenderResult result;
@@ -170,7 +210,13 @@ public final class ChatTemplate {
           ? env.jinjava.renderForResult(source, bindings, env.validationConfig)
           : env.jinjava.renderForResult(source, bindings);
     } catch (RuntimeException e) {
+      if (state.cut != null && !validation) {
+        throw TemplateException.limit(state.cut, 0);
+      }
       throw new TemplateException(String.valueOf(e.getMessage()), false, 0, e);
+    } catch (StackOverflowError e) {
+      // A backstop: nesting and recursion are limited, but no template may take the thread down.
+      throw TemplateException.limit("the template recursed deeper than the thread's stack allows", 0);
     } finally {
       if (previous == null) {
         JinjaEnvironment.CURRENT.remove();
@@ -178,10 +224,17 @@ public final class ChatTemplate {
         JinjaEnvironment.CURRENT.set(previous);
       }
     }
+    if (!validation && state.cut != null) {
+      throw TemplateException.limit(state.cut, 0);
+    }
     if (!validation && state.raised != null) {
       throw new TemplateException(state.raised, true, raisedLine(result.getErrors()));
     }
     for (TemplateError error : result.getErrors()) {
+      if (!validation && isMacroRecursion(error)) {
+        throw TemplateException.limit("a macro recursed deeper than " + MAX_MACRO_RECURSION + " calls (the limit): "
+            + message(error), error.getLineno());
+      }
       if (isFailure(error, validation)) {
         throw new TemplateException(message(error), false, error.getLineno(), error.getException());
       }
@@ -197,6 +250,41 @@ public final class ChatTemplate {
           && (message.startsWith("Error parsing") || message.startsWith("Syntax error"));
     }
     return error.getSeverity() == TemplateError.ErrorType.FATAL;
+  }
+
+  /** Jinjava reports a macro past its recursion depth as a warning and renders it empty; Jinja raises. */
+  private static boolean isMacroRecursion(TemplateError error) {
+    for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+      if (t instanceof TagCycleException) {
+        return true;
+      }
+    }
+    return String.valueOf(error.getMessage()).contains("Cycle detected for macro");
+  }
+
+  /**
+   * Blocks nest at most {@link #MAX_NESTING} deep: Jinjava parses and renders nested blocks by
+   * recursion, so deeper nesting would overflow the stack.
+   */
+  private static void checkNesting(String source, JinjaEnvironment env) {
+    int depth = 0;
+    TokenScanner scanner = new TokenScanner(source, env.config);
+    while (scanner.hasNext()) {
+      Token token = scanner.next();
+      if (!(token instanceof TagToken)) {
+        continue;
+      }
+      TagToken tag = (TagToken) token;
+      String name = tag.getTagName();
+      if (name.startsWith("end")) {
+        depth = Math.max(0, depth - 1);
+      } else if (BLOCK_TAGS.contains(name) || (name.equals("set") && !tag.getHelpers().contains("="))) {
+        if (++depth > MAX_NESTING) {
+          throw TemplateException.limit("blocks nest more than " + MAX_NESTING + " deep (the limit)",
+              token.getLineNumber());
+        }
+      }
+    }
   }
 
   private static int raisedLine(List<TemplateError> errors) {
@@ -219,6 +307,7 @@ public final class ChatTemplate {
   /** Jinja rejects a template with a syntax error, an unknown filter or an unknown test before rendering. */
   private static void validate(String source) {
     JinjaEnvironment env = JinjaEnvironment.INSTANCE;
+    checkNesting(source, env);
     JinjavaInterpreter interpreter = env.jinjava.newInterpreter();
     JinjavaInterpreter.pushCurrent(interpreter);
     try {

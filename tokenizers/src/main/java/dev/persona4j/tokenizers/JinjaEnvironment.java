@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import jinjava.de.odysseus.el.ExpressionFactoryImpl;
 import jinjava.de.odysseus.el.tree.TreeStore;
@@ -95,7 +96,7 @@ final class JinjaEnvironment {
         .withLstripBlocks(false)
         .withFailOnUnknownTokens(false)
         .withEnableRecursiveMacroCalls(true)
-        .withMaxMacroRecursionDepth(64)
+        .withMaxMacroRecursionDepth(ChatTemplate.MAX_MACRO_RECURSION)
         .withMaxRenderDepth(10)
         .withMaxOutputSize(64L << 20)
         .withRangeLimit(100_000) // Jinja's sandbox limit
@@ -342,13 +343,62 @@ final class JinjaEnvironment {
     return v == null ? null : Py.str(v);
   }
 
-  /** Per-render state visible to the global functions. */
+  /** Per-render state visible to the global functions, and the render's step budget. */
   static final class RenderState {
+    /** How often (in loop iterations and expression evaluations) the caller's stop condition is read. */
+    private static final int STOP_CHECK_INTERVAL = 4096;
     final ZonedDateTime now;
+    private final BooleanSupplier stopWhen;
     String raised;
+    /** Why the render was cut short (a limit or the caller's stop), once it was. */
+    String cut;
+    private long iterations;
+    private long evaluations;
 
-    RenderState(ZonedDateTime now) {
+    RenderState(ZonedDateTime now, BooleanSupplier stopWhen) {
       this.now = now;
+      this.stopWhen = stopWhen;
+    }
+
+    /** One more loop iteration. */
+    void iteration() {
+      if (++iterations > ChatTemplate.MAX_LOOP_ITERATIONS) {
+        cut("the template ran more than " + String.format(Locale.ROOT, "%,d", ChatTemplate.MAX_LOOP_ITERATIONS)
+            + " loop iterations (the limit)");
+      }
+      checkStop(iterations);
+    }
+
+    /** One more expression evaluated. */
+    void evaluation() {
+      if (++evaluations > ChatTemplate.MAX_EVALUATIONS) {
+        cut("the template evaluated more than " + String.format(Locale.ROOT, "%,d", ChatTemplate.MAX_EVALUATIONS)
+            + " expressions (the limit)");
+      }
+      checkStop(evaluations);
+    }
+
+    private void checkStop(long count) {
+      if (cut != null) {
+        throw new RenderCutException(cut);
+      }
+      if (count % STOP_CHECK_INTERVAL == 0 && stopWhen.getAsBoolean()) {
+        cut("rendering stopped: the caller's deadline passed or it was cancelled");
+      }
+    }
+
+    private void cut(String why) {
+      if (cut == null) {
+        cut = why;
+      }
+      throw new RenderCutException(cut);
+    }
+  }
+
+  /** Ends a render that hit a limit or was stopped; the reason is kept in the {@link RenderState}. */
+  static final class RenderCutException extends RuntimeException {
+    RenderCutException(String message) {
+      super(message, null, false, false);
     }
   }
 
@@ -464,6 +514,35 @@ final class JinjaEnvironment {
 
     PyInterpreter(Jinjava application, Context context, JinjavaConfig renderConfig) {
       super(application, context, renderConfig);
+    }
+
+    @Override
+    public Object wrap(Object object) {
+      // Jinjava's for tag wraps each item as it iterates: the one per-iteration call a subclass sees.
+      RenderState state = CURRENT.get();
+      if (state != null) {
+        state.iteration();
+      }
+      return super.wrap(object);
+    }
+
+    @Override
+    public Object resolveELExpression(String expression, int lineNumber) {
+      count();
+      return super.resolveELExpression(expression, lineNumber);
+    }
+
+    @Override
+    public Object resolveELExpression(String expression, int lineNumber, int position) {
+      count();
+      return super.resolveELExpression(expression, lineNumber, position);
+    }
+
+    private static void count() {
+      RenderState state = CURRENT.get();
+      if (state != null) {
+        state.evaluation();
+      }
     }
 
     @Override

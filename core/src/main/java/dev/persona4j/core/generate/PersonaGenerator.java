@@ -21,6 +21,7 @@ import dev.persona4j.samplers.rejection.FinishReason;
 import dev.persona4j.samplers.rejection.Selection;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
 import dev.persona4j.samplers.rejection.SelectionRun;
+import dev.persona4j.tokenizers.ChatTemplate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -346,6 +347,12 @@ public final class PersonaGenerator {
     return reply(conversation, ReplyOptions.defaults());
   }
 
+  /**
+   * The character's reply under per-call options. The deadline and cancellation also bound prompt
+   * assembly: a chat template still rendering when either fires stops with a {@link
+   * dev.persona4j.tokenizers.TemplateException} ({@code limitReached()}), as does one past the
+   * rendering limits of {@link ChatTemplate}.
+   */
   public Reply reply(Conversation conversation, ReplyOptions options) {
     Objects.requireNonNull(conversation, "conversation");
     Objects.requireNonNull(options, "options");
@@ -360,7 +367,10 @@ public final class PersonaGenerator {
         ? withCandidates(policy, options.candidates().getAsInt()) : policy;
     int maxNewTokens = options.maxNewTokens().orElse(stop.maxNewTokens());
 
-    Prompt prompt = assembler.assemble(persona, conversation, userName, contextBudget(maxNewTokens));
+    // A hostile template (from the model) could render for long: it stops at the reply's deadline or cancellation.
+    BooleanSupplier stopAssembly = () -> cancelled.getAsBoolean() || System.nanoTime() >= deadlineNanos;
+    Prompt prompt = ChatTemplate.stoppingWhen(stopAssembly,
+        () -> assembler.assemble(persona, conversation, userName, contextBudget(maxNewTokens)));
     StopConditions replyStop = StopConditions.builder().stopTokenIds(stop.stopTokenIds())
         .stopStrings(options.stopStrings().orElse(stop.stopStrings())).stopStrings(prompt.stopStrings())
         .maxNewTokens(maxNewTokens).build();

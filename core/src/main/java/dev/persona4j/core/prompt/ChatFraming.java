@@ -101,6 +101,9 @@ final class ChatFraming {
     try {
       return renderLayout(withSystem);
     } catch (TemplateException e) {
+      if (e.limitReached()) {
+        throw e; // no other layout renders within the limits either
+      }
       first = e;
     }
     try {

@@ -30,6 +30,8 @@ import dev.persona4j.samplers.rejection.CandidateFilter;
 import dev.persona4j.samplers.rejection.CandidateScorer;
 import dev.persona4j.samplers.rejection.FinishReason;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
+import dev.persona4j.tokenizers.ChatTemplate;
+import dev.persona4j.tokenizers.TemplateException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -552,5 +554,17 @@ class PersonaGeneratorTest {
     PersonaGenerator g = PersonaGenerator.builder(model, withGreeting).assembler(assembler).userName("Ana")
         .stop(StopConditions.builder().maxNewTokens(16).build()).build();
     assertEquals(List.of("Ahoy Ana! Mara at your service."), g.greetings());
+  }
+
+  /** A template that would loop 10^10 times stops at the reply's cancellation, not after it. */
+  @Test
+  void aTemplateThatRunsLongStopsWhenTheReplyIsCancelled() {
+    ChatTemplate endless = ChatTemplate.compile("{% for i in range(100000) %}{% for j in range(100000) %}"
+        + "{% endfor %}{% endfor %}{% for m in messages %}{{ m.content }}{% endfor %}");
+    PersonaGenerator g = generator().assembler(PromptAssembler.chat(model.tokenizer(), endless)).build();
+    AtomicInteger asked = new AtomicInteger();
+    TemplateException e = assertThrows(TemplateException.class,
+        () -> g.reply(HELLO, ReplyOptions.builder().cancelledWhen(() -> asked.incrementAndGet() > 3).build()));
+    assertTrue(e.limitReached() && e.getMessage().contains("stopped"), e.getMessage());
   }
 }

@@ -11,12 +11,20 @@ import java.nio.file.Path;
 final class JsonFiles {
   private JsonFiles() {}
 
+  /** System property: the largest tokenizer.json read, in bytes (default 64 MiB). */
+  static final String TOKENIZER_LIMIT = "persona4j.limit.tokenizerBytes";
+  /** System property: the largest other tokenizer file (config, chat template) read, in bytes (default 16 MiB). */
+  static final String CONFIG_LIMIT = "persona4j.limit.configBytes";
+
+  /** A tokenizer config or template file: a regular file within the config limit. */
   static byte[] read(Path file) {
-    try {
-      return java.nio.file.Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new TokenizerException(file, "cannot read: " + e.getMessage(), e);
-    }
+    return read(file, CONFIG_LIMIT, 16L << 20);
+  }
+
+  /** A regular file within the limit the property sets, checked before anything is parsed. */
+  static byte[] read(Path file, String limitProperty, long defaultLimit) {
+    return Json.readInput(file, limitProperty, defaultLimit,
+        (problem, cause) -> new TokenizerException(file, problem, cause));
   }
 
   static JsonNode parse(Path file, byte[] bytes) {

@@ -89,15 +89,10 @@ public final class Tokenizer implements AutoCloseable {
     Path file = Files.isDirectory(modelDirOrTokenizerJson)
         ? modelDirOrTokenizerJson.resolve(TOKENIZER_JSON)
         : modelDirOrTokenizerJson;
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       throw new TokenizerException(file, "tokenizer file not found");
     }
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new TokenizerException(file, "cannot read tokenizer file: " + e.getMessage(), e);
-    }
+    byte[] bytes = JsonFiles.read(file, JsonFiles.TOKENIZER_LIMIT, 64L << 20);
     JsonNode root = JsonFiles.parse(file, bytes);
     Vocabulary vocabulary = Vocabulary.of(file, root);
     Path dir = file.toAbsolutePath().getParent();

@@ -155,7 +155,15 @@ public final class Checkpoint {
     return reader(tensor).floats(tensor);
   }
 
-  /** @throws CheckpointException naming the file and tensor if missing or of another shape */
+  /**
+   * Checks a tensor's shape from the header alone (nothing is read).
+   *
+   * @throws CheckpointException naming the file and tensor if missing or of another shape
+   */
+  public void checkShape(String tensor, long... expectedShape) {
+    requireShape(tensor, expectedShape);
+  }
+
   private TensorInfo requireShape(String tensor, long... expectedShape) {
     TensorInfo t = info(tensor);
     if (!t.hasShape(expectedShape)) {

@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.internal.Json;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -25,14 +23,13 @@ final class JsonFile {
 
   private JsonFile() {}
 
+  /** System property: the largest config file read (config.json, generation_config.json, index), default 16 MiB. */
+  static final String CONFIG_LIMIT = "persona4j.limit.configBytes";
+
+  /** A regular file of at most the config limit, checked before anything is parsed. */
   static byte[] bytes(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new CheckpointException(file, null, "file not found", e);
-    } catch (IOException e) {
-      throw new CheckpointException(file, null, "cannot read: " + e, e);
-    }
+    return Json.readInput(file, CONFIG_LIMIT, 16L << 20,
+        (problem, cause) -> new CheckpointException(file, null, problem, cause));
   }
 
   /** The JSON object in {@code text}; whole numbers written as 4096.0 are read as integers. */

@@ -125,19 +125,19 @@ public final class ModelConfig {
     boolean gpt2 = modelType.equals("gpt2");
     Architecture.ConfigDefaults d = Architecture.of(modelType).orElse(LLAMA).defaults();
     architectures = architectures == null ? List.of() : List.copyOf(architectures);
-    vocabSize = positive(errors, "vocab_size", vocabSize, true);
-    hiddenSize = positive(errors, "hidden_size", hiddenSize, true);
-    layers = positive(errors, "num_hidden_layers", layers, true);
-    heads = positive(errors, "num_attention_heads", heads, true);
-    contextLength = positive(errors, "max_position_embeddings", contextLength, true);
-    intermediateSize = positive(errors, "intermediate_size", intermediateSize, !gpt2);
+    vocabSize = bounded(errors, "vocab_size", vocabSize, true, MAX_VOCAB);
+    hiddenSize = bounded(errors, "hidden_size", hiddenSize, true, MAX_WIDTH);
+    layers = bounded(errors, "num_hidden_layers", layers, true, MAX_COUNT);
+    heads = bounded(errors, "num_attention_heads", heads, true, MAX_COUNT);
+    contextLength = bounded(errors, "max_position_embeddings", contextLength, true, MAX_CONTEXT);
+    intermediateSize = bounded(errors, "intermediate_size", intermediateSize, !gpt2, MAX_WIDTH * 16);
     intermediateSize = intermediateSize != null ? intermediateSize : 4 * hiddenSize;
-    kvHeads = positive(errors, "num_key_value_heads", kvHeads, false);
+    kvHeads = bounded(errors, "num_key_value_heads", kvHeads, false, MAX_COUNT);
     kvHeads = kvHeads != null ? kvHeads : heads;
     if (heads % kvHeads != 0) {
       throw errors.error("num_key_value_heads", kvHeads + " does not divide num_attention_heads " + heads);
     }
-    headDim = positive(errors, "head_dim", headDim, false);
+    headDim = bounded(errors, "head_dim", headDim, false, MAX_HEAD_DIM);
     if (headDim == null && hiddenSize % heads != 0) {
       throw errors.error("num_attention_heads", heads + " does not divide hidden_size " + hiddenSize + " and head_dim is not given");
     }
@@ -176,6 +176,22 @@ public final class ModelConfig {
     padTokenId = tokenId(errors, "pad_token_id", padTokenId);
     eosTokenIds = JsonFile.tokenIds("eos_token_id", eosTokenIds, errors);
     return this;
+  }
+
+  // Sane maxima, far above any published model, so a hostile config fails here rather than in an
+  // allocation sized by it; tensor shapes are checked against the config before weights are read.
+  private static final int MAX_VOCAB = 1 << 22;
+  private static final int MAX_WIDTH = 1 << 16;
+  private static final int MAX_COUNT = 1 << 10;
+  private static final int MAX_HEAD_DIM = 1 << 12;
+  private static final int MAX_CONTEXT = 1 << 24;
+
+  private static Integer bounded(JsonFile.Errors errors, String field, Integer value, boolean required, int max) {
+    Integer v = positive(errors, field, value, required);
+    if (v != null && v > max) {
+      throw errors.error(field, v + " is beyond the sane maximum of " + max + " (corrupt or hostile config)");
+    }
+    return v;
   }
 
   private static Integer positive(JsonFile.Errors errors, String field, Integer value, boolean required) {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,6 +40,8 @@ import java.util.TreeMap;
 public final class SafetensorsReader {
   /** The format's own limit on the header (100 MB); anything larger is a corrupt or hostile file. */
   public static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+  /** System property: the largest header read, in bytes (default 8 MiB, at most {@link #MAX_HEADER_BYTES}). */
+  public static final String HEADER_LIMIT = "persona4j.limit.safetensorsHeaderBytes";
 
   private final Path file;
   private final long dataStart;
@@ -60,6 +63,11 @@ public final class SafetensorsReader {
    *     invalid; the message names the file and the tensor or field at fault
    */
   public static SafetensorsReader open(Path file) {
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      // a FIFO would block the open and the reads for ever
+      throw new CheckpointException(file, null, "not a regular file (a directory, pipe, socket or device)");
+    }
+    long headerLimit = Math.min(MAX_HEADER_BYTES, Json.limit(HEADER_LIMIT, 8L << 20));
     long size;
     byte[] header;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -71,6 +79,10 @@ public final class SafetensorsReader {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(ch, len, 0);
       long n = len.getLong(0);
+      if (n > headerLimit && n <= size - 8) {
+        throw new CheckpointException(file, "header", Json.tooLarge(n, headerLimit, HEADER_LIMIT)
+            + "; a real header lists each tensor in ~100 bytes");
+      }
       if (n <= 0 || n > MAX_HEADER_BYTES || n > size - 8) {
         throw new CheckpointException(
             file,

@@ -166,7 +166,7 @@ public record ModelProfile(
    */
   public static ModelProfile read(Path modelDir) {
     Path file = modelDir.resolve(FILE);
-    ModelProfile own = Files.isRegularFile(file) ? parse(file, modelDir) : defaults();
+    ModelProfile own = Files.exists(file) ? parse(file, modelDir) : defaults();
     Path calibrated = modelDir.resolve(CALIBRATED_DIR);
     if (Files.isRegularFile(calibrated.resolve(HEADS_FILE))) {
       LOG.debug("{}: using the calibrated heads in {}", modelDir, calibrated);
@@ -202,8 +202,10 @@ public record ModelProfile(
 
   private static JsonNode object(Path file) {
     JsonNode json;
+    byte[] bytes = Json.readInput(file, "persona4j.limit.configBytes", 16L << 20,
+        (problem, cause) -> new Persona4jException(file + ": " + problem, cause));
     try {
-      json = Json.mapper().readTree(Files.readString(file));
+      json = Json.mapper().readTree(bytes);
     } catch (IOException e) {
       throw new Persona4jException(file + ": not valid JSON: " + e.getMessage(), e);
     }

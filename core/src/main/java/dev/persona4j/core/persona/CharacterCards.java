@@ -119,10 +119,11 @@ public final class CharacterCards {
    */
   public static Persona read(Path file) {
     Objects.requireNonNull(file, "file");
-    byte[] bytes = PersonaFiles.readBytes(file);
+    byte[] bytes = PersonaFiles.readBytes(file, PersonaFiles.CARD_IMAGE_LIMIT, PersonaFiles.CARD_IMAGE_LIMIT_DEFAULT);
     if (PngCards.isPng(bytes)) {
       return fromPng(bytes, file.toString());
     }
+    PersonaFiles.checkTextSize(file.toString(), bytes.length);
     return parseJson(new String(bytes, StandardCharsets.UTF_8), file.toString());
   }
 
@@ -144,6 +145,7 @@ public final class CharacterCards {
     }
     String where = "tEXt[" + key + "]";
     String json = PngCards.decodeCardText(text, source, where);
+    PersonaFiles.checkTextSize(source + " (" + where + ", decoded)", json.length());
     return fromDocument(PersonaDocument.parse(json, Json.mapper(), source + " (" + where + ", decoded)"));
   }
 
@@ -439,7 +441,7 @@ public final class CharacterCards {
 
   /** Writes {@code image} with the persona embedded (see {@link #toPng}) to {@code target}. */
   public static void writePng(Persona persona, Path image, Path target) {
-    byte[] png = PersonaFiles.readBytes(image);
+    byte[] png = PersonaFiles.readBytes(image, PersonaFiles.CARD_IMAGE_LIMIT, PersonaFiles.CARD_IMAGE_LIMIT_DEFAULT);
     PersonaFiles.writeAtomically(target, toPng(persona, png, image.toString()));
   }
 

@@ -65,6 +65,9 @@ record PersonaDocument(String source, JsonNode root) {
   /** Parses one whole document with {@code mapper}; syntax errors become exceptions with line and column. */
   static PersonaDocument parse(String text, ObjectMapper mapper, String source) {
     String format = mapper.getFactory().getFormatName();
+    if (mapper.getFactory() instanceof YAMLFactory) {
+      checkYamlLines(text, source);
+    }
     try (JsonParser p = mapper.createParser(text)) {
       ObjectReader reader = mapper.reader(LocationJsonNodeFactoryFactory.getInstance().getJsonNodeFactory(p));
       JsonNode root = reader.readTree(p);
@@ -81,6 +84,30 @@ record PersonaDocument(String source, JsonNode root) {
       throw syntaxError(e, format, source);
     } catch (IOException e) {
       throw new PersonaFormatException(source, "", -1, -1, "cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** System property: the longest line a YAML persona may have, in characters (default 65,536). */
+  static final String YAML_LINE_LIMIT = "persona4j.limit.yamlLineChars";
+
+  /**
+   * SnakeYAML scans a line in time quadratic in its length (a 2 MB one-line scalar took 15 s), so
+   * YAML lines are bounded before parsing; JSON has no such cost.
+   */
+  private static void checkYamlLines(String text, String source) {
+    long limit = Json.limit(YAML_LINE_LIMIT, 1 << 16);
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > limit) {
+          throw new PersonaFormatException(source, "", line, 1, String.format(java.util.Locale.ROOT,
+              "a YAML line of %,d characters is longer than the limit of %,d (system property %s); "
+                  + "break it up (a block scalar: '|') or use JSON", i - start, limit, YAML_LINE_LIMIT));
+        }
+        line++;
+        start = i + 1;
+      }
     }
   }
 

@@ -82,6 +82,7 @@ public final class PersonaFiles {
   public static Persona parse(String text, Format format, String source) {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(format, "format");
+    checkTextSize(source, text.length());
     return read(PersonaDocument.parse(text, mapper(format), source));
   }
 
@@ -236,11 +237,28 @@ public final class PersonaFiles {
     }
   }
 
+  /** System property: the largest persona file or card JSON read, in bytes (default 2 MiB). */
+  static final String PERSONA_LIMIT = "persona4j.limit.personaBytes";
+  static final long PERSONA_LIMIT_DEFAULT = 2L << 20;
+  /** System property: the largest PNG card read, in bytes (default 32 MiB). */
+  static final String CARD_IMAGE_LIMIT = "persona4j.limit.cardImageBytes";
+  static final long CARD_IMAGE_LIMIT_DEFAULT = 32L << 20;
+
   static byte[] readBytes(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new PersonaFormatException(file.toString(), "", -1, -1, "cannot read the file: " + e, e);
+    return readBytes(file, PERSONA_LIMIT, PERSONA_LIMIT_DEFAULT);
+  }
+
+  /** A regular file of at most the limit the property sets, checked before anything is parsed. */
+  static byte[] readBytes(Path file, String limitProperty, long defaultLimit) {
+    return Json.readInput(file, limitProperty, defaultLimit,
+        (problem, cause) -> new PersonaFormatException(file.toString(), "", -1, -1, problem, cause));
+  }
+
+  /** Persona text (a card's decoded JSON, say) of at most the persona limit. */
+  static void checkTextSize(String source, int bytes) {
+    long limit = Json.limit(PERSONA_LIMIT, PERSONA_LIMIT_DEFAULT);
+    if (bytes > limit) {
+      throw new PersonaFormatException(source, "", -1, -1, Json.tooLarge(bytes, limit, PERSONA_LIMIT));
     }
   }
 

@@ -44,7 +44,29 @@ final class WeightPreparation {
     this.headDim = config.headDim();
     this.hidden = config.hiddenSize();
     this.attentionScale = (float) (1.0 / Math.sqrt(headDim));
+    checkShapes();
     this.headDimOrder = architecture.positions() == Architecture.Positions.ROTARY ? Rotary.flippedOrder(config) : null;
+  }
+
+  /**
+   * The projections' shapes against the config, from the headers alone, before anything sized by the
+   * config is allocated: a config that lies (head_dim 10⁹) fails here, naming the tensor.
+   */
+  private void checkShapes() {
+    weights.checkShape(architecture.embedTokens(), config.vocabSize(), hidden);
+    if (architecture.positions() != Architecture.Positions.ROTARY) {
+      return; // GPT-2's Conv1D weights are stored [in, out]; their shapes are checked as they are read
+    }
+    long q = (long) heads * headDim;
+    long kv = (long) kvHeads * headDim;
+    long[] qkvRows = architecture.fusedQkv() ? new long[] {q + 2 * kv} : new long[] {q, kv, kv};
+    for (int layer = 0; layer < config.layers(); layer++) {
+      String p = architecture.layer(layer);
+      for (int i = 0; i < qkvRows.length; i++) {
+        weights.checkShape(p + architecture.qkv().get(i) + ".weight", qkvRows[i], hidden);
+      }
+      weights.checkShape(p + architecture.attentionOut() + ".weight", hidden, q);
+    }
   }
 
   Weights weights() {

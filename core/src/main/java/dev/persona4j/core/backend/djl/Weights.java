@@ -38,6 +38,11 @@ final class Weights {
     return scalars.computeIfAbsent(value, v -> manager.create(v.floatValue()));
   }
 
+  /** Checks a tensor's shape from the checkpoint's header, reading nothing. */
+  void checkShape(String name, long... shape) {
+    checkpoint.checkShape(name, shape);
+  }
+
   /** A matrix stored [rows, cols], read into an array the engine owns. */
   NDArray matrix(String name, long rows, long cols) {
     return assembled(new String[] {name}, new long[] {rows}, cols, null, 1, null, 0, 1f);

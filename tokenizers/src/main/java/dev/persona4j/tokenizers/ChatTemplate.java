@@ -1,5 +1,6 @@
 package dev.persona4j.tokenizers;
 
+import com.hubspot.jinjava.interpret.InterpretException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TagCycleException;
@@ -46,9 +47,9 @@ public final class ChatTemplate {
   /** The deepest a macro may call itself (Jinja's own limit is Python's recursion limit). */
   public static final int MAX_MACRO_RECURSION = 64;
   /** The most loop iterations one render may run, over all its loops. */
-  public static final int MAX_LOOP_ITERATIONS = 1_000_000;
+  public static final int MAX_LOOP_ITERATIONS = 100_000;
   /** The most expressions one render may evaluate. */
-  public static final int MAX_EVALUATIONS = 1_000_000;
+  public static final int MAX_EVALUATIONS = 200_000;
   /** The stop condition renders on this thread read, set by {@link #stoppingWhen}. */
   private static final ThreadLocal<BooleanSupplier> STOP_WHEN = ThreadLocal.withInitial(() -> () -> false);
   /** Tags that open a block closed by an {@code end...} tag ({@code set} only without {@code =}). */
@@ -269,8 +270,16 @@ public final class ChatTemplate {
   private static void checkNesting(String source, JinjaEnvironment env) {
     int depth = 0;
     TokenScanner scanner = new TokenScanner(source, env.config);
-    while (scanner.hasNext()) {
-      Token token = scanner.next();
+    while (true) {
+      Token token;
+      try {
+        if (!scanner.hasNext()) {
+          return;
+        }
+        token = scanner.next();
+      } catch (RuntimeException e) {
+        return; // a malformed tag: the parse that follows reports it as a syntax error with its line
+      }
       if (!(token instanceof TagToken)) {
         continue;
       }
@@ -312,6 +321,11 @@ public final class ChatTemplate {
     JinjavaInterpreter.pushCurrent(interpreter);
     try {
       interpreter.parse(source);
+    } catch (InterpretException e) {
+      // Jinjava reports most syntax errors as errors of the parse, but throws on some malformed tags ("{%}")
+      throw new TemplateException(String.valueOf(e.getMessage()), false, e.getLineNumber(), e);
+    } catch (StackOverflowError e) {
+      throw TemplateException.limit("the template nests deeper than the thread's stack allows", 0);
     } finally {
       JinjavaInterpreter.popCurrent();
     }

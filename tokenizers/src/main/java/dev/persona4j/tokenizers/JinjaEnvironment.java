@@ -9,6 +9,7 @@ import com.hubspot.jinjava.el.ext.NamedParameter;
 import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.InterpreterFactory;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -354,6 +355,9 @@ final class JinjaEnvironment {
     String cut;
     private long iterations;
     private long evaluations;
+    private long errors;
+    /** The most errors one render may report. */
+    private static final int MAX_ERRORS = 1_000;
 
     RenderState(ZonedDateTime now, BooleanSupplier stopWhen) {
       this.now = now;
@@ -367,6 +371,13 @@ final class JinjaEnvironment {
             + " loop iterations (the limit)");
       }
       checkStop(iterations);
+    }
+
+    /** One more error reported. */
+    void error() {
+      if (++errors > MAX_ERRORS) {
+        cut("the template reported more than " + String.format(Locale.ROOT, "%,d", MAX_ERRORS) + " errors (the limit)");
+      }
     }
 
     /** One more expression evaluated. */
@@ -536,6 +547,16 @@ final class JinjaEnvironment {
     public Object resolveELExpression(String expression, int lineNumber, int position) {
       count();
       return super.resolveELExpression(expression, lineNumber, position);
+    }
+
+    @Override
+    public void addError(TemplateError error) {
+      // Each error keeps an exception: a loop failing on every pass would pile them up by the hundred thousand.
+      RenderState state = CURRENT.get();
+      if (state != null) {
+        state.error();
+      }
+      super.addError(error);
     }
 
     private static void count() {

@@ -67,6 +67,22 @@ class TemplateLimitsTest {
     assertEquals(488_890, ChatTemplate.stoppingWhen(() -> false, () -> loops.render(HELLO, true, null, null)).length());
   }
 
+  /** Found by fuzzing: Jinjava threw its own exception out of the parse for a tag with no name. */
+  @Test
+  void aTagWithoutANameIsATypedSyntaxError() {
+    assertThrows(TemplateException.class, () -> ChatTemplate.compile("a {%} b"));
+    assertThrows(TemplateException.class, () -> ChatTemplate.compile("{% macro f(n) %}{{ f(n) }}{%}{% endmacro %}"));
+  }
+
+  /** Found by fuzzing: a loop failing on every pass piled up 100,000 errors, each with its exception (25 s). */
+  @Test
+  void aLoopFailingOnEveryPassStopsAtTheErrorLimit() {
+    // the malformed inner loop is reported as a syntax error once, not rendered 100,000 times
+    TemplateException e = assertThrows(TemplateException.class, () -> ChatTemplate.compile(
+        "{% for i in range(100000) %}{% for j in range(3)y %}{% endfor %}{% endfor %}"));
+    assertTrue(e.getMessage().contains("range(3)y"), e.getMessage());
+  }
+
   @Test
   void deepRecursionInsideTheLimitStillRenders() {
     String out = ChatTemplate.compile("{% for m in messages %}{{ m.content }}{% endfor %}")

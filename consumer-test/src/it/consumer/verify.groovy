@@ -12,10 +12,11 @@ def listing(String dir, String name) {
 
 // What an application may compile against: persona4j's API and the libraries whose types that API uses.
 // Also, until an application-facing module sits above core: the libraries core's own code compiles against (Maven 3
-// exports them with it): DJL's api and what it brings, and the JSON Schema validator with its date-time parser.
+// exports them with it): DJL's api and what it brings, the JSON Schema validator with its date-time parser, and RE2J
+// (lorebook keys).
 def apiGroups = ['dev.persona4j', 'com.fasterxml.jackson.core', 'com.fasterxml.jackson.dataformat', 'org.yaml',
                  'org.slf4j', 'ai.djl', 'com.google.code.gson', 'net.java.dev.jna', 'org.apache.commons',
-                 'commons-codec', 'commons-io', 'com.google.errorprone', 'com.networknt', 'com.ethlo.time',
+                 'commons-codec', 'commons-io', 'com.google.errorprone', 'com.networknt', 'com.ethlo.time', 'com.google.re2j',
                  // persona4j-langchain4j's API is LangChain4j's interfaces
                  'dev.langchain4j', 'org.jspecify']
 

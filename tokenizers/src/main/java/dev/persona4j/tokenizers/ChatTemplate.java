@@ -324,6 +324,10 @@ public final class ChatTemplate {
     } catch (InterpretException e) {
       // Jinjava reports most syntax errors as errors of the parse, but throws on some malformed tags ("{%}")
       throw new TemplateException(String.valueOf(e.getMessage()), false, e.getLineNumber(), e);
+    } catch (IndexOutOfBoundsException e) {
+      // Jinjava's tag scanner indexes past a tag's end on some malformed tags ("{%%}" after a control byte);
+      // found by ChatTemplateFuzzTest, its input kept with the regression inputs.
+      throw new TemplateException("malformed tag (Jinjava's scanner failed: " + e.getMessage() + ")", false, 0, e);
     } catch (StackOverflowError e) {
       throw TemplateException.limit("the template nests deeper than the thread's stack allows", 0);
     } finally {

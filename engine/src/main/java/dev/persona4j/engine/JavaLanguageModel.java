@@ -7,6 +7,7 @@ import dev.persona4j.core.checkpoint.GenerationConfig;
 import dev.persona4j.core.checkpoint.ModelConfig;
 import dev.persona4j.tokenizers.Tokenizer;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** A model loaded by the Java engine: its weights and threads, shared by any number of decoding states. */
 final class JavaLanguageModel implements LanguageModel {
@@ -14,16 +15,22 @@ final class JavaLanguageModel implements LanguageModel {
   private final Workers workers;
   private final ModelInfo info;
   private final GenerationConfig generationConfig;
+  private final Supplier<Tokenizer> tokenizerSource;
   private volatile Tokenizer tokenizer;
   private volatile boolean closed;
 
-  JavaLanguageModel(Transformer model, Workers workers, GenerationConfig generationConfig, Path directory) {
+  /**
+   * @param source the model directory, or the model file (GGUF)
+   * @param tokenizerSource makes the tokenizer, on first use
+   */
+  JavaLanguageModel(Transformer model, Workers workers, GenerationConfig generationConfig, Path source, Supplier<Tokenizer> tokenizerSource) {
     this.model = model;
     this.workers = workers;
     ModelConfig c = model.config();
     this.info = new ModelInfo(c.modelType(), c.layers(), c.hiddenSize(), c.heads(), c.kvHeads(), c.headDim(),
-        c.vocabSize(), c.contextLength(), c.sha256(), directory);
+        c.vocabSize(), c.contextLength(), c.sha256(), source);
     this.generationConfig = generationConfig;
+    this.tokenizerSource = tokenizerSource;
   }
 
   @Override
@@ -41,7 +48,7 @@ final class JavaLanguageModel implements LanguageModel {
         }
         t = tokenizer;
         if (t == null) {
-          tokenizer = t = Tokenizer.load(info.directory()); // lazily: the weights alone are enough to decode ids
+          tokenizer = t = tokenizerSource.get(); // lazily: the weights alone are enough to decode ids
         }
       }
     }

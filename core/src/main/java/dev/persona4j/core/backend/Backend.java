@@ -23,10 +23,19 @@ public interface Backend {
   Set<String> modelTypes();
 
   /**
-   * Loads the model in {@code modelDir}.
+   * Whether this backend loads {@code file}, a single-file model (such as a GGUF file) rather than a
+   * model directory; {@link Backends} asks when given a file. False unless a backend says otherwise.
+   */
+  default boolean loadsFile(Path file) {
+    return false;
+  }
+
+  /**
+   * Loads the model in {@code modelDir}, or the model file {@code modelDir} when this backend {@link
+   * #loadsFile loads it}.
    *
    * @throws dev.persona4j.core.checkpoint.CheckpointException naming the file and field or tensor
-   *     if the directory cannot be used
+   *     if the directory (or file) cannot be used
    */
   LanguageModel load(Path modelDir, LoadOptions options);
 }

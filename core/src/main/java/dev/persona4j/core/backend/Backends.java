@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.ServiceLoader;
 import java.util.TreeSet;
 
-/** Finds the backend for a model directory and loads it. */
+/** Finds the backend for a model directory (or a single model file, such as GGUF) and loads it. */
 public final class Backends {
   private Backends() {}
 
@@ -22,12 +22,16 @@ public final class Backends {
 
   /**
    * Loads {@code modelDir} with the highest-priority backend that supports its config (or the one
-   * named in {@code options}).
+   * named in {@code options}); a regular file instead of a directory, with the highest-priority
+   * backend that {@linkplain Backend#loadsFile loads it} (the {@code java} engine loads GGUF files).
    *
    * @throws CheckpointException naming the file and field or tensor when the directory cannot be
-   *     used, including an unsupported {@code model_type}
+   *     used, including an unsupported {@code model_type}, or when no backend loads the file
    */
   public static LanguageModel load(Path modelDir, LoadOptions options) {
+    if (Files.isRegularFile(modelDir)) {
+      return loadFile(modelDir, options);
+    }
     if (!Files.isDirectory(modelDir)) {
       throw new CheckpointException(modelDir, null, "not a model directory (does not exist or is not a directory)");
     }
@@ -53,6 +57,27 @@ public final class Backends {
         configFile,
         "model_type",
         "'" + config.modelType() + "' is not supported" + (types.isEmpty() ? " (no backend found on the class path)" : "; supported: " + String.join(", ", types)));
+  }
+
+  private static LanguageModel loadFile(Path file, LoadOptions options) {
+    List<String> names = new ArrayList<>();
+    List<String> loaders = new ArrayList<>();
+    for (Backend b : available()) {
+      names.add(b.name());
+      boolean loads = b.loadsFile(file);
+      if (loads) {
+        loaders.add(b.name());
+      }
+      if (loads && (options.backend().isEmpty() || options.backend().get().equals(b.name()))) {
+        return b.load(file, options);
+      }
+    }
+    if (options.backend().isPresent() && !names.contains(options.backend().get())) {
+      throw new IllegalArgumentException("no backend named '" + options.backend().get() + "'; available: " + names);
+    }
+    throw new CheckpointException(file, null, loaders.isEmpty()
+        ? "not a model directory, and no backend on the class path loads this file (GGUF files need persona4j-engine)"
+        : "backend '" + options.backend().orElseThrow() + "' does not load model files; backends that load this one: " + loaders);
   }
 
   /** The backends on the class path, highest priority first. */

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * @param hiddenSize width of the residual stream (and of every tap)
  * @param contextLength longest sequence the model accepts
  * @param configSha256 SHA-256 of config.json, identifying the model for stored heads
- * @param directory the model directory
+ * @param directory the model directory, or the model file a backend loaded (a GGUF file)
  */
 public record ModelInfo(
     String architecture,

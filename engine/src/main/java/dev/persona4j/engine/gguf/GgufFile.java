@@ -26,7 +26,7 @@ import java.util.Optional;
  * with the metadata keys its model config needs, and a vocabulary whose size agrees with the token
  * embedding. Reading a tensor later cannot fail on a lie in the header.
  *
- * <p>Only the header is read when opening; tensor data is memory-mapped read-only when asked for. Tensor
+ * <p>Only the header is read when opening; tensor data is read (copied, not mapped) when asked for. Tensor
  * names are llama.cpp's ({@link GgufTensor#name()}); {@link #hfName} gives the Hugging Face name, and the data
  * methods give rows in Hugging Face's order (llama.cpp's Q/K row permutation of the llama architecture undone).
  *
@@ -306,19 +306,27 @@ public final class GgufFile {
   }
 
   /**
-   * The tensor's bytes as stored, a read-only little-endian view of the file (rows in the file's order).
+   * The tensor's bytes as stored (rows in the file's order): a read-only little-endian copy on the heap, read
+   * from the file when asked for and not mapped, so a model built from it holds no mapping and cannot change
+   * under the caller.
    *
-   * @throws GgufException if the file cannot be mapped or shrank since it was opened
+   * @throws GgufException if the file cannot be read or shrank since it was opened
    */
   public ByteBuffer rawData(GgufTensor tensor) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       if (ch.size() < dataOffset + tensor.offset() + tensor.byteLength()) {
         throw new GgufException(file, tensor.name(), "file was truncated after it was opened");
       }
-      return ch.map(FileChannel.MapMode.READ_ONLY, dataOffset + tensor.offset(), tensor.byteLength())
-          .order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer out = ByteBuffer.allocate((int) tensor.byteLength());
+      long at = dataOffset + tensor.offset();
+      while (out.hasRemaining()) {
+        if (ch.read(out, at + out.position()) < 0) {
+          throw new GgufException(file, tensor.name(), "file was truncated after it was opened");
+        }
+      }
+      return out.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     } catch (IOException e) {
-      throw new GgufException(file, tensor.name(), "cannot map tensor data: " + e, e);
+      throw new GgufException(file, tensor.name(), "cannot read tensor data: " + e, e);
     }
   }
 

@@ -1,0 +1,363 @@
+package dev.persona4j.engine;
+
+import dev.persona4j.engine.gguf.GgufType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A weight matrix in one of GGUF's block-quantized types (Q8_0, Q4_0, Q4_K, Q6_K), held as the file
+ * stores it: the quantized levels in a byte array (packed nibbles for the 4-bit types, ggml's
+ * low/high bit planes for Q6_K) and each block's scales, decoded from fp16 once, in a float array.
+ * Rows are whole blocks, in Hugging Face's row order.
+ *
+ * <p>A product decodes one row at a time into a row of float32 scratch (byte vectors widened to
+ * float vectors, scaled exactly as ggml's dequantization does, with the same roundings) and takes
+ * its dot product with every batch row, four at a time: each block is read from memory once per
+ * product whatever the batch, and {@link #row} gives the very values the product uses.
+ */
+abstract class QuantizedMatrix implements WeightMatrix {
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  static final int L = F.length();
+  /** Bytes widened per load: L of them, but at least 8 (the narrowest byte vector), widened in parts of L. */
+  static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
+  static final int PARTS = B.length() / L;
+  final int rows;
+  final int cols;
+  /** Blocks per row. */
+  final int blocks;
+
+  QuantizedMatrix(int rows, int cols, int blockSize) {
+    if (rows <= 0 || cols <= 0 || cols % blockSize != 0) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix is not whole blocks of " + blockSize);
+    }
+    if (B.length() > 16) {
+      throw new IllegalStateException("vectors of " + L + " floats are wider than the quantized kernels handle");
+    }
+    this.rows = rows;
+    this.cols = cols;
+    this.blocks = cols / blockSize;
+  }
+
+  /**
+   * The matrix of a GGUF tensor's data (rows in Hugging Face's order, whole blocks per row).
+   *
+   * @throws IllegalArgumentException if the data does not hold {@code rows × cols} values of the type or
+   *     a block's scale is not finite
+   */
+  static QuantizedMatrix of(GgufType type, int rows, int cols, ByteBuffer data) {
+    if (!type.quantized()) {
+      throw new IllegalArgumentException(type + " is not a block-quantized type");
+    }
+    long bytes = type.bytes(Math.multiplyExact((long) rows, cols));
+    if (data.remaining() != bytes) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] " + type + " matrix needs " + bytes + " bytes, got " + data.remaining());
+    }
+    ByteBuffer d = data.slice().order(ByteOrder.LITTLE_ENDIAN);
+    return switch (type) {
+      case Q8_0 -> new Q8_0(rows, cols, d);
+      case Q4_0 -> new Q4_0(rows, cols, d);
+      case Q4_K -> new Q4K(rows, cols, d);
+      case Q6_K -> new Q6K(rows, cols, d);
+      default -> throw new IllegalArgumentException(type + " is not a block-quantized type");
+    };
+  }
+
+  @Override
+  public final int rows() {
+    return rows;
+  }
+
+  @Override
+  public final int cols() {
+    return cols;
+  }
+
+  /** Writes row {@code row}, decoded, into {@code dst[offset .. offset + cols)} (vectorized). */
+  abstract void decode(int row, float[] dst, int offset);
+
+  @Override
+  public final void row(int row, float[] dst, int offset) {
+    decode(row, dst, offset);
+  }
+
+  @Override
+  public final void multiply(float[][] x, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
+    float[] w = new float[cols];
+    for (int r = rowStart; r < rowEnd; r++) {
+      decode(r, w, 0);
+      int b = 0;
+      for (; batch - b >= 4; b += 4) {
+        dot4(w, x, b, out, outOffset + r);
+      }
+      for (; b < batch; b++) {
+        out[b][outOffset + r] = dot(w, x[b]);
+      }
+    }
+  }
+
+  /** out[b + i][column] = w · x[b + i] for i &lt; 4, each weight vector loaded once for the four. */
+  private void dot4(float[] w, float[][] x, int b, float[][] out, int column) {
+    float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+    for (int c = 0; c < cols; c += L) {
+      FloatVector v = FloatVector.fromArray(F, w, c);
+      a0 = v.fma(FloatVector.fromArray(F, x0, c), a0);
+      a1 = v.fma(FloatVector.fromArray(F, x1, c), a1);
+      a2 = v.fma(FloatVector.fromArray(F, x2, c), a2);
+      a3 = v.fma(FloatVector.fromArray(F, x3, c), a3);
+    }
+    out[b][column] = a0.reduceLanes(VectorOperators.ADD);
+    out[b + 1][column] = a1.reduceLanes(VectorOperators.ADD);
+    out[b + 2][column] = a2.reduceLanes(VectorOperators.ADD);
+    out[b + 3][column] = a3.reduceLanes(VectorOperators.ADD);
+  }
+
+  private float dot(float[] w, float[] x) {
+    // two accumulators: a single chain would wait on the FMA latency (cols is a multiple of 32 ≥ 2L)
+    FloatVector a0 = FloatVector.zero(F), a1 = a0;
+    for (int c = 0; c < cols; c += 2 * L) {
+      a0 = FloatVector.fromArray(F, w, c).fma(FloatVector.fromArray(F, x, c), a0);
+      a1 = FloatVector.fromArray(F, w, c + L).fma(FloatVector.fromArray(F, x, c + L), a1);
+    }
+    return a0.add(a1).reduceLanes(VectorOperators.ADD);
+  }
+
+  /** Levels {@code v} (signed bytes) times {@code scale}, into dst from {@code at}: as ggml, {@code q * d}. */
+  static void store(ByteVector v, float scale, float[] dst, int at) {
+    for (int part = 0; part < PARTS; part++) {
+      ((FloatVector) v.convertShape(VectorOperators.B2F, F, part)).mul(scale).intoArray(dst, at + part * L);
+    }
+  }
+
+  /** Levels times {@code scale} minus {@code min}, into dst from {@code at}: as ggml, {@code d * q - m} (two roundings). */
+  static void store(ByteVector v, float scale, float min, float[] dst, int at) {
+    for (int part = 0; part < PARTS; part++) {
+      ((FloatVector) v.convertShape(VectorOperators.B2F, F, part)).mul(scale).sub(min).intoArray(dst, at + part * L);
+    }
+  }
+
+  /**
+   * An fp16 scale read from {@code b} at byte {@code at}.
+   *
+   * @throws IllegalArgumentException if it is infinite or NaN
+   */
+  static float scale(ByteBuffer b, int at, String what) {
+    int bits = b.getShort(at) & 0xffff;
+    if ((bits & 0x7c00) == 0x7c00) {
+      throw new IllegalArgumentException(what + " at byte " + at + " is not finite (fp16 0x" + Integer.toHexString(bits) + ")");
+    }
+    return HalfMatrix.Format.F16.decode(bits);
+  }
+
+  /** Bytes held: the levels and the float scales. */
+  static long bytes(byte[] levels, float[]... scales) {
+    long n = levels.length;
+    for (float[] s : scales) {
+      n += 4L * s.length;
+    }
+    return n;
+  }
+
+  /** Q8_0: blocks of 32 int8 levels and an fp16 scale d; w = q·d. */
+  static final class Q8_0 extends QuantizedMatrix {
+    private final byte[] levels;
+    private final float[] scales;
+
+    Q8_0(int rows, int cols, ByteBuffer data) {
+      super(rows, cols, 32);
+      int n = Math.multiplyExact(rows, blocks);
+      levels = new byte[Math.multiplyExact(32, n)];
+      scales = new float[n];
+      for (int k = 0; k < n; k++) {
+        scales[k] = scale(data, 34 * k, "the scale of block " + k);
+        data.get(34 * k + 2, levels, 32 * k, 32);
+      }
+    }
+
+    @Override
+    void decode(int row, float[] dst, int offset) {
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        float d = scales[s];
+        for (int j = 0; j < 32; j += B.length()) {
+          store(ByteVector.fromArray(B, levels, 32 * s + j), d, dst, offset + 32 * k + j);
+        }
+      }
+    }
+
+    @Override
+    public long bytes() {
+      return bytes(levels, scales);
+    }
+
+    @Override
+    public String toString() {
+      return "Q8_0[" + rows + ", " + cols + "]";
+    }
+  }
+
+  /** Q4_0: blocks of 32 4-bit levels (low nibbles values 0-15, high nibbles 16-31) and an fp16 scale d; w = (q − 8)·d. */
+  static final class Q4_0 extends QuantizedMatrix {
+    private final byte[] nibbles;
+    private final float[] scales;
+
+    Q4_0(int rows, int cols, ByteBuffer data) {
+      super(rows, cols, 32);
+      int n = Math.multiplyExact(rows, blocks);
+      nibbles = new byte[Math.multiplyExact(16, n)];
+      scales = new float[n];
+      for (int k = 0; k < n; k++) {
+        scales[k] = scale(data, 18 * k, "the scale of block " + k);
+        data.get(18 * k + 2, nibbles, 16 * k, 16);
+      }
+    }
+
+    @Override
+    void decode(int row, float[] dst, int offset) {
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        float d = scales[s];
+        for (int j = 0; j < 16; j += B.length()) {
+          ByteVector v = ByteVector.fromArray(B, nibbles, 16 * s + j);
+          store(v.and((byte) 0x0f).sub((byte) 8), d, dst, offset + 32 * k + j);
+          store(v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).sub((byte) 8), d, dst, offset + 32 * k + 16 + j);
+        }
+      }
+    }
+
+    @Override
+    public long bytes() {
+      return bytes(nibbles, scales);
+    }
+
+    @Override
+    public String toString() {
+      return "Q4_0[" + rows + ", " + cols + "]";
+    }
+  }
+
+  /**
+   * Q4_K: super-blocks of 256 values in 8 sub-blocks of 32, each with a 6-bit scale and min under the
+   * super-block's fp16 d and dmin; w = (d·scale)·q − dmin·min, q 4-bit. The sub-block products d·scale and
+   * dmin·min are computed once at load, in float32 as ggml does.
+   */
+  static final class Q4K extends QuantizedMatrix {
+    private final byte[] nibbles;
+    private final float[] scales;
+    private final float[] mins;
+
+    Q4K(int rows, int cols, ByteBuffer data) {
+      super(rows, cols, 256);
+      int n = Math.multiplyExact(rows, blocks);
+      nibbles = new byte[Math.multiplyExact(128, n)];
+      scales = new float[8 * n];
+      mins = new float[8 * n];
+      for (int k = 0; k < n; k++) {
+        int at = 144 * k;
+        float d = scale(data, at, "the scale d of super-block " + k);
+        float dmin = scale(data, at + 2, "the scale dmin of super-block " + k);
+        int s = at + 4;
+        for (int j = 0; j < 8; j++) {
+          int sc = j < 4 ? u8(data, s + j) & 63 : (u8(data, s + j + 4) & 0x0f) | (u8(data, s + j - 4) >>> 6) << 4;
+          int m = j < 4 ? u8(data, s + j + 4) & 63 : (u8(data, s + j + 4) >>> 4) | (u8(data, s + j) >>> 6) << 4;
+          scales[8 * k + j] = d * sc;
+          mins[8 * k + j] = dmin * m;
+        }
+        data.get(at + 16, nibbles, 128 * k, 128);
+      }
+    }
+
+    @Override
+    void decode(int row, float[] dst, int offset) {
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        for (int chunk = 0; chunk < 4; chunk++) {
+          int j = 8 * s + 2 * chunk;
+          int y = offset + 256 * k + 64 * chunk;
+          for (int l = 0; l < 32; l += B.length()) {
+            ByteVector v = ByteVector.fromArray(B, nibbles, 128 * s + 32 * chunk + l);
+            store(v.and((byte) 0x0f), scales[j], mins[j], dst, y + l);
+            store(v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f), scales[j + 1], mins[j + 1], dst, y + 32 + l);
+          }
+        }
+      }
+    }
+
+    @Override
+    public long bytes() {
+      return bytes(nibbles, scales, mins);
+    }
+
+    @Override
+    public String toString() {
+      return "Q4_K[" + rows + ", " + cols + "]";
+    }
+  }
+
+  /**
+   * Q6_K: super-blocks of 256 values in 16 sub-blocks of 16 with int8 scales under an fp16 d; w = (d·scale)·(q −
+   * 32), q 6-bit, held as ggml stores it: 128 bytes of low 4 bits and 64 of high 2 bits per super-block.
+   */
+  static final class Q6K extends QuantizedMatrix {
+    private final byte[] bits;
+    private final float[] scales;
+
+    Q6K(int rows, int cols, ByteBuffer data) {
+      super(rows, cols, 256);
+      int n = Math.multiplyExact(rows, blocks);
+      bits = new byte[Math.multiplyExact(192, n)];
+      scales = new float[16 * n];
+      for (int k = 0; k < n; k++) {
+        int at = 210 * k;
+        float d = scale(data, at + 208, "the scale d of super-block " + k);
+        for (int j = 0; j < 16; j++) {
+          scales[16 * k + j] = d * data.get(at + 192 + j);
+        }
+        data.get(at, bits, 192 * k, 192);
+      }
+    }
+
+    @Override
+    void decode(int row, float[] dst, int offset) {
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        for (int half = 0; half < 2; half++) {
+          int ql = 192 * s + 64 * half;
+          int qh = 192 * s + 128 + 32 * half;
+          int sc = 16 * s + 8 * half;
+          int y = offset + 256 * k + 128 * half;
+          for (int l = 0; l < 32; l += B.length()) {
+            int is = sc + l / 16;
+            ByteVector a = ByteVector.fromArray(B, bits, ql + l);
+            ByteVector b = ByteVector.fromArray(B, bits, ql + l + 32);
+            ByteVector h = ByteVector.fromArray(B, bits, qh + l);
+            store(a.and((byte) 0x0f).or(high(h, 0)).sub((byte) 32), scales[is], dst, y + l);
+            store(b.and((byte) 0x0f).or(high(h, 2)).sub((byte) 32), scales[is + 2], dst, y + l + 32);
+            store(a.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).or(high(h, 4)).sub((byte) 32), scales[is + 4], dst, y + l + 64);
+            store(b.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0f).or(high(h, 6)).sub((byte) 32), scales[is + 6], dst, y + l + 96);
+          }
+        }
+      }
+    }
+
+    /** The two high bits at {@code shift} of each byte of {@code h}, moved to bits 4 and 5. */
+    private static ByteVector high(ByteVector h, int shift) {
+      return h.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4);
+    }
+
+    @Override
+    public long bytes() {
+      return bytes(bits, scales);
+    }
+
+    @Override
+    public String toString() {
+      return "Q6_K[" + rows + ", " + cols + "]";
+    }
+  }
+
+  private static int u8(ByteBuffer b, int i) {
+    return b.get(i) & 0xff;
+  }
+}

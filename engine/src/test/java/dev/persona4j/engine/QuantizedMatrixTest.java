@@ -1,0 +1,136 @@
+package dev.persona4j.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.persona4j.engine.gguf.GgufType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The Q8_0, Q4_0, Q4_K and Q6_K kernels: rows decoded bit for bit as ggml's dequantization (the codecs of
+ * {@link GgufType}), products within float32 accumulation of a float64 product over those rows, for batches
+ * 1 to 9, row ranges cut anywhere, and disjoint ranges multiplied from several threads at once.
+ */
+class QuantizedMatrixTest {
+  /** A matrix of random values (some blocks all zero, some with outliers) quantized by the codecs. */
+  private static ByteBuffer quantized(GgufType type, int rows, int cols, Random random) {
+    float[] values = new float[rows * cols];
+    for (int i = 0; i < values.length; i++) {
+      int block = i / type.blockSize();
+      values[i] = block % 7 == 3 ? 0f : (float) random.nextGaussian() * (block % 5 == 1 ? 30f : 0.2f);
+    }
+    ByteBuffer data = ByteBuffer.allocate((int) type.bytes(values.length)).order(ByteOrder.LITTLE_ENDIAN);
+    type.quantize(values, 0, values.length, data, 0);
+    return data;
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  void rowsEqualTheCodecsDequantizationAndProductsAFloat64Product(GgufType type) {
+    Random random = new Random(type.ordinal());
+    int cols = 2 * 256 + (type.blockSize() == 32 ? 64 : 0); // several blocks a row
+    int rows = 37;
+    ByteBuffer data = quantized(type, rows, cols, random);
+    WeightMatrix m = QuantizedMatrix.of(type, rows, cols, data.asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+    assertEquals(rows, m.rows());
+    assertEquals(cols, m.cols());
+    float[][] decoded = new float[rows][cols];
+    for (int r = 0; r < rows; r++) {
+      float[] want = new float[cols];
+      type.dequantize(data, (int) type.bytes((long) r * cols), want, 0, cols);
+      m.row(r, decoded[r], 0);
+      for (int c = 0; c < cols; c++) {
+        assertEquals(Float.floatToRawIntBits(want[c]), Float.floatToRawIntBits(decoded[r][c]),
+            type + " row " + r + " column " + c + " decodes bit for bit as the codec does");
+      }
+    }
+    for (int batch = 1; batch <= 9; batch++) {
+      float[][] x = new float[batch][cols];
+      for (float[] row : x) {
+        for (int c = 0; c < cols; c++) {
+          row[c] = (float) random.nextGaussian();
+        }
+      }
+      int from = batch % 3 * 5 + 1; // odd ranges: 1..36, 6..36, 11..36
+      int to = rows - batch % 2;
+      float[][] out = new float[batch][rows + 3];
+      m.multiply(x, batch, out, 3, from, to);
+      for (int b = 0; b < batch; b++) {
+        for (int r = 0; r < rows; r++) {
+          if (r < from || r >= to) {
+            assertEquals(0f, out[b][3 + r], "row " + r + " outside [" + from + ", " + to + ") is not written");
+            continue;
+          }
+          double expected = 0;
+          double scale = 0;
+          for (int c = 0; c < cols; c++) {
+            expected += (double) decoded[r][c] * x[b][c];
+            scale += Math.abs((double) decoded[r][c] * x[b][c]);
+          }
+          assertEquals(expected, out[b][3 + r], 1e-6 * scale + 1e-6, type + " batch " + batch + " row " + r);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  void disjointRangesFromSeveralThreadsGiveTheSingleThreadedProduct(GgufType type) throws Exception {
+    Random random = new Random(11);
+    int rows = 96;
+    int cols = 512;
+    WeightMatrix m = QuantizedMatrix.of(type, rows, cols, quantized(type, rows, cols, random));
+    int batch = 5;
+    float[][] x = new float[batch][cols];
+    for (float[] row : x) {
+      for (int c = 0; c < cols; c++) {
+        row[c] = (float) random.nextGaussian();
+      }
+    }
+    float[][] alone = new float[batch][rows];
+    m.multiply(x, batch, alone, 0, 0, rows);
+    float[][] together = new float[batch][rows];
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> parts = new ArrayList<>();
+      for (int start = 0; start < rows; start += 13) {
+        int s = start;
+        parts.add(pool.submit(() -> m.multiply(x, batch, together, 0, s, Math.min(rows, s + 13))));
+      }
+      for (Future<?> f : parts) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    for (int b = 0; b < batch; b++) {
+      assertArrayEquals(alone[b], together[b], 0f, type + " batch row " + b);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  void badDataIsRefusedNamingWhatIsWrong(GgufType type) {
+    ByteBuffer data = quantized(type, 2, 256, new Random(3));
+    IllegalArgumentException size = assertThrows(IllegalArgumentException.class,
+        () -> QuantizedMatrix.of(type, 3, 256, data.duplicate().order(ByteOrder.LITTLE_ENDIAN)));
+    assertTrue(size.getMessage().contains("bytes"), size.getMessage());
+    int scaleAt = type == GgufType.Q6_K ? 208 : 0;
+    data.putShort(scaleAt, (short) 0x7c00); // an fp16 infinity as the first block's scale
+    IllegalArgumentException scale = assertThrows(IllegalArgumentException.class,
+        () -> QuantizedMatrix.of(type, 2, 256, data.duplicate().order(ByteOrder.LITTLE_ENDIAN)));
+    assertTrue(scale.getMessage().contains("not finite"), scale.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> QuantizedMatrix.of(type, 2, 100, data));
+  }
+}

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Assumptions;
  * The GGUF fixtures and the reference checkpoints they were converted from, in {@code ../shared/fixtures}
  * beside the repository root (or above a worktree); tests that need them are skipped, saying so, when absent.
  */
-final class GgufFixtures {
+public final class GgufFixtures {
   private GgufFixtures() {}
 
-  static Optional<Path> shared() {
+  public static Optional<Path> shared() {
     for (Path up = Path.of(System.getProperty("user.dir")).toAbsolutePath(); up != null; up = up.getParent()) {
       Path candidate = up.resolve("shared/fixtures");
       if (Files.isDirectory(candidate.resolve("gguf")) && Files.isDirectory(candidate.resolve("hf-reference"))) {
@@ -30,7 +30,7 @@ final class GgufFixtures {
   }
 
   /** The shared fixtures folder, or the test is skipped. */
-  static Path require() {
+  public static Path require() {
     Optional<Path> shared = shared();
     Assumptions.assumeTrue(shared.isPresent(),
         "SKIPPED: ../shared/fixtures/gguf and hf-reference are not beside the repository root");
@@ -38,7 +38,7 @@ final class GgufFixtures {
   }
 
   /** Every fixture GGUF file, sorted. */
-  static List<Path> ggufFiles() {
+  public static List<Path> ggufFiles() {
     try (Stream<Path> files = Files.walk(require().resolve("gguf"))) {
       List<Path> out = new ArrayList<>(files.filter(p -> p.toString().endsWith(".gguf")).sorted().toList());
       return out;
@@ -47,20 +47,20 @@ final class GgufFixtures {
     }
   }
 
-  static Path gguf(String model, String type) {
+  public static Path gguf(String model, String type) {
     return require().resolve("gguf").resolve(model).resolve(model + "-" + type + ".gguf");
   }
 
-  static Path hfModel(String model) {
+  public static Path hfModel(String model) {
     return require().resolve("hf-reference/models").resolve(model);
   }
 
   /** The model folder name of a fixture file ({@code llama-k} of {@code llama-k-Q4_K.gguf}). */
-  static String modelOf(Path gguf) {
+  public static String modelOf(Path gguf) {
     return gguf.getParent().getFileName().toString();
   }
 
-  static JsonNode expected(Path gguf) {
+  public static JsonNode expected(Path gguf) {
     String name = gguf.getFileName().toString().replace(".gguf", ".expected.json");
     try {
       return Json.mapper().readTree(gguf.resolveSibling(name).toFile());

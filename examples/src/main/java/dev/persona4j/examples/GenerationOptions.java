@@ -1,7 +1,6 @@
 package dev.persona4j.examples;
 
 import dev.persona4j.Persona4jException;
-import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.generate.PersonaGenerator;
@@ -16,12 +15,21 @@ import dev.persona4j.samplers.rejection.SelectionPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options {@code reply}, {@code chat} and {@code drift-eval} share: model, persona, sampling, heads, policy. */
 final class GenerationOptions {
-  @Option(names = "--model", description = "A Hugging Face model directory (default: the bundled demo model).")
+  @Option(names = "--model", description = "A Hugging Face model directory or a GGUF file (default: the bundled demo model).")
   Path model;
+
+  @Mixin EngineOption engine = new EngineOption();
+
+  @Option(names = "--profile", paramLabel = "DIR", description = {
+      "Read the model profile (" + ModelProfile.FILE + ": prompt style, sampling, heads) from DIR instead of --model's"
+          + " directory. A GGUF file carries none: give the directory it was converted from, with --no-heads unless"
+          + " its heads were trained on the file (heads are bound to the model they were trained on)."})
+  Path profileDir;
 
   @Option(names = "--persona",
       description = "A bundled persona id (captain, detective, gardener, naturalist) or a persona/card file. Default: ${DEFAULT-VALUE}.")
@@ -93,7 +101,7 @@ final class GenerationOptions {
   }
 
   LanguageModel loadModel() {
-    return Backends.load(modelDir());
+    return engine.load(modelDir());
   }
 
   Persona loadPersona() {
@@ -105,7 +113,7 @@ final class GenerationOptions {
    * it has some), with the --heads directory's heads in place of its own and --cap/--no-cap.
    */
   ModelProfile profile() {
-    ModelProfile profile = ModelProfile.read(modelDir());
+    ModelProfile profile = ModelProfile.read(profileDir != null ? profileDir : modelDir());
     if (headsDir != null) {
       profile = profile.withHeadsFrom(headsDir);
     }

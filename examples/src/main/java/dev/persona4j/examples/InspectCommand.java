@@ -1,13 +1,11 @@
 package dev.persona4j.examples;
 
-import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.backend.ModelInfo;
 import dev.persona4j.core.checkpoint.SafetensorsWriter;
-import dev.persona4j.tokenizers.Tokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,8 +35,10 @@ final class InspectCommand implements Callable<Integer> {
     int[] ids;
   }
 
-  @Option(names = "--model", required = true, description = "A Hugging Face model directory.")
+  @Option(names = "--model", required = true, description = "A Hugging Face model directory or a GGUF file.")
   Path model;
+
+  @Mixin EngineOption engine = new EngineOption();
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
@@ -54,15 +55,13 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream err = System.err;
-    try (LanguageModel lm = Backends.load(model)) {
+    try (LanguageModel lm = engine.load(model)) {
       ModelInfo info = lm.info();
       int[] ids;
       if (input.ids != null) {
         ids = input.ids;
       } else {
-        try (Tokenizer tokenizer = Tokenizer.load(model)) {
-          ids = tokenizer.encode(input.text, !noSpecialTokens);
-        }
+        ids = lm.tokenizer().encode(input.text, !noSpecialTokens); // the model's own: a GGUF file carries it
       }
       int[] taps = new int[info.layers() + 1];
       Arrays.setAll(taps, i -> i);

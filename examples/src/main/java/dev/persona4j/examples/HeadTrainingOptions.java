@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** What {@code train-head} and {@code layer-sweep} share: the model, the labelled data and the training run. */
 final class HeadTrainingOptions {
-  @Option(names = "--model", required = true, description = "A Hugging Face model directory.")
+  @Option(names = "--model", required = true, description = "A Hugging Face model directory or a GGUF file.")
   Path model;
 
   @Option(names = "--data", required = true, paramLabel = "FILE.jsonl", description = "Labelled examples, one JSON object a line.")

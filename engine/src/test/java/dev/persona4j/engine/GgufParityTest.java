@@ -1,5 +1,6 @@
 package dev.persona4j.engine;
 
+import static dev.persona4j.core.backend.djl.ParityTest.argmax;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -157,16 +158,6 @@ class GgufParityTest {
     }
     assertEquals(p.logits.length, k, "as many logits as expected");
     return max;
-  }
-
-  static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   private static int[] ints(JsonNode array) {

@@ -111,63 +111,30 @@ final class F32Matrix extends PanelMatrix {
     a0.add(a1).intoArray(out[ob], column);
   }
 
-  /** With 32 vector registers (AVX-512): 16 accumulators, two weight vectors and a broadcast fit. */
-  private static final boolean PAIRS = F.vectorBitSize() >= 512;
-
   @Override
-  boolean panelPair(int p, float[][] x, int b, float[][] out, int column) {
-    if (!PAIRS) {
-      return false;
-    }
+  boolean panel8Interleaved(int p, float[] xi, float[][] out, int ob, int column) {
     int base = p * P * cols;
-    int second = base + P * cols;
-    float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
+    int end = 8 * cols;
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0, c6 = a0, c7 = a0;
-    for (int c = 0, i = base, j = second; c < cols; c++, i += P, j += P) {
+    for (int c = 0, i = base; c < end; c += 8, i += P) {
       FloatVector v = FloatVector.fromArray(F, w, i);
-      FloatVector u = FloatVector.fromArray(F, w, j);
-      FloatVector s = FloatVector.broadcast(F, x0[c]);
-      a0 = v.fma(s, a0);
-      c0 = u.fma(s, c0);
-      s = FloatVector.broadcast(F, x1[c]);
-      a1 = v.fma(s, a1);
-      c1 = u.fma(s, c1);
-      s = FloatVector.broadcast(F, x2[c]);
-      a2 = v.fma(s, a2);
-      c2 = u.fma(s, c2);
-      s = FloatVector.broadcast(F, x3[c]);
-      a3 = v.fma(s, a3);
-      c3 = u.fma(s, c3);
-      s = FloatVector.broadcast(F, x4[c]);
-      a4 = v.fma(s, a4);
-      c4 = u.fma(s, c4);
-      s = FloatVector.broadcast(F, x5[c]);
-      a5 = v.fma(s, a5);
-      c5 = u.fma(s, c5);
-      s = FloatVector.broadcast(F, x6[c]);
-      a6 = v.fma(s, a6);
-      c6 = u.fma(s, c6);
-      s = FloatVector.broadcast(F, x7[c]);
-      a7 = v.fma(s, a7);
-      c7 = u.fma(s, c7);
+      a0 = v.fma(FloatVector.broadcast(F, xi[c]), a0);
+      a1 = v.fma(FloatVector.broadcast(F, xi[c + 1]), a1);
+      a2 = v.fma(FloatVector.broadcast(F, xi[c + 2]), a2);
+      a3 = v.fma(FloatVector.broadcast(F, xi[c + 3]), a3);
+      a4 = v.fma(FloatVector.broadcast(F, xi[c + 4]), a4);
+      a5 = v.fma(FloatVector.broadcast(F, xi[c + 5]), a5);
+      a6 = v.fma(FloatVector.broadcast(F, xi[c + 6]), a6);
+      a7 = v.fma(FloatVector.broadcast(F, xi[c + 7]), a7);
     }
-    a0.intoArray(out[b], column);
-    a1.intoArray(out[b + 1], column);
-    a2.intoArray(out[b + 2], column);
-    a3.intoArray(out[b + 3], column);
-    a4.intoArray(out[b + 4], column);
-    a5.intoArray(out[b + 5], column);
-    a6.intoArray(out[b + 6], column);
-    a7.intoArray(out[b + 7], column);
-    c0.intoArray(out[b], column + P);
-    c1.intoArray(out[b + 1], column + P);
-    c2.intoArray(out[b + 2], column + P);
-    c3.intoArray(out[b + 3], column + P);
-    c4.intoArray(out[b + 4], column + P);
-    c5.intoArray(out[b + 5], column + P);
-    c6.intoArray(out[b + 6], column + P);
-    c7.intoArray(out[b + 7], column + P);
+    a0.intoArray(out[ob], column);
+    a1.intoArray(out[ob + 1], column);
+    a2.intoArray(out[ob + 2], column);
+    a3.intoArray(out[ob + 3], column);
+    a4.intoArray(out[ob + 4], column);
+    a5.intoArray(out[ob + 5], column);
+    a6.intoArray(out[ob + 6], column);
+    a7.intoArray(out[ob + 7], column);
     return true;
   }
 

@@ -44,35 +44,63 @@ abstract class PanelMatrix implements WeightMatrix {
   abstract void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column);
 
   /**
-   * Panels {@code p} and {@code p + 1} times 8 batch rows from {@code b}, out[b + i][column ..
-   * column + 2P): twice the outputs per input value loaded. Returns false where a format has no
-   * such kernel (or the registers would not hold it), and the caller goes panel by panel.
+   * Panel {@code p} times 8 batch rows given interleaved, {@code xi[8c + i] = x[b + i][c]}, into
+   * out[ob + i][column .. column + P). Returns false where a format has no such kernel, and the
+   * caller uses {@link #panel}.
    */
-  boolean panelPair(int p, float[][] x, int b, float[][] out, int column) {
+  boolean panel8Interleaved(int p, float[] xi, float[][] out, int ob, int column) {
     return false;
+  }
+
+  /**
+   * Rows [b, b + 8) of x interleaved column by column: {@code xi[8c + i] = x[b + i][c]}. A kernel
+   * reading its eight inputs from one array at one running index compiles to tighter code than one
+   * reading eight arrays (about 1.5× the FMA rate at batch 8, measured).
+   */
+  static float[] interleave8(float[][] x, int b, int cols) {
+    float[] xi = new float[8 * cols];
+    for (int i = 0; i < 8; i++) {
+      float[] row = x[b + i];
+      for (int c = 0, at = i; c < cols; c++, at += 8) {
+        xi[at] = row[c];
+      }
+    }
+    return xi;
+  }
+
+  /** Every whole block of 8 rows of x interleaved ({@link #interleave8}), or null below 8 rows. */
+  static float[][] interleaved(float[][] x, int batch, int cols) {
+    if (batch < 8) {
+      return null;
+    }
+    float[][] blocks = new float[batch / 8][];
+    for (int k = 0; k < blocks.length; k++) {
+      blocks[k] = interleave8(x, 8 * k, cols);
+    }
+    return blocks;
   }
 
   @Override
   public final void multiply(float[][] x, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
+    multiply(x, interleaved(x, batch, cols), batch, out, outOffset, rowStart, rowEnd);
+  }
+
+  /**
+   * {@link #multiply(float[][], int, float[][], int, int, int)} with x's blocks of 8 rows also
+   * given interleaved (null: none), prepared once for every row range of a product.
+   */
+  final void multiply(float[][] x, float[][] interleaved, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
     float[][] partial = null;
     for (int p = rowStart / P, last = (rowEnd - 1) / P; p <= last; p++) {
       int r0 = p * P;
       boolean whole = r0 >= rowStart && r0 + P <= rowEnd;
-      if (whole && batch >= 8 && r0 + 2 * P <= rowEnd) {
-        int b = 0;
-        for (; batch - b >= 8 && panelPair(p, x, b, out, outOffset + r0); b += 8) {
-          // two panels per weight pass
-        }
-        if (b > 0) {
-          for (; b < batch; b++) {
-            panel(p, x, b, 1, out, b, outOffset + r0);
-            panel(p + 1, x, b, 1, out, b, outOffset + r0 + P);
-          }
-          p++;
-          continue;
+      int b = 0;
+      if (whole && interleaved != null) {
+        for (; batch - b >= 8 && panel8Interleaved(p, interleaved[b / 8], out, b, outOffset + r0); b += 8) {
+          // eight batch rows per weight pass, from one array
         }
       }
-      for (int b = 0; b < batch; ) {
+      while (b < batch) {
         int n = batch - b >= 8 ? 8 : batch - b >= 4 ? 4 : 1;
         if (whole) {
           panel(p, x, b, n, out, b, outOffset + r0);

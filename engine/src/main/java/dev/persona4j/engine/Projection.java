@@ -9,8 +9,11 @@ import java.util.List;
  * model's threads take in turn, every chunk reading its rows once for the whole batch.
  */
 final class Projection {
-  /** Rows per chunk at least: fewer would cost more in dispatch than they compute. */
-  private static final int MIN_CHUNK_ROWS = 8;
+  /**
+   * Rows per chunk at least, and the multiple chunks are cut at: one panel of the panel formats (a
+   * chunk cutting a panel would compute it whole once per batch row).
+   */
+  private static final int CHUNK_ROWS = PanelMatrix.P;
   private final WeightMatrix[] parts;
   private final int in;
   private final int out;
@@ -38,7 +41,7 @@ final class Projection {
     }
     this.bias = bias;
     // about 8 chunks per thread, so a thread slowed by another process does not hold the rest up
-    int size = Math.max(MIN_CHUNK_ROWS, total / (8 * threads));
+    int size = Math.max(CHUNK_ROWS, total / (8 * threads) / CHUNK_ROWS * CHUNK_ROWS);
     List<int[]> list = new ArrayList<>();
     int offset = 0;
     for (int p = 0; p < this.parts.length; p++) {
@@ -70,9 +73,15 @@ final class Projection {
 
   /** out[i][0..out) = W·x[i] + b for i &lt; n. */
   void apply(Workers workers, float[][] x, int n, float[][] y) {
+    float[][] interleaved = PanelMatrix.interleaved(x, n, in); // once for every chunk
     workers.forEach(chunks.length, c -> {
       int[] chunk = chunks[c];
-      parts[chunk[0]].multiply(x, n, y, chunk[3], chunk[1], chunk[2]);
+      WeightMatrix m = parts[chunk[0]];
+      if (m instanceof PanelMatrix panels) {
+        panels.multiply(x, interleaved, n, y, chunk[3], chunk[1], chunk[2]);
+      } else {
+        m.multiply(x, n, y, chunk[3], chunk[1], chunk[2]);
+      }
     });
     if (bias != null) {
       for (int i = 0; i < n; i++) {

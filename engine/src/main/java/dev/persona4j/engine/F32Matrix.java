@@ -16,15 +16,35 @@ final class F32Matrix extends PanelMatrix {
   private final float[] w;
 
   F32Matrix(int rows, int cols, float[] values) {
-    super(rows, cols, Objects.requireNonNull(values, "values").length);
+    this(rows, cols, Objects.requireNonNull(values, "values").length);
+    for (int p = 0; p < panels(rows); p++) {
+      fillPanel(p, values, p * P * cols);
+    }
+  }
+
+  /**
+   * A zero matrix whose panels {@link #fillPanel} then writes: a loader reads rows straight into
+   * their panels, never holding the whole tensor in its row-major order as well.
+   */
+  static F32Matrix empty(int rows, int cols) {
+    return new F32Matrix(rows, cols, (long) rows * cols);
+  }
+
+  private F32Matrix(int rows, int cols, long values) {
+    super(rows, cols, values);
     this.w = new float[Math.multiplyExact(panels(rows) * P, cols)];
-    // panel by panel, writing in order (reading P rows side by side): a load-time cost of one pass
-    for (int r0 = 0, at = 0; r0 < rows; r0 += P) {
-      int height = Math.min(P, rows - r0);
-      for (int c = 0; c < cols; c++, at += P) {
-        for (int i = 0; i < height; i++) {
-          w[at + i] = values[(r0 + i) * cols + c];
-        }
+  }
+
+  /**
+   * Writes panel {@code p} from its rows, row-major in {@code src} from {@code at} (fewer than P
+   * rows for the last panel). Column after column, writing in order while reading P rows side by
+   * side: one sequential pass. Panels are disjoint, so several threads may fill different ones.
+   */
+  void fillPanel(int p, float[] src, int at) {
+    int height = Math.min(P, rows - p * P);
+    for (int c = 0, to = p * P * cols; c < cols; c++, to += P) {
+      for (int i = 0; i < height; i++) {
+        w[to + i] = src[at + i * cols + c];
       }
     }
   }

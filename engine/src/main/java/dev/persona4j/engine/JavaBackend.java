@@ -82,7 +82,7 @@ public final class JavaBackend implements Backend {
     Transformer.checkSupported(checkpoint.config(), modelDir.resolve(Checkpoint.CONFIG));
     Workers workers = Workers.sizedToMachine();
     try {
-      Transformer model = Transformer.load(checkpoint.config(), modelDir.resolve(Checkpoint.CONFIG), new SafetensorsWeights(checkpoint), workers.threads());
+      Transformer model = Transformer.load(checkpoint.config(), modelDir.resolve(Checkpoint.CONFIG), new SafetensorsWeights(checkpoint, workers), workers.threads());
       JavaLanguageModel loaded = new JavaLanguageModel(model, workers, checkpoint.generationConfig(), modelDir,
           () -> Tokenizer.load(modelDir));
       LOG.info("loaded {} from {} in {} ms ({} MB of weights, {} threads)", checkpoint.config(), modelDir,

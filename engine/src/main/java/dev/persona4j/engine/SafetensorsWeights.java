@@ -22,9 +22,17 @@ final class SafetensorsWeights implements WeightSource {
   private final Checkpoint checkpoint;
   private final Map<Path, SafetensorsReader> readers = new HashMap<>();
   private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+  /** Rows of F32 tensors on their way into panels, reused from matrix to matrix. */
+  private float[] block = new float[0];
+  private final Workers workers;
 
-  SafetensorsWeights(Checkpoint checkpoint) {
+  /**
+   * @param workers the threads that lay F32 rows out into panels while this thread reads the next
+   *     ones
+   */
+  SafetensorsWeights(Checkpoint checkpoint, Workers workers) {
     this.checkpoint = checkpoint;
+    this.workers = workers;
   }
 
   private SafetensorsReader reader(String name) {
@@ -51,7 +59,7 @@ final class SafetensorsWeights implements WeightSource {
     int n = Math.multiplyExact(rows, cols);
     try {
       if (dtype.equals("F32")) {
-        return WeightMatrix.f32(rows, cols, readFloats(name, n));
+        return readPanels(name, rows, cols);
       }
       short[] bits = readShorts(name, n);
       return dtype.equals("F16") ? WeightMatrix.f16(rows, cols, bits) : WeightMatrix.bf16(rows, cols, bits);
@@ -103,18 +111,47 @@ final class SafetensorsWeights implements WeightSource {
     return out;
   }
 
+  /**
+   * An F32 matrix read straight into its panels, a staging buffer's worth of whole panels at a
+   * time, laid out by the workers: the tensor is never held in its row-major order as well (which
+   * doubled the memory a load touched and the garbage it left).
+   */
+  private F32Matrix readPanels(String name, int rows, int cols) {
+    F32Matrix m = F32Matrix.empty(rows, cols);
+    int panelFloats = PanelMatrix.P * cols;
+    int perBlock = Math.max(1, STAGING_BYTES / 4 / panelFloats);
+    int panels = PanelMatrix.panels(rows);
+    if (block.length < Math.min(perBlock, panels) * panelFloats) {
+      block = new float[Math.min(perBlock, panels) * panelFloats];
+    }
+    float[] rowsRead = block;
+    for (int p0 = 0; p0 < panels; p0 += perBlock) {
+      int first = p0;
+      int count = Math.min(perBlock, panels - p0);
+      long from = (long) first * panelFloats;
+      readFloats(name, from, (int) (Math.min((long) rows * cols, from + (long) count * panelFloats) - from), rowsRead);
+      workers.forEach(count, i -> m.fillPanel(first + i, rowsRead, i * panelFloats));
+    }
+    return m;
+  }
+
   private float[] readFloats(String name, int n) {
     float[] out = new float[n];
+    readFloats(name, 0, n, out);
+    return out;
+  }
+
+  /** Floats [first, first + n) of the tensor into out[0, n). */
+  private void readFloats(String name, long first, int n, float[] out) {
     SafetensorsReader r = reader(name);
     for (int at = 0; at < n; ) {
       int count = Math.min(n - at, STAGING_BYTES / 4);
       staging.clear().limit(count * 4);
-      r.readStored(name, 4L * at, staging);
+      r.readStored(name, 4L * (first + at), staging);
       staging.flip();
       staging.asFloatBuffer().get(out, at, count);
       at += count;
     }
-    return out;
   }
 
   private short[] readShorts(String name, int n) {

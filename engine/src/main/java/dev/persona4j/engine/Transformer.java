@@ -218,7 +218,7 @@ final class Transformer {
   float[][] run(Workers workers, int[] tokens, int[] positions, KvCache.Sequence[] sequences, Hooks hooks, float[][][] taps) {
     int n = tokens.length;
     float[][] x = new float[n][hidden];
-    workers.forEach(n, c -> {
+    perColumn(workers, n, c -> {
       embed.row(tokens[c], x[c], 0);
       if (learnedPositions != null) {
         float[] p = new float[hidden];
@@ -240,19 +240,19 @@ final class Transformer {
       applyHooks(hooks, l, x);
       capture(taps, l, x);
       final int li = l;
-      workers.forEach(n, c -> layer.attentionNorm.apply(x[c], 0, hidden, normed[c], 0));
+      perColumn(workers, n, c -> layer.attentionNorm.apply(x[c], 0, hidden, normed[c], 0));
       layer.qkv.apply(workers, normed, n, qkv);
-      workers.forEach(n, c -> {
+      perColumn(workers, n, c -> {
         positionAndStore(layer, li, qkv[c], positions[c], rotary == null ? null : rotary[c], sequences[c]);
       });
-      workers.forEach(n * heads, task -> attend(li, task / heads, task % heads, qkv, positions, sequences, attended));
+      workers.forEach(n * kvHeads, task -> attend(li, task / kvHeads, task % kvHeads, qkv, positions, sequences, attended));
       layer.out.apply(workers, attended, n, delta);
-      workers.forEach(n, c -> {
+      perColumn(workers, n, c -> {
         add(x[c], delta[c]);
         layer.mlpNorm.apply(x[c], 0, hidden, normed[c], 0);
       });
       layer.gateUp.apply(workers, normed, n, gateUp);
-      workers.forEach(n, c -> {
+      perColumn(workers, n, c -> {
         float[] g = gateUp[c];
         float[] out = inner[c];
         for (int i = 0; i < intermediate; i++) {
@@ -260,9 +260,9 @@ final class Transformer {
         }
       });
       layer.down.apply(workers, inner, n, delta);
-      workers.forEach(n, c -> add(x[c], delta[c]));
+      perColumn(workers, n, c -> add(x[c], delta[c]));
     }
-    workers.forEach(n, c -> finalNorm.apply(x[c], 0, hidden, normed[c], 0));
+    perColumn(workers, n, c -> finalNorm.apply(x[c], 0, hidden, normed[c], 0));
     capture(taps, layers.length, normed);
     return normed;
   }
@@ -272,6 +272,24 @@ final class Transformer {
     float[][] out = new float[n][head.out()];
     head.apply(workers, normed, n, out);
     return out;
+  }
+
+  /**
+   * Columns this few are done on the calling thread: waking the pool's threads for a few
+   * microseconds of norms or adds costs more than the work (and a decode step has some 300 such
+   * phases).
+   */
+  private static final int INLINE_COLUMNS = 16;
+
+  /** {@code body} for each column, split over the threads only for a pass of many columns (a prefill). */
+  private static void perColumn(Workers workers, int n, java.util.function.IntConsumer body) {
+    if (n <= INLINE_COLUMNS) {
+      for (int c = 0; c < n; c++) {
+        body.accept(c);
+      }
+    } else {
+      workers.forEach(n, body);
+    }
   }
 
   private static void add(float[] x, float[] delta) {
@@ -360,32 +378,49 @@ final class Transformer {
     System.arraycopy(qkv, qDim + kvDim, page.values[l], at, kvDim);
   }
 
-  /** Softmax attention of column c's query head h over its sequence's keys up to its position. */
-  private void attend(int l, int c, int h, float[][] qkv, int[] positions, KvCache.Sequence[] sequences, float[][] attended) {
+  /**
+   * Softmax attention of column c's query heads sharing key/value head g over its sequence's keys up
+   * to its position: each key and value row is read once for the group's query heads.
+   */
+  private void attend(int l, int c, int g, float[][] qkv, int[] positions, KvCache.Sequence[] sequences, float[][] attended) {
     int position = positions[c];
     KvCache.Sequence s = sequences[c];
     int from = Math.max(0, position - window + 1);
+    int length = position - from + 1;
+    int group = heads / kvHeads;
     float[] q = qkv[c];
-    int qo = h * headDim;
-    int kvo = h / (heads / kvHeads) * headDim;
-    float[] scores = new float[position - from + 1];
-    float max = Float.NEGATIVE_INFINITY;
+    int kvo = g * headDim;
+    float[][] scores = new float[group][length];
+    float[] max = new float[group];
+    java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
     for (int t = from; t <= position; t++) {
-      KvCache.Page page = s.pages[t / KvCache.PAGE];
-      float score = dot(q, qo, page.keys[l], (t % KvCache.PAGE) * kvDim + kvo, headDim) * scale;
-      scores[t - from] = score;
-      max = Math.max(max, score);
-    }
-    float sum = 0;
-    for (int i = 0; i < scores.length; i++) {
-      scores[i] = (float) Math.exp(scores[i] - max);
-      sum += scores[i];
+      float[] keys = s.pages[t / KvCache.PAGE].keys[l];
+      int ko = (t % KvCache.PAGE) * kvDim + kvo;
+      for (int j = 0; j < group; j++) {
+        float score = dot(q, (g * group + j) * headDim, keys, ko, headDim) * scale;
+        scores[j][t - from] = score;
+        max[j] = Math.max(max[j], score);
+      }
     }
     float[] out = attended[c];
-    java.util.Arrays.fill(out, qo, qo + headDim, 0f);
+    float[] weight = new float[group];
+    for (int j = 0; j < group; j++) {
+      float[] row = scores[j];
+      float sum = 0;
+      for (int i = 0; i < length; i++) {
+        row[i] = (float) Math.exp(row[i] - max[j]);
+        sum += row[i];
+      }
+      weight[j] = sum;
+      int qo = (g * group + j) * headDim;
+      java.util.Arrays.fill(out, qo, qo + headDim, 0f);
+    }
     for (int t = from; t <= position; t++) {
-      KvCache.Page page = s.pages[t / KvCache.PAGE];
-      axpy(scores[t - from] / sum, page.values[l], (t % KvCache.PAGE) * kvDim + kvo, out, qo, headDim);
+      float[] values = s.pages[t / KvCache.PAGE].values[l];
+      int vo = (t % KvCache.PAGE) * kvDim + kvo;
+      for (int j = 0; j < group; j++) {
+        axpy(scores[j][t - from] / weight[j], values, vo, out, (g * group + j) * headDim, headDim);
+      }
     }
   }
 

@@ -66,6 +66,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-jlama", description = "Measure persona4j only.")
   boolean noJlama;
 
+  @Option(names = "--engine", paramLabel = "NAME", defaultValue = "djl",
+      description = "persona4j's backend: djl (default) or java (the pure-Java engine).")
+  String engine;
+
   @Option(names = "--profile", paramLabel = "FILE",
       description = "Record the first persona4j run with Java Flight Recorder into FILE and summarise it.")
   Path profile;
@@ -83,6 +87,10 @@ public final class BenchCommand implements Callable<Integer> {
     BenchSettings settings = new BenchSettings(quick, pairs != null ? pairs : defaults.pairs(),
         defaults.promptTokens(), newTokens != null ? newTokens : defaults.newTokens(), defaults.candidates(),
         defaults.warmup(), defaults.repeats());
+    if (!engine.equals("djl") && !engine.equals("java")) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--engine must be djl or java, got '" + engine + "'");
+    }
     double loadBefore = ProcessStats.loadAverage();
 
     Path modelDir = model;
@@ -97,6 +105,12 @@ public final class BenchCommand implements Callable<Integer> {
     int[] prompt = prompt(modelDir, settings.promptTokens());
     long weightBytes = weightBytes(modelDir);
     BenchReport.Builder report = BenchReport.builder(settings, weightBytes);
+    report.backend(engine);
+    err.println("bench: measuring this machine's memory read bandwidth ...");
+    double bandwidth = ReadBandwidth.measure(Runtime.getRuntime().availableProcessors());
+    report.readBandwidth(bandwidth);
+    err.printf(Locale.ROOT, "bench: read bandwidth %.1f GB/s: a batch-1 step reading %d MiB of weights takes at least %.1f ms%n",
+        bandwidth / 1e9, weightBytes >> 20, weightBytes / bandwidth * 1e3);
 
     JlamaEngine jlama = new JlamaEngine(examples.resolve("jlama-runner"), jdk);
     Optional<String> jlamaSkipped = noJlama ? Optional.of("--no-jlama given") : jlama.unavailableReason();
@@ -113,7 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
       report.jlamaSkipped(reason);
     });
 
-    Persona4jEngine persona4j = new Persona4jEngine();
+    Persona4jEngine persona4j = new Persona4jEngine(engine, weightBytes);
     int threads = Runtime.getRuntime().availableProcessors();
     Duration fullTimeout = Duration.ofMinutes(20);
     long longestPair = 0;

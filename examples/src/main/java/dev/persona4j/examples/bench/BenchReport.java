@@ -82,8 +82,12 @@ public final class BenchReport {
   private final List<String> notes;
   private final double elapsedSeconds;
   private final ObjectNode machine;
+  private final String backend;
+  private final double readBandwidth;
 
   private BenchReport(Builder b) {
+    this.backend = b.backend;
+    this.readBandwidth = b.readBandwidth;
     this.settings = Objects.requireNonNull(b.settings, "settings");
     this.weightBytes = b.weightBytes;
     this.pairs = List.copyOf(b.pairs);
@@ -129,6 +133,21 @@ public final class BenchReport {
         : OptionalDouble.empty();
   }
 
+  /** persona4j's median batch-8 step over its median batch-1 step. */
+  public OptionalDouble batch8OverBatch1() {
+    return divide(median(BATCH8_DECODE_MS_PER_STEP, true), median(DECODE_MS_PER_TOKEN, true));
+  }
+
+  /**
+   * The read-bandwidth bound on a batch-1 step (weight bytes ÷ bandwidth) over persona4j's median
+   * batch-1 step: 1 is a step that only streams the weights once.
+   */
+  public OptionalDouble decodeOverBound() {
+    OptionalDouble step = median(DECODE_MS_PER_TOKEN, true);
+    return step.isEmpty() || !(readBandwidth > 0) ? OptionalDouble.empty()
+        : OptionalDouble.of(weightBytes / readBandwidth * 1e3 / step.getAsDouble());
+  }
+
   /** The report as JSON (the keys of issue #5 first). */
   public ObjectNode toJson() {
     ObjectNode root = JSON.createObjectNode();
@@ -137,6 +156,19 @@ public final class BenchReport {
     put(ratios, "candidatesPerSecondOverJlama", candidatesPerSecondOverJlama());
     put(ratios, "decodeOverJlama", decodeOverJlama());
     put(ratios, "headShare", headShare());
+    if (backend.equals("java")) {
+      // issue 10's keys, for the pure-Java engine
+      put(ratios, "engine.decodeOverJlama", decodeOverJlama());
+      put(ratios, "engine.bestOf8OverOne", bestOf8OverOne());
+      put(ratios, "engine.batch8OverBatch1", batch8OverBatch1());
+      put(ratios, "engine.decodeOverBound", decodeOverBound());
+      put(ratios, "engine.peakRssOverWeights", peakRssOverWeights());
+      ratios.putNull("engine.q8DecodeOverF32"); // measured once the engine loads GGUF files
+    }
+    root.put("backend", backend);
+    if (readBandwidth > 0) {
+      root.put("readBandwidthBytesPerSecond", readBandwidth);
+    }
     put(root, "loadSeconds", loadSeconds());
     put(root, "peakRssOverWeights", peakRssOverWeights());
     ObjectNode targets = root.putObject("targets");
@@ -195,7 +227,8 @@ public final class BenchReport {
     int k = settings.newTokens();
     boolean jlama = jlamaSkipped == null;
     StringBuilder md = new StringBuilder();
-    md.append("| Measurement | persona4j | Jlama 0.8.4 | Ratio (median of pairs) | Target |\n");
+    md.append("| Measurement | persona4j" + (backend.equals("djl") ? "" : " (" + backend + " engine)")
+        + " | Jlama 0.8.4 | Ratio (median of pairs) | Target |\n");
     md.append("|---|---|---|---|---|\n");
     OptionalDouble engineStart = median(ENGINE_START_SECONDS, true);
     row(md, "Load (s)", fmt(loadSeconds(), "%.2f")
@@ -209,6 +242,12 @@ public final class BenchReport {
         fmt(decodeOverJlama(), "%.2f×") + " Jlama tokens/s", "≥ 0.8×");
     row(md, "Decode, batch 8 (ms/step)", fmt(median(BATCH8_DECODE_MS_PER_STEP, true), "%.1f"),
         jlama ? "no batched decoding" : "skipped", "", "");
+    row(md, "Batch-8 step ÷ batch-1 step", fmt(batch8OverBatch1(), "%.2f×"), "", "", "");
+    if (readBandwidth > 0) {
+      row(md, String.format(Locale.ROOT, "Batch-1 step ÷ bandwidth bound (%.0f MiB at %.1f GB/s = %.1f ms)",
+          weightBytes / (double) (1 << 20), readBandwidth / 1e9, weightBytes / readBandwidth * 1e3),
+          fmt(decodeOverBound(), "%.0f%%", 100), "", "", "");
+    }
     row(md, "One-candidate reply, " + k + " new tokens (ms)", fmt(median(ONE_REPLY_MS, true), "%.0f"),
         jlamaCell(jlama, median(ONE_REPLY_MS, false), "%.0f"), "", "");
     row(md, "Best-of-" + n + " reply, " + k + " new tokens (ms)", fmt(median(BEST_OF_N_MS, true), "%.0f"),
@@ -356,6 +395,8 @@ public final class BenchReport {
     private String jlamaSkipped;
     private double elapsedSeconds;
     private ObjectNode machine = JSON.createObjectNode();
+    private String backend = "djl";
+    private double readBandwidth = Double.NaN;
 
     private Builder(BenchSettings settings, long weightBytes) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -363,6 +404,18 @@ public final class BenchReport {
         throw new IllegalArgumentException("weightBytes must be positive, got " + weightBytes);
       }
       this.weightBytes = weightBytes;
+    }
+
+    /** The backend persona4j ran on: {@code djl} or {@code java}. */
+    public Builder backend(String backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /** This machine's memory read bandwidth in bytes per second, measured in the same run. */
+    public Builder readBandwidth(double bytesPerSecond) {
+      this.readBandwidth = bytesPerSecond;
+      return this;
     }
 
     public Builder pair(Pair pair) {

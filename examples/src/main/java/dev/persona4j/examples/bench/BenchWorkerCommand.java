@@ -30,10 +30,13 @@ public final class BenchWorkerCommand implements Callable<Integer> {
   @Option(names = "--candidates", defaultValue = "8", description = "Candidates of the best-of reply.")
   int candidates;
 
+  @Option(names = "--engine", defaultValue = "djl", description = "Backend: djl or java.")
+  String engine;
+
   @Override
   public Integer call() throws Exception {
     var result = Persona4jBench.run(
-        new Persona4jBench.Settings(model, promptIds, newTokens, warmup, repeats, candidates));
+        new Persona4jBench.Settings(model, promptIds, newTokens, warmup, repeats, candidates, engine));
     System.out.println(Persona4jEngine.RESULT_PREFIX + Json.mapper().writeValueAsString(result));
     System.out.flush();
     return 0;

@@ -8,6 +8,7 @@ import dev.persona4j.core.backend.DecodingState;
 import dev.persona4j.core.backend.Forward;
 import dev.persona4j.core.backend.ForwardRequest;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.backend.LoadOptions;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyOptions;
@@ -42,9 +43,15 @@ import java.util.SplittableRandom;
  */
 final class Persona4jBench {
   /** What to measure. */
-  record Settings(Path model, int[] promptIds, int newTokens, int warmup, int repeats, int candidates) {
+  record Settings(Path model, int[] promptIds, int newTokens, int warmup, int repeats, int candidates, String backend) {
+    /** With the DJL engine. */
+    Settings(Path model, int[] promptIds, int newTokens, int warmup, int repeats, int candidates) {
+      this(model, promptIds, newTokens, warmup, repeats, candidates, "djl");
+    }
+
     Settings {
       Objects.requireNonNull(model, "model");
+      Objects.requireNonNull(backend, "backend");
       promptIds = promptIds.clone();
       if (promptIds.length == 0 || newTokens < 2 || warmup < 0 || repeats < 1 || candidates < 1) {
         throw new IllegalArgumentException("need a prompt, newTokens >= 2, warmup >= 0, repeats >= 1, candidates >= 1");
@@ -95,11 +102,13 @@ final class Persona4jBench {
   /** Runs every measurement and returns the result object (the worker prints it). */
   static ObjectNode run(Settings settings) {
     long engineStart = System.nanoTime();
-    startEngine(); // before the load clock starts: its cost is reported on its own
+    if (settings.backend().equals("djl")) {
+      startEngine(); // before the load clock starts: its cost is reported on its own
+    }
     double engineStartSeconds = (System.nanoTime() - engineStart) / 1e9;
     long rssEngine = ProcessStats.rssBytes();
     long loadStart = System.nanoTime();
-    try (LanguageModel model = load(settings.model())) {
+    try (LanguageModel model = load(settings.model(), settings.backend())) {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
       long rssLoaded = ProcessStats.rssBytes();
       Persona4jBench bench = new Persona4jBench(settings, model);
@@ -121,8 +130,8 @@ final class Persona4jBench {
     Engine.getInstance();
   }
 
-  private static LanguageModel load(Path model) {
-    return Backends.load(model);
+  private static LanguageModel load(Path model, String backend) {
+    return Backends.load(model, LoadOptions.builder().backend(backend).device(LoadOptions.DevicePreference.CPU).build());
   }
 
   private ObjectNode measure() {
@@ -168,8 +177,11 @@ final class Persona4jBench {
     }
     ObjectNode out = Json.mapper().createObjectNode();
     out.put("engine", "persona4j");
-    out.put("engineVersion", "persona4j " + model.info().architecture() + " via DJL " + Engine.getDjlVersion()
-        + " / " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+    out.put("backend", settings.backend());
+    out.put("engineVersion", settings.backend().equals("djl")
+        ? "persona4j " + model.info().architecture() + " via DJL " + Engine.getDjlVersion() + " / "
+            + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
+        : "persona4j " + model.info().architecture() + " on its " + settings.backend() + " engine");
     out.put("javaVersion", System.getProperty("java.version"));
     out.put("threads", Runtime.getRuntime().availableProcessors());
     out.put("promptTokens", settings.promptIds().length);

@@ -120,6 +120,41 @@ class BenchReportTest {
   }
 
   @Test
+  void theJavaEngineReportsIssue10sRatiosAgainstTheBandwidthBound() throws IOException {
+    ObjectNode first = persona4j(1000, 1200, 30, 5.0, 0.8, 700).json();
+    first.put("batch8DecodeMsPerStep", 36);
+    ObjectNode second = persona4j(1000, 1300, 40, 5.0, 0.9, 800).json();
+    second.put("batch8DecodeMsPerStep", 44);
+    BenchReport report = BenchReport.builder(BenchSettings.quickRun(), 600_000_000L)
+        .backend("java")
+        .readBandwidth(20e9) // bound: 600 MB / 20 GB/s = 30 ms
+        .pair(BenchReport.Pair.of(EngineRun.fromJson(first), jlama(9000, 45)))
+        .pair(BenchReport.Pair.of(EngineRun.fromJson(second), jlama(9000, 60)))
+        .build();
+    JsonNode root = JSON.readTree(JSON.writeValueAsString(report.toJson()));
+    JsonNode ratios = root.get("ratios");
+    assertEquals(40 / 35.0, ratios.get("engine.batch8OverBatch1").asDouble(), 1e-9); // median 40 over median 35
+    assertEquals(30 / 35.0, ratios.get("engine.decodeOverBound").asDouble(), 1e-9);
+    assertEquals((45 / 30.0 + 60 / 40.0) / 2, ratios.get("engine.decodeOverJlama").asDouble(), 1e-9);
+    assertEquals((1.2 + 1.3) / 2, ratios.get("engine.bestOf8OverOne").asDouble(), 1e-9);
+    assertEquals(750 / 600e6, ratios.get("engine.peakRssOverWeights").asDouble(), 1e-12);
+    assertTrue(ratios.get("engine.q8DecodeOverF32").isNull(), "no GGUF file measured");
+    assertEquals("java", root.get("backend").asText());
+    String table = report.toMarkdown();
+    assertTrue(table.startsWith("| Measurement | persona4j (java engine) | Jlama 0.8.4 |"), table);
+    assertTrue(table.contains("| Batch-1 step ÷ bandwidth bound (572 MiB at 20.0 GB/s = 30.0 ms) | 86% |"), table);
+  }
+
+  @Test
+  void theDjlEngineReportHasNoEngineRatios() throws IOException {
+    BenchReport report = BenchReport.builder(BenchSettings.quickRun(), 600)
+        .pair(BenchReport.Pair.of(persona4j(1000, 1500, 50, 15.0, 0.8, 800), jlama(6000, 45)))
+        .build();
+    JsonNode ratios = JSON.readTree(JSON.writeValueAsString(report.toJson())).get("ratios");
+    assertFalse(ratios.has("engine.batch8OverBatch1"));
+  }
+
+  @Test
   void engineRunsWithoutAnEngineNameAreRejected() {
     ObjectNode n = JSON.createObjectNode();
     n.put("loadSeconds", 1.0);

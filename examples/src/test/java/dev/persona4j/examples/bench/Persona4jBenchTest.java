@@ -1,5 +1,6 @@
 package dev.persona4j.examples.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,5 +77,22 @@ class Persona4jBenchTest {
         assertTrue(t >= 0 && t < tokenizer.vocabSize(), "token " + t);
       }
     }
+  }
+
+  @Test
+  void workerMeasuresTheJavaEngineAndItsGreedyTokensAreTheDjlEngines() {
+    Path model = new SmolCheckpointGenerator(CheckpointShape.tiny(), 3).ensure(dir.resolve("tiny"));
+    int[] prompt = BenchCommand.prompt(model, 96);
+    ObjectNode result = Persona4jBench.run(new Persona4jBench.Settings(model, prompt, 4, 0, 1, 3, "java"));
+    EngineRun run = EngineRun.fromJson(result);
+    assertEquals("java", result.get("backend").asText());
+    for (EngineRun.Figure figure : EngineRun.Figure.values()) {
+      OptionalDouble value = run.figure(figure);
+      boolean mayBeZero = figure == EngineRun.Figure.HEAD_SCORING_MS || figure == EngineRun.Figure.ENGINE_START_SECONDS;
+      assertTrue(value.isPresent() && (value.getAsDouble() > 0 || mayBeZero && value.getAsDouble() == 0),
+          figure.key() + " in " + result);
+    }
+    EngineRun djl = EngineRun.fromJson(Persona4jBench.run(new Persona4jBench.Settings(model, prompt, 4, 0, 1, 3)));
+    assertArrayEquals(djl.firstReplyTokens(), run.firstReplyTokens());
   }
 }

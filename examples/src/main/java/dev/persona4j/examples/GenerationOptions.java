@@ -165,7 +165,7 @@ final class GenerationOptions {
     if (seed != null) {
       builder.seed(seed);
     }
-    if (Boolean.TRUE.equals(cap) && profile.cap(persona.name()).isEmpty()) {
+    if (Boolean.TRUE.equals(cap) && profile.caps(persona.name()).isEmpty()) {
       throw new Persona4jException("--cap: no activation cap for persona '" + persona.name() + "' in "
           + (headsDir != null ? headsDir : modelDir().resolve(ModelProfile.CALIBRATED_DIR)) + "/"
           + ModelProfile.HEADS_FILE + " (persona4j calibrate --persona " + personaId + " writes one)");

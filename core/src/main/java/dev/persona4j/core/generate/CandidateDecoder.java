@@ -37,16 +37,29 @@ final class CandidateDecoder {
    */
   record Decoded(Candidate candidate, CandidateActivations activations) {}
 
+  /**
+   * Caps that hold only while the first {@code positions} positions of a reply are decided (the
+   * prompt's last and the first {@code positions − 1} reply tokens): {@code close} lifts them before
+   * the next token is fed, {@code open} sets them again for another round.
+   */
+  record CapWindow(int positions, Runnable open, Runnable close) {}
+
   private final LanguageModel model;
   private final SamplerSettings settings;
   private final StopConditions stop;
   private final int[] taps;
+  private final CapWindow capWindow;
 
   CandidateDecoder(LanguageModel model, SamplerSettings settings, StopConditions stop, int[] taps) {
+    this(model, settings, stop, taps, null);
+  }
+
+  CandidateDecoder(LanguageModel model, SamplerSettings settings, StopConditions stop, int[] taps, CapWindow capWindow) {
     this.model = model;
     this.settings = settings;
     this.stop = stop;
     this.taps = taps.clone();
+    this.capWindow = capWindow;
   }
 
   /**
@@ -78,6 +91,10 @@ final class CandidateDecoder {
     Set<Integer> stopTokens = stop.stopTokenIds();
     int contextLength = model.info().contextLength();
     ForwardRequest request = new ForwardRequest(false, taps);
+    if (capWindow != null && round > 0) {
+      capWindow.open().run(); // the prompt was read capped once; an earlier round lifted the caps
+    }
+    int fedSteps = 0;
     try {
       while (true) {
         // Cancelling and the deadline end the same way: every live candidate keeps what it has.
@@ -120,6 +137,10 @@ final class CandidateDecoder {
           fedSequences[i] = fed.get(i).sequence;
           fedTokens[i] = fed.get(i).lastToken();
         }
+        if (capWindow != null && fedSteps == capWindow.positions() - 1) {
+          capWindow.close().run();
+        }
+        fedSteps++;
         Forward forward = state.step(fedSequences, fedTokens, request);
         for (int i = 0; i < fed.size(); i++) {
           Lane lane = fed.get(i);

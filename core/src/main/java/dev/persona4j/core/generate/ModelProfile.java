@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *   "in_character_head": "heads/in_character",     // also accepted: one head, without extension
  *   "selection_head": "in_character",       // the head best-of-N ranks by (default: the mean of all)
  *   "caps": {"Captain Mara Quell": {"vector": "persona-captain-mara-quell", "layers": [2], "threshold": 1.5}},
- *   "capping": true                         // cap each persona with a cap along its vector (default false)
+ *                                           // or a list of such caps, one per layer; "positions": k holds
+ *                                           // them for a reply's first k positions only (default 0: all)
+ *   "capping": true                         // cap each persona with its caps (default false)
  * }
  * }</pre>
  * Other fields (e.g. training notes) are ignored.
@@ -59,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * @param candidates candidates per reply when heads score them
  * @param heads head files, bound to the model when a generator is built
  * @param selectionHead the head best-of-N ranks by; empty: the mean of all heads
- * @param caps activation caps by persona name, each along a persona vector among {@code heads}
+ * @param caps activation caps by persona name, each along a persona vector among {@code heads}, at
+ *     most one per layer
  * @param capping whether generators cap a persona that has a cap (when their heads are the profile's)
  */
 public record ModelProfile(
@@ -71,7 +74,7 @@ public record ModelProfile(
     int candidates,
     List<Path> heads,
     Optional<String> selectionHead,
-    Map<String, Cap> caps,
+    Map<String, List<Cap>> caps,
     boolean capping) {
 
   /** The profile's file name in a model directory. */
@@ -87,13 +90,23 @@ public record ModelProfile(
 
   /**
    * An activation cap for one persona (see {@link PersonaGenerator.Builder#cap(int[], float[], float)}):
-   * along the persona vector head named {@code vector}, at decoder {@code layers}, at {@code threshold}.
+   * along the persona vector head named {@code vector}, at decoder {@code layers}, at {@code threshold},
+   * held for a reply's first {@code positions} positions (the prompt's last and the first reply
+   * tokens; see {@link PersonaGenerator.Builder#capPositions}), or for all when 0.
    */
-  public record Cap(String vector, int[] layers, float threshold) {
+  public record Cap(String vector, int[] layers, float threshold, int positions) {
     /** Checks the parts and copies the layers. */
     public Cap {
       Objects.requireNonNull(vector, "vector");
       layers = layers.clone();
+      if (positions < 0) {
+        throw new IllegalArgumentException("cap positions must be >= 0, got " + positions);
+      }
+    }
+
+    /** A cap held at every position. */
+    public Cap(String vector, int[] layers, float threshold) {
+      this(vector, layers, threshold, 0);
     }
 
     /** A copy of the layers. */
@@ -105,17 +118,18 @@ public record ModelProfile(
     @Override
     public boolean equals(Object o) {
       return o instanceof Cap c && vector.equals(c.vector) && Arrays.equals(layers, c.layers)
-          && Float.compare(threshold, c.threshold) == 0;
+          && Float.compare(threshold, c.threshold) == 0 && positions == c.positions;
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(vector, Arrays.hashCode(layers), threshold);
+      return Objects.hash(vector, Arrays.hashCode(layers), threshold, positions);
     }
 
     @Override
     public String toString() {
-      return "Cap[" + vector + " at " + Arrays.toString(layers) + " >= " + threshold + "]";
+      return "Cap[" + vector + " at " + Arrays.toString(layers) + " >= " + threshold
+          + (positions == 0 ? "" : ", first " + positions + " positions") + "]";
     }
   }
 
@@ -129,7 +143,9 @@ public record ModelProfile(
     stopStrings = List.copyOf(stopStrings);
     heads = List.copyOf(heads);
     Objects.requireNonNull(selectionHead, "selectionHead");
-    caps = Collections.unmodifiableMap(new LinkedHashMap<>(caps));
+    Map<String, List<Cap>> copy = new LinkedHashMap<>();
+    caps.forEach((persona, list) -> copy.put(persona, List.copyOf(list)));
+    caps = Collections.unmodifiableMap(copy);
   }
 
   /** This profile with generators capping personas that have a cap ({@code capping}) or not. */
@@ -138,9 +154,9 @@ public record ModelProfile(
         selectionHead, caps, capping);
   }
 
-  /** The cap of the persona named {@code personaName}, if the profile has one. */
-  public Optional<Cap> cap(String personaName) {
-    return Optional.ofNullable(caps.get(personaName));
+  /** The caps of the persona named {@code personaName}, one per capped layer; empty without any. */
+  public List<Cap> caps(String personaName) {
+    return caps.getOrDefault(personaName, List.of());
   }
 
   /**
@@ -276,8 +292,8 @@ public record ModelProfile(
       return v.asBoolean();
     }
 
-    /** {@code {persona name: {vector, layers, threshold}}}. */
-    Map<String, Cap> caps(String name) {
+    /** {@code {persona name: {vector, layers, threshold, positions?} or a list of them}}. */
+    Map<String, List<Cap>> caps(String name) {
       JsonNode v = json.get(name);
       if (v == null || v.isNull()) {
         return Map.of();
@@ -285,31 +301,45 @@ public record ModelProfile(
       if (!v.isObject()) {
         throw new Persona4jException(file + ": " + name + " = " + v + ": must map persona names to caps");
       }
-      Map<String, Cap> caps = new LinkedHashMap<>();
+      Map<String, List<Cap>> caps = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> e : v.properties()) {
-        String at = name + "." + e.getKey();
-        JsonNode cap = e.getValue();
-        JsonNode vector = cap.get("vector");
-        JsonNode layers = cap.get("layers");
-        JsonNode threshold = cap.get("threshold");
-        if (!cap.isObject() || vector == null || !vector.isTextual() || layers == null || !layers.isArray()
-            || layers.isEmpty() || threshold == null || !threshold.isNumber()
-            || !Float.isFinite(threshold.floatValue())) {
-          throw new Persona4jException(file + ": " + at + " = " + cap
-              + ": must be {\"vector\": head name, \"layers\": [decoder layers], \"threshold\": finite number}");
-        }
-        int[] ls = new int[layers.size()];
-        for (int i = 0; i < ls.length; i++) {
-          JsonNode l = layers.get(i);
-          if (!l.canConvertToInt() || !l.isIntegralNumber() || l.asInt() < 0) {
-            throw new Persona4jException(file + ": " + at + ".layers[" + i + "] = " + l
-                + ": must be a decoder layer index >= 0");
+        JsonNode given = e.getValue();
+        List<Cap> list = new ArrayList<>();
+        if (given.isArray()) {
+          for (int i = 0; i < given.size(); i++) {
+            list.add(cap(name + "." + e.getKey() + "[" + i + "]", given.get(i)));
           }
-          ls[i] = l.asInt();
+        } else {
+          list.add(cap(name + "." + e.getKey(), given));
         }
-        caps.put(e.getKey(), new Cap(vector.asText(), ls, threshold.floatValue()));
+        caps.put(e.getKey(), list);
       }
       return caps;
+    }
+
+    private Cap cap(String at, JsonNode cap) {
+      JsonNode vector = cap.get("vector");
+      JsonNode layers = cap.get("layers");
+      JsonNode threshold = cap.get("threshold");
+      JsonNode positions = cap.get("positions");
+      if (!cap.isObject() || vector == null || !vector.isTextual() || layers == null || !layers.isArray()
+          || layers.isEmpty() || threshold == null || !threshold.isNumber()
+          || !Float.isFinite(threshold.floatValue())
+          || positions != null && !(positions.isIntegralNumber() && positions.canConvertToInt() && positions.asInt() >= 0)) {
+        throw new Persona4jException(file + ": " + at + " = " + cap
+            + ": must be {\"vector\": head name, \"layers\": [decoder layers], \"threshold\": finite number,"
+            + " \"positions\": optional count >= 0}");
+      }
+      int[] ls = new int[layers.size()];
+      for (int i = 0; i < ls.length; i++) {
+        JsonNode l = layers.get(i);
+        if (!l.canConvertToInt() || !l.isIntegralNumber() || l.asInt() < 0) {
+          throw new Persona4jException(file + ": " + at + ".layers[" + i + "] = " + l
+              + ": must be a decoder layer index >= 0");
+        }
+        ls[i] = l.asInt();
+      }
+      return new Cap(vector.asText(), ls, threshold.floatValue(), positions == null ? 0 : positions.asInt());
     }
 
     int positive(String name, int fallback) {

@@ -85,8 +85,27 @@ public final class PersonaGenerator {
 
   private record Steering(int tap, float[] direction, float coefficient) {}
 
-  /** Activation capping along a persona direction at some layers (see {@link Builder#cap}). */
-  private record Capping(int[] layers, float[] direction, float threshold) {}
+  /**
+   * Activation capping (see {@link Builder#cap}): one cap per capped layer, held for the prompt's last
+   * position and the first {@code positions − 1} reply tokens, or for every position when 0.
+   */
+  private record Capping(List<LayerCap> caps, int positions) {
+    Capping with(LayerCap cap) {
+      if (caps.stream().anyMatch(c -> c.layer() == cap.layer())) {
+        throw new InvalidSettingException("capping layer", cap.layer(), "is already capped: one cap per layer");
+      }
+      List<LayerCap> more = new ArrayList<>(caps);
+      more.add(cap);
+      return new Capping(List.copyOf(more), positions);
+    }
+
+    void apply(DecodingState state) {
+      caps.forEach(c -> state.cap(c.layer(), c.direction(), c.threshold()));
+    }
+  }
+
+  /** A cap at one layer: unit direction, threshold τ. */
+  private record LayerCap(int layer, float[] direction, float threshold) {}
 
   private PersonaGenerator(Builder b) {
     this.model = b.model;
@@ -103,9 +122,10 @@ public final class PersonaGenerator {
     this.seed = b.seed;
     this.deadline = b.deadline;
     this.steering = b.steering;
-    this.capping = b.capping != null ? b.capping
-        : b.uncapped ? null : profileCap(b.heads == null && profile.capping() ? profile.cap(persona.name()).orElse(null)
-            : null, heads, model);
+    Capping caps = b.capping != null ? b.capping
+        : b.uncapped ? null : profileCap(b.heads == null && profile.capping() ? profile.caps(persona.name())
+            : List.of(), heads, model);
+    this.capping = caps == null || b.capPositions == null ? caps : new Capping(caps.caps(), b.capPositions);
     this.keepActivations = b.keepActivations;
     Set<Integer> stopIds = new LinkedHashSet<>(model.generationConfig().eosTokenIds());
     stopIds.addAll(model.tokenizer().eosTokenIds());
@@ -154,33 +174,41 @@ public final class PersonaGenerator {
   }
 
   /**
-   * The profile's cap as the generator applies it, or null without one: its vector must be one of
-   * {@code heads}, a persona vector of the model's hidden size, and its layers decoder layers.
+   * The profile's caps as the generator applies them, or null without any: each one's vector must be
+   * one of {@code heads}, a persona vector of the model's hidden size, and its layers decoder layers.
    */
-  private static Capping profileCap(ModelProfile.Cap cap, List<Head> heads, LanguageModel model) {
-    if (cap == null) {
+  private static Capping profileCap(List<ModelProfile.Cap> caps, List<Head> heads, LanguageModel model) {
+    if (caps.isEmpty()) {
       return null;
     }
-    PersonaVector vector = heads.stream().filter(h -> h.name().equals(cap.vector()) && h instanceof PersonaVector)
-        .map(PersonaVector.class::cast).findFirst()
-        .orElseThrow(() -> new InvalidSettingException("profile cap vector", cap.vector(),
-            "must name a persona vector among the generator's heads "
-                + heads.stream().map(Head::name).toList()));
-    int[] layers = cap.layers();
-    if (layers.length == 0) {
-      throw new InvalidSettingException("profile cap layers", "[]", "must name at least one decoder layer");
-    }
-    for (int layer : layers) {
-      if (layer < 0 || layer >= model.info().layers()) {
-        throw new InvalidSettingException("profile cap layer", layer,
-            "must be in [0, " + (model.info().layers() - 1) + "] (the residual stream entering a decoder layer)");
+    Capping capping = new Capping(List.of(), caps.get(0).positions());
+    for (ModelProfile.Cap cap : caps) {
+      PersonaVector vector = heads.stream().filter(h -> h.name().equals(cap.vector()) && h instanceof PersonaVector)
+          .map(PersonaVector.class::cast).findFirst()
+          .orElseThrow(() -> new InvalidSettingException("profile cap vector", cap.vector(),
+              "must name a persona vector among the generator's heads "
+                  + heads.stream().map(Head::name).toList()));
+      int[] layers = cap.layers();
+      if (layers.length == 0) {
+        throw new InvalidSettingException("profile cap layers", "[]", "must name at least one decoder layer");
+      }
+      if (!Float.isFinite(cap.threshold())) {
+        throw new InvalidSettingException("profile cap threshold", cap.threshold(), "must be finite");
+      }
+      if (cap.positions() != capping.positions()) {
+        throw new InvalidSettingException("profile cap positions", cap.positions(),
+            "must be the same for every cap of a persona (" + capping.positions() + ")");
+      }
+      float[] unit = unit(vector.direction(), "persona vector '" + vector.name() + "' direction");
+      for (int layer : layers) {
+        if (layer < 0 || layer >= model.info().layers()) {
+          throw new InvalidSettingException("profile cap layer", layer,
+              "must be in [0, " + (model.info().layers() - 1) + "] (the residual stream entering a decoder layer)");
+        }
+        capping = capping.with(new LayerCap(layer, unit, cap.threshold()));
       }
     }
-    if (!Float.isFinite(cap.threshold())) {
-      throw new InvalidSettingException("profile cap threshold", cap.threshold(), "must be finite");
-    }
-    return new Capping(layers, unit(vector.direction(), "persona vector '" + vector.name() + "' direction"),
-        cap.threshold());
+    return capping;
   }
 
   /** One candidate without heads; else best-of-N by the profile's selection head, or the mean of all. */
@@ -408,16 +436,21 @@ public final class PersonaGenerator {
           ForwardRequest.lastLogits());
       int promptSequence = forward.sequence(0);
       if (capping != null) {
-        for (int layer : capping.layers()) {
-          state.cap(layer, capping.direction(), capping.threshold());
-        }
+        capping.apply(state);
       }
       if (capLast) {
         forward = state.step(new int[] {promptSequence}, new int[] {ids[ids.length - 1]}, ForwardRequest.lastLogits());
       }
       float[] promptLogits = forward.lastLogits(0);
       prefillNanos = System.nanoTime() - prefillStart;
-      CandidateDecoder decoder = new CandidateDecoder(model, replySampler, replyStop, taps);
+      CandidateDecoder.CapWindow capWindow = capping == null || capping.positions() == 0 ? null
+          : new CandidateDecoder.CapWindow(capping.positions(), () -> capping.apply(state), () -> {
+            state.clearSteering(); // lifts the caps; the steering, which holds at every position, is set again
+            if (steering != null) {
+              state.steer(steering.tap(), steering.direction(), steering.coefficient());
+            }
+          });
+      CandidateDecoder decoder = new CandidateDecoder(model, replySampler, replyStop, taps, capWindow);
       int round = 0;
       while (true) {
         int n = run.nextRoundSize();
@@ -582,6 +615,7 @@ public final class PersonaGenerator {
     private Duration deadline;
     private Steering steering;
     private Capping capping;
+    private Integer capPositions;
     private boolean uncapped;
     private boolean keepActivations;
     private final Set<Integer> extraTaps = new TreeSet<>();
@@ -738,8 +772,9 @@ public final class PersonaGenerator {
      * entering the layer on the unit vector along {@code direction} is clamped from below at {@code
      * threshold} (x ← x + max(0, τ − x·d)·d, after any steering), and of the prompt's last position,
      * which predicts the reply's first token; tokens already at or above τ, the rest of the prompt
-     * and the other layers are untouched. Combines with best-of-N and steering. Default: no
-     * capping, at no cost. See {@link #capThreshold} for τ.
+     * and the other layers are untouched. Replaces any cap set before; {@link #alsoCap} adds one at
+     * another layer, {@link #capPositions} limits the caps to a reply's first positions. Combines
+     * with best-of-N and steering. Default: no capping, at no cost. See {@link #capThreshold} for τ.
      *
      * @param layers decoder layer indices, 0 ≤ layer &lt; layers, at least one
      * @param direction [hidden], non-zero (normalised here)
@@ -752,8 +787,44 @@ public final class PersonaGenerator {
       if (!Float.isFinite(threshold)) {
         throw new InvalidSettingException("capping threshold", threshold, "must be finite");
       }
-      this.capping = new Capping(layers.clone(), unit(direction, "capping direction"), threshold);
+      float[] unit = unit(direction, "capping direction");
+      Capping caps = new Capping(List.of(), 0);
+      for (int layer : layers) {
+        caps = caps.with(new LayerCap(layer, unit, threshold));
+      }
+      this.capping = caps;
       this.uncapped = false;
+      return this;
+    }
+
+    /**
+     * Adds a cap at one more layer, with its own direction and threshold (as {@link #cap(int[],
+     * float[], float)} does at each of its layers).
+     *
+     * @throws InvalidSettingException if the layer is already capped, or as {@link #cap(int[], float[], float)}
+     */
+    public Builder alsoCap(int layer, float[] direction, float threshold) {
+      if (capping == null) {
+        return cap(new int[] {layer}, direction, threshold);
+      }
+      checkLayerAndDirection("capping", new int[] {layer}, direction);
+      if (!Float.isFinite(threshold)) {
+        throw new InvalidSettingException("capping threshold", threshold, "must be finite");
+      }
+      this.capping = capping.with(new LayerCap(layer, unit(direction, "capping direction"), threshold));
+      return this;
+    }
+
+    /**
+     * Caps (set here or the profile's) hold only for the prompt's last position and the first {@code
+     * positions − 1} reply tokens, which decide how a reply opens, then decoding runs free; 0 (the
+     * default) caps every reply token.
+     */
+    public Builder capPositions(int positions) {
+      if (positions < 0) {
+        throw new InvalidSettingException("capping positions", positions, "must be >= 0 (0: every position)");
+      }
+      this.capPositions = positions;
       return this;
     }
 

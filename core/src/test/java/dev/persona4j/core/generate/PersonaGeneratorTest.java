@@ -407,6 +407,96 @@ class PersonaGeneratorTest {
   }
 
   @Test
+  void capsAtTheirOwnLayersHoldOnlyForTheReplysFirstPositions() {
+    PersonaVector axis = personaVector(1);
+    float[] other = new float[model.info().hiddenSize()];
+    for (int i = 0; i < other.length; i++) {
+      other[i] = (float) Math.sin(0.3 * i + 1);
+    }
+    PersonaVector second = (PersonaVector) Head.fromParameters(HeadKind.PERSONA_VECTOR, "second", new int[] {2},
+        other.length, Map.of("direction", new Tensor(new long[] {other.length}, other),
+            "calibration", new Tensor(new long[] {2}, new float[] {1f, 0f})), Map.of("pooling", "mean"));
+    PersonaGenerator.Builder plainBuilder = generator().sampler(SamplerSettings.greedy()).seed(1).keepActivations(1, 2);
+    Reply plain = plainBuilder.build().reply(HELLO);
+    CandidateActivations plainActivations = plain.activations(plain.chosen()).orElseThrow();
+    float threshold1 = PersonaGenerator.capThreshold(axis, List.of(plainActivations), 90);
+    float threshold2 = PersonaGenerator.capThreshold(second, List.of(plainActivations), 90);
+    int positions = 3;
+    Reply early = plainBuilder.cap(axis, threshold1, 1).alsoCap(2, other, threshold2).capPositions(positions).build()
+        .reply(HELLO);
+    int[] tokens = early.chosen().tokens();
+    assertTrue(tokens.length > positions + 2, "a reply long enough to run free after the capped positions");
+    CandidateActivations a = early.activations(early.chosen()).orElseThrow();
+
+    // By hand: the stream entering layer 1 depends only on the tokens (nothing before it is capped), so an
+    // uncapped pass over the prompt and the reply gives it; the cap lifts the rows of the prompt's last
+    // position and of the first positions - 1 reply tokens (the rows deciding the first tokens) to τ along
+    // the unit axis, x + max(0, τ − x·d)·d, and leaves every later row as it is.
+    int[] prompt = assembler.assemble(mara, HELLO, "User", model.info().contextLength() - 16).ids();
+    int[] all = Arrays.copyOf(prompt, prompt.length + tokens.length);
+    System.arraycopy(tokens, 0, all, prompt.length, tokens.length);
+    float[][] raw;
+    try (DecodingState state = model.newState()) {
+      raw = state.prefill(List.of(all), ForwardRequest.allPositions(1)).hidden(0, 1);
+    }
+    double[] d = unit(axis.direction());
+    for (int t = 0; t < tokens.length; t++) {
+      float[] x = raw[prompt.length + t];
+      float[] expected = x.clone();
+      if (t < positions - 1) {
+        double lift = Math.max(0, threshold1 - projection(x, axis));
+        for (int i = 0; i < x.length; i++) {
+          expected[i] = (float) (x[i] + lift * d[i]);
+        }
+      }
+      assertArrayEquals(expected, a.layer(1)[t], 1e-4f, "reply token " + t);
+    }
+    // The second cap holds at its own layer, along its own direction, for the same positions only.
+    int belowLater = 0;
+    for (int t = 0; t < tokens.length; t++) {
+      double p = projection(a.layer(2)[t], second);
+      if (t < positions - 1) {
+        assertTrue(p >= threshold2 - 1e-4, "token " + t + " projects " + p + " < " + threshold2);
+      } else {
+        belowLater += p < threshold2 - 1e-3 ? 1 : 0;
+      }
+    }
+    assertTrue(belowLater > 0, "after the capped positions the stream runs free, below τ at some tokens");
+
+    // A second round of candidates is capped at the same positions again.
+    Reply rounds = generator().seed(3).keepActivations(1).cap(axis, threshold1, 1).capPositions(positions)
+        .head(meanProbe("probe", 2)).policy(SelectionPolicy.builder().firstAboveThreshold(1.0, 2).candidatesPerRound(2)
+            .scorer(CandidateScorer.head("probe")).build())
+        .build().reply(HELLO);
+    assertEquals(4, rounds.candidates().size());
+    for (Candidate c : rounds.candidates()) {
+      float[][] rows = rounds.activations(c).orElseThrow().layer(1);
+      for (int t = 0; t < Math.min(positions - 1, rows.length); t++) {
+        assertTrue(projection(rows[t], axis) >= threshold1 - 1e-4, "candidate " + c.index() + " token " + t);
+      }
+    }
+    assertThrows(InvalidSettingException.class, () -> generator().cap(axis, 0f, 1).alsoCap(1, other, 0f));
+    assertThrows(InvalidSettingException.class, () -> generator().capPositions(-1));
+    Reply again = generator().seed(3).keepActivations(1).cap(axis, threshold1, 1).capPositions(positions)
+        .head(meanProbe("probe", 2)).policy(SelectionPolicy.builder().firstAboveThreshold(1.0, 2).candidatesPerRound(2)
+            .scorer(CandidateScorer.head("probe")).build())
+        .build().reply(HELLO);
+    assertArrayEquals(rounds.chosen().tokens(), again.chosen().tokens(), "deterministic");
+  }
+
+  private static double[] unit(float[] v) {
+    double norm = 0;
+    for (float f : v) {
+      norm += (double) f * f;
+    }
+    double[] u = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      u[i] = v[i] / Math.sqrt(norm);
+    }
+    return u;
+  }
+
+  @Test
   void capThresholdIsAPercentileOfInCharacterTokenProjections() {
     PersonaVector axis = personaVector(1);
     float[] unit = axis.direction();

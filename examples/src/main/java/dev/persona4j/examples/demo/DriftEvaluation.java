@@ -1,6 +1,7 @@
 package dev.persona4j.examples.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyOptions;
@@ -375,7 +376,10 @@ public final class DriftEvaluation {
         }
       }
       if (order.stream().anyMatch(Arm::capped)) {
-        base.profile().cap(persona.name()).ifPresent(c -> caps.put(voice, c.toString()));
+        List<ModelProfile.Cap> personaCaps = base.profile().caps(persona.name());
+        if (!personaCaps.isEmpty()) {
+          caps.put(voice, personaCaps.size() == 1 ? personaCaps.get(0).toString() : personaCaps.toString());
+        }
       }
       SplittableRandom rng = new SplittableRandom(seed ^ voice.hashCode());
       Map<Arm, Rate> rates = new EnumMap<>(Arm.class);

@@ -136,6 +136,9 @@ public final class PersonaCalibration {
   private final StopConditions stop;
   private final ContrastBank bank;
   private final double capPercentile;
+  /** Where the examples are read: the swept layers and the capped ones. */
+  private final int[] taps;
+  private final int[] capLayers;
 
   private PersonaCalibration(Builder b) {
     this.model = b.model;
@@ -151,6 +154,8 @@ public final class PersonaCalibration {
     this.stop = b.stop;
     this.bank = b.bank;
     this.capPercentile = b.capPercentile;
+    this.capLayers = b.capLayers;
+    this.taps = IntStream.concat(Arrays.stream(layers), Arrays.stream(capLayers)).distinct().sorted().toArray();
   }
 
   /** A calibration on {@code model}; at least one persona is required. */
@@ -271,7 +276,7 @@ public final class PersonaCalibration {
     Report report = new Report(model.info().architecture(), seed, budget, layers, sizes, examples.size() - heldOut.length,
         heldOut.length, sweep.scores(), layer, figures, capping, seconds);
     LOG.debug("calibrated {} on {}: layer {}, {}", personaNames(), model.info().architecture(), layer, figures);
-    return new Result(heads, sweep, report, model.info());
+    return new Result(heads, sweep, report, model.info(), examples);
   }
 
   /**
@@ -365,7 +370,7 @@ public final class PersonaCalibration {
     Collections.shuffle(messages, random);
 
     // The model's own replies under the persona's prompt, read in the decoding pass.
-    PersonaGenerator inCharacter = generator(persona).keepActivations(layers).build();
+    PersonaGenerator inCharacter = generator(persona).keepActivations(taps).build();
     int message = 0;
     while (countOf(out, Source.GENERATED_IN_CHARACTER) < generatedIn) {
       checkDeadline(deadlineNanos, stage);
@@ -416,7 +421,7 @@ public final class PersonaCalibration {
       promptIds.add(prompts.computeIfAbsent(x.user(), u -> promptIds(persona, u)));
       replyIds.add(neutralIds.get(i));
     }
-    List<CandidateActivations> read = ActivationCollector.builder(model).taps(layers).build()
+    List<CandidateActivations> read = ActivationCollector.builder(model).taps(taps).build()
         .collectReplies(promptIds, replyIds);
     for (int i = 0; i < toRead.size(); i++) {
       Written w = toRead.get(i);
@@ -620,12 +625,16 @@ public final class PersonaCalibration {
     private final LayerSweep sweep;
     private final Report report;
     private final ModelInfo model;
+    /** The contrast examples the heads came from (not kept beyond the result). */
+    final List<ContrastExample> examples;
 
-    private Result(Map<String, TrainedHead> heads, LayerSweep sweep, Report report, ModelInfo model) {
+    private Result(Map<String, TrainedHead> heads, LayerSweep sweep, Report report, ModelInfo model,
+        List<ContrastExample> examples) {
       this.heads = Collections.unmodifiableMap(new LinkedHashMap<>(heads));
       this.sweep = sweep;
       this.report = report;
       this.model = model;
+      this.examples = examples;
     }
 
     /** Every head by name: {@value #IN_CHARACTER}, {@value #IN_CHARACTER_PROBE}, then a persona vector per persona. */
@@ -703,6 +712,7 @@ public final class PersonaCalibration {
     private StopConditions stop;
     private ContrastBank bank;
     private double capPercentile = DEFAULT_CAP_PERCENTILE;
+    private int[] capLayers;
 
     private Builder(LanguageModel model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -768,6 +778,12 @@ public final class PersonaCalibration {
       return this;
     }
 
+    /** The decoder layers capped (default: every one). */
+    Builder capLayers(int... layers) {
+      this.capLayers = layers.clone();
+      return this;
+    }
+
     /** Told of progress; null for none (default). */
     public Builder listener(Listener listener) {
       this.listener = listener;
@@ -819,6 +835,9 @@ public final class PersonaCalibration {
         layers = defaultLayers(model.info());
       }
       ActivationCollector.checkLayers(model.info(), layers, "layers");
+      if (capLayers == null) {
+        capLayers = IntStream.range(0, model.info().layers()).toArray();
+      }
       // Unset settings come from the model's profile, as the generator the heads will serve takes them.
       ModelProfile profile = ModelProfile.of(model);
       if (assembler == null) {

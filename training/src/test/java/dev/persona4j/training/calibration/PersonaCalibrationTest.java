@@ -132,7 +132,7 @@ class PersonaCalibrationTest {
     ModelProfile profile = ModelProfile.defaults().withHeadsFrom(out);
     assertEquals(written.subList(0, 3), profile.heads());
     assertEquals(Optional.of(PersonaCalibration.IN_CHARACTER), profile.selectionHead());
-    assertEquals(new ModelProfile.Cap(cap.vector(), cap.layers(), cap.threshold()), profile.cap(captain.name()).get());
+    assertEquals(List.of(new ModelProfile.Cap(cap.vector(), cap.layers(), cap.threshold())), profile.caps(captain.name()));
     PersonaGenerator capped = PersonaGenerator.builder(demo, captain).profile(profile.withCapping(true)).build();
     assertTrue(capped.capping());
     assertFalse(PersonaGenerator.builder(demo, captain).profile(profile).build().capping(), "capping is opt-in");

@@ -60,10 +60,19 @@ final class CalibrateCommand implements Callable<Integer> {
       + "Default: a handful around the middle of the model.")
   List<Integer> layers;
 
-  @Option(names = "--cap-percentile", paramLabel = "P", description = "The activation cap's threshold: this"
-      + " percentile of the persona's own tokens' projections on its vector (default "
+  @Option(names = "--cap-percentile", paramLabel = "P", description = "The activation caps' threshold: this"
+      + " percentile of the projections of the early tokens of the model's most in-character replies (default "
       + PersonaCalibration.DEFAULT_CAP_PERCENTILE + ").")
   Double capPercentile;
+
+  @Option(names = "--cap-positions", paramLabel = "K", description = "Positions the caps hold and are fitted on: the"
+      + " prompt's last and the first K-1 reply tokens; 0 for all (default "
+      + PersonaCalibration.DEFAULT_CAP_POSITIONS + ").")
+  Integer capPositions;
+
+  @Option(names = "--cap-layer", paramLabel = "N", description = "A decoder layer to cap (repeat for several)."
+      + " Default: every layer.")
+  List<Integer> capLayers;
 
   @Override
   public Integer call() {
@@ -84,6 +93,12 @@ final class CalibrateCommand implements Callable<Integer> {
       }
       if (capPercentile != null) {
         calibration.capPercentile(capPercentile);
+      }
+      if (capPositions != null) {
+        calibration.capPositions(capPositions);
+      }
+      if (capLayers != null && !capLayers.isEmpty()) {
+        calibration.capLayers(capLayers.stream().mapToInt(Integer::intValue).toArray());
       }
       if (layers != null && !layers.isEmpty()) {
         calibration.layers(layers.stream().mapToInt(Integer::intValue).toArray());
@@ -133,9 +148,9 @@ final class CalibrateCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  %-28s %-15s %8s %7s %7s%n", "head", "kind", "accuracy", "AUC", "ECE");
     r.heads().forEach((name, h) -> out.printf(Locale.ROOT, "  %-28.28s %-15s %8.4f %7.4f %7.4f%n", name, h.kind(),
         h.accuracy(), h.auc(), h.ece()));
-    r.capping().forEach((persona, cap) -> out.printf(Locale.ROOT, "  cap %-24.24s along %s at layers %s: projection"
-        + " >= %.4f (percentile %.0f of its own tokens)%n", persona, cap.vector(), Arrays.toString(cap.layers()),
-        cap.threshold(), cap.percentile()));
+    r.capping().forEach((persona, caps) -> caps.forEach(cap -> out.printf(Locale.ROOT, "  cap %-24.24s along %s at"
+        + " layers %s: projection >= %.4f (percentile %.0f) over the first %d positions%n", persona, cap.vector(),
+        Arrays.toString(cap.layers()), cap.threshold(), cap.percentile(), cap.positions())));
     out.printf(Locale.ROOT, "calibrated in %.1f s (seed %d, budget %d)%n", r.seconds(), r.seed(), r.budget());
   }
 }

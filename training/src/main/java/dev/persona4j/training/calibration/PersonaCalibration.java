@@ -13,6 +13,7 @@ import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyOptions;
 import dev.persona4j.core.heads.CandidateActivations;
+import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.heads.HeadFiles;
 import dev.persona4j.core.heads.PersonaVector;
 import dev.persona4j.core.heads.Pooling;
@@ -102,10 +103,20 @@ public final class PersonaCalibration {
   /** The smallest budget: below it a held-out split has too few examples to choose a layer. */
   public static final int MIN_BUDGET = 16;
   /**
-   * The capping threshold's percentile of in-character token projections by default: a quarter of
-   * the persona's own tokens sit below it, so capping lifts those and anything that drifts further.
+   * The capping threshold's percentile, by default, of the projections of the early tokens of the
+   * model's most in-character replies: half of them sit below it, so capping lifts those and anything
+   * that drifts further.
    */
-  public static final double DEFAULT_CAP_PERCENTILE = 25;
+  public static final double DEFAULT_CAP_PERCENTILE = 50;
+  /**
+   * Positions a cap holds by default: the prompt's last and the first reply tokens, where this
+   * model chooses how a reply opens (see the README's capping table for the measured choice).
+   */
+  public static final int DEFAULT_CAP_POSITIONS = 4;
+  /** The fraction of the model's own in-character replies at each end of the head's ranking a cap contrasts. */
+  private static final double CAP_CONTRAST_FRACTION = 0.3;
+  /** Fewer replies at each end than this, and a cap contrasts all the persona's examples instead. */
+  private static final int MIN_CAP_REPLIES = 4;
   /** Whether saved calibrations turn capping on for generators of the model (measured: see the README). */
   static final boolean CAPPING_BY_DEFAULT = false;
 
@@ -139,6 +150,7 @@ public final class PersonaCalibration {
   /** Where the examples are read: the swept layers and the capped ones. */
   private final int[] taps;
   private final int[] capLayers;
+  private final int capPositions;
 
   private PersonaCalibration(Builder b) {
     this.model = b.model;
@@ -155,6 +167,7 @@ public final class PersonaCalibration {
     this.bank = b.bank;
     this.capPercentile = b.capPercentile;
     this.capLayers = b.capLayers;
+    this.capPositions = b.capPositions;
     this.taps = IntStream.concat(Arrays.stream(layers), Arrays.stream(capLayers)).distinct().sorted().toArray();
   }
 
@@ -253,7 +266,9 @@ public final class PersonaCalibration {
     progress("heads", 2, units);
     Set<Integer> held = new TreeSet<>();
     Arrays.stream(heldOut).forEach(held::add);
-    Map<String, Capping> capping = new LinkedHashMap<>();
+    Map<String, List<Capping>> capping = new LinkedHashMap<>();
+    Map<String, PersonaVector> capVectors = new LinkedHashMap<>();
+    Head inCharacterHead = heads.get(IN_CHARACTER).head();
     for (Persona persona : personas) {
       List<Integer> own = new ArrayList<>();
       for (int i = 0; i < examples.size(); i++) {
@@ -267,7 +282,8 @@ public final class PersonaCalibration {
       String name = personaVectorName(persona);
       TrainedHead vector = HeadTrainer.personaVector(name, layer, ownActivations, ownLabels, ownHeldOut, POOLING, true);
       heads.put(name, vector);
-      capping.put(persona.name(), capping(vector, layer, ownActivations, ownLabels, ownHeldOut));
+      capping.put(persona.name(), capping(persona, own.stream().map(examples::get).toList(), inCharacterHead,
+          capVectors));
       progress("heads", heads.size(), units);
     }
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -276,52 +292,67 @@ public final class PersonaCalibration {
     Report report = new Report(model.info().architecture(), seed, budget, layers, sizes, examples.size() - heldOut.length,
         heldOut.length, sweep.scores(), layer, figures, capping, seconds);
     LOG.debug("calibrated {} on {}: layer {}, {}", personaNames(), model.info().architecture(), layer, figures);
-    return new Result(heads, sweep, report, model.info(), examples);
+    return new Result(heads, capVectors, sweep, report, model.info(), examples);
   }
 
   /**
-   * The cap for one persona: along its vector, at the vector's layer (a hidden-state index that is
-   * also the residual stream entering that decoder layer), at {@link #capPercentile} of the per-token
-   * projections of the persona's in-character training examples.
+   * The caps for one persona, one per cap layer, fitted where this kind of drift is decided: over the
+   * first {@link #capPositions} tokens of the model's own replies under the persona's prompt, the
+   * mean activation of the replies the calibrated {@value #IN_CHARACTER} head ranks highest minus
+   * that of those it ranks lowest (the top and bottom {@value #CAP_CONTRAST_FRACTION} of them), and τ
+   * at {@link #capPercentile} of the top replies' projections. With too few generated replies (a
+   * small budget mostly filled by the persona's own texts), all in-character examples against all
+   * out-of-character ones instead; the report says which.
    */
-  private Capping capping(TrainedHead vector, int layer, List<CandidateActivations> activations, int[] labels,
-      int[] heldOut) {
-    Set<Integer> held = new TreeSet<>();
-    Arrays.stream(heldOut).forEach(held::add);
-    List<CandidateActivations> inCharacter = IntStream.range(0, activations.size())
-        .filter(i -> labels[i] == 1 && !held.contains(i)).mapToObj(activations::get).toList();
-    List<CandidateActivations> outOfCharacter = IntStream.range(0, activations.size())
-        .filter(i -> labels[i] == 0 && !held.contains(i)).mapToObj(activations::get).toList();
-    PersonaVector direction = (PersonaVector) vector.head();
-    float threshold = PersonaGenerator.capThreshold(direction, inCharacter, capPercentile);
-    // The final hidden state (layer == layers) enters no decoder layer: cap the stream entering the last one.
-    int tap = Math.min(layer, model.info().layers() - 1);
-    return new Capping(vector.head().name(), new int[] {tap}, threshold, capPercentile,
-        deciles(direction, inCharacter), deciles(direction, outOfCharacter));
+  private List<Capping> capping(Persona persona, List<ContrastExample> own, Head inCharacterHead,
+      Map<String, PersonaVector> capVectors) {
+    List<ContrastExample> generated = new ArrayList<>(own.stream()
+        .filter(e -> e.source() == Source.GENERATED_IN_CHARACTER).toList());
+    int q = (int) Math.round(CAP_CONTRAST_FRACTION * generated.size());
+    List<CandidateActivations> in = new ArrayList<>();
+    List<CandidateActivations> out = new ArrayList<>();
+    String fittedOn;
+    if (q >= MIN_CAP_REPLIES) {
+      double[] score = generated.stream().mapToDouble(e -> inCharacterHead.score(e.activations())).toArray();
+      List<Integer> order = IntStream.range(0, generated.size()).boxed()
+          .sorted((a, b) -> Double.compare(score[b], score[a])).toList(); // stable: ties keep generation order
+      order.subList(0, q).forEach(i -> in.add(firstTokens(generated.get(i).activations())));
+      order.subList(order.size() - q, order.size()).forEach(i -> out.add(firstTokens(generated.get(i).activations())));
+      fittedOn = "generated replies ranked by " + IN_CHARACTER + ": top " + q + " vs bottom " + q;
+    } else {
+      own.forEach(e -> (e.label() == 1 ? in : out).add(firstTokens(e.activations())));
+      fittedOn = "all contrast examples: " + in.size() + " in character vs " + out.size() + " out";
+    }
+    List<Capping> caps = new ArrayList<>();
+    for (int layer : capLayers) {
+      String name = personaVectorName(persona) + "-cap" + layer;
+      PersonaVector direction = HeadTrainer.personaVector(name, layer, in, out, POOLING, true);
+      capVectors.put(name, direction);
+      float threshold = PersonaGenerator.capThreshold(direction, in, capPercentile);
+      caps.add(new Capping(name, new int[] {layer}, threshold, capPositions, capPercentile, fittedOn,
+          deciles(direction, in), deciles(direction, out)));
+    }
+    return caps;
+  }
+
+  /** The activations of a reply's first {@link #capPositions} tokens, where a cap holds. */
+  private CandidateActivations firstTokens(CandidateActivations a) {
+    if (capPositions == 0 || a.tokens() <= capPositions) {
+      return a;
+    }
+    int[] ls = a.layers();
+    float[][][] values = new float[ls.length][][];
+    for (int i = 0; i < ls.length; i++) {
+      values[i] = Arrays.copyOf(a.layer(ls[i]), capPositions);
+    }
+    return CandidateActivations.wrap(ls, values);
   }
 
   /** The 10th, 20th, ..., 90th percentiles of the per-token projections on the vector's unit direction. */
   private static double[] deciles(PersonaVector vector, List<CandidateActivations> examples) {
-    float[] d = vector.direction();
-    double norm = 0;
-    for (float f : d) {
-      norm += (double) f * f;
-    }
-    norm = Math.sqrt(norm);
-    List<Double> projections = new ArrayList<>();
-    for (CandidateActivations a : examples) {
-      for (float[] token : a.layer(vector.layer())) {
-        double p = 0;
-        for (int i = 0; i < d.length; i++) {
-          p += token[i] * (double) d[i];
-        }
-        projections.add(p / norm);
-      }
-    }
-    Collections.sort(projections);
     double[] out = new double[9];
-    for (int k = 1; k <= 9 && !projections.isEmpty(); k++) {
-      out[k - 1] = projections.get(Math.min(projections.size() - 1, (int) Math.ceil(k / 10.0 * projections.size()) - 1));
+    for (int k = 1; k <= 9 && !examples.isEmpty(); k++) {
+      out[k - 1] = PersonaGenerator.capThreshold(vector, examples, 10 * k);
     }
     return out;
   }
@@ -536,16 +567,18 @@ public final class PersonaCalibration {
    * @param sweep held-out accuracy and AUC of a linear probe at each swept layer
    * @param chosenLayer the layer the heads read
    * @param heads held-out figures by head name
-   * @param capping per persona name, the activation cap along its persona vector
+   * @param capping per persona name, its activation caps, one per capped layer
    * @param seconds time the calibration took
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Report(String model, long seed, int budget, int[] layers, Map<String, Map<String, Integer>> contrastSets,
       int trainExamples, int heldOutExamples, List<LayerSweep.LayerScore> sweep, int chosenLayer,
-      Map<String, HeadFigures> heads, Map<String, Capping> capping, double seconds) {
+      Map<String, HeadFigures> heads, Map<String, List<Capping>> capping, double seconds) {
     public Report {
       layers = layers.clone();
-      capping = Collections.unmodifiableMap(new LinkedHashMap<>(capping));
+      Map<String, List<Capping>> caps = new LinkedHashMap<>();
+      capping.forEach((persona, list) -> caps.put(persona, List.copyOf(list)));
+      capping = Collections.unmodifiableMap(caps);
       contrastSets = Collections.unmodifiableMap(new LinkedHashMap<>(contrastSets));
       sweep = List.copyOf(sweep);
       heads = Collections.unmodifiableMap(new LinkedHashMap<>(heads));
@@ -585,16 +618,18 @@ public final class PersonaCalibration {
 
   /**
    * An activation cap for {@link PersonaGenerator.Builder#cap(PersonaVector, float, int...)}: along
-   * the persona vector named {@code vector}, at decoder {@code layers}, at {@code threshold}, the
-   * {@code percentile} of in-character token projections it was chosen at, and the deciles (10th to
-   * 90th percentile) of the per-token projections of the training split's in-character and
-   * out-of-character examples: how far apart the two sit along the vector, and where τ falls.
+   * the persona vector named {@code vector}, at decoder {@code layers}, at {@code threshold}, held for
+   * a reply's first {@code positions} positions (0: all), the {@code percentile} of the in-character
+   * side's token projections it was chosen at, what the direction was fitted on, and the deciles (10th
+   * to 90th percentile) of the per-token projections of both sides: how far apart they sit along the
+   * direction, and where τ falls.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Capping(String vector, int[] layers, float threshold, double percentile,
-      double[] inCharacterDeciles, double[] outOfCharacterDeciles) {
+  public record Capping(String vector, int[] layers, float threshold, int positions, double percentile,
+      String fittedOn, double[] inCharacterDeciles, double[] outOfCharacterDeciles) {
     public Capping {
       Objects.requireNonNull(vector, "vector");
+      Objects.requireNonNull(fittedOn, "fittedOn");
       layers = layers.clone();
       inCharacterDeciles = inCharacterDeciles.clone();
       outOfCharacterDeciles = outOfCharacterDeciles.clone();
@@ -622,15 +657,17 @@ public final class PersonaCalibration {
   /** The calibrated heads, bound to the model they were calibrated on, and the report. */
   public static final class Result {
     private final Map<String, TrainedHead> heads;
+    private final Map<String, PersonaVector> capVectors;
     private final LayerSweep sweep;
     private final Report report;
     private final ModelInfo model;
     /** The contrast examples the heads came from (not kept beyond the result). */
     final List<ContrastExample> examples;
 
-    private Result(Map<String, TrainedHead> heads, LayerSweep sweep, Report report, ModelInfo model,
-        List<ContrastExample> examples) {
+    private Result(Map<String, TrainedHead> heads, Map<String, PersonaVector> capVectors, LayerSweep sweep,
+        Report report, ModelInfo model, List<ContrastExample> examples) {
       this.heads = Collections.unmodifiableMap(new LinkedHashMap<>(heads));
+      this.capVectors = Collections.unmodifiableMap(new LinkedHashMap<>(capVectors));
       this.sweep = sweep;
       this.report = report;
       this.model = model;
@@ -645,6 +682,11 @@ public final class PersonaCalibration {
     /** The layer sweep that chose the layer. */
     public LayerSweep sweep() {
       return sweep;
+    }
+
+    /** The directions of the caps by name ({@code persona-<name>-cap<layer>}), persona vectors saved with the heads. */
+    public Map<String, PersonaVector> capVectors() {
+      return capVectors;
     }
 
     public Report report() {
@@ -667,17 +709,21 @@ public final class PersonaCalibration {
       for (TrainedHead head : heads.values()) {
         written.add(head.save(dir, model));
       }
+      for (PersonaVector vector : capVectors.values()) {
+        written.add(HeadFiles.save(dir, vector, model));
+      }
       ObjectNode fragment = Json.mapper().createObjectNode();
       written.forEach(f -> fragment.withArray("heads").add(dir.relativize(f).toString()));
       written.add(write(dir.resolve(REPORT_FILE), report.toJson()));
       fragment.put("selection_head", IN_CHARACTER);
       ObjectNode caps = fragment.putObject("caps");
-      report.capping().forEach((persona, cap) -> {
-        ObjectNode c = caps.putObject(persona);
+      report.capping().forEach((persona, list) -> list.forEach(cap -> {
+        ObjectNode c = caps.withArray(persona).addObject();
         c.put("vector", cap.vector());
         Arrays.stream(cap.layers()).forEach(c.withArray("layers")::add);
         c.put("threshold", cap.threshold());
-      });
+        c.put("positions", cap.positions());
+      }));
       fragment.put("capping", CAPPING_BY_DEFAULT);
       try {
         written.add(write(dir.resolve(ModelProfile.HEADS_FILE), Json.pretty().writeValueAsString(fragment)));
@@ -713,6 +759,7 @@ public final class PersonaCalibration {
     private ContrastBank bank;
     private double capPercentile = DEFAULT_CAP_PERCENTILE;
     private int[] capLayers;
+    private int capPositions = DEFAULT_CAP_POSITIONS;
 
     private Builder(LanguageModel model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -778,9 +825,24 @@ public final class PersonaCalibration {
       return this;
     }
 
-    /** The decoder layers capped (default: every one). */
-    Builder capLayers(int... layers) {
-      this.capLayers = layers.clone();
+    /**
+     * The decoder layers capped, each along its own direction with its own threshold (default: every
+     * one); the contrast examples are read there as well as at the swept layers.
+     */
+    public Builder capLayers(int... layers) {
+      this.capLayers = Objects.requireNonNull(layers, "layers").clone();
+      return this;
+    }
+
+    /**
+     * Positions the caps hold (the prompt's last and the first reply tokens) and are fitted on;
+     * default {@value #DEFAULT_CAP_POSITIONS}; 0: every position.
+     */
+    public Builder capPositions(int positions) {
+      if (positions < 0) {
+        throw new InvalidSettingException("capping positions", positions, "must be >= 0 (0: every position)");
+      }
+      this.capPositions = positions;
       return this;
     }
 
@@ -837,6 +899,15 @@ public final class PersonaCalibration {
       ActivationCollector.checkLayers(model.info(), layers, "layers");
       if (capLayers == null) {
         capLayers = IntStream.range(0, model.info().layers()).toArray();
+      }
+      if (capLayers.length == 0) {
+        throw new InvalidSettingException("capLayers", "[]", "name at least one decoder layer to cap");
+      }
+      for (int layer : capLayers) {
+        if (layer < 0 || layer >= model.info().layers()) {
+          throw new InvalidSettingException("cap layer", layer, "must be a decoder layer in [0, "
+              + (model.info().layers() - 1) + "] of " + model.info().architecture());
+        }
       }
       // Unset settings come from the model's profile, as the generator the heads will serve takes them.
       ModelProfile profile = ModelProfile.of(model);

@@ -120,19 +120,33 @@ class PersonaCalibrationTest {
 
     List<Path> written = first.save(out);
     assertEquals(List.of("in_character.safetensors", "in_character-probe.safetensors",
-        "persona-captain-mara-vell.safetensors", PersonaCalibration.REPORT_FILE, ModelProfile.HEADS_FILE),
+        "persona-captain-mara-vell.safetensors", "persona-captain-mara-vell-cap0.safetensors",
+        "persona-captain-mara-vell-cap1.safetensors", "persona-captain-mara-vell-cap2.safetensors",
+        "persona-captain-mara-vell-cap3.safetensors", PersonaCalibration.REPORT_FILE, ModelProfile.HEADS_FILE),
         written.stream().map(p -> out.relativize(p).toString()).toList());
-    // The cap: along the persona vector, at its layer, at the 25th percentile of the captain's own tokens.
-    PersonaCalibration.Capping cap = report.capping().get(captain.name());
-    assertEquals("persona-captain-mara-vell", cap.vector());
-    assertArrayEquals(new int[] {report.chosenLayer()}, cap.layers());
-    assertEquals(PersonaCalibration.DEFAULT_CAP_PERCENTILE, cap.percentile());
-    assertEquals(cap.threshold(), second.report().capping().get(captain.name()).threshold(), "seeded");
-    // The fragment gives a profile the heads, the ranking and the cap.
+    // The caps: one per decoder layer, each along its own direction, over the first positions only; fitted
+    // on the model's own replies ranked by the calibrated head when there are enough of them.
+    List<PersonaCalibration.Capping> caps = report.capping().get(captain.name());
+    assertEquals(demo.info().layers(), caps.size());
+    int generated = sizes.get("generated_in_character");
+    List<ModelProfile.Cap> expected = new ArrayList<>();
+    for (int layer = 0; layer < caps.size(); layer++) {
+      PersonaCalibration.Capping cap = caps.get(layer);
+      assertEquals("persona-captain-mara-vell-cap" + layer, cap.vector());
+      assertArrayEquals(new int[] {layer}, cap.layers());
+      assertEquals(PersonaCalibration.DEFAULT_CAP_PERCENTILE, cap.percentile());
+      assertEquals(PersonaCalibration.DEFAULT_CAP_POSITIONS, cap.positions());
+      assertTrue(cap.fittedOn().startsWith(Math.round(0.3 * generated) >= 4 ? "generated replies" : "all contrast"),
+          cap.fittedOn());
+      assertEquals(cap.threshold(), second.report().capping().get(captain.name()).get(layer).threshold(), "seeded");
+      assertEquals(first.capVectors().get(cap.vector()).parameters(), second.capVectors().get(cap.vector()).parameters());
+      expected.add(new ModelProfile.Cap(cap.vector(), cap.layers(), cap.threshold(), cap.positions()));
+    }
+    // The fragment gives a profile the heads, the ranking and the caps.
     ModelProfile profile = ModelProfile.defaults().withHeadsFrom(out);
-    assertEquals(written.subList(0, 3), profile.heads());
+    assertEquals(written.subList(0, 7), profile.heads());
     assertEquals(Optional.of(PersonaCalibration.IN_CHARACTER), profile.selectionHead());
-    assertEquals(List.of(new ModelProfile.Cap(cap.vector(), cap.layers(), cap.threshold())), profile.caps(captain.name()));
+    assertEquals(expected, profile.caps(captain.name()));
     PersonaGenerator capped = PersonaGenerator.builder(demo, captain).profile(profile.withCapping(true)).build();
     assertTrue(capped.capping());
     assertFalse(PersonaGenerator.builder(demo, captain).profile(profile).build().capping(), "capping is opt-in");
@@ -197,6 +211,10 @@ class PersonaCalibrationTest {
     assertEquals("9", layer.value());
     assertTrue(layer.getMessage().contains("0.." + demo.info().layers()), layer.getMessage());
 
+    InvalidSettingException capLayer = assertThrows(InvalidSettingException.class,
+        () -> demoCalibration().persona(captain).capLayers(0, demo.info().layers()).build());
+    assertEquals(Integer.toString(demo.info().layers()), capLayer.value());
+    assertThrows(InvalidSettingException.class, () -> demoCalibration().capPositions(-1));
     InvalidSettingException percentile = assertThrows(InvalidSettingException.class,
         () -> demoCalibration().capPercentile(101));
     assertEquals("101.0", percentile.value());

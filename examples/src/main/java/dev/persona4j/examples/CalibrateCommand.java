@@ -61,8 +61,8 @@ final class CalibrateCommand implements Callable<Integer> {
   List<Integer> layers;
 
   @Option(names = "--cap-percentile", paramLabel = "P", description = "The activation caps' threshold: this"
-      + " percentile of the projections of the early tokens of the model's most in-character replies (default "
-      + PersonaCalibration.DEFAULT_CAP_PERCENTILE + ").")
+      + " percentile of the projections of the early tokens of the model's most in-character replies (default:"
+      + " their mean).")
   Double capPercentile;
 
   @Option(names = "--cap-positions", paramLabel = "K", description = "Positions the caps hold and are fitted on: the"
@@ -149,8 +149,8 @@ final class CalibrateCommand implements Callable<Integer> {
     r.heads().forEach((name, h) -> out.printf(Locale.ROOT, "  %-28.28s %-15s %8.4f %7.4f %7.4f%n", name, h.kind(),
         h.accuracy(), h.auc(), h.ece()));
     r.capping().forEach((persona, caps) -> caps.forEach(cap -> out.printf(Locale.ROOT, "  cap %-24.24s along %s at"
-        + " layers %s: projection >= %.4f (percentile %.0f) over the first %d positions%n", persona, cap.vector(),
-        Arrays.toString(cap.layers()), cap.threshold(), cap.percentile(), cap.positions())));
+        + " layers %s: projection >= %.4f (%s) over the first %d positions%n", persona, cap.vector(),
+        Arrays.toString(cap.layers()), cap.threshold(), cap.floor(), cap.positions())));
     out.printf(Locale.ROOT, "calibrated in %.1f s (seed %d, budget %d)%n", r.seconds(), r.seed(), r.budget());
   }
 }

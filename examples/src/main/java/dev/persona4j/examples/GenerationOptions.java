@@ -51,8 +51,8 @@ final class GenerationOptions {
   Path headsDir;
 
   @Option(names = "--cap", negatable = true, description = {
-      "Cap the persona's activations along its calibrated persona vector (--no-cap: never). Default: as the"
-          + " calibrated heads say."})
+      "Cap the persona's activations with its calibrated caps (one direction and threshold per layer, held for"
+          + " the reply's first positions; --no-cap: never). Default: as the calibrated heads say."})
   Boolean cap;
 
   @Option(names = "--no-heads", description = "Score nothing: plain sampling of one candidate unless --candidates says otherwise.")

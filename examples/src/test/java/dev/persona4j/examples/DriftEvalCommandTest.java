@@ -119,7 +119,9 @@ class DriftEvalCommandTest {
     JsonNode written = Json.mapper().readTree(Files.readString(json));
     List<String> heads = new ArrayList<>();
     written.at("/heads").forEach(h -> heads.add(h.asText()));
-    assertEquals(List.of("in_character", "in_character-probe", "persona-captain-mara-vell"), heads, written.toString());
+    assertEquals(List.of("in_character", "in_character-probe", "persona-captain-mara-vell", "persona-captain-mara-vell-cap0",
+        "persona-captain-mara-vell-cap1", "persona-captain-mara-vell-cap2", "persona-captain-mara-vell-cap3"), heads,
+        written.toString());
     // --cap for a persona that was not calibrated: one line naming the persona and the file.
     String[] uncalibrated = DemoModelCommandsTest.run(null, "reply", "--model", model.toString(), "--persona",
         "gardener", "--cap", "Hello");

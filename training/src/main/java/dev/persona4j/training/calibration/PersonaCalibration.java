@@ -103,16 +103,10 @@ public final class PersonaCalibration {
   /** The smallest budget: below it a held-out split has too few examples to choose a layer. */
   public static final int MIN_BUDGET = 16;
   /**
-   * The capping threshold's percentile, by default, of the projections of the early tokens of the
-   * model's most in-character replies: half of them sit below it, so capping lifts those and anything
-   * that drifts further.
-   */
-  public static final double DEFAULT_CAP_PERCENTILE = 50;
-  /**
-   * Positions a cap holds by default: the prompt's last and the first reply tokens, where this
+   * Positions a cap holds by default: the prompt's last and the first reply token, where the demo
    * model chooses how a reply opens (see the README's capping table for the measured choice).
    */
-  public static final int DEFAULT_CAP_POSITIONS = 4;
+  public static final int DEFAULT_CAP_POSITIONS = 2;
   /** The fraction of the model's own in-character replies at each end of the head's ranking a cap contrasts. */
   private static final double CAP_CONTRAST_FRACTION = 0.3;
   /** Fewer replies at each end than this, and a cap contrasts all the persona's examples instead. */
@@ -146,6 +140,7 @@ public final class PersonaCalibration {
   private final SamplerSettings sampler;
   private final StopConditions stop;
   private final ContrastBank bank;
+  /** The threshold's percentile of the in-character side's projections, or NaN for their mean. */
   private final double capPercentile;
   /** Where the examples are read: the swept layers and the capped ones. */
   private final int[] taps;
@@ -300,7 +295,8 @@ public final class PersonaCalibration {
    * first {@link #capPositions} tokens of the model's own replies under the persona's prompt, the
    * mean activation of the replies the calibrated {@value #IN_CHARACTER} head ranks highest minus
    * that of those it ranks lowest (the top and bottom {@value #CAP_CONTRAST_FRACTION} of them), and τ
-   * at {@link #capPercentile} of the top replies' projections. With too few generated replies (a
+   * at the mean of the top replies' projections (or {@link #capPercentile} of them): capping then
+   * shifts a drifting opening to where an in-character one sits on average. With too few generated replies (a
    * small budget mostly filled by the persona's own texts), all in-character examples against all
    * out-of-character ones instead; the report says which.
    */
@@ -328,8 +324,10 @@ public final class PersonaCalibration {
       String name = personaVectorName(persona) + "-cap" + layer;
       PersonaVector direction = HeadTrainer.personaVector(name, layer, in, out, POOLING, true);
       capVectors.put(name, direction);
-      float threshold = PersonaGenerator.capThreshold(direction, in, capPercentile);
-      caps.add(new Capping(name, new int[] {layer}, threshold, capPositions, capPercentile, fittedOn,
+      boolean mean = Double.isNaN(capPercentile);
+      float threshold = mean ? meanProjection(direction, in) : PersonaGenerator.capThreshold(direction, in, capPercentile);
+      caps.add(new Capping(name, new int[] {layer}, threshold, capPositions,
+          mean ? "mean" : String.format(Locale.ROOT, "percentile %s", capPercentile), fittedOn,
           deciles(direction, in), deciles(direction, out)));
     }
     return caps;
@@ -346,6 +344,25 @@ public final class PersonaCalibration {
       values[i] = Arrays.copyOf(a.layer(ls[i]), capPositions);
     }
     return CandidateActivations.wrap(ls, values);
+  }
+
+  /** The mean per-token projection of {@code examples} on the vector's unit direction. */
+  private static float meanProjection(PersonaVector vector, List<CandidateActivations> examples) {
+    double[] unit = new double[vector.direction().length];
+    double norm = Math.sqrt(IntStream.range(0, unit.length).mapToDouble(i -> (double) vector.direction()[i]
+        * vector.direction()[i]).sum());
+    Arrays.setAll(unit, i -> vector.direction()[i] / norm);
+    double sum = 0;
+    int tokens = 0;
+    for (CandidateActivations a : examples) {
+      for (float[] token : a.layer(vector.layer())) {
+        for (int i = 0; i < unit.length; i++) {
+          sum += token[i] * unit[i];
+        }
+        tokens++;
+      }
+    }
+    return (float) (sum / tokens);
   }
 
   /** The 10th, 20th, ..., 90th percentiles of the per-token projections on the vector's unit direction. */
@@ -619,13 +636,13 @@ public final class PersonaCalibration {
   /**
    * An activation cap for {@link PersonaGenerator.Builder#cap(PersonaVector, float, int...)}: along
    * the persona vector named {@code vector}, at decoder {@code layers}, at {@code threshold}, held for
-   * a reply's first {@code positions} positions (0: all), the {@code percentile} of the in-character
-   * side's token projections it was chosen at, what the direction was fitted on, and the deciles (10th
+   * a reply's first {@code positions} positions (0: all), the {@code floor} (the in-character side's
+   * mean projection, or a percentile of it) τ was chosen at, what the direction was fitted on, and the deciles (10th
    * to 90th percentile) of the per-token projections of both sides: how far apart they sit along the
    * direction, and where τ falls.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Capping(String vector, int[] layers, float threshold, int positions, double percentile,
+  public record Capping(String vector, int[] layers, float threshold, int positions, String floor,
       String fittedOn, double[] inCharacterDeciles, double[] outOfCharacterDeciles) {
     public Capping {
       Objects.requireNonNull(vector, "vector");
@@ -757,7 +774,7 @@ public final class PersonaCalibration {
     private SamplerSettings sampler;
     private StopConditions stop;
     private ContrastBank bank;
-    private double capPercentile = DEFAULT_CAP_PERCENTILE;
+    private double capPercentile = Double.NaN;
     private int[] capLayers;
     private int capPositions = DEFAULT_CAP_POSITIONS;
 
@@ -814,8 +831,8 @@ public final class PersonaCalibration {
     }
 
     /**
-     * The percentile (0 to 100) of the persona's in-character token projections on its vector that
-     * the activation cap lifts the residual stream to (default {@value #DEFAULT_CAP_PERCENTILE}).
+     * The percentile (0 to 100) of the in-character side's token projections that the caps lift the
+     * residual stream to; default: their mean.
      */
     public Builder capPercentile(double percentile) {
       if (!(percentile >= 0 && percentile <= 100)) {

@@ -62,7 +62,8 @@ class DriftEvalCommandTest {
     List<String> heads = new ArrayList<>();
     written.at("/heads").forEach(h -> heads.add(h.asText()));
     // The calibrated heads, and none of the model's own (speaker-* heads are only in its profile).
-    assertEquals(List.of("in_character", "in_character-probe", "persona-captain-mara-vell"), heads,
+    assertEquals(List.of("in_character", "in_character-probe", "persona-captain-mara-vell", "persona-captain-mara-vell-cap0",
+        "persona-captain-mara-vell-cap1", "persona-captain-mara-vell-cap2", "persona-captain-mara-vell-cap3"), heads,
         written.toString());
     for (String arm : List.of("plain", "rejection")) {
       JsonNode a = written.at("/arms/" + arm);
@@ -87,7 +88,10 @@ class DriftEvalCommandTest {
     for (String arm : List.of("plain", "rejection", "capping", "capping_rejection")) {
       assertEquals(3, written.at("/arms/" + arm + "/replies").asInt(), arm + ": " + written);
     }
-    assertTrue(written.at("/caps/captain").asText().startsWith("Cap[persona-captain-mara-vell at ["), written.toString());
+    // One cap per decoder layer, each along its own direction, held for the reply's first positions.
+    assertTrue(written.at("/caps/captain").asText().startsWith("[Cap[persona-captain-mara-vell-cap0 at [0] >= ")
+        && written.at("/caps/captain").asText().contains("Cap[persona-captain-mara-vell-cap3 at [3] >= ")
+        && written.at("/caps/captain").asText().contains("first 2 positions"), written.toString());
     // The same messages in every arm; capping changes what the model says for at least one of them.
     List<String> lines = Files.readAllLines(samples);
     assertEquals(3, lines.size());

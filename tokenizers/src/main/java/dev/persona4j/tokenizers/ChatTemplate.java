@@ -61,7 +61,6 @@ public final class ChatTemplate {
   /** A filter ({@code | name}) or test ({@code is [not] name}) inside an expression. */
   private static final Pattern FILTER_OR_TEST =
       Pattern.compile("(?<![|])\\|(?![|])\\s*([A-Za-z_][A-Za-z0-9_]*)|\\bis\\s+(?:not\\s+)?([A-Za-z_][A-Za-z0-9_]*)");
-  private static final Pattern STRING_LITERAL = Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
 
   private final String source;
   /** The source with the Jinja syntax Jinjava lacks rewritten (see {@link JinjaSyntax}). */
@@ -349,7 +348,7 @@ public final class ChatTemplate {
       if (expression == null) {
         continue;
       }
-      Matcher m = FILTER_OR_TEST.matcher(STRING_LITERAL.matcher(expression).replaceAll("''"));
+      Matcher m = FILTER_OR_TEST.matcher(blankStringLiterals(expression));
       while (m.find()) {
         if (m.group(1) != null && env.jinjava.getGlobalContext().getFilter(m.group(1)) == null) {
           throw new TemplateException("No filter named '" + m.group(1) + "'", false, token.getLineNumber());
@@ -360,5 +359,41 @@ public final class ChatTemplate {
       }
     }
     run(source, new LinkedHashMap<>(), true);
+  }
+
+  /**
+   * {@code expression} with each complete string literal ('...' or "...", backslash escapes) replaced by
+   * {@code ''}, so that a {@code |} inside a string is not taken for a filter. A scan, not a regex: a
+   * regex alternation per character overflowed the stack on a 57 KB literal (found by fuzzing).
+   */
+  static String blankStringLiterals(String expression) {
+    StringBuilder out = new StringBuilder(expression.length());
+    // Once a quote of a kind has no end, no later quote of that kind has one either (the failed scan passed
+    // it as an escaped character, in the same state), so remembering it keeps the scan linear.
+    boolean singleUnclosed = false;
+    boolean doubleUnclosed = false;
+    int i = 0;
+    while (i < expression.length()) {
+      char c = expression.charAt(i);
+      if ((c == '\'' && !singleUnclosed) || (c == '"' && !doubleUnclosed)) {
+        int j = i + 1;
+        while (j < expression.length() && expression.charAt(j) != c) {
+          j += expression.charAt(j) == '\\' ? 2 : 1;
+        }
+        if (j < expression.length()) {
+          out.append("''");
+          i = j + 1;
+          continue;
+        }
+        if (c == '\'') {
+          singleUnclosed = true;
+        } else {
+          doubleUnclosed = true;
+        }
+      }
+      out.append(c);
+      i++;
+    }
+    return out.toString();
   }
 }

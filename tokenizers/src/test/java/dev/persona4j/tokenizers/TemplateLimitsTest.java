@@ -69,6 +69,18 @@ class TemplateLimitsTest {
 
   /** Found by fuzzing: Jinjava threw its own exception out of the parse for a tag with no name. */
   @Test
+  void aLongStringLiteralIsCheckedForFiltersWithoutOverflowingTheStack() {
+    // found by ChatTemplateFuzzTest: a regex over string literals recursed once per character
+    String literal = "'" + "ab".repeat(100_000) + "'";
+    TemplateException e = assertThrows(TemplateException.class, () -> ChatTemplate.compile("{{ " + literal + " | shout }}"));
+    assertEquals("No filter named 'shout'", e.templateMessage());
+    assertEquals("200000", ChatTemplate.compile("{{ " + literal + " | length }}").render(HELLO, true, null, null));
+    // literals are blanked as before: complete ones (escapes included) become '', an unclosed quote stays
+    assertEquals("'' | upper and '' ~ \"a", ChatTemplate.blankStringLiterals("'a|b' | upper and \"c\\\"d\" ~ \"a"));
+    assertEquals("'\\'\\'x ''", ChatTemplate.blankStringLiterals("'\\'\\'x \"q\""));
+  }
+
+  @Test
   void aTagWithoutANameIsATypedSyntaxError() {
     assertThrows(TemplateException.class, () -> ChatTemplate.compile("a {%} b"));
     assertThrows(TemplateException.class, () -> ChatTemplate.compile("{% macro f(n) %}{{ f(n) }}{%}{% endmacro %}"));

@@ -119,7 +119,8 @@ public final class PersonaFiles {
   }
 
   /** Keys of {@code use_regex} entries must compile: the one check a schema cannot make. */
-  static void checkRegexKeys(PersonaDocument doc, List<PersonaFile.EntryFile> entries, List<String> book) {
+  static void checkRegexKeys(PersonaDocument doc, List<PersonaFile.EntryFile> bookEntries, List<String> book) {
+    List<PersonaFile.EntryFile> entries = PersonaFile.orEmpty(bookEntries); // a lorebook may have no entries
     for (int i = 0; i < entries.size(); i++) {
       PersonaFile.EntryFile e = entries.get(i);
       if (!Boolean.TRUE.equals(e.useRegex())) {

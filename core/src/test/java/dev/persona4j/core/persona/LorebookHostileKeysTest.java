@@ -67,6 +67,23 @@ class LorebookHostileKeysTest {
   }
 
   @Test
+  void aLorebookWithoutEntriesIsAnEmptyLorebook() {
+    // found by PersonaFileFuzzTest: the regex key check read the missing entries list (NullPointerException)
+    Persona persona = PersonaFiles.parse("schema: persona4j/v1\nname: Nell\nlorebook:\n  name: Vell Bay\n",
+        PersonaFiles.Format.YAML, "nell.yaml");
+    assertTrue(persona.lorebook().orElseThrow().entries().isEmpty());
+    String card = """
+        {"spec": "chara_card_v2", "spec_version": "2.0", "data": {"name": "Nell", "description": "", "personality": "",
+          "scenario": "", "first_mes": "", "mes_example": "", "character_book": {"name": "Vell Bay"}}}
+        """;
+    try {
+      assertTrue(CharacterCards.parseJson(card, "nell.json").lorebook().map(b -> b.entries().isEmpty()).orElse(true));
+    } catch (PersonaFormatException e) {
+      assertTrue(e.getMessage().contains("character_book"), e.getMessage()); // a typed error is fine too
+    }
+  }
+
+  @Test
   void backreferenceInABuiltEntryIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> regexEntry("(a)\\1"));
     assertTrue(e.getMessage().contains("backreference"), e.getMessage());

@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the first 400 replies) RSS should stay within 5% of its value at the end of the warm-up. Prints the table
  * and writes {@code docs/benchmarks/soak-report.json}. Not a test: it measures, it does not assert.
  *
- * <p>{@code java -Dai.djl.offline=true -cp examples/target/classes:$(cat examples/target/classpath.txt)
- * dev.persona4j.examples.bench.SoakBench [replies] [threads]}
+ * <p>Run it with a fixed, pre-touched heap, so that RSS measures native memory rather than how far the
+ * collector has grown the heap: {@code java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -Dai.djl.offline=true -cp
+ * examples/target/classes:$(cat examples/target/classpath.txt) dev.persona4j.examples.bench.SoakBench [replies]
+ * [threads]}
  */
 public final class SoakBench {
   private static final int SAMPLE_EVERY = 200;
@@ -59,6 +61,7 @@ public final class SoakBench {
     report.put("head", "in_character");
     report.put("cores", Runtime.getRuntime().availableProcessors());
     report.put("max_heap_mib", Runtime.getRuntime().maxMemory() / 1048576.0);
+    report.put("jvm_arguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     report.put("load_average_at_start", ProcessStats.loadAverage());
     // glibc's allocator settings change how much freed native memory stays resident: say which were used
     ObjectNode malloc = report.putObject("malloc_environment");
@@ -138,10 +141,11 @@ public final class SoakBench {
     s.put("seconds", (System.nanoTime() - start) / 1e9);
     s.put("rss_mib", ProcessStats.rssBytes() / 1048576.0);
     s.put("heap_used_mib", memory.getHeapMemoryUsage().getUsed() / 1048576.0);
+    s.put("heap_committed_mib", memory.getHeapMemoryUsage().getCommitted() / 1048576.0);
     s.put("load_average", ProcessStats.loadAverage());
-    System.out.printf(Locale.ROOT, "%,6d replies %8.1f s  RSS %7.1f MiB  heap %6.1f MiB  load %.2f%n", replies,
-        s.get("seconds").asDouble(), s.get("rss_mib").asDouble(), s.get("heap_used_mib").asDouble(),
-        s.get("load_average").asDouble());
+    System.out.printf(Locale.ROOT, "%,6d replies %8.1f s  RSS %7.1f MiB  heap %6.1f of %6.1f MiB  load %.2f%n",
+        replies, s.get("seconds").asDouble(), s.get("rss_mib").asDouble(), s.get("heap_used_mib").asDouble(),
+        s.get("heap_committed_mib").asDouble(), s.get("load_average").asDouble());
   }
 
   /** RSS after the warm-up against its value at the end of the warm-up: the largest deviation and the verdict. */
@@ -169,12 +173,12 @@ public final class SoakBench {
 
   private static void printTable(ObjectNode report, ArrayNode samples) {
     System.out.println();
-    System.out.println("| replies | seconds | RSS MiB | heap used MiB (after GC) | load |");
-    System.out.println("| ---: | ---: | ---: | ---: | ---: |");
+    System.out.println("| replies | seconds | RSS MiB | heap used MiB (after GC) | heap committed MiB | load |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | ---: |");
     for (var s : samples) {
-      System.out.printf(Locale.ROOT, "| %,d | %.0f | %.1f | %.1f | %.2f |%n", s.get("replies").asInt(),
+      System.out.printf(Locale.ROOT, "| %,d | %.0f | %.1f | %.1f | %.1f | %.2f |%n", s.get("replies").asInt(),
           s.get("seconds").asDouble(), s.get("rss_mib").asDouble(), s.get("heap_used_mib").asDouble(),
-          s.get("load_average").asDouble());
+          s.get("heap_committed_mib").asDouble(), s.get("load_average").asDouble());
     }
     System.out.printf(Locale.ROOT, "%n%d replies in %.0f s (%.2f/s), %d failed; RSS after warm-up %.1f MiB, "
             + "%.1f-%.1f MiB after it: largest deviation %.1f%% (within 5%%: %s)%n",

@@ -26,7 +26,7 @@ class GgufHeaderFuzzTest {
 
   @FuzzTest
   void fuzz(byte[] header) throws IOException {
-    // a fresh file per run: the previous run's tensors may still be mapped
+    // a fresh file per run, deleted after it
     Path file = Files.createTempFile(DIR, "fuzz", ".gguf");
     try {
       Files.write(file, header);

@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
         CalibrateCommand.class,
         DriftEvalCommand.class,
         ServeCommand.class,
+        BatchCommand.class,
         dev.persona4j.examples.demo.DemoTrainerCommand.class,
         dev.persona4j.examples.bench.BenchCommand.class})
 public final class Persona4jCli implements Runnable {

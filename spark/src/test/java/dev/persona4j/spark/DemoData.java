@@ -17,7 +17,9 @@ import org.apache.spark.sql.types.StructType;
  * good and bad, for the tests and the benchmark.
  */
 final class DemoData {
-  static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
+  /** The examples module: beside this module (tests run in spark/), or below the working directory (the checkout). */
+  static final Path EXAMPLES = (Files.isDirectory(Path.of("examples", "personas")) ? Path.of("examples")
+      : Path.of("..", "examples")).toAbsolutePath().normalize();
   static final Path MODEL = EXAMPLES.resolve("models/persona-demo");
   static final Path PERSONAS = EXAMPLES.resolve("personas");
   static final List<String> NAMES = List.of("captain", "detective", "gardener", "naturalist");

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * generator's, bad rows carry their errors, partitioning changes nothing, the model loads once.
  */
 class PersonaGenerationTest {
-  static final int CANDIDATES = 3;
-  static final int MAX_NEW_TOKENS = 20;
+  static final int CANDIDATES = 2;
+  static final int MAX_NEW_TOKENS = 12;
 
   static SparkSession spark;
   static LanguageModel direct;

@@ -92,6 +92,10 @@ class LibraryShapeTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.persona4j.langchain4j..", "dev.langchain4j..")
         .because("LangChain4j is an integration on top of the library, never under it")
         .check(LIBRARY);
+    noClasses().that().resideOutsideOfPackage("dev.persona4j.spark..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.persona4j.spark..", "org.apache.spark..", "scala..")
+        .because("Spark is an integration on top of the library, never under it")
+        .check(LIBRARY);
   }
 
   /**

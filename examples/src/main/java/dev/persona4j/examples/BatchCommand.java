@@ -18,9 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "batch",
     description = {
-        "Generate replies for many rows as a Spark job (a local session by default): each row's persona (bundled name,",
-        "path or inline JSON), conversation (a user message or [{role, content}, ...]) and optional seed.",
-        "Writes OUTPUT/parquet, OUTPUT/replies.jsonl and, with --dataset, OUTPUT/dataset.jsonl (chat fine-tuning format)."})
+        "Generate replies for many rows as a Spark job, on a local session by default.",
+        "Each row has a persona (bundled name, path or inline JSON), a conversation (a user message or [{role, content}, ...]) and an optional seed.",
+        "Writes OUTPUT/parquet, OUTPUT/replies.jsonl and, with --dataset, OUTPUT/dataset.jsonl in the chat format fine-tuning tools read."})
 final class BatchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

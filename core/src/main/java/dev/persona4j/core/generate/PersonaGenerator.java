@@ -534,13 +534,34 @@ public final class PersonaGenerator {
   }
 
   private Map<String, Double> score(CandidateActivations activations) {
+    CandidateActivations judged = uncappedRows(activations);
     Map<String, Double> scores = new LinkedHashMap<>();
     for (Head head : heads) {
       // A candidate that ended before its first token has nothing to read: it scores 0.
-      double s = activations == null || activations.tokens() == 0 ? 0.0 : head.score(activations);
+      double s = judged == null || judged.tokens() == 0 ? 0.0 : head.score(judged);
       scores.put(head.name(), s);
     }
     return scores;
+  }
+
+  /**
+   * The rows the heads judge a candidate by. The caps lift a reply's first rows toward the persona by
+   * construction, which made every capped candidate look in character to the heads (capping + best-of-8
+   * measured 5.3% out of character against 1.3% for best-of-8 alone); the heads read the rows after the
+   * capped positions instead, and all of them when the reply has no such rows.
+   */
+  private CandidateActivations uncappedRows(CandidateActivations activations) {
+    int capped = capping == null ? 0 : Math.max(0, capping.positions() - 1);
+    if (activations == null || capped == 0 || activations.tokens() <= capped) {
+      return activations;
+    }
+    int[] layers = activations.layers();
+    float[][][] rows = new float[layers.length][][];
+    for (int i = 0; i < layers.length; i++) {
+      float[][] all = activations.layer(layers[i]);
+      rows[i] = Arrays.copyOfRange(all, capped, all.length); // the rows themselves are shared, not copied
+    }
+    return CandidateActivations.wrap(layers, rows);
   }
 
   /** Each candidate's seed depends only on the reply's seed and its index, never on the batch. */

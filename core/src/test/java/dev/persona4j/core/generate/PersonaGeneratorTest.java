@@ -484,6 +484,33 @@ class PersonaGeneratorTest {
     assertArrayEquals(rounds.chosen().tokens(), again.chosen().tokens(), "deterministic");
   }
 
+  @Test
+  void headsJudgeACappedCandidateByTheRowsAfterItsCappedPositions() {
+    PersonaVector axis = personaVector(1);
+    Reply plain = generator().sampler(SamplerSettings.greedy()).seed(1).keepActivations(1).build().reply(HELLO);
+    float threshold = PersonaGenerator.capThreshold(axis, List.of(plain.activations(plain.chosen()).orElseThrow()), 90);
+    Head probe = meanProbe("probe", 2);
+    int positions = 3;
+    Reply capped = generator().seed(4).keepActivations(2).cap(axis, threshold, 1, 2).capPositions(positions).head(probe)
+        .policy(SelectionPolicy.builder().candidatesPerRound(3).scorer(CandidateScorer.head("probe")).build())
+        .build().reply(HELLO);
+    int judged = 0;
+    for (Candidate c : capped.candidates()) {
+      CandidateActivations all = capped.activations(c).orElseThrow();
+      float[][] rows = all.layer(2);
+      // The capped rows are lifted toward the persona by the cap itself: the head reads the rows after them.
+      CandidateActivations after = rows.length > positions - 1
+          ? CandidateActivations.wrap(new int[] {2}, new float[][][] {Arrays.copyOfRange(rows, positions - 1, rows.length)})
+          : all;
+      assertEquals(probe.score(after), c.scores().get("probe"), 1e-9, "candidate " + c.index());
+      if (rows.length > positions - 1) {
+        judged++;
+        assertNotEquals(probe.score(all), c.scores().get("probe"), 1e-9, "the capped rows are left out");
+      }
+    }
+    assertTrue(judged > 0, "some candidate runs past its capped positions");
+  }
+
   private static double[] unit(float[] v) {
     double norm = 0;
     for (float f : v) {

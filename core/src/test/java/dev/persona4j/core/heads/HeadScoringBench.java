@@ -1,25 +1,27 @@
 package dev.persona4j.core.heads;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 
 /**
  * Scoring must cost under 1% of generation. At a SmolLM2-135M shape (hidden 576) a candidate of 64
- * tokens takes about 64 x 40 ms to generate on this machine, so 1% is about 25 ms per candidate.
+ * tokens takes about 64 x 40 ms to generate on this machine, so 1% is about 25 ms per candidate. A
+ * benchmark program, not a test (a timed assertion fails on a loaded machine, not on slow code): run
+ * {@link #main} on core's test class path. drift-eval reports the same share measured on real replies
+ * ("head scoring x% of best-of-8 reply time").
  */
-class HeadScoringSpeedTest {
+public final class HeadScoringBench {
   private static final int HIDDEN = 576;
   private static final int TOKENS = 64;
   private static final int[] LAYERS = {10, 20};
   private static final double BUDGET_MICROS = 0.01 * TOKENS * 40_000;
 
-  @Test
-  void everyHeadScoresACandidateWellWithinOnePercentOfItsGeneration() {
+  private HeadScoringBench() {}
+
+  /** Prints each head kind's scoring time per candidate against the 1% budget. */
+  public static void main(String[] args) {
     Random r = new Random(1);
     List<CandidateActivations> candidates = new java.util.ArrayList<>();
     for (int c = 0; c < 8; c++) {
@@ -67,13 +69,14 @@ class HeadScoringSpeedTest {
     Head vector = Heads.fromParameters(HeadKind.PERSONA_VECTOR, "vec", new int[] {20}, HIDDEN,
         Map.of("direction", Tensor.vector(java.util.Arrays.copyOf(w, HIDDEN)), "calibration", Tensor.vector(1f, 0f)),
         Map.of("pooling", "MEAN", "normalised", "false"));
-    assertTrue(vector instanceof PersonaVector);
+    if (!(vector instanceof PersonaVector)) {
+      throw new IllegalStateException("a persona-vector head loaded as " + vector.getClass());
+    }
 
     for (Head head : List.of(attentionHead, probeHead, vector)) {
       double micros = microsPerCandidate(head, candidates);
-      System.out.printf("%s (%s): %.1f us per candidate of %d tokens, %d layers x %d hidden (budget %.0f us)%n",
-          head.name(), head.kind(), micros, TOKENS, LAYERS.length, HIDDEN, BUDGET_MICROS);
-      assertTrue(micros < BUDGET_MICROS, head.name() + " took " + micros + " us");
+      System.out.printf("%s (%s): %.1f us per candidate of %d tokens, %d layers x %d hidden: %.1f%% of the budget of %.0f us%n",
+          head.name(), head.kind(), micros, TOKENS, LAYERS.length, HIDDEN, 100 * micros / BUDGET_MICROS, BUDGET_MICROS);
     }
   }
 
@@ -88,7 +91,9 @@ class HeadScoringSpeedTest {
       sink += head.score(candidates.get(i % candidates.size()));
     }
     double micros = (System.nanoTime() - t0) / 1e3 / n;
-    assertTrue(sink >= 0);
+    if (Double.isNaN(sink)) {
+      throw new IllegalStateException("a head scored NaN"); // also keeps the scores from being optimised away
+    }
     return micros;
   }
 }

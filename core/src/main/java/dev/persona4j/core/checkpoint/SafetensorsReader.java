@@ -407,8 +407,11 @@ public final class SafetensorsReader {
     dst.position(dst.position() + bytes);
   }
 
-  /** IEEE 754 binary16 to float32, exact (Java 17 has no Float.float16ToFloat). */
-  static float halfToFloat(short h) {
+  /**
+   * IEEE 754 binary16 to float32, exact (Java 17 has no Float.float16ToFloat); the one conversion
+   * every reader of 16-bit weights uses.
+   */
+  public static float halfToFloat(short h) {
     int bits = h & 0xffff;
     int sign = (bits & 0x8000) << 16;
     int exp = (bits >>> 10) & 0x1f;

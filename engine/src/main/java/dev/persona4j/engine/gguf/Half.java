@@ -1,23 +1,14 @@
 package dev.persona4j.engine.gguf;
 
+import dev.persona4j.core.checkpoint.SafetensorsReader;
+
 /** IEEE binary16 and bfloat16 to and from float32 (Java 17 has no Float.float16ToFloat). */
 final class Half {
   private Half() {}
 
-  /** binary16 bits to float32, exact. */
+  /** binary16 bits to float32, exact: the safetensors reader's conversion. */
   static float toFloat(int h) {
-    int bits = h & 0xffff;
-    int sign = (bits & 0x8000) << 16;
-    int exp = (bits >>> 10) & 0x1f;
-    int mant = bits & 0x3ff;
-    if (exp == 0x1f) {
-      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
-    }
-    if (exp == 0) {
-      float v = mant * 0x1p-24f; // zero or subnormal, exact
-      return sign == 0 ? v : -v;
-    }
-    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+    return SafetensorsReader.halfToFloat((short) h);
   }
 
   /** float32 to binary16 bits, rounding to nearest even as numpy's astype(float16) and ggml do. */

@@ -1,6 +1,7 @@
 package dev.persona4j.examples.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.persona4j.engine.gguf.GgufFileType;
 import dev.persona4j.examples.bench.EngineRun.Figure;
 import dev.persona4j.tokenizers.Tokenizer;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -67,7 +69,8 @@ public final class BenchCommand implements Callable<Integer> {
   boolean noJlama;
 
   @Option(names = "--engine", paramLabel = "NAME", defaultValue = "djl",
-      description = "persona4j's backend: djl (default) or java (the pure-Java engine).")
+      description = "persona4j's backend: djl (default) or java (the pure-Java engine, then also on Q8_0 and"
+          + " Q4_K_M GGUF copies of the checkpoint, written to examples/target when missing or stale).")
   String engine;
 
   @Option(names = "--profile", paramLabel = "FILE",
@@ -131,6 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
     int threads = Runtime.getRuntime().availableProcessors();
     Duration fullTimeout = Duration.ofMinutes(20);
     long longestPair = 0;
+    long longestPersona4j = 0;
     int done = 0;
     for (int p = 0; p < settings.pairs(); p++) {
       long pairStart = System.nanoTime();
@@ -159,6 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (runPersona4j) {
           err.printf(Locale.ROOT, "bench: pair %d/%d: persona4j ...%n", p + 1, settings.pairs());
+          long runStart = System.nanoTime();
           try {
             p4j = persona4j.run(modelDir, prompt, settings, logs.resolve("persona4j-" + (p + 1) + ".log"), timeout,
                 p == 0 ? profile : null);
@@ -167,6 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
             p4jError = e.getMessage();
             err.println("bench:   persona4j run failed: " + e.getMessage());
           }
+          longestPersona4j = Math.max(longestPersona4j, System.nanoTime() - runStart);
         } else if (jlamaSkipped.isEmpty()) {
           err.printf(Locale.ROOT, "bench: pair %d/%d: Jlama ...%n", p + 1, settings.pairs());
           try {
@@ -181,6 +187,31 @@ public final class BenchCommand implements Callable<Integer> {
       report.pair(new BenchReport.Pair(p4j, jl, p4jError, jlError));
       done++;
       longestPair = Math.max(longestPair, System.nanoTime() - pairStart);
+    }
+
+    if (engine.equals("java")) {
+      // Issue 10: the same engine on GGUF copies of the same checkpoint, once each, after the F32 pairs.
+      List<GgufFileType> types = quick ? List.of(GgufFileType.Q8_0) : List.of(GgufFileType.Q8_0, GgufFileType.Q4_K_M);
+      for (GgufFileType type : types) {
+        Path file = QuantizedCopy.fileFor(examples.resolve("target"), modelDir, type);
+        if (quick && elapsed(started) + longestPersona4j > QUICK_BUDGET.toNanos()) {
+          String late = String.format(Locale.ROOT, "not run: --quick stays within %d s (a persona4j run took up to"
+              + " %.0f s on this machine)", QUICK_BUDGET.toSeconds(), longestPersona4j / 1e9);
+          err.println("bench: " + type + " " + late);
+          report.quantized(BenchReport.Quantized.failed(type.name(), file, late));
+          continue;
+        }
+        QuantizedCopy copy;
+        try {
+          copy = QuantizedCopy.ensure(modelDir, type, file, err);
+        } catch (BenchException e) {
+          err.println("bench:   " + type + " copy failed: " + e.getMessage());
+          report.quantized(BenchReport.Quantized.failed(type.name(), file, e.getMessage()));
+          continue;
+        }
+        report.quantized(runQuantized(copy, prompt, settings, logs,
+            quick ? QUICK_LIMIT.minusNanos(elapsed(started)) : fullTimeout, err));
+      }
     }
 
     report.note("Both engines use " + threads + " threads; persona4j's worker runs with OMP_WAIT_POLICY="
@@ -214,6 +245,29 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.println(built.toMarkdown());
     err.println("bench: wrote " + jsonFile + " and " + mdFile);
     return 0;
+  }
+
+  /** One java-engine run on a quantized copy; a failure (or no time left) is the result's error, not a throw. */
+  private static BenchReport.Quantized runQuantized(QuantizedCopy copy, int[] prompt, BenchSettings settings,
+      Path logs, Duration timeout, PrintStream err) {
+    if (timeout.toSeconds() < 10) {
+      String late = "not run: the --quick time limit of " + QUICK_LIMIT.toSeconds() + " s was reached";
+      err.println("bench: " + copy.type() + " " + late);
+      return BenchReport.Quantized.of(copy, null, late);
+    }
+    err.println("bench: persona4j on " + copy.file() + " ...");
+    // The heap is sized for the weights: quantized blocks are held with their scales widened to float32
+    // (Q4_K holds 4/3 of its stored bytes), hence more than the file's tensor bytes.
+    Persona4jEngine onFile = new Persona4jEngine("java", copy.tensorBytes() * 3 / 2);
+    try {
+      EngineRun run = onFile.run(copy.file(), prompt, settings, logs.resolve("persona4j-" + copy.type() + ".log"),
+          timeout, null);
+      err.println("bench:   " + copy.type() + " " + summary(run));
+      return BenchReport.Quantized.of(copy, run, null);
+    } catch (BenchException e) {
+      err.println("bench:   " + copy.type() + " run failed: " + e.getMessage());
+      return BenchReport.Quantized.of(copy, null, e.getMessage());
+    }
   }
 
   /** The benchmark prompt: the {@link BenchPrompt} conversation as the generator assembles it. */

@@ -19,7 +19,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -39,6 +42,11 @@ public final class BenchReport {
       {"loadSeconds", "<= 1"},
       {"peakRssOverWeights", "<= 1.5"},
   };
+
+  /** Issue 10's target for the java engine on Q8_0 (tokens/s over its own F32 tokens/s). */
+  static final String Q8_DECODE_TARGET = ">= 1.8";
+  static final String Q8_0 = "Q8_0";
+  static final String Q4_K_M = "Q4_K_M";
 
   /**
    * One persona4j run and one Jlama run made back to back; either may be missing (with the reason).
@@ -73,6 +81,42 @@ public final class BenchReport {
     }
   }
 
+  /**
+   * One persona4j run on a GGUF copy of the checkpoint quantized to {@code type} (java engine only); the copy or
+   * the run may be missing, with the reason in {@code error}.
+   *
+   * @param file the GGUF file, or null when it could not be written
+   * @param fileBytes the file's size (0 when not written)
+   * @param tensorBytes bytes of tensor data in the file (0 when not written)
+   * @param tensorTypes tensors of each type in the file
+   */
+  record Quantized(String type, Path file, long fileBytes, long tensorBytes, Map<String, Integer> tensorTypes,
+      EngineRun run, String error) {
+    Quantized {
+      Objects.requireNonNull(type, "type");
+      tensorTypes = Collections.unmodifiableMap(new LinkedHashMap<>(tensorTypes));
+      if (run == null && error == null) {
+        throw new IllegalArgumentException("a quantized run of " + type + " needs a result or an error");
+      }
+    }
+
+    /** The run on {@code copy}: its result, or why there is none. */
+    static Quantized of(QuantizedCopy copy, EngineRun run, String error) {
+      Map<String, Integer> types = new LinkedHashMap<>();
+      copy.tensorTypes().forEach((t, n) -> types.put(t.name(), n));
+      return new Quantized(copy.type().name(), copy.file(), copy.fileBytes(), copy.tensorBytes(), types, run, error);
+    }
+
+    /** No file to run on: it could not be written, or there was no time. */
+    static Quantized failed(String type, Path file, String error) {
+      return new Quantized(type, file, 0, 0, Map.of(), null, Objects.requireNonNull(error, "error"));
+    }
+
+    OptionalDouble figure(Figure figure) {
+      return run == null ? OptionalDouble.empty() : run.figure(figure);
+    }
+  }
+
   private static final ObjectMapper JSON = Json.mapper();
 
   private final BenchSettings settings;
@@ -84,8 +128,10 @@ public final class BenchReport {
   private final ObjectNode machine;
   private final String backend;
   private final double readBandwidth;
+  private final List<Quantized> quantized;
 
   private BenchReport(Builder b) {
+    this.quantized = List.copyOf(b.quantized);
     this.backend = b.backend;
     this.readBandwidth = b.readBandwidth;
     this.settings = Objects.requireNonNull(b.settings, "settings");
@@ -148,6 +194,19 @@ public final class BenchReport {
         : OptionalDouble.of(weightBytes / readBandwidth * 1e3 / step.getAsDouble());
   }
 
+  /**
+   * The java engine's batch-1 decode tokens/s on the GGUF copy of {@code type} over its tokens/s on the F32
+   * checkpoint: the median F32 ms/token over pairs ÷ the quantized run's ms/token.
+   */
+  public OptionalDouble decodeOverF32(String type) {
+    for (Quantized q : quantized) {
+      if (q.type().equals(type)) {
+        return divide(median(DECODE_MS_PER_TOKEN, true), q.figure(DECODE_MS_PER_TOKEN));
+      }
+    }
+    return OptionalDouble.empty();
+  }
+
   /** The report as JSON (the keys of issue #5 first). */
   public ObjectNode toJson() {
     ObjectNode root = JSON.createObjectNode();
@@ -163,7 +222,8 @@ public final class BenchReport {
       put(ratios, "engine.batch8OverBatch1", batch8OverBatch1());
       put(ratios, "engine.decodeOverBound", decodeOverBound());
       put(ratios, "engine.peakRssOverWeights", peakRssOverWeights());
-      ratios.putNull("engine.q8DecodeOverF32"); // measured once the engine loads GGUF files
+      put(ratios, "engine.q8DecodeOverF32", decodeOverF32(Q8_0));
+      put(ratios, "engine.q4KMDecodeOverF32", decodeOverF32(Q4_K_M));
     }
     root.put("backend", backend);
     if (readBandwidth > 0) {
@@ -175,12 +235,18 @@ public final class BenchReport {
     for (String[] t : TARGETS) {
       targets.put(t[0], t[1]);
     }
+    if (backend.equals("java")) {
+      targets.put("engine.q8DecodeOverF32", Q8_DECODE_TARGET);
+    }
     root.set("persona4j", medians(true));
     root.set("jlama", medians(false));
     if (jlamaSkipped == null) {
       root.putNull("jlamaSkipped");
     } else {
       root.put("jlamaSkipped", jlamaSkipped);
+    }
+    if (backend.equals("java")) {
+      root.set("quantized", quantizedJson());
     }
     root.set("settings", JSON.valueToTree(settings));
     root.put("weightBytes", weightBytes);
@@ -240,6 +306,11 @@ public final class BenchReport {
     row(md, "Decode, batch 1 (ms/token)", fmt(median(DECODE_MS_PER_TOKEN, true), "%.1f"),
         jlamaCell(jlama, median(DECODE_MS_PER_TOKEN, false), "%.1f"),
         fmt(decodeOverJlama(), "%.2f×") + " Jlama tokens/s", "≥ 0.8×");
+    for (Quantized q : quantized) {
+      row(md, "Decode, batch 1, " + q.type() + " GGUF (ms/token)",
+          fmt(q.figure(DECODE_MS_PER_TOKEN), "%.1f"), "—",
+          fmt(decodeOverF32(q.type()), "%.2f×") + " F32 tokens/s", q.type().equals(Q8_0) ? "≥ 1.8×" : "");
+    }
     row(md, "Decode, batch 8 (ms/step)", fmt(median(BATCH8_DECODE_MS_PER_STEP, true), "%.1f"),
         jlama ? "no batched decoding" : "skipped", "", "");
     row(md, "Batch-8 step ÷ batch-1 step", fmt(batch8OverBatch1(), "%.2f×"), "", "", "");
@@ -271,6 +342,9 @@ public final class BenchReport {
     if (!jlama) {
       md.append("Jlama comparison skipped: ").append(jlamaSkipped).append('\n');
     }
+    for (Quantized q : quantized) {
+      md.append(quantizedLine(q)).append('\n');
+    }
     for (String note : notes) {
       md.append("- ").append(note).append('\n');
     }
@@ -299,6 +373,61 @@ public final class BenchReport {
     if (parent != null) {
       Files.createDirectories(parent);
     }
+  }
+
+  private ObjectNode quantizedJson() {
+    ObjectNode out = JSON.createObjectNode();
+    for (Quantized q : quantized) {
+      ObjectNode n = out.putObject(q.type());
+      if (q.file() == null) {
+        n.putNull("file");
+      } else {
+        n.put("file", q.file().toString());
+      }
+      if (q.fileBytes() > 0) {
+        n.put("fileBytes", q.fileBytes());
+        n.put("tensorBytes", q.tensorBytes());
+        ObjectNode types = n.putObject("tensorTypes");
+        q.tensorTypes().forEach(types::put);
+      } else {
+        n.putNull("fileBytes");
+        n.putNull("tensorBytes");
+      }
+      for (Figure figure : new Figure[] {LOAD_SECONDS, PREFILL_TOKENS_PER_SECOND, DECODE_MS_PER_TOKEN,
+          BATCH8_DECODE_MS_PER_STEP, ONE_REPLY_MS, BEST_OF_N_MS, PEAK_RSS_BYTES}) {
+        put(n, figure.key(), q.figure(figure));
+      }
+      put(n, "decodeOverF32", decodeOverF32(q.type()));
+      if (q.error() != null) {
+        n.put("error", q.error());
+      }
+      if (q.run() == null) {
+        n.putNull("result");
+      } else {
+        n.set("result", q.run().json());
+      }
+    }
+    return out;
+  }
+
+  /** The markdown line below the table for one quantized run: the file and its other figures, or the error. */
+  private static String quantizedLine(Quantized q) {
+    StringBuilder line = new StringBuilder(q.type()).append(" GGUF");
+    if (q.fileBytes() > 0) {
+      line.append(String.format(Locale.ROOT, " %s: %.1f MiB file, %.1f MiB of tensors %s", q.file().getFileName(),
+          q.fileBytes() / (double) (1 << 20), q.tensorBytes() / (double) (1 << 20), q.tensorTypes()));
+    }
+    if (q.run() != null) {
+      line.append(String.format(Locale.ROOT, "; load %s s, prefill %s tokens/s, batch 8 %s ms/step,"
+          + " one reply %s ms, best-of-%d %s ms, peak RSS %s MiB", fmt(q.figure(LOAD_SECONDS), "%.2f"),
+          fmt(q.figure(PREFILL_TOKENS_PER_SECOND), "%.0f"), fmt(q.figure(BATCH8_DECODE_MS_PER_STEP), "%.1f"),
+          fmt(q.figure(ONE_REPLY_MS), "%.0f"), q.run().json().path("candidates").asInt(0),
+          fmt(q.figure(BEST_OF_N_MS), "%.0f"), fmt(q.figure(PEAK_RSS_BYTES), "%.0f", 1.0 / (1 << 20))));
+    }
+    if (q.error() != null) {
+      line.append(": ").append(q.error());
+    }
+    return line.append('.').toString();
   }
 
   /** Shared leading greedy tokens of the first pair where both engines ran. */
@@ -391,6 +520,7 @@ public final class BenchReport {
     private final BenchSettings settings;
     private final long weightBytes;
     private final List<Pair> pairs = new ArrayList<>();
+    private final List<Quantized> quantized = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private String jlamaSkipped;
     private double elapsedSeconds;
@@ -420,6 +550,12 @@ public final class BenchReport {
 
     public Builder pair(Pair pair) {
       pairs.add(Objects.requireNonNull(pair, "pair"));
+      return this;
+    }
+
+    /** A run of the java engine on a quantized GGUF copy of the checkpoint (reported with {@code --engine java}). */
+    Builder quantized(Quantized run) {
+      quantized.add(Objects.requireNonNull(run, "run"));
       return this;
     }
 

@@ -12,7 +12,7 @@ import dev.persona4j.internal.Json;
  */
 @Command(name = "worker", hidden = true, description = "Runs the persona4j side of the benchmark (internal).")
 public final class BenchWorkerCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true, description = "Checkpoint directory.")
+  @Option(names = "--model", required = true, description = "Checkpoint directory, or a GGUF file (--engine java).")
   Path model;
 
   @Option(names = "--prompt-ids", required = true, split = ",", description = "Prompt token ids.")

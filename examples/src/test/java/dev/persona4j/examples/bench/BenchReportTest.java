@@ -145,6 +145,102 @@ class BenchReportTest {
     assertTrue(table.contains("| Batch-1 step ÷ bandwidth bound (572 MiB at 20.0 GB/s = 30.0 ms) | 86% |"), table);
   }
 
+  /** A java-engine run on a GGUF copy: the worker's keys, this run's figures. */
+  private static EngineRun quantizedRun(double decodeMs, double batch8Ms, double load, long rss) {
+    ObjectNode n = persona4j(700, 900, decodeMs, 4.0, load, rss).json();
+    n.put("backend", "java");
+    n.put("batch8DecodeMsPerStep", batch8Ms);
+    n.put("prefillTokensPerSecond", 1500);
+    n.put("candidates", 8);
+    return EngineRun.fromJson(n);
+  }
+
+  private static BenchReport.Quantized quantized(String type, long fileBytes, long tensorBytes, EngineRun run,
+      String error) {
+    return new BenchReport.Quantized(type, Path.of("/target/bench-model-" + type + ".gguf"), fileBytes, tensorBytes,
+        new java.util.TreeMap<>(java.util.Map.of("F32", 5, type.equals("Q8_0") ? "Q8_0" : "Q4_K", 14)), run, error);
+  }
+
+  @Test
+  void theQuantizedRunsAreComparedWithTheMedianF32Decode() throws IOException {
+    EngineRun f32a = persona4j(1000, 1200, 30, 5.0, 0.8, 700);
+    EngineRun f32b = persona4j(1000, 1300, 41, 5.0, 0.9, 800);
+    EngineRun f32c = persona4j(1000, 1250, 36, 5.0, 0.9, 750);
+    EngineRun q8 = quantizedRun(17, 25, 0.3, 400);
+    EngineRun q4 = quantizedRun(12, 20, 0.25, 300);
+    BenchReport report = BenchReport.builder(BenchSettings.quickRun(), 600_000_000L)
+        .backend("java")
+        .pair(BenchReport.Pair.of(f32a, null))
+        .pair(BenchReport.Pair.of(f32b, null))
+        .pair(BenchReport.Pair.of(f32c, null))
+        .quantized(quantized("Q8_0", 160_000_000L, 150_000_000L, q8, null))
+        .quantized(quantized("Q4_K_M", 90_000_000L, 80_000_000L, q4, null))
+        .build();
+    JsonNode root = JSON.readTree(JSON.writeValueAsString(report.toJson()));
+
+    double f32Decode = Stats.median(java.util.List.of(decode(f32a), decode(f32b), decode(f32c)));
+    JsonNode ratios = root.get("ratios");
+    assertEquals(f32Decode / decode(q8), ratios.get("engine.q8DecodeOverF32").asDouble(), 1e-12);
+    assertEquals(f32Decode / decode(q4), ratios.get("engine.q4KMDecodeOverF32").asDouble(), 1e-12);
+    assertEquals(">= 1.8", root.get("targets").get("engine.q8DecodeOverF32").asText());
+
+    JsonNode q8Json = root.get("quantized").get("Q8_0");
+    assertEquals("/target/bench-model-Q8_0.gguf", q8Json.get("file").asText());
+    assertEquals(160_000_000L, q8Json.get("fileBytes").asLong());
+    assertEquals(150_000_000L, q8Json.get("tensorBytes").asLong());
+    assertEquals(14, q8Json.get("tensorTypes").get("Q8_0").asInt());
+    for (EngineRun.Figure figure : new EngineRun.Figure[] {EngineRun.Figure.LOAD_SECONDS,
+        EngineRun.Figure.PREFILL_TOKENS_PER_SECOND, EngineRun.Figure.DECODE_MS_PER_TOKEN,
+        EngineRun.Figure.BATCH8_DECODE_MS_PER_STEP, EngineRun.Figure.ONE_REPLY_MS, EngineRun.Figure.BEST_OF_N_MS,
+        EngineRun.Figure.PEAK_RSS_BYTES}) {
+      assertEquals(q8.figure(figure).getAsDouble(), q8Json.get(figure.key()).asDouble(), 1e-12, figure.key());
+    }
+    assertEquals(JSON.readTree(q8.json().toString()), q8Json.get("result"));
+    assertFalse(q8Json.has("error"));
+
+    String table = report.toMarkdown();
+    String q8Row = String.format(java.util.Locale.ROOT, "| Decode, batch 1, Q8_0 GGUF (ms/token) | %.1f | — | %.2f× F32"
+        + " tokens/s | ≥ 1.8× |", decode(q8), f32Decode / decode(q8));
+    String q4Row = String.format(java.util.Locale.ROOT, "| Decode, batch 1, Q4_K_M GGUF (ms/token) | %.1f | — | %.2f×"
+        + " F32 tokens/s |", decode(q4), f32Decode / decode(q4));
+    assertTrue(table.contains(q8Row), table);
+    assertTrue(table.contains(q4Row), table);
+    assertTrue(table.indexOf(q8Row) < table.indexOf("| Decode, batch 8"), "next to the F32 batch-1 row: " + table);
+    assertTrue(table.contains(String.format(java.util.Locale.ROOT, "Q8_0 GGUF bench-model-Q8_0.gguf: %.1f MiB file,"
+        + " %.1f MiB of tensors", 160e6 / (1 << 20), 150e6 / (1 << 20))), table);
+  }
+
+  private static double decode(EngineRun run) {
+    return run.figure(EngineRun.Figure.DECODE_MS_PER_TOKEN).getAsDouble();
+  }
+
+  @Test
+  void aFailedQuantizedRunIsAnErrorRowAndANullRatio() throws IOException {
+    BenchReport report = BenchReport.builder(BenchSettings.quickRun(), 600_000_000L)
+        .backend("java")
+        .pair(BenchReport.Pair.of(persona4j(1000, 1200, 30, 5.0, 0.8, 700), null))
+        .quantized(quantized("Q8_0", 160_000_000L, 150_000_000L, null, "the persona4j run failed (exit 1)"))
+        .quantized(BenchReport.Quantized.failed("Q4_K_M", null, "cannot write it: disk full"))
+        .build();
+    JsonNode root = JSON.readTree(JSON.writeValueAsString(report.toJson()));
+    assertTrue(root.get("ratios").get("engine.q8DecodeOverF32").isNull());
+    assertTrue(root.get("ratios").get("engine.q4KMDecodeOverF32").isNull());
+    JsonNode q8 = root.get("quantized").get("Q8_0");
+    assertEquals("the persona4j run failed (exit 1)", q8.get("error").asText());
+    assertTrue(q8.get("decodeMsPerToken").isNull());
+    assertTrue(q8.get("result").isNull());
+    assertEquals(160_000_000L, q8.get("fileBytes").asLong());
+    JsonNode q4 = root.get("quantized").get("Q4_K_M");
+    assertTrue(q4.get("file").isNull());
+    assertTrue(q4.get("fileBytes").isNull());
+    String table = report.toMarkdown();
+    assertTrue(table.contains("| Decode, batch 1, Q8_0 GGUF (ms/token) | n/a | — | n/a F32 tokens/s | ≥ 1.8× |"), table);
+    assertTrue(table.contains("Q8_0 GGUF bench-model-Q8_0.gguf: 152.6 MiB file, 143.1 MiB of tensors {F32=5, Q8_0=14}:"
+        + " the persona4j run failed (exit 1)."), table);
+    assertTrue(table.contains("Q4_K_M GGUF: cannot write it: disk full."), table);
+    assertThrows(IllegalArgumentException.class, () -> quantized("Q8_0", 1, 1, null, null));
+  }
+
   @Test
   void theDjlEngineReportHasNoEngineRatios() throws IOException {
     BenchReport report = BenchReport.builder(BenchSettings.quickRun(), 600)
@@ -152,6 +248,11 @@ class BenchReportTest {
         .build();
     JsonNode ratios = JSON.readTree(JSON.writeValueAsString(report.toJson())).get("ratios");
     assertFalse(ratios.has("engine.batch8OverBatch1"));
+    assertFalse(ratios.has("engine.q8DecodeOverF32"));
+    JsonNode root = JSON.readTree(JSON.writeValueAsString(report.toJson()));
+    assertFalse(root.has("quantized"));
+    assertFalse(root.get("targets").has("engine.q8DecodeOverF32"));
+    assertFalse(report.toMarkdown().contains("GGUF"));
   }
 
   @Test

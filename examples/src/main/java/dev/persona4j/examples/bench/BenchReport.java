@@ -394,8 +394,14 @@ public final class BenchReport {
         n.putNull("tensorBytes");
       }
       for (Figure figure : new Figure[] {LOAD_SECONDS, PREFILL_TOKENS_PER_SECOND, DECODE_MS_PER_TOKEN,
-          BATCH8_DECODE_MS_PER_STEP, ONE_REPLY_MS, BEST_OF_N_MS, PEAK_RSS_BYTES}) {
+          BATCH8_DECODE_MS_PER_STEP, ONE_REPLY_MS, BEST_OF_N_MS}) {
         put(n, figure.key(), q.figure(figure));
+      }
+      OptionalDouble rss = q.figure(PEAK_RSS_BYTES);
+      if (rss.isPresent()) {
+        n.put(PEAK_RSS_BYTES.key(), (long) rss.getAsDouble()); // bytes, as the file sizes
+      } else {
+        n.putNull(PEAK_RSS_BYTES.key());
       }
       put(n, "decodeOverF32", decodeOverF32(q.type()));
       if (q.error() != null) {
@@ -416,6 +422,10 @@ public final class BenchReport {
     if (q.fileBytes() > 0) {
       line.append(String.format(Locale.ROOT, " %s: %.1f MiB file, %.1f MiB of tensors %s", q.file().getFileName(),
           q.fileBytes() / (double) (1 << 20), q.tensorBytes() / (double) (1 << 20), q.tensorTypes()));
+      if (q.tensorTypes().containsKey("F16")) {
+        // e.g. SmolLM2-135M's rows of 576 are not whole Q4_K blocks of 256: most of its "Q4_K_M" is F16
+        line.append(" (F16: matrices whose rows are not whole blocks of the type)");
+      }
     }
     if (q.run() != null) {
       line.append(String.format(Locale.ROOT, "; load %s s, prefill %s tokens/s, batch 8 %s ms/step,"

@@ -158,7 +158,9 @@ class BenchReportTest {
   private static BenchReport.Quantized quantized(String type, long fileBytes, long tensorBytes, EngineRun run,
       String error) {
     return new BenchReport.Quantized(type, Path.of("/target/bench-model-" + type + ".gguf"), fileBytes, tensorBytes,
-        new java.util.TreeMap<>(java.util.Map.of("F32", 5, type.equals("Q8_0") ? "Q8_0" : "Q4_K", 14)), run, error);
+        new java.util.TreeMap<>(type.equals("Q8_0") ? java.util.Map.of("F32", 5, "Q8_0", 14)
+            : java.util.Map.of("F32", 5, "F16", 10, "Q4_K", 4)), // rows not whole Q4_K blocks stay F16
+        run, error);
   }
 
   @Test
@@ -207,7 +209,9 @@ class BenchReportTest {
     assertTrue(table.contains(q4Row), table);
     assertTrue(table.indexOf(q8Row) < table.indexOf("| Decode, batch 8"), "next to the F32 batch-1 row: " + table);
     assertTrue(table.contains(String.format(java.util.Locale.ROOT, "Q8_0 GGUF bench-model-Q8_0.gguf: %.1f MiB file,"
-        + " %.1f MiB of tensors", 160e6 / (1 << 20), 150e6 / (1 << 20))), table);
+        + " %.1f MiB of tensors {F32=5, Q8_0=14};", 160e6 / (1 << 20), 150e6 / (1 << 20))), table);
+    assertTrue(table.contains("{F16=10, F32=5, Q4_K=4} (F16: matrices whose rows are not whole blocks of the"
+        + " type); load 0.25 s"), table);
   }
 
   private static double decode(EngineRun run) {
@@ -238,6 +242,7 @@ class BenchReportTest {
     assertTrue(table.contains("Q8_0 GGUF bench-model-Q8_0.gguf: 152.6 MiB file, 143.1 MiB of tensors {F32=5, Q8_0=14}:"
         + " the persona4j run failed (exit 1)."), table);
     assertTrue(table.contains("Q4_K_M GGUF: cannot write it: disk full."), table);
+    assertFalse(table.contains("F16: matrices"), "no F16 fallback in these files: " + table);
     assertThrows(IllegalArgumentException.class, () -> quantized("Q8_0", 1, 1, null, null));
   }
 

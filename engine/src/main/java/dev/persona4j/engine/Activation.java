@@ -1,5 +1,9 @@
 package dev.persona4j.engine;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /** An MLP activation function, transformers' {@code ACT2FN[name]}, in float32. */
 enum Activation {
   SILU,
@@ -23,6 +27,26 @@ enum Activation {
       case "relu" -> RELU;
       default -> null;
     };
+  }
+
+  /**
+   * {@code out[i] = act(x[i]) · x[up + i]} for i &lt; n ({@code up} &lt; 0: {@code act(x[i])}), the
+   * MLP's gating. SiLU runs on vectors, with the vector exponential (about 1 ulp from {@code
+   * Math.exp}, which cost about 20 ns a call here: some 7 ms of a batch-8 step); the others per value.
+   */
+  void apply(float[] x, int up, float[] out, int n) {
+    int i = 0;
+    if (this == SILU) {
+      VectorSpecies<Float> f = PanelMatrix.F;
+      for (; i + f.length() <= n; i += f.length()) {
+        FloatVector v = FloatVector.fromArray(f, x, i);
+        FloatVector a = v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+        (up < 0 ? a : a.mul(FloatVector.fromArray(f, x, up + i))).intoArray(out, i);
+      }
+    }
+    for (; i < n; i++) {
+      out[i] = up < 0 ? apply(x[i]) : apply(x[i]) * x[up + i];
+    }
   }
 
   float apply(float x) {

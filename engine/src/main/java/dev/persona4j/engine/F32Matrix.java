@@ -69,13 +69,16 @@ final class F32Matrix extends PanelMatrix {
     }
   }
 
+  // Every kernel loops over the column c alone and computes its indices from it: with a second
+  // induction variable for the weight index, C2 kept a bounds check on every load, and the batch-8
+  // kernel ran at 56 instead of 149 GFLOP/s on one core (measured on an L2-resident panel).
+
   private void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int base = p * P * cols;
-    int end = base + cols * P;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    for (int i = base, c = 0; i < end; i += P, c++) {
-      FloatVector v = FloatVector.fromArray(F, w, i);
+    for (int c = 0; c < cols; c++) {
+      FloatVector v = FloatVector.fromArray(F, w, base + c * P);
       a0 = v.fma(FloatVector.broadcast(F, x0[c]), a0);
       a1 = v.fma(FloatVector.broadcast(F, x1[c]), a1);
       a2 = v.fma(FloatVector.broadcast(F, x2[c]), a2);
@@ -97,11 +100,10 @@ final class F32Matrix extends PanelMatrix {
 
   private void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int base = p * P * cols;
-    int end = base + cols * P;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-    for (int i = base, c = 0; i < end; i += P, c++) {
-      FloatVector v = FloatVector.fromArray(F, w, i);
+    for (int c = 0; c < cols; c++) {
+      FloatVector v = FloatVector.fromArray(F, w, base + c * P);
       a0 = v.fma(FloatVector.broadcast(F, x0[c]), a0);
       a1 = v.fma(FloatVector.broadcast(F, x1[c]), a1);
       a2 = v.fma(FloatVector.broadcast(F, x2[c]), a2);
@@ -115,37 +117,38 @@ final class F32Matrix extends PanelMatrix {
 
   private void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int base = p * P * cols;
-    int end = base + cols * P;
     float[] x0 = x[b];
-    // two accumulators: a single chain would wait on the FMA latency every column
-    FloatVector a0 = FloatVector.zero(F), a1 = a0;
-    int i = base;
+    // four accumulators: a single chain would wait on the FMA latency every column
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
     int c = 0;
-    for (; i + P < end; i += 2 * P, c += 2) {
+    for (; c + 3 < cols; c += 4) {
+      int i = base + c * P;
       a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.broadcast(F, x0[c]), a0);
       a1 = FloatVector.fromArray(F, w, i + P).fma(FloatVector.broadcast(F, x0[c + 1]), a1);
+      a2 = FloatVector.fromArray(F, w, i + 2 * P).fma(FloatVector.broadcast(F, x0[c + 2]), a2);
+      a3 = FloatVector.fromArray(F, w, i + 3 * P).fma(FloatVector.broadcast(F, x0[c + 3]), a3);
     }
-    if (i < end) {
-      a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.broadcast(F, x0[c]), a0);
+    for (; c < cols; c++) {
+      a0 = FloatVector.fromArray(F, w, base + c * P).fma(FloatVector.broadcast(F, x0[c]), a0);
     }
-    a0.add(a1).intoArray(out[ob], column);
+    a0.add(a1).add(a2.add(a3)).intoArray(out[ob], column);
   }
 
   @Override
   boolean panel8Interleaved(int p, float[] xi, float[][] out, int ob, int column) {
     int base = p * P * cols;
-    int end = 8 * cols;
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    for (int c = 0, i = base; c < end; c += 8, i += P) {
-      FloatVector v = FloatVector.fromArray(F, w, i);
-      a0 = v.fma(FloatVector.broadcast(F, xi[c]), a0);
-      a1 = v.fma(FloatVector.broadcast(F, xi[c + 1]), a1);
-      a2 = v.fma(FloatVector.broadcast(F, xi[c + 2]), a2);
-      a3 = v.fma(FloatVector.broadcast(F, xi[c + 3]), a3);
-      a4 = v.fma(FloatVector.broadcast(F, xi[c + 4]), a4);
-      a5 = v.fma(FloatVector.broadcast(F, xi[c + 5]), a5);
-      a6 = v.fma(FloatVector.broadcast(F, xi[c + 6]), a6);
-      a7 = v.fma(FloatVector.broadcast(F, xi[c + 7]), a7);
+    for (int c = 0; c < cols; c++) {
+      FloatVector v = FloatVector.fromArray(F, w, base + c * P);
+      int x = 8 * c;
+      a0 = v.fma(FloatVector.broadcast(F, xi[x]), a0);
+      a1 = v.fma(FloatVector.broadcast(F, xi[x + 1]), a1);
+      a2 = v.fma(FloatVector.broadcast(F, xi[x + 2]), a2);
+      a3 = v.fma(FloatVector.broadcast(F, xi[x + 3]), a3);
+      a4 = v.fma(FloatVector.broadcast(F, xi[x + 4]), a4);
+      a5 = v.fma(FloatVector.broadcast(F, xi[x + 5]), a5);
+      a6 = v.fma(FloatVector.broadcast(F, xi[x + 6]), a6);
+      a7 = v.fma(FloatVector.broadcast(F, xi[x + 7]), a7);
     }
     a0.intoArray(out[ob], column);
     a1.intoArray(out[ob + 1], column);
@@ -155,6 +158,65 @@ final class F32Matrix extends PanelMatrix {
     a5.intoArray(out[ob + 5], column);
     a6.intoArray(out[ob + 6], column);
     a7.intoArray(out[ob + 7], column);
+    return true;
+  }
+
+  /**
+   * Panels p and p + 1 times 8 interleaved batch rows: each broadcast input feeds two FMAs, 16
+   * accumulators in all (of the 32 vector registers), about 1.35× the one-panel kernel's rate.
+   */
+  @Override
+  boolean panelPair8Interleaved(int p, float[] xi, float[][] out, int ob, int column) {
+    int base = p * P * cols;
+    int next = base + P * cols;
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+    for (int c = 0; c < cols; c++) {
+      FloatVector v = FloatVector.fromArray(F, w, base + c * P);
+      FloatVector u = FloatVector.fromArray(F, w, next + c * P);
+      int x = 8 * c;
+      FloatVector s = FloatVector.broadcast(F, xi[x]);
+      a0 = v.fma(s, a0);
+      b0 = u.fma(s, b0);
+      s = FloatVector.broadcast(F, xi[x + 1]);
+      a1 = v.fma(s, a1);
+      b1 = u.fma(s, b1);
+      s = FloatVector.broadcast(F, xi[x + 2]);
+      a2 = v.fma(s, a2);
+      b2 = u.fma(s, b2);
+      s = FloatVector.broadcast(F, xi[x + 3]);
+      a3 = v.fma(s, a3);
+      b3 = u.fma(s, b3);
+      s = FloatVector.broadcast(F, xi[x + 4]);
+      a4 = v.fma(s, a4);
+      b4 = u.fma(s, b4);
+      s = FloatVector.broadcast(F, xi[x + 5]);
+      a5 = v.fma(s, a5);
+      b5 = u.fma(s, b5);
+      s = FloatVector.broadcast(F, xi[x + 6]);
+      a6 = v.fma(s, a6);
+      b6 = u.fma(s, b6);
+      s = FloatVector.broadcast(F, xi[x + 7]);
+      a7 = v.fma(s, a7);
+      b7 = u.fma(s, b7);
+    }
+    int second = column + P;
+    a0.intoArray(out[ob], column);
+    a1.intoArray(out[ob + 1], column);
+    a2.intoArray(out[ob + 2], column);
+    a3.intoArray(out[ob + 3], column);
+    a4.intoArray(out[ob + 4], column);
+    a5.intoArray(out[ob + 5], column);
+    a6.intoArray(out[ob + 6], column);
+    a7.intoArray(out[ob + 7], column);
+    b0.intoArray(out[ob], second);
+    b1.intoArray(out[ob + 1], second);
+    b2.intoArray(out[ob + 2], second);
+    b3.intoArray(out[ob + 3], second);
+    b4.intoArray(out[ob + 4], second);
+    b5.intoArray(out[ob + 5], second);
+    b6.intoArray(out[ob + 6], second);
+    b7.intoArray(out[ob + 7], second);
     return true;
   }
 

@@ -14,12 +14,21 @@ import java.util.Arrays;
 final class KvCache {
   /** Positions per page. */
   static final int PAGE = 16;
+
+  static {
+    if (PAGE % PanelMatrix.P != 0) {
+      throw new IllegalStateException("pages of " + PAGE + " positions need vectors of at most " + PAGE + " floats, got " + PanelMatrix.P);
+    }
+  }
   private final int layers;
   private final int kvDim;
   private final ArrayDeque<Page> free = new ArrayDeque<>();
   private long pagesAllocated;
 
-  /** One page: per layer, keys and values [PAGE][kvDim] flattened. */
+  /**
+   * One page: per layer, keys [kvDim][PAGE] (transposed: a key component at the page's positions
+   * side by side, which attention reads as one vector) and values [PAGE][kvDim], flattened.
+   */
   static final class Page {
     final float[][] keys;
     final float[][] values;

@@ -129,9 +129,10 @@ final class HalfMatrix extends PanelMatrix {
     boolean odd = cols % 2 == 1;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    int c = 0;
-    for (int i = base; i < end; i += P, c += 2) {
-      IntVector v = IntVector.fromArray(I, data, i);
+    for (int k = 0; k < full; k++) {
+      // one induction variable (k): with a second one for i, C2 kept a bounds check on every load
+      int c = 2 * k;
+      IntVector v = IntVector.fromArray(I, data, base + k * P);
       FloatVector lo = low(v);
       FloatVector hi = high(v);
       a0 = hi.fma(FloatVector.broadcast(F, x0[c + 1]), lo.fma(FloatVector.broadcast(F, x0[c]), a0));
@@ -143,6 +144,7 @@ final class HalfMatrix extends PanelMatrix {
       a6 = hi.fma(FloatVector.broadcast(F, x6[c + 1]), lo.fma(FloatVector.broadcast(F, x6[c]), a6));
       a7 = hi.fma(FloatVector.broadcast(F, x7[c + 1]), lo.fma(FloatVector.broadcast(F, x7[c]), a7));
     }
+    int c = 2 * full;
     if (odd) {
       FloatVector lo = low(IntVector.fromArray(I, data, end));
       a0 = lo.fma(FloatVector.broadcast(F, x0[c]), a0);
@@ -171,9 +173,10 @@ final class HalfMatrix extends PanelMatrix {
     boolean odd = cols % 2 == 1;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-    int c = 0;
-    for (int i = base; i < end; i += P, c += 2) {
-      IntVector v = IntVector.fromArray(I, data, i);
+    for (int k = 0; k < full; k++) {
+      // one induction variable (k): with a second one for i, C2 kept a bounds check on every load
+      int c = 2 * k;
+      IntVector v = IntVector.fromArray(I, data, base + k * P);
       FloatVector lo = low(v);
       FloatVector hi = high(v);
       a0 = hi.fma(FloatVector.broadcast(F, x0[c + 1]), lo.fma(FloatVector.broadcast(F, x0[c]), a0));
@@ -181,6 +184,7 @@ final class HalfMatrix extends PanelMatrix {
       a2 = hi.fma(FloatVector.broadcast(F, x2[c + 1]), lo.fma(FloatVector.broadcast(F, x2[c]), a2));
       a3 = hi.fma(FloatVector.broadcast(F, x3[c + 1]), lo.fma(FloatVector.broadcast(F, x3[c]), a3));
     }
+    int c = 2 * full;
     if (odd) {
       FloatVector lo = low(IntVector.fromArray(I, data, end));
       a0 = lo.fma(FloatVector.broadcast(F, x0[c]), a0);
@@ -202,12 +206,14 @@ final class HalfMatrix extends PanelMatrix {
     float[] x0 = x[b];
     // low and high halves in separate accumulators: a single chain would wait on the FMA latency
     FloatVector a0 = FloatVector.zero(F), a1 = a0;
-    int c = 0;
-    for (int i = base; i < end; i += P, c += 2) {
-      IntVector v = IntVector.fromArray(I, data, i);
+    for (int k = 0; k < full; k++) {
+      // one induction variable (k): with a second one for i, C2 kept a bounds check on every load
+      int c = 2 * k;
+      IntVector v = IntVector.fromArray(I, data, base + k * P);
       a0 = low(v).fma(FloatVector.broadcast(F, x0[c]), a0);
       a1 = high(v).fma(FloatVector.broadcast(F, x0[c + 1]), a1);
     }
+    int c = 2 * full;
     if (odd) {
       a0 = low(IntVector.fromArray(I, data, end)).fma(FloatVector.broadcast(F, x0[c]), a0);
     }

@@ -85,8 +85,30 @@ abstract class QuantizedMatrix implements WeightMatrix {
     decode(row, dst, offset);
   }
 
+  /** Whether this format has {@link #dotRow}. */
+  boolean hasDotRow() {
+    return false;
+  }
+
+  /**
+   * Row {@code row} · x, the row decoded on the fly (no scratch row), with the same products and
+   * sums in the same order as {@link #decode} then a dot product.
+   */
+  float dotRow(int row, float[] x) {
+    throw new UnsupportedOperationException(toString());
+  }
+
   @Override
   public final void multiply(float[][] x, int batch, float[][] out, int outOffset, int rowStart, int rowEnd) {
+    if (batch == 1 && hasDotRow()) {
+      // a decode step of one sequence: decoding into a scratch row and reading it back costs as much as the product
+      float[] x0 = x[0];
+      float[] y = out[0];
+      for (int r = rowStart; r < rowEnd; r++) {
+        y[outOffset + r] = dotRow(r, x0);
+      }
+      return;
+    }
     float[] w = new float[cols];
     for (int r = rowStart; r < rowEnd; r++) {
       decode(r, w, 0);
@@ -181,12 +203,42 @@ abstract class QuantizedMatrix implements WeightMatrix {
 
     @Override
     void decode(int row, float[] dst, int offset) {
-      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
-        float d = scales[s];
+      int first = row * blocks;
+      for (int k = 0; k < blocks; k++) {
+        float d = scales[first + k];
         for (int j = 0; j < 32; j += B.length()) {
-          store(ByteVector.fromArray(B, levels, 32 * s + j), d, dst, offset + 32 * k + j);
+          store(ByteVector.fromArray(B, levels, 32 * (first + k) + j), d, dst, offset + 32 * k + j);
         }
       }
+    }
+
+    @Override
+    boolean hasDotRow() {
+      return true;
+    }
+
+    /** Vectors of L weights alternate between two accumulators, as in {@code dot}. */
+    @Override
+    float dotRow(int row, float[] x) {
+      int first = row * blocks;
+      FloatVector a0 = FloatVector.zero(F), a1 = a0;
+      for (int k = 0; k < blocks; k++) {
+        float d = scales[first + k];
+        int at = 32 * (first + k);
+        for (int j = 0; j < 32; j += B.length()) {
+          ByteVector q = ByteVector.fromArray(B, levels, at + j);
+          for (int part = 0; part < PARTS; part++) {
+            int c = 32 * k + j + part * L;
+            FloatVector w = ((FloatVector) q.convertShape(VectorOperators.B2F, F, part)).mul(d);
+            if ((c / L) % 2 == 0) {
+              a0 = w.fma(FloatVector.fromArray(F, x, c), a0);
+            } else {
+              a1 = w.fma(FloatVector.fromArray(F, x, c), a1);
+            }
+          }
+        }
+      }
+      return a0.add(a1).reduceLanes(VectorOperators.ADD);
     }
 
     @Override

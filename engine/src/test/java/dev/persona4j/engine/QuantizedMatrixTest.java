@@ -86,6 +86,27 @@ class QuantizedMatrixTest {
 
   @ParameterizedTest
   @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  void aDecodeStepOfOneSequenceGivesTheBatchedProductBitForBit(GgufType type) {
+    Random random = new Random(5);
+    int rows = 21;
+    int cols = 3 * 256;
+    WeightMatrix m = QuantizedMatrix.of(type, rows, cols, quantized(type, rows, cols, random));
+    float[][] x = new float[2][cols];
+    for (int c = 0; c < cols; c++) {
+      x[0][c] = (float) random.nextGaussian();
+      x[1][c] = x[0][c];
+    }
+    float[][] one = new float[1][rows];
+    float[][] two = new float[2][rows];
+    m.multiply(x, 1, one, 0, 0, rows); // Q8_0: decoded on the fly
+    m.multiply(x, 2, two, 0, 0, rows); // every type: a decoded row, then its dot products
+    for (int r = 0; r < rows; r++) {
+      assertEquals(Float.floatToRawIntBits(two[0][r]), Float.floatToRawIntBits(one[0][r]), type + " row " + r);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
   void disjointRangesFromSeveralThreadsGiveTheSingleThreadedProduct(GgufType type) throws Exception {
     Random random = new Random(11);
     int rows = 96;

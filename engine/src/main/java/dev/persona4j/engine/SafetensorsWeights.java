@@ -22,8 +22,8 @@ final class SafetensorsWeights implements WeightSource {
   private final Checkpoint checkpoint;
   private final Map<Path, SafetensorsReader> readers = new HashMap<>();
   private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-  /** Rows of F32 tensors on their way into panels, reused from matrix to matrix. */
-  private float[] block = new float[0];
+  /** Rows of F32 tensors on their way into panels, two blocks reused from matrix to matrix. */
+  private final float[][] blocks = {new float[0], new float[0]};
   private final Workers workers;
 
   /**
@@ -114,23 +114,37 @@ final class SafetensorsWeights implements WeightSource {
   /**
    * An F32 matrix read straight into its panels, a staging buffer's worth of whole panels at a
    * time, laid out by the workers: the tensor is never held in its row-major order as well (which
-   * doubled the memory a load touched and the garbage it left).
+   * doubled the memory a load touched and the garbage it left). Two blocks alternate: while the
+   * workers lay out one, the calling thread reads the next (as the first task of the same split).
    */
   private F32Matrix readPanels(String name, int rows, int cols) {
     F32Matrix m = F32Matrix.empty(rows, cols);
     int panelFloats = PanelMatrix.P * cols;
     int perBlock = Math.max(1, STAGING_BYTES / 4 / panelFloats);
     int panels = PanelMatrix.panels(rows);
-    if (block.length < Math.min(perBlock, panels) * panelFloats) {
-      block = new float[Math.min(perBlock, panels) * panelFloats];
+    int blockFloats = Math.min(perBlock, panels) * panelFloats;
+    for (int i = 0; i < 2; i++) {
+      if (blocks[i].length < blockFloats) {
+        blocks[i] = new float[blockFloats];
+      }
     }
-    float[] rowsRead = block;
-    for (int p0 = 0; p0 < panels; p0 += perBlock) {
+    long total = (long) rows * cols;
+    readFloats(name, 0, (int) Math.min(total, (long) perBlock * panelFloats), blocks[0]);
+    for (int p0 = 0, k = 0; p0 < panels; p0 += perBlock, k++) {
       int first = p0;
       int count = Math.min(perBlock, panels - p0);
-      long from = (long) first * panelFloats;
-      readFloats(name, from, (int) (Math.min((long) rows * cols, from + (long) count * panelFloats) - from), rowsRead);
-      workers.forEach(count, i -> m.fillPanel(first + i, rowsRead, i * panelFloats));
+      float[] current = blocks[k % 2];
+      float[] next = blocks[(k + 1) % 2];
+      long nextFrom = (long) (p0 + perBlock) * panelFloats;
+      workers.forEach(count + 1, i -> {
+        if (i == 0) {
+          if (nextFrom < total) {
+            readFloats(name, nextFrom, (int) Math.min(total - nextFrom, (long) perBlock * panelFloats), next);
+          }
+        } else {
+          m.fillPanel(first + i - 1, current, (i - 1) * panelFloats);
+        }
+      });
     }
     return m;
   }

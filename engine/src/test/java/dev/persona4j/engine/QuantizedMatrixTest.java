@@ -86,22 +86,26 @@ class QuantizedMatrixTest {
 
   @ParameterizedTest
   @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
-  void aDecodeStepOfOneSequenceGivesTheBatchedProductBitForBit(GgufType type) {
+  void everyBatchRowGetsTheProductItsRowGetsAloneBitForBit(GgufType type) {
     Random random = new Random(5);
     int rows = 21;
     int cols = 3 * 256;
     WeightMatrix m = QuantizedMatrix.of(type, rows, cols, quantized(type, rows, cols, random));
-    float[][] x = new float[2][cols];
+    float[][] x = new float[6][cols];
     for (int c = 0; c < cols; c++) {
       x[0][c] = (float) random.nextGaussian();
-      x[1][c] = x[0][c];
+      for (int b = 1; b < x.length; b++) {
+        x[b][c] = b == 3 ? x[0][c] : (float) random.nextGaussian();
+      }
     }
     float[][] one = new float[1][rows];
-    float[][] two = new float[2][rows];
-    m.multiply(x, 1, one, 0, 0, rows); // Q8_0: decoded on the fly
-    m.multiply(x, 2, two, 0, 0, rows); // every type: a decoded row, then its dot products
+    float[][] six = new float[6][rows];
+    m.multiply(x, 1, one, 0, 0, rows); // Q8_0: one row decoded in registers
+    m.multiply(x, 6, six, 0, 0, rows); // Q8_0: four rows at once, then two alone; the others: a decoded row
     for (int r = 0; r < rows; r++) {
-      assertEquals(Float.floatToRawIntBits(two[0][r]), Float.floatToRawIntBits(one[0][r]), type + " row " + r);
+      // x[3] is x[0]: within a block of four, it gets the very sums x[0] gets alone
+      assertEquals(Float.floatToRawIntBits(one[0][r]), Float.floatToRawIntBits(six[0][r]), type + " row " + r);
+      assertEquals(Float.floatToRawIntBits(one[0][r]), Float.floatToRawIntBits(six[3][r]), type + " row " + r);
     }
   }
 

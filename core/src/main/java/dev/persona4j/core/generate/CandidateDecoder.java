@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * Decodes N candidates of one prompt as a single batch: the prompt's cache is forked into N
@@ -108,11 +109,12 @@ final class CandidateDecoder {
         }
         // Sample one token per live candidate; the ones that get a token are fed to the model.
         List<Lane> fed = new ArrayList<>(n);
+        int[] drawn = draw(lanes);
         for (Lane lane : lanes) {
           if (lane.finished != null) {
             continue;
           }
-          int token = lane.sampler.sample(lane.logits); // the sampler leaves the logits unchanged
+          int token = drawn[lane.index];
           if (stopTokens.contains(token)) {
             lane.finish(FinishReason.STOP_TOKEN);
             continue;
@@ -169,6 +171,36 @@ final class CandidateDecoder {
       candidates.add(lane.toCandidate(firstIndex + lane.index, round, listener));
     }
     return candidates;
+  }
+
+  /**
+   * Below this many logits a candidate's token is drawn in tens of microseconds, less than handing
+   * the draw to another thread costs.
+   */
+  private static final int PARALLEL_DRAW_VOCABULARY = 16_384;
+
+  /**
+   * The next token of each live candidate (-1 for finished ones), several drawn at once over a large
+   * vocabulary: each candidate has its own sampler and random stream, so the tokens do not depend on
+   * the threads, and with a 49k vocabulary drawing 8 candidates' tokens one after the other took
+   * about a quarter of a best-of-8 reply's time (measured). The samplers leave the logits unchanged.
+   */
+  private static int[] draw(Lane[] lanes) {
+    int[] tokens = new int[lanes.length];
+    int live = 0;
+    int vocabulary = 0;
+    for (Lane lane : lanes) {
+      if (lane.finished == null) {
+        live++;
+        vocabulary = lane.logits.length;
+      }
+    }
+    IntStream each = IntStream.range(0, lanes.length);
+    if (live > 1 && vocabulary >= PARALLEL_DRAW_VOCABULARY) {
+      each = each.parallel(); // the common pool, plus this thread
+    }
+    each.forEach(i -> tokens[i] = lanes[i].finished != null ? -1 : lanes[i].sampler.sample(lanes[i].logits));
+    return tokens;
   }
 
   /** One candidate's decoding state. */

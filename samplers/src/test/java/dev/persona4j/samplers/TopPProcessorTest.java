@@ -38,6 +38,24 @@ class TopPProcessorTest {
     }
   }
 
+  @Test
+  void aLargeFlatVocabularyRemovesWhatSortingRemoves() {
+    // nearly flat scores over 49k tokens: thousands of tokens in the nucleus, a dozen a score bucket,
+    // quantized scores making ties across the boundary
+    SplittableRandom random = new SplittableRandom(5);
+    for (int trial = 0; trial < 6; trial++) {
+      float[] logits = new float[49_152];
+      for (int i = 0; i < logits.length; i++) {
+        double v = random.nextGaussian() * (0.05 + trial * 0.5);
+        logits[i] = trial % 2 == 0 ? (float) v : Math.round(v * 64) / 64f;
+      }
+      double p = trial < 3 ? 0.95 : 0.5;
+      float[] actual = logits.clone();
+      new TopPProcessor(p).process(actual, TokenHistory.of(new int[0]));
+      assertArrayEquals(bySorting(logits.clone(), p), actual, "trial " + trial);
+    }
+  }
+
   /** transformers' TopPLogitsWarper, spelled out: stable ascending sort, cumulative sum, keep the top. */
   private static float[] bySorting(float[] logits, double p) {
     double[] prob = Logits.probabilities(logits);

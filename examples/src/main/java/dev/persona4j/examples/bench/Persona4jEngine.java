@@ -67,10 +67,6 @@ final class Persona4jEngine {
       command.add("-Xmx" + heap);
       command.add("-Xmn32m");
       command.add("-XX:+UseTransparentHugePages");
-      // Weight arrays straight into the old generation: allocated in the 32 MB young one, each was
-      // copied out by the next collection, 340 ms of a 1.1 s load (measured; G1 does this by itself
-      // for arrays of half a region or more).
-      command.add("-XX:PretenureSizeThreshold=512k");
     } else {
       command.add("-Xms32m");
       command.add("-Xmx256m");

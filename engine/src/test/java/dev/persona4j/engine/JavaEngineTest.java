@@ -46,6 +46,36 @@ class JavaEngineTest {
   }
 
   @Test
+  void theCpuDefaultIsThisEngineAndAGpuRequestGoesToDjl() {
+    Path llama = Fixtures.model("llama");
+    LoadOptions cpu = LoadOptions.builder().device(LoadOptions.DevicePreference.CPU).build();
+    LoadOptions gpu = LoadOptions.builder().device(LoadOptions.DevicePreference.GPU).build();
+    assertEquals("java", Backends.available().stream().filter(b -> b.priority(cpu) > 100).findFirst().orElseThrow().name(),
+        "asked for the CPU, the java engine comes first");
+    assertTrue(Backends.available().stream().noneMatch(b -> b.name().equals("java") && b.priority(gpu) >= 100),
+        "asked for a GPU, DJL comes first");
+    try (LanguageModel model = Backends.load(llama, cpu)) {
+      assertTrue(model instanceof JavaLanguageModel, "loaded on the CPU by " + model.getClass().getSimpleName());
+    }
+    if (!Files.exists(Path.of("/proc/driver/nvidia/version"))) {
+      try (LanguageModel model = Backends.load(llama)) {
+        assertTrue(model instanceof JavaLanguageModel, "no GPU here: the default load is the java engine's, got "
+            + model.getClass().getSimpleName());
+      }
+    }
+  }
+
+  @Test
+  void weightsLargerThanTheHeapAreRefusedBeforeLoading() {
+    Path model = Path.of("models", "big");
+    BackendException e = assertThrows(BackendException.class, () -> JavaBackend.checkHeap(model, 6L << 30, 4L << 30));
+    assertTrue(e.getMessage().contains(model.toString()) && e.getMessage().contains("6144 MiB")
+        && e.getMessage().contains("4096 MiB") && e.getMessage().contains("-Xmx"), e.getMessage());
+    JavaBackend.checkHeap(model, 3L << 30, 4L << 30); // fits
+    JavaBackend.checkHeap(model, 6L << 30, Long.MAX_VALUE); // no limit
+  }
+
+  @Test
   void weightsAreHeldInTheirStoredTypeNotWidened() {
     for (String name : List.of("qwen2-bf16", "llama")) {
       Path dir = Fixtures.model(name);

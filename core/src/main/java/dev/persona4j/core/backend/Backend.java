@@ -16,6 +16,14 @@ public interface Backend {
   /** Higher wins when several backends support a model. */
   int priority();
 
+  /**
+   * The priority for a load with these options (a backend may be the better choice for one device
+   * and not another); {@link #priority()} unless a backend says otherwise.
+   */
+  default int priority(LoadOptions options) {
+    return priority();
+  }
+
   /** Whether this backend can run a model of this config. */
   boolean supports(ModelConfig config);
 

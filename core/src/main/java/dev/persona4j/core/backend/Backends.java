@@ -37,7 +37,7 @@ public final class Backends {
     }
     Path configFile = modelDir.resolve(Checkpoint.CONFIG);
     ModelConfig config = ModelConfig.load(configFile);
-    List<Backend> all = available();
+    List<Backend> all = available(options);
     TreeSet<String> types = new TreeSet<>();
     List<String> names = new ArrayList<>();
     for (Backend b : all) {
@@ -62,7 +62,7 @@ public final class Backends {
   private static LanguageModel loadFile(Path file, LoadOptions options) {
     List<String> names = new ArrayList<>();
     List<String> loaders = new ArrayList<>();
-    for (Backend b : available()) {
+    for (Backend b : available(options)) {
       names.add(b.name());
       boolean loads = b.loadsFile(file);
       if (loads) {
@@ -82,9 +82,14 @@ public final class Backends {
 
   /** The backends on the class path, highest priority first. */
   public static List<Backend> available() {
+    return available(LoadOptions.defaults());
+  }
+
+  /** The backends on the class path, highest priority for a load with {@code options} first. */
+  static List<Backend> available(LoadOptions options) {
     List<Backend> out = new ArrayList<>();
     ServiceLoader.load(Backend.class, Backends.class.getClassLoader()).forEach(out::add);
-    out.sort(Comparator.comparingInt(Backend::priority).reversed());
+    out.sort(Comparator.comparingInt((Backend b) -> b.priority(options)).reversed());
     return out;
   }
 }

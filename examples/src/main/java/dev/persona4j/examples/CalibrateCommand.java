@@ -62,7 +62,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Option(names = "--cap-percentile", paramLabel = "P", description = "The activation caps' threshold: this"
       + " percentile of the projections of the early tokens of the model's most in-character replies (default:"
-      + " their mean).")
+      + " 50, their median).")
   Double capPercentile;
 
   @Option(names = "--cap-positions", paramLabel = "K", description = "Positions the caps hold and are fitted on: the"

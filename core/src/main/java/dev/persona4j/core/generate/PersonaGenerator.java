@@ -79,6 +79,8 @@ public final class PersonaGenerator {
   private final Duration deadline;
   private final Steering steering;
   private final Capping capping;
+  /** Whether the caps hold only rounds after the first (see {@link Builder#capRetriesOnly}). */
+  private final boolean capRetriesOnly;
   private final boolean keepActivations;
   private final Set<Integer> extraTaps;
   private final int[] taps;
@@ -126,6 +128,7 @@ public final class PersonaGenerator {
         : b.uncapped ? null : profileCap(b.heads == null && profile.capping() ? profile.caps(persona.name())
             : List.of(), heads, model);
     this.capping = caps == null || b.capPositions == null ? caps : new Capping(caps.caps(), b.capPositions);
+    this.capRetriesOnly = b.capRetriesOnly;
     this.keepActivations = b.keepActivations;
     Set<Integer> stopIds = new LinkedHashSet<>(model.generationConfig().eosTokenIds());
     stopIds.addAll(model.tokenizer().eosTokenIds());
@@ -321,6 +324,7 @@ public final class PersonaGenerator {
     b.deadline = deadline;
     b.steering = steering;
     b.capping = capping;
+    b.capRetriesOnly = capRetriesOnly;
     b.keepActivations = keepActivations;
     b.extraTaps.addAll(extraTaps);
     return b;
@@ -435,13 +439,17 @@ public final class PersonaGenerator {
       Forward forward = state.prefill(List.of(capLast ? Arrays.copyOf(ids, ids.length - 1) : ids),
           ForwardRequest.lastLogits());
       int promptSequence = forward.sequence(0);
-      if (capping != null) {
+      // With the caps on retries only, the first round reads the prompt as is and a copy of its
+      // cache, all but the last position, waits for a capped retry.
+      int retrySequence = capRetriesOnly && capping != null && capLast ? state.fork(promptSequence, 1)[0] : promptSequence;
+      if (capping != null && !capRetriesOnly) {
         capping.apply(state);
       }
       if (capLast) {
         forward = state.step(new int[] {promptSequence}, new int[] {ids[ids.length - 1]}, ForwardRequest.lastLogits());
       }
       float[] promptLogits = forward.lastLogits(0);
+      float[] retryLogits = null;
       prefillNanos = System.nanoTime() - prefillStart;
       CandidateDecoder.CapWindow capWindow = capping == null || capping.positions() == 0 ? null
           : new CandidateDecoder.CapWindow(capping.positions(), () -> capping.apply(state), () -> {
@@ -451,6 +459,7 @@ public final class PersonaGenerator {
             }
           });
       CandidateDecoder decoder = new CandidateDecoder(model, replySampler, replyStop, taps, capWindow);
+      CandidateDecoder uncappedDecoder = capRetriesOnly ? new CandidateDecoder(model, replySampler, replyStop, taps) : decoder;
       int round = 0;
       while (true) {
         int n = run.nextRoundSize();
@@ -459,8 +468,21 @@ public final class PersonaGenerator {
           seeds[i] = candidateSeed(baseSeed, decoded + i);
         }
         long decodeStart = System.nanoTime();
-        List<CandidateDecoder.Decoded> candidates = decoder.decode(state, promptSequence, promptLogits, prompt.ids(),
-            seeds, decoded, round, candidateListener, cancelled, deadlineNanos);
+        boolean capped = capping != null && (!capRetriesOnly || round > 0);
+        List<CandidateDecoder.Decoded> candidates;
+        if (capped && capRetriesOnly) {
+          if (retryLogits == null) {
+            capping.apply(state);
+            retryLogits = capLast ? state.step(new int[] {retrySequence}, new int[] {ids[ids.length - 1]},
+                ForwardRequest.lastLogits()).lastLogits(0) : promptLogits;
+          }
+          // round 1 on: the decoder lifts and sets the caps again around each round's opening
+          candidates = decoder.decode(state, retrySequence, retryLogits, prompt.ids(), seeds, decoded, round,
+              candidateListener, cancelled, deadlineNanos);
+        } else {
+          candidates = (capped ? decoder : uncappedDecoder).decode(state, promptSequence, promptLogits, prompt.ids(),
+              seeds, decoded, round, candidateListener, cancelled, deadlineNanos);
+        }
         decodeNanos += System.nanoTime() - decodeStart;
         decoded += candidates.size();
         steps += candidates.stream().mapToInt(d -> d.candidate().tokenCount()).max().orElse(0);
@@ -468,7 +490,7 @@ public final class PersonaGenerator {
         long scoreStart = System.nanoTime();
         List<Candidate> scored = new ArrayList<>(n);
         for (CandidateDecoder.Decoded d : candidates) {
-          scored.add(d.candidate().withScores(score(d.activations())));
+          scored.add(d.candidate().withScores(score(capped ? uncappedRows(d.activations()) : d.activations())));
           if (keepActivations && d.activations() != null) {
             kept.put(d.candidate().index(), d.activations());
           }
@@ -533,8 +555,7 @@ public final class PersonaGenerator {
     };
   }
 
-  private Map<String, Double> score(CandidateActivations activations) {
-    CandidateActivations judged = uncappedRows(activations);
+  private Map<String, Double> score(CandidateActivations judged) {
     Map<String, Double> scores = new LinkedHashMap<>();
     for (Head head : heads) {
       // A candidate that ended before its first token has nothing to read: it scores 0.
@@ -637,6 +658,7 @@ public final class PersonaGenerator {
     private Steering steering;
     private Capping capping;
     private Integer capPositions;
+    private boolean capRetriesOnly;
     private boolean uncapped;
     private boolean keepActivations;
     private final Set<Integer> extraTaps = new TreeSet<>();
@@ -846,6 +868,19 @@ public final class PersonaGenerator {
         throw new InvalidSettingException("capping positions", positions, "must be >= 0 (0: every position)");
       }
       this.capPositions = positions;
+      return this;
+    }
+
+    /**
+     * The caps hold only the rounds after the first: the first round's candidates are the model's
+     * own, and only when the policy rejects all of them does a retry round decode capped ones. The
+     * heads judge a capped candidate less well than an uncapped one (its opening is in character
+     * whatever follows), so a policy that keeps the best of the first round when it passes loses
+     * nothing to capping, and capping serves the replies the model would have drifted in. Needs a
+     * policy of two rounds or more to have an effect; default false (every round capped).
+     */
+    public Builder capRetriesOnly(boolean retriesOnly) {
+      this.capRetriesOnly = retriesOnly;
       return this;
     }
 

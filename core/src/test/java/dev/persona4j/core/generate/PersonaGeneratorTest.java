@@ -28,6 +28,7 @@ import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.samplers.rejection.Candidate;
 import dev.persona4j.samplers.rejection.CandidateFilter;
 import dev.persona4j.samplers.rejection.CandidateScorer;
+import dev.persona4j.samplers.rejection.FilterVerdict;
 import dev.persona4j.samplers.rejection.FinishReason;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
 import dev.persona4j.tokenizers.ChatTemplate;
@@ -509,6 +510,38 @@ class PersonaGeneratorTest {
       }
     }
     assertTrue(judged > 0, "some candidate runs past its capped positions");
+  }
+
+  @Test
+  void capsOnRetriesOnlyLeaveTheFirstRoundUncappedAndCapTheRetry() {
+    PersonaVector axis = personaVector(1);
+    Reply plain = generator().sampler(SamplerSettings.greedy()).seed(1).keepActivations(1).build().reply(HELLO);
+    float threshold = PersonaGenerator.capThreshold(axis, List.of(plain.activations(plain.chosen()).orElseThrow()), 90);
+    CandidateFilter none = new CandidateFilter() {
+      @Override
+      public String name() {
+        return "none";
+      }
+
+      @Override
+      public FilterVerdict check(Candidate candidate) {
+        return FilterVerdict.reject(name(), "every candidate fails, so a second round runs");
+      }
+    };
+    SelectionPolicy twoRounds = SelectionPolicy.builder().candidatesPerRound(3).bestOfN(2).filter(none).build();
+    List<Candidate> uncapped = generator().seed(4).policy(twoRounds).build().reply(HELLO).candidates();
+    List<Candidate> capped = generator().seed(4).policy(twoRounds).cap(axis, threshold, 1, 2).capPositions(3).build()
+        .reply(HELLO).candidates();
+    List<Candidate> retries = generator().seed(4).policy(twoRounds).cap(axis, threshold, 1, 2).capPositions(3)
+        .capRetriesOnly(true).build().reply(HELLO).candidates();
+    assertEquals(6, retries.size());
+    assertNotEquals(texts(uncapped, 0), texts(capped, 0), "the caps change what is decoded");
+    assertEquals(texts(uncapped, 0), texts(retries, 0), "the first round is the model's own");
+    assertEquals(texts(capped, 1), texts(retries, 1), "the retry is capped, as every round of a capped generator");
+  }
+
+  private static List<String> texts(List<Candidate> candidates, int round) {
+    return candidates.stream().filter(c -> c.round() == round).map(Candidate::text).toList();
   }
 
   private static double[] unit(float[] v) {

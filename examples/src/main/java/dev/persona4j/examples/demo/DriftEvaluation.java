@@ -2,12 +2,16 @@ package dev.persona4j.examples.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.generate.ModelProfile;
+import dev.persona4j.core.heads.Head;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyOptions;
 import dev.persona4j.core.persona.Persona;
 import dev.persona4j.core.prompt.Conversation;
 import dev.persona4j.samplers.rejection.CandidateScorer;
+import dev.persona4j.samplers.rejection.Candidate;
+import dev.persona4j.samplers.rejection.CandidateFilter;
+import dev.persona4j.samplers.rejection.FilterVerdict;
 import dev.persona4j.samplers.rejection.SelectionPolicy;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -130,7 +134,7 @@ public final class DriftEvaluation {
    */
   public record Result(int n, int candidates, String head, List<String> heads, Map<String, String> caps, long seed,
       List<Arm> arms, Map<String, PersonaResult> personas, Map<Arm, Rate> rates, Map<Arm, TextStats> text,
-      List<Sample> samples, double seconds, double headScoringShare) {
+      List<Sample> samples, double seconds, double headScoringShare, Map<Arm, Integer> retried) {
 
     public boolean hasRejection() {
       return rates.containsKey(Arm.BEST_OF_N);
@@ -268,6 +272,9 @@ public final class DriftEvaluation {
         }
         a.put("meanWords", text.get(arm).meanWords());
         a.put("distinct2", text.get(arm).distinct2());
+        if (arm == Arm.CAPPING_BEST_OF_N) {
+          a.put("cappedRetries", retried.getOrDefault(arm, 0)); // replies whose first round had no candidate passing
+        }
       }
       ObjectNode byPersona = root.putObject("personas");
       for (PersonaResult p : personas.values()) {
@@ -295,6 +302,23 @@ public final class DriftEvaluation {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  /** Passes a candidate whose score by head {@code head} is at least {@code threshold}. */
+  static CandidateFilter scoreAtLeast(String head, double threshold) {
+    return new CandidateFilter() {
+      @Override
+      public String name() {
+        return String.format(java.util.Locale.ROOT, "%s >= %.3f", head, threshold);
+      }
+
+      @Override
+      public FilterVerdict check(Candidate candidate) {
+        double score = candidate.scores().getOrDefault(head, 0.0);
+        return score >= threshold ? FilterVerdict.pass(name())
+            : FilterVerdict.reject(name(), String.format(java.util.Locale.ROOT, "scored %.3f", score));
+      }
+    };
   }
 
   /** Plain sampling and best-of-{@code candidates} (plain only when {@code candidates} is 0). */
@@ -332,6 +356,7 @@ public final class DriftEvaluation {
     List<Sample> samples = new ArrayList<>();
     Map<Arm, Rate> overall = new EnumMap<>(Arm.class);
     Map<Arm, List<String>> texts = new EnumMap<>(Arm.class);
+    Map<Arm, Integer> retried = new EnumMap<>(Arm.class);
     order.forEach(arm -> {
       overall.put(arm, new Rate(0, 0));
       texts.put(arm, new ArrayList<>());
@@ -361,7 +386,17 @@ public final class DriftEvaluation {
           CandidateScorer ranking = base.policy().scorer();
           // One description for the table: a head named after the persona reads as speaker-{persona}.
           head = ranking.describe().replace(voice, "{persona}");
-          b.policy(SelectionPolicy.builder().candidatesPerRound(candidates).scorer(ranking).build());
+          if (arm == Arm.CAPPING_BEST_OF_N) {
+            // Capping serves the retry: best-of-N as the other arm, and when no candidate reaches the
+            // selection head's decision threshold, one more round of capped candidates.
+            String judge = base.profile().selectionHead().orElse(null);
+            double threshold = base.heads().stream().filter(h -> h.name().equals(judge)).findFirst()
+                .map(Head::threshold).orElse(0.5);
+            b.capRetriesOnly(true).policy(SelectionPolicy.builder().candidatesPerRound(candidates).bestOfN(2)
+                .scorer(ranking).filter(scoreAtLeast(judge, threshold)).build());
+          } else {
+            b.policy(SelectionPolicy.builder().candidatesPerRound(candidates).scorer(ranking).build());
+          }
         } else {
           b.policy(SelectionPolicy.builder().candidatesPerRound(1).build());
           if (arm == Arm.PLAIN) {
@@ -396,6 +431,9 @@ public final class DriftEvaluation {
         Map<Arm, Double> scores = new EnumMap<>(Arm.class);
         for (Arm arm : order) {
           Reply reply = generatorOf.get(arm).reply(conversation, ReplyOptions.builder().seed(replySeed).build());
+          if (reply.selection().rounds() > 1) {
+            retried.merge(arm, 1, Integer::sum);
+          }
           if (arm == Arm.BEST_OF_N) {
             scoringNanos += reply.timings().scoringNanos();
             rejectionNanos += reply.timings().totalNanos();
@@ -429,6 +467,6 @@ public final class DriftEvaluation {
     order.forEach(arm -> text.put(arm, TextStats.of(texts.get(arm))));
     return new Result(n, candidates, head, heads, caps, seed, order, results, Collections.unmodifiableMap(overall),
         Collections.unmodifiableMap(text), samples, (System.nanoTime() - start) / 1e9,
-        rejectionNanos == 0 ? 0 : (double) scoringNanos / rejectionNanos);
+        rejectionNanos == 0 ? 0 : (double) scoringNanos / rejectionNanos, Collections.unmodifiableMap(retried));
   }
 }

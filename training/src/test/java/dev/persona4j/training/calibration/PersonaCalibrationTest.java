@@ -134,7 +134,7 @@ class PersonaCalibrationTest {
       PersonaCalibration.Capping cap = caps.get(layer);
       assertEquals("persona-captain-mara-vell-cap" + layer, cap.vector());
       assertArrayEquals(new int[] {layer}, cap.layers());
-      assertEquals("mean", cap.floor());
+      assertEquals("percentile 50.0", cap.floor());
       assertEquals(PersonaCalibration.DEFAULT_CAP_POSITIONS, cap.positions());
       assertTrue(cap.fittedOn().startsWith(Math.round(0.3 * generated) >= 4 ? "generated replies" : "all contrast"),
           cap.fittedOn());

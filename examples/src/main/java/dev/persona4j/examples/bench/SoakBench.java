@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
+import dev.persona4j.core.backend.LoadOptions;
 import dev.persona4j.core.generate.PersonaGenerator;
 import dev.persona4j.core.generate.Reply;
 import dev.persona4j.core.generate.ReplyOptions;
@@ -31,12 +32,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forces a GC and samples the process's RSS ({@code VmRSS} of /proc/self/status) and the heap in use, and
  * at the end the peak RSS ({@code VmHWM}); after the warm-up
  * (the first 400 replies) RSS should stay within 5% of its value at the end of the warm-up. Prints the table
- * and writes {@code docs/benchmarks/soak-report.json}. Not a test: it measures, it does not assert.
+ * and writes {@code docs/benchmarks/soak-report-<backend>.json}. Not a test: it measures, it does not assert.
  *
  * <p>Run it with a fixed, pre-touched heap, so that RSS measures native memory rather than how far the
  * collector has grown the heap: {@code java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -Dai.djl.offline=true -cp
  * examples/target/classes:$(cat examples/target/classpath.txt) dev.persona4j.examples.bench.SoakBench [replies]
- * [threads]}
+ * [threads] [backend]} (backend {@code java} or {@code djl}; default: the one {@code Backends.load} picks; the
+ * java engine keeps the demo model's weights on that heap and needs {@code --add-modules jdk.incubator.vector}).
  */
 public final class SoakBench {
   private static final int SAMPLE_EVERY = 200;
@@ -49,7 +51,12 @@ public final class SoakBench {
 
   private SoakBench() {}
 
-  /** Runs the soak; args: replies (2,000) and threads (4). */
+  /** {@code java} for the Java engine's model class, else {@code djl}. */
+  private static String backendName(ObjectNode report) {
+    return report.path("backend").asText().startsWith("Java") ? "java" : "djl";
+  }
+
+  /** Runs the soak; args: replies (2,000), threads (4) and backend (Backends' choice). */
   public static void main(String[] args) throws Exception {
     int replies = args.length > 0 ? Integer.parseInt(args[0]) : 2_000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 4;
@@ -75,7 +82,12 @@ public final class SoakBench {
     AtomicInteger failures = new AtomicInteger();
     AtomicInteger wrongCandidateCount = new AtomicInteger();
     long start = System.nanoTime();
-    try (LanguageModel model = Backends.load(Workspace.demoModel())) {
+    LoadOptions.Builder options = LoadOptions.builder();
+    if (args.length > 2) {
+      options.backend(args[2]);
+    }
+    try (LanguageModel model = Backends.load(Workspace.demoModel(), options.build())) {
+      report.put("backend", model.getClass().getSimpleName());
       Head inCharacter = HeadFiles.load(Workspace.demoModel().resolve("heads/in_character.safetensors"), model);
       List<PersonaGenerator> generators = new ArrayList<>();
       for (String id : personas) {
@@ -126,7 +138,7 @@ public final class SoakBench {
     report.put("load_average_at_end", ProcessStats.loadAverage());
     summarize(report, samples);
     report.put("peak_rss_mib", ProcessStats.peakRssBytes() / 1048576.0);
-    Path out = Workspace.home().resolve("docs/benchmarks/soak-report.json");
+    Path out = Workspace.home().resolve("docs/benchmarks/soak-report-" + backendName(report) + ".json");
     Files.createDirectories(out.getParent());
     Json.pretty().writeValue(out.toFile(), report);
     printTable(report, samples);

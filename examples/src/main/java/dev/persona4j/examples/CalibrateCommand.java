@@ -1,12 +1,14 @@
 package dev.persona4j.examples;
 
-import dev.persona4j.core.backend.Backends;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.persona.Persona;
+import dev.persona4j.core.prompt.PromptAssembler;
+import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.training.calibration.PersonaCalibration;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,8 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -45,7 +49,15 @@ final class CalibrateCommand implements Callable<Integer> {
       description = "A persona file or a bundled persona id (repeat to calibrate several; each contrasts the others).")
   List<String> personas;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where to write. Default: DIR/" + ModelProfile.CALIBRATED_DIR + " of --model.")
+  @Mixin EngineOption engine = new EngineOption();
+
+  @Option(names = "--profile", paramLabel = "DIR", description = {
+      "Take prompts, sampling and stops from the model profile (" + ModelProfile.FILE + ") in DIR instead of"
+          + " --model's. A GGUF file carries none: give the directory it was converted from."})
+  Path profileDir;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where to write. Default: DIR/" + ModelProfile.CALIBRATED_DIR
+      + " of --model (required for a model file).")
   Path out;
 
   @Option(names = "--budget", paramLabel = "N", description = "Contrast examples per class and persona "
@@ -79,15 +91,25 @@ final class CalibrateCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter stderr = spec.commandLine().getErr();
     PrintStream progress = HeadTrainingOptions.progressStream(stderr);
+    if (out == null && Files.isRegularFile(model)) {
+      throw new ParameterException(spec.commandLine(), "--out is required when --model is a file (" + model + ")");
+    }
     Path dir = out != null ? out : model.resolve(ModelProfile.CALIBRATED_DIR);
     List<Persona> loaded = personas.stream().map(Workspace::persona).toList();
-    try (LanguageModel lm = Backends.load(model)) {
+    try (LanguageModel lm = engine.load(model)) {
       PersonaCalibration.checkHeadsDirectory(dir, lm.info());
       // Prompts, sampling and stops come from the model's profile, as for the generator the heads serve.
       PersonaCalibration.Builder calibration = PersonaCalibration.builder(lm)
           .personas(loaded)
           .seed(seed)
           .listener((stage, done, total) -> drawProgress(progress, stage, done, total));
+      if (profileDir != null) {
+        ModelProfile profile = ModelProfile.read(profileDir);
+        calibration.assembler(PromptAssembler.forTokenizer(lm.tokenizer()).withDefinitionStyle(profile.definitionStyle()))
+            .userName(profile.userName())
+            .sampler(profile.sampler())
+            .stop(StopConditions.builder().maxNewTokens(profile.maxNewTokens()).stopStrings(profile.stopStrings()).build());
+      }
       if (budget != null) {
         calibration.budget(budget);
       }

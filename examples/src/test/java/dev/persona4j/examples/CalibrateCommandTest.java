@@ -59,6 +59,22 @@ class CalibrateCommandTest {
   }
 
   @Test
+  void calibratesAGgufFileWithTheProfileOfTheDirectoryItCameFrom() {
+    Path gguf = dir.resolve("demo-Q8_0.gguf");
+    assertEquals(0, run("quantize", "--model", DEMO.toString(), "--type", "Q8_0", "--out", gguf.toString()), stderr.toString());
+    Path out = dir.resolve("gguf-calibrated");
+    assertEquals(2, run("calibrate", "--model", gguf.toString(), "--persona", "captain"), "a file needs --out");
+    assertTrue(stderr.toString().contains("--out is required when --model is a file"), stderr.toString());
+    int exit = run("calibrate", "--model", gguf.toString(), "--profile", DEMO.toString(), "--persona", "captain",
+        "--budget", "24", "--seed", "3", "--out", out.toString());
+    assertEquals(0, exit, stderr.toString());
+    try (LanguageModel model = Backends.load(gguf)) {
+      Head head = HeadFiles.load(out.resolve("in_character.safetensors"), model); // bound to the file's model
+      assertEquals("in_character", head.name());
+    }
+  }
+
+  @Test
   void badInputIsOneLineAndExitOne() {
     int exit = run("calibrate", "--model", DEMO.toString(), "--persona", "captain", "--budget", "4",
         "--out", dir.toString());

@@ -5,8 +5,10 @@ import java.util.Optional;
 /**
  * What a whole GGUF file is quantized to, as llama.cpp's {@code general.file_type} names it, and which
  * {@link GgufType} each tensor gets: 1-D tensors (norms, biases) are always F32; a matrix whose row length is
- * not a whole number of the type's blocks falls back to F16; {@link #Q4_K_M} mixes Q6_K into Q4_K the way
- * llama.cpp's Q4_K_M does.
+ * not a whole number of a K-quant's 256-value blocks falls back to Q8_0 (llama.cpp picks Q5_0 for Q4_K and
+ * Q8_0 for Q6_K there; this engine reads no Q5_0, and Q8_0 keeps more bits, never fewer), and to F16 where
+ * rows are not whole 32-value blocks either; {@link #Q4_K_M} mixes Q6_K into Q4_K the way llama.cpp's
+ * Q4_K_M does.
  */
 public enum GgufFileType {
   /** Every tensor float32. */
@@ -68,7 +70,10 @@ public enum GgufFileType {
         type = GgufType.Q6_K;
       }
     }
-    return dims[0] % type.blockSize() == 0 ? type : GgufType.F16;
+    if (dims[0] % type.blockSize() == 0) {
+      return type;
+    }
+    return dims[0] % GgufType.Q8_0.blockSize() == 0 ? GgufType.Q8_0 : GgufType.F16;
   }
 
   /** llama.cpp's use_more_bits: the first and last eighth of the layers, and every third layer between. */

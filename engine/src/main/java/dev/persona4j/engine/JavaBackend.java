@@ -43,7 +43,7 @@ public final class JavaBackend implements Backend {
 
   /**
    * Above the DJL backend's 100 for a load on the CPU, where the benchmark measured this engine at
-   * about twice DJL's speed at batch 1 and 3.6× at batch 8 (README, "The Java engine"): asked for
+   * about twice DJL's speed at batch 1 and nearly 4× at batch 8 (README, "The Java engine"): asked for
    * the CPU, or for no device in particular on a machine without an NVIDIA driver. DJL stays first
    * for a GPU, and wherever the JVM lacks the Vector API module.
    */

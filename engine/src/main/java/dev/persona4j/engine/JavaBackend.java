@@ -50,12 +50,15 @@ public final class JavaBackend implements Backend {
   @Override
   public int priority(LoadOptions options) {
     boolean cpu = options.device() == LoadOptions.DevicePreference.CPU
-        || options.device() == LoadOptions.DevicePreference.AUTO && !Files.exists(NVIDIA_DRIVER);
+        || options.device() == LoadOptions.DevicePreference.AUTO && !NVIDIA_DRIVER;
     return cpu && VECTOR_API ? 150 : priority();
   }
 
-  /** Present where an NVIDIA driver is loaded (what DJL's CUDA engine needs). */
-  private static final Path NVIDIA_DRIVER = Path.of("/proc/driver/nvidia/version");
+  /**
+   * Whether an NVIDIA driver is loaded (what DJL's CUDA engine needs), looked up once: backends are
+   * sorted by priority on every load.
+   */
+  private static final boolean NVIDIA_DRIVER = Files.exists(Path.of("/proc/driver/nvidia/version"));
   /** Whether this JVM runs with {@code --add-modules jdk.incubator.vector}. */
   private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 

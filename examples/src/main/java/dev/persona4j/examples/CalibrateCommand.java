@@ -3,8 +3,6 @@ package dev.persona4j.examples;
 import dev.persona4j.core.backend.LanguageModel;
 import dev.persona4j.core.generate.ModelProfile;
 import dev.persona4j.core.persona.Persona;
-import dev.persona4j.core.prompt.PromptAssembler;
-import dev.persona4j.samplers.StopConditions;
 import dev.persona4j.training.calibration.PersonaCalibration;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -104,11 +102,7 @@ final class CalibrateCommand implements Callable<Integer> {
           .seed(seed)
           .listener((stage, done, total) -> drawProgress(progress, stage, done, total));
       if (profileDir != null) {
-        ModelProfile profile = ModelProfile.read(profileDir);
-        calibration.assembler(PromptAssembler.forTokenizer(lm.tokenizer()).withDefinitionStyle(profile.definitionStyle()))
-            .userName(profile.userName())
-            .sampler(profile.sampler())
-            .stop(StopConditions.builder().maxNewTokens(profile.maxNewTokens()).stopStrings(profile.stopStrings()).build());
+        calibration.profile(ModelProfile.read(profileDir));
       }
       if (budget != null) {
         calibration.budget(budget);

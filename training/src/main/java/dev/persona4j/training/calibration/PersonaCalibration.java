@@ -775,6 +775,7 @@ public final class PersonaCalibration {
     private long seed;
     private Duration deadline;
     private Listener listener;
+    private ModelProfile profile;
     private PromptAssembler assembler;
     private String userName;
     private SamplerSettings sampler;
@@ -869,6 +870,15 @@ public final class PersonaCalibration {
       return this;
     }
 
+    /**
+     * The profile the unset prompt, sampling and stop settings come from; default the model's own
+     * ({@link ModelProfile#of}). A GGUF file carries none: give the profile of the directory it came from.
+     */
+    public Builder profile(ModelProfile profile) {
+      this.profile = Objects.requireNonNull(profile, "profile");
+      return this;
+    }
+
     /** Told of progress; null for none (default). */
     public Builder listener(Listener listener) {
       this.listener = listener;
@@ -933,7 +943,7 @@ public final class PersonaCalibration {
         }
       }
       // Unset settings come from the model's profile, as the generator the heads will serve takes them.
-      ModelProfile profile = ModelProfile.of(model);
+      ModelProfile profile = this.profile != null ? this.profile : ModelProfile.of(model);
       if (assembler == null) {
         assembler = PromptAssembler.forTokenizer(model.tokenizer()).withDefinitionStyle(profile.definitionStyle());
       }

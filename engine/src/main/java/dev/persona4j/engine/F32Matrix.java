@@ -12,11 +12,12 @@ import jdk.incubator.vector.FloatVector;
  * is needed (each accumulator lane is one output row).
  */
 final class F32Matrix extends PanelMatrix {
-  /** Panels of P rows, the last padded with zero rows. */
+  /** Panels of P rows, the last padded with zero rows, from {@link #origin}; maybe shared with other matrices. */
   private final float[] w;
+  private final int origin;
 
   F32Matrix(int rows, int cols, float[] values) {
-    this(rows, cols, Objects.requireNonNull(values, "values").length);
+    this(rows, cols, new float[Math.toIntExact(storedFloats(rows, cols, Objects.requireNonNull(values, "values").length))], 0);
     for (int p = 0; p < panels(rows); p++) {
       fillPanel(p, values, p * P * cols);
     }
@@ -27,12 +28,37 @@ final class F32Matrix extends PanelMatrix {
    * their panels, never holding the whole tensor in its row-major order as well.
    */
   static F32Matrix empty(int rows, int cols) {
-    return new F32Matrix(rows, cols, (long) rows * cols);
+    return new F32Matrix(rows, cols, new float[Math.toIntExact(storedFloats(rows, cols, (long) rows * cols))], 0);
   }
 
-  private F32Matrix(int rows, int cols, long values) {
-    super(rows, cols, values);
-    this.w = new float[Math.multiplyExact(panels(rows) * P, cols)];
+  /**
+   * A zero matrix whose panels are {@code slab[origin .. origin + storedFloats(rows, cols))}, which
+   * {@link #fillPanel} then writes; the rest of the slab belongs to others.
+   */
+  static F32Matrix in(float[] slab, int origin, int rows, int cols) {
+    if (origin < 0 || origin + storedFloats(rows, cols, (long) rows * cols) > slab.length) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix at " + origin + " does not fit a slab of " + slab.length + " floats");
+    }
+    return new F32Matrix(rows, cols, slab, origin);
+  }
+
+  /** Floats a [rows, cols] matrix holds: whole panels, the last padded. */
+  static long storedFloats(int rows, int cols) {
+    return (long) panels(rows) * P * cols;
+  }
+
+  /** {@link #storedFloats}, after checking that {@code values} is rows × cols. */
+  private static long storedFloats(int rows, int cols, long values) {
+    if (rows <= 0 || cols <= 0 || (long) rows * cols != values) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix needs " + (long) rows * cols + " values, got " + values);
+    }
+    return storedFloats(rows, cols);
+  }
+
+  private F32Matrix(int rows, int cols, float[] w, int origin) {
+    super(rows, cols, (long) rows * cols);
+    this.w = w;
+    this.origin = origin;
   }
 
   /**
@@ -42,16 +68,21 @@ final class F32Matrix extends PanelMatrix {
    */
   void fillPanel(int p, float[] src, int at) {
     int height = Math.min(P, rows - p * P);
-    for (int c = 0, to = p * P * cols; c < cols; c++, to += P) {
+    for (int c = 0, to = origin + p * P * cols; c < cols; c++, to += P) {
       for (int i = 0; i < height; i++) {
         w[to + i] = src[at + i * cols + c];
       }
     }
   }
 
+  /** The array holding this matrix's panels (and maybe other matrices'), for tests. */
+  float[] storage() {
+    return w;
+  }
+
   @Override
   public long bytes() {
-    return 4L * w.length;
+    return 4L * storedFloats(rows, cols);
   }
 
   /**
@@ -74,7 +105,7 @@ final class F32Matrix extends PanelMatrix {
   // kernel ran at 56 instead of 149 GFLOP/s on one core (measured on an L2-resident panel).
 
   private void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
-    int base = p * P * cols;
+    int base = origin + p * P * cols;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     for (int c = 0; c < cols; c++) {
@@ -99,7 +130,7 @@ final class F32Matrix extends PanelMatrix {
   }
 
   private void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
-    int base = p * P * cols;
+    int base = origin + p * P * cols;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
     for (int c = 0; c < cols; c++) {
@@ -116,7 +147,7 @@ final class F32Matrix extends PanelMatrix {
   }
 
   private void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
-    int base = p * P * cols;
+    int base = origin + p * P * cols;
     float[] x0 = x[b];
     // four accumulators: a single chain would wait on the FMA latency every column
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -136,7 +167,7 @@ final class F32Matrix extends PanelMatrix {
 
   @Override
   boolean panel8Interleaved(int p, float[] xi, float[][] out, int ob, int column) {
-    int base = p * P * cols;
+    int base = origin + p * P * cols;
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     for (int c = 0; c < cols; c++) {
       FloatVector v = FloatVector.fromArray(F, w, base + c * P);
@@ -167,7 +198,7 @@ final class F32Matrix extends PanelMatrix {
    */
   @Override
   boolean panelPair8Interleaved(int p, float[] xi, float[][] out, int ob, int column) {
-    int base = p * P * cols;
+    int base = origin + p * P * cols;
     int next = base + P * cols;
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
@@ -222,7 +253,7 @@ final class F32Matrix extends PanelMatrix {
 
   @Override
   public void row(int row, float[] dst, int offset) {
-    int base = row / P * P * cols + row % P;
+    int base = origin + row / P * P * cols + row % P;
     for (int c = 0; c < cols; c++) {
       dst[offset + c] = w[base + c * P];
     }

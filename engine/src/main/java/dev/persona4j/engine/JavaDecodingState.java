@@ -29,11 +29,11 @@ final class JavaDecodingState implements DecodingState {
   private int nextId;
   private boolean closed;
 
-  JavaDecodingState(Transformer model, Workers workers) {
+  JavaDecodingState(Transformer model, Workers workers, KvCache.Pool pages) {
     this.model = model;
     this.workers = workers;
     this.config = model.config();
-    this.cache = new KvCache(config.layers(), config.kvHeads() * config.headDim());
+    this.cache = new KvCache(pages);
     this.steering = new float[config.layers()][];
     this.capDirections = new float[config.layers()][];
     this.capThresholds = new float[config.layers()];
@@ -286,6 +286,7 @@ final class JavaDecodingState implements DecodingState {
       closed = true;
       live.values().forEach(cache::release);
       live.clear();
+      cache.close();
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 final class JavaLanguageModel implements LanguageModel {
   private final Transformer model;
   private final Workers workers;
+  private final KvCache.Pool pages;
   private final ModelInfo info;
   private final GenerationConfig generationConfig;
   private final Supplier<Tokenizer> tokenizerSource;
@@ -27,6 +28,8 @@ final class JavaLanguageModel implements LanguageModel {
     this.model = model;
     this.workers = workers;
     ModelConfig c = model.config();
+    // a quarter of the weights' size, at least 64 MiB: room for a few best-of-8 replies' caches
+    this.pages = KvCache.Pool.ofBytes(c.layers(), c.kvHeads() * c.headDim(), Math.max(64L << 20, model.bytes() / 4));
     this.info = new ModelInfo(c.modelType(), c.layers(), c.hiddenSize(), c.heads(), c.kvHeads(), c.headDim(),
         c.vocabSize(), c.contextLength(), c.sha256(), source);
     this.generationConfig = generationConfig;
@@ -65,7 +68,7 @@ final class JavaLanguageModel implements LanguageModel {
     if (closed) {
       throw new IllegalStateException("model is closed");
     }
-    return new JavaDecodingState(model, workers);
+    return new JavaDecodingState(model, workers, pages);
   }
 
   /** Bytes of weights held in memory. */

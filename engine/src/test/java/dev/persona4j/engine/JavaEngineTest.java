@@ -183,6 +183,37 @@ class JavaEngineTest {
     }
   }
 
+  @Test
+  void aClosedStatesPagesServeTheNextStateWhichDecodesTheSame() {
+    try (LanguageModel model = Backends.load(Fixtures.model("llama"), JAVA)) {
+      int[] prompt = new int[2 * KvCache.PAGE + 3];
+      Arrays.setAll(prompt, i -> PROMPT[(3 * i) % PROMPT.length]);
+      float[] first;
+      try (JavaDecodingState state = (JavaDecodingState) model.newState()) {
+        // other tokens first, so that the pages the next state gets hold stale keys and values
+        Forward f = state.prefill(List.of(Arrays.copyOf(PROMPT, 3 * KvCache.PAGE)), ForwardRequest.lastLogits());
+        state.fork(f.sequence(0), 3);
+        first = state.prefill(List.of(prompt), ForwardRequest.lastLogits()).lastLogits(0);
+        assertTrue(state.cachePages() >= 6, state.cachePages() + " pages");
+      }
+      try (JavaDecodingState state = (JavaDecodingState) model.newState()) {
+        Forward f = state.prefill(List.of(prompt), ForwardRequest.lastLogits());
+        assertEquals(0, state.cachePages(), "every page came from the closed state");
+        assertArrayEquals(first, f.lastLogits(0), "stale pages change nothing");
+        Forward s = state.step(new int[] {f.sequence(0)}, new int[] {9}, ForwardRequest.lastLogits());
+        int[] longer = Arrays.copyOf(prompt, prompt.length + 1);
+        longer[prompt.length] = 9;
+        try (DecodingState fresh = model.newState()) {
+          float[] expected = fresh.prefill(List.of(longer), ForwardRequest.lastLogits()).lastLogits(0);
+          float[] actual = s.lastLogits(0);
+          for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4, "logit " + i + " of a step over reused pages");
+          }
+        }
+      }
+    }
+  }
+
   private static long engineThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith(Workers.THREAD_NAME) && t.isAlive()).count();

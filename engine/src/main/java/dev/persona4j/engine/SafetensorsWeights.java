@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class SafetensorsWeights implements WeightSource {
   /** Bytes read from the file at a time, into a direct buffer (a heap one would be copied through a temporary direct one). */
-  private static final int STAGING_BYTES = 8 << 20;
+  private static final int STAGING_BYTES = 2 << 20;
   private final Checkpoint checkpoint;
   private final Map<Path, SafetensorsReader> readers = new HashMap<>();
   private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);

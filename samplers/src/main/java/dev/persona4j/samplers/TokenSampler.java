@@ -95,7 +95,7 @@ public final class TokenSampler {
     int only = -1;
     for (int i = 0; i < scores.length; i++) {
       if (scores[i] != Float.NEGATIVE_INFINITY) {
-        double e = Math.exp((double) scores[i] - max);
+        double e = Logits.exp((double) scores[i] - max);
         w[i] = e;
         total += e;
         finite++;

@@ -5,6 +5,7 @@ import dev.persona4j.core.checkpoint.CheckpointException;
 import dev.persona4j.core.checkpoint.ModelConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import jdk.incubator.vector.FloatVector;
@@ -376,6 +377,41 @@ final class Transformer {
     System.arraycopy(qkv, qDim + kvDim, page.values[l], slot * kvDim, kvDim);
   }
 
+  /** scores[at .. at + PAGE) = scale · (q · key) for a page's positions, q = query[qo .. qo + headDim). */
+  private void pageScores(float[] keys, int kvo, float[] query, int qo, float[] scores, int at) {
+    for (int lane = 0; lane < KvCache.PAGE; lane += P) {
+      // four chains: one would wait out the FMA latency at every component
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+      int d = 0;
+      for (; d + 3 < headDim; d += 4) {
+        int k = (kvo + d) * KvCache.PAGE + lane;
+        a0 = FloatVector.fromArray(F, keys, k).fma(FloatVector.broadcast(F, query[qo + d]), a0);
+        a1 = FloatVector.fromArray(F, keys, k + KvCache.PAGE).fma(FloatVector.broadcast(F, query[qo + d + 1]), a1);
+        a2 = FloatVector.fromArray(F, keys, k + 2 * KvCache.PAGE).fma(FloatVector.broadcast(F, query[qo + d + 2]), a2);
+        a3 = FloatVector.fromArray(F, keys, k + 3 * KvCache.PAGE).fma(FloatVector.broadcast(F, query[qo + d + 3]), a3);
+      }
+      for (; d < headDim; d++) {
+        a0 = FloatVector.fromArray(F, keys, (kvo + d) * KvCache.PAGE + lane).fma(FloatVector.broadcast(F, query[qo + d]), a0);
+      }
+      a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(scores, at + lane);
+    }
+  }
+
+  /** out[oo .. oo + width) += Σ p[po + t] · values[t·kvDim + at ..] over a page's slots t0..t1 (width ≤ P). */
+  private void accumulateValues(float[] values, int at, float[] p, int po, int t0, int t1, float[] out, int oo, int width) {
+    if (width == P) {
+      pageSum(values, at, p, po, t0, t1).add(FloatVector.fromArray(F, out, oo)).intoArray(out, oo);
+      return;
+    }
+    for (int k = 0; k < width; k++) {
+      float sum = 0;
+      for (int t = t0; t <= t1; t++) {
+        sum += p[po + t] * values[t * kvDim + at + k];
+      }
+      out[oo + k] += sum;
+    }
+  }
+
   /**
    * Softmax attention of column c's query heads sharing key/value head g over its sequence's keys up
    * to its position, a page at a time: a page's keys are stored transposed, so one vector holds one
@@ -397,25 +433,8 @@ final class Transformer {
     float[][] scores = new float[group][(lastPage - firstPage + 1) * KvCache.PAGE];
     for (int page = firstPage; page <= lastPage; page++) {
       float[] keys = s.pages[page].keys[l];
-      int at = page * KvCache.PAGE - origin;
-      for (int lane = 0; lane < KvCache.PAGE; lane += P) {
-        for (int j = 0; j < group; j++) {
-          int qo = (g * group + j) * headDim;
-          // four chains: one would wait out the FMA latency at every component
-          FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-          int d = 0;
-          for (; d + 3 < headDim; d += 4) {
-            int k = (kvo + d) * KvCache.PAGE + lane;
-            a0 = FloatVector.fromArray(F, keys, k).fma(FloatVector.broadcast(F, q[qo + d]), a0);
-            a1 = FloatVector.fromArray(F, keys, k + KvCache.PAGE).fma(FloatVector.broadcast(F, q[qo + d + 1]), a1);
-            a2 = FloatVector.fromArray(F, keys, k + 2 * KvCache.PAGE).fma(FloatVector.broadcast(F, q[qo + d + 2]), a2);
-            a3 = FloatVector.fromArray(F, keys, k + 3 * KvCache.PAGE).fma(FloatVector.broadcast(F, q[qo + d + 3]), a3);
-          }
-          for (; d < headDim; d++) {
-            a0 = FloatVector.fromArray(F, keys, (kvo + d) * KvCache.PAGE + lane).fma(FloatVector.broadcast(F, q[qo + d]), a0);
-          }
-          a0.add(a1).add(a2.add(a3)).mul(scale).intoArray(scores[j], at + lane);
-        }
+      for (int j = 0; j < group; j++) {
+        pageScores(keys, kvo, q, (g * group + j) * headDim, scores[j], page * KvCache.PAGE - origin);
       }
     }
     // only [from, position] is read from here on: the page's other slots hold no key of this sequence yet
@@ -424,12 +443,8 @@ final class Transformer {
     float[] out = attended[c];
     for (int j = 0; j < group; j++) {
       float[] row = scores[j];
-      float max = Float.NEGATIVE_INFINITY;
-      for (int i = start; i < end; i++) {
-        max = Math.max(max, row[i]);
-      }
-      scale(row, start, end, 1 / expAndSum(row, start, end, max));
-      java.util.Arrays.fill(out, (g * group + j) * headDim, (g * group + j + 1) * headDim, 0f);
+      scale(row, start, end, 1 / expAndSum(row, start, end, max(row, start, end)));
+      Arrays.fill(out, (g * group + j) * headDim, (g * group + j + 1) * headDim, 0f);
     }
     // out += Σ_t p[t] · v_t a page at a time: the page's values of this head (16 positions × headDim)
     // stay in L1 while every query head of the group and every P components of the head sum over them
@@ -442,16 +457,8 @@ final class Transformer {
         float[] p = scores[j];
         int po = first - origin;
         int qo = (g * group + j) * headDim;
-        int k = 0;
-        for (; k + P <= headDim; k += P) {
-          pageSum(values, kvo + k, p, po, t0, t1).add(FloatVector.fromArray(F, out, qo + k)).intoArray(out, qo + k);
-        }
-        for (; k < headDim; k++) {
-          float sum = 0;
-          for (int t = t0; t <= t1; t++) {
-            sum += p[po + t] * values[t * kvDim + kvo + k];
-          }
-          out[qo + k] += sum;
+        for (int k = 0; k < headDim; k += P) {
+          accumulateValues(values, kvo + k, p, po, t0, t1, out, qo + k, Math.min(P, headDim - k));
         }
       }
     }
@@ -477,6 +484,20 @@ final class Transformer {
       a0 = FloatVector.fromArray(F, values, t * kvDim + at).fma(FloatVector.broadcast(F, p[po + t]), a0);
     }
     return a0.add(a1).add(a2.add(a3));
+  }
+
+  /** The largest of row[from, to). */
+  private static float max(float[] row, int from, int to) {
+    FloatVector m = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    int i = from;
+    for (; i + P <= to; i += P) {
+      m = m.max(FloatVector.fromArray(F, row, i));
+    }
+    float max = m.reduceLanes(VectorOperators.MAX);
+    for (; i < to; i++) {
+      max = Math.max(max, row[i]);
+    }
+    return max;
   }
 
   /** row[i] *= factor for i in [from, to). */

@@ -267,6 +267,50 @@ class JavaEngineTest {
         LoadOptions.builder().backend("java").device(LoadOptions.DevicePreference.GPU).build()));
   }
 
+  /**
+   * A long prefill attends column by column, a step's few columns page by page across sequences:
+   * the two must agree, with and without a sliding window, and a fork stepped beside others must
+   * get what it gets alone.
+   */
+  @Test
+  void bothAttentionPathsAgreeWithAndWithoutASlidingWindow(@TempDir Path dir) throws Exception {
+    Path source = Fixtures.model("mistral");
+    for (String f : List.of("generation_config.json", "model.safetensors")) {
+      Files.copy(source.resolve(f), dir.resolve(f));
+    }
+    String config = Files.readString(source.resolve("config.json"));
+    assertTrue(config.contains("\"sliding_window\": null"), "the fixture has no window yet");
+    Files.writeString(dir.resolve("config.json"), config.replace("\"sliding_window\": null", "\"sliding_window\": 21"));
+    int[] prompt = new int[100]; // more columns than a step's page-by-page path takes
+    Arrays.setAll(prompt, i -> PROMPT[(7 * i) % PROMPT.length] + i % 5);
+    float[] unwindowed = null;
+    for (Path model : List.of(source, dir)) {
+      try (LanguageModel m = Backends.load(model, JAVA); DecodingState state = m.newState(); DecodingState other = m.newState()) {
+        float[] whole = state.prefill(List.of(prompt), ForwardRequest.lastLogits()).lastLogits(0);
+        if (unwindowed == null) {
+          unwindowed = whole;
+        } else {
+          assertTrue(Math.abs(unwindowed[0] - whole[0]) > 1e-4, "the window changes what the last token sees");
+        }
+        Forward head = other.prefill(List.of(Arrays.copyOf(prompt, 60)), ForwardRequest.lastLogits());
+        int[] sequences = new int[4];
+        sequences[0] = head.sequence(0);
+        System.arraycopy(other.fork(sequences[0], 3), 0, sequences, 1, 3);
+        Forward f = null;
+        for (int i = 60; i < prompt.length; i++) {
+          int[] next = {prompt[i], prompt[i], 3, 11}; // sequences 0 and 1 follow the prompt, 2 and 3 go elsewhere
+          f = other.step(sequences, next, ForwardRequest.lastLogits());
+        }
+        assertArrayEquals(f.lastLogits(0), f.lastLogits(1), model + ": two forks fed the same tokens");
+        for (int i = 0; i < whole.length; i++) {
+          assertEquals(whole[i], f.lastLogits(0)[i], 1e-4, model + ": logit " + i + " stepped against prefilled");
+        }
+        assertTrue(Math.abs(f.lastLogits(2)[0] - f.lastLogits(0)[0]) > 0 || Math.abs(f.lastLogits(2)[1] - f.lastLogits(0)[1]) > 0,
+            "a fork fed other tokens decodes otherwise");
+      }
+    }
+  }
+
   @Test
   void aCheckpointWithAnIntegerWeightIsRefusedNamingTheTensor(@TempDir Path dir) throws Exception {
     Path source = Fixtures.model("llama");

@@ -91,21 +91,22 @@ class QuantizedMatrixTest {
     int rows = 21;
     int cols = 3 * 256;
     WeightMatrix m = QuantizedMatrix.of(type, rows, cols, quantized(type, rows, cols, random));
-    float[][] x = new float[6][cols];
+    float[][] x = new float[13][cols];
     for (int c = 0; c < cols; c++) {
       x[0][c] = (float) random.nextGaussian();
       for (int b = 1; b < x.length; b++) {
-        x[b][c] = b == 3 ? x[0][c] : (float) random.nextGaussian();
+        x[b][c] = b == 5 || b == 10 || b == 12 ? x[0][c] : (float) random.nextGaussian();
       }
     }
     float[][] one = new float[1][rows];
-    float[][] six = new float[6][rows];
+    float[][] all = new float[13][rows];
     m.multiply(x, 1, one, 0, 0, rows); // Q8_0: one row decoded in registers
-    m.multiply(x, 6, six, 0, 0, rows); // Q8_0: four rows at once, then two alone; the others: a decoded row
+    m.multiply(x, 13, all, 0, 0, rows); // Q8_0: three blocks of four rows, then one alone; the others: a decoded row
     for (int r = 0; r < rows; r++) {
-      // x[3] is x[0]: within a block of four, it gets the very sums x[0] gets alone
-      assertEquals(Float.floatToRawIntBits(one[0][r]), Float.floatToRawIntBits(six[0][r]), type + " row " + r);
-      assertEquals(Float.floatToRawIntBits(one[0][r]), Float.floatToRawIntBits(six[3][r]), type + " row " + r);
+      // x[5], x[10] and x[12] are x[0]: in the second and third blocks of four, and alone, each gets the very sums x[0] gets alone
+      for (int b : new int[] {0, 5, 10, 12}) {
+        assertEquals(Float.floatToRawIntBits(one[0][r]), Float.floatToRawIntBits(all[b][r]), type + " batch row " + b + ", row " + r);
+      }
     }
   }
 

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * A GGUF file's tensors under their Hugging Face names ({@link GgufFile#hfName}: phi3's fused qkv and
  * gate/up included), read into arrays the engine owns in their stored type: F32, F16 and BF16 as the
- * float kinds, Q8_0, Q4_0, Q4_K and Q6_K as {@link QuantizedMatrix}; llama's Q/K row permutation undone
+ * float kinds, Q8_0, Q5_0, Q4_0, Q4_K and Q6_K as {@link QuantizedMatrix}; llama's Q/K row permutation undone
  * ({@link GgufFile#rowData}). Norms and biases come as float32. A missing {@code output.weight} means tied
  * embeddings, which the config already says; a quantized token embedding is looked up row by row.
  */

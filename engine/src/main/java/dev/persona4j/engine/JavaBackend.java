@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The pure-Java engine, backend {@code java}: GPT-2, Llama, Mistral, Qwen2, Qwen3 and Phi-3
  * checkpoints on the CPU, weights kept in their stored type (F32, F16, BF16), products on the
- * Vector API; it also loads GGUF files (llama.cpp's format: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K
+ * Vector API; it also loads GGUF files (llama.cpp's format: F32, F16, BF16, Q8_0, Q5_0, Q4_0, Q4_K, Q6_K
  * weights kept as stored, config, tokenizer and chat template from the file's metadata). It is the
  * default for loads on the CPU ({@link #priority(LoadOptions)}); {@code LoadOptions.builder().backend("java")}
  * names it. Every JVM running it needs {@code --add-modules jdk.incubator.vector} (JDK 17's

@@ -5,12 +5,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A weight matrix in one of GGUF's block-quantized types (Q8_0, Q4_0, Q4_K, Q6_K), held as the file
+ * A weight matrix in one of GGUF's block-quantized types (Q8_0, Q5_0, Q4_0, Q4_K, Q6_K), held as the file
  * stores it: the quantized levels in a byte array (packed nibbles for the 4-bit types, ggml's
  * low/high bit planes for Q6_K) and each block's scales, decoded from fp16 once, in a float array.
  * Rows are whole blocks, in Hugging Face's row order.
@@ -63,6 +64,7 @@ abstract class QuantizedMatrix implements WeightMatrix {
     return switch (type) {
       case Q8_0 -> new Q8_0(rows, cols, d);
       case Q4_0 -> new Q4_0(rows, cols, d);
+      case Q5_0 -> new Q5_0(rows, cols, d);
       case Q4_K -> new Q4K(rows, cols, d);
       case Q6_K -> new Q6K(rows, cols, d);
       default -> throw new IllegalArgumentException(type + " is not a block-quantized type");
@@ -156,6 +158,84 @@ abstract class QuantizedMatrix implements WeightMatrix {
     out[b + 1][column] = b0.add(b1).reduceLanes(VectorOperators.ADD);
     out[b + 2][column] = c0.add(c1).reduceLanes(VectorOperators.ADD);
     out[b + 3][column] = d0.add(d1).reduceLanes(VectorOperators.ADD);
+  }
+
+  /**
+   * Q5_0: blocks of 32 5-bit levels and an fp16 scale d; w = (q − 16)·d. A level's low 4 bits are a
+   * nibble (low nibbles levels 0-15, high nibbles 16-31), its fifth bit is bit j of the block's 32-bit
+   * qh. Held as stored: the nibbles, qh as an int, the scale as a float (24 bytes a block, the file's 22).
+   */
+  static final class Q5_0 extends QuantizedMatrix {
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private final byte[] nibbles;
+    private final int[] fifthBits;
+    private final float[] scales;
+    /** Per chunk of L levels of a half block: the qh bit of each lane, for the low half and the high half. */
+    private final IntVector[] lowShifts;
+    private final IntVector[] highShifts;
+
+    Q5_0(int rows, int cols, ByteBuffer data) {
+      super(rows, cols, 32);
+      int n = Math.multiplyExact(rows, blocks);
+      nibbles = new byte[Math.multiplyExact(16, n)];
+      fifthBits = new int[n];
+      scales = new float[n];
+      for (int k = 0; k < n; k++) {
+        scales[k] = scale(data, 22 * k, "the scale of block " + k);
+        fifthBits[k] = data.getInt(22 * k + 2);
+        data.get(22 * k + 6, nibbles, 16 * k, 16);
+      }
+      int chunks = L == 8 || L == 16 ? 16 / L : 0;
+      lowShifts = new IntVector[chunks];
+      highShifts = new IntVector[chunks];
+      for (int c = 0; c < chunks; c++) {
+        int first = c * L;
+        lowShifts[c] = IntVector.zero(I).addIndex(1).add(first);
+        highShifts[c] = IntVector.zero(I).addIndex(1).add(first + 16);
+      }
+    }
+
+    @Override
+    void decode(int row, float[] dst, int offset) {
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        float d = scales[s];
+        int to = offset + 32 * k;
+        if (lowShifts.length == 0) {
+          decodeScalar(s, d, dst, to);
+          continue;
+        }
+        IntVector qh = IntVector.broadcast(I, fifthBits[s]);
+        for (int c = 0; c < lowShifts.length; c++) {
+          int j = c * L;
+          IntVector q = (IntVector) ByteVector.fromArray(LEVELS, nibbles, 16 * s + j).convertShape(VectorOperators.B2I, I, 0);
+          IntVector low = q.and(0x0f).or(qh.lanewise(VectorOperators.LSHR, lowShifts[c]).and(1).lanewise(VectorOperators.LSHL, 4)).sub(16);
+          IntVector high = q.lanewise(VectorOperators.LSHR, 4).and(0x0f)
+              .or(qh.lanewise(VectorOperators.LSHR, highShifts[c]).and(1).lanewise(VectorOperators.LSHL, 4)).sub(16);
+          ((FloatVector) low.convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, to + j);
+          ((FloatVector) high.convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, to + 16 + j);
+        }
+      }
+    }
+
+    /** ggml's dequantization, one value at a time (vectors of other than 8 or 16 floats). */
+    private void decodeScalar(int s, float d, float[] dst, int to) {
+      int qh = fifthBits[s];
+      for (int j = 0; j < 16; j++) {
+        int q = nibbles[16 * s + j] & 0xff;
+        dst[to + j] = (((q & 0x0f) | ((qh >>> j) & 1) << 4) - 16) * d;
+        dst[to + 16 + j] = (((q >>> 4) | ((qh >>> (j + 16)) & 1) << 4) - 16) * d;
+      }
+    }
+
+    @Override
+    public long bytes() {
+      return nibbles.length + 4L * fifthBits.length + 4L * scales.length;
+    }
+
+    @Override
+    public String toString() {
+      return "Q5_0[" + rows + ", " + cols + "]";
+    }
   }
 
   private float dot(float[] w, float[] x) {

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * K-quant files written by {@link GgufQuantizer} (what {@code persona4j quantize --type Q4_K|Q6_K}
- * writes) from the {@code llama-k} reference checkpoint run on the engine within 1e-4 of a float64 forward
+ * K-quant and Q5_0 files written by {@link GgufQuantizer} (what {@code persona4j quantize --type
+ * Q4_K|Q6_K|Q5_0} writes) from the {@code llama-k} reference checkpoint run on the engine within 1e-4 of a float64 forward
  * pass over the file's own dequantized weights: the quantizer's choices are faithful, and the engine computes
  * with exactly the weights the file holds.
  */
@@ -33,13 +33,14 @@ class KQuantForwardTest {
   @TempDir Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"Q4_K", "Q6_K"})
+  @ValueSource(strings = {"Q4_K", "Q6_K", "Q5_0"})
   void aQuantizedFileRunsAsAFloat64ForwardOverItsDequantizedWeights(String type) {
     Path out = tmp.resolve("llama-k-" + type + ".gguf");
     GgufQuantizer.quantize(GgufFixtures.hfModel("llama-k"), GgufFileType.valueOf(type), out, (name, t, done, total) -> { });
     GgufFile gguf = GgufFile.open(out);
-    long kQuantized = gguf.tensors().values().stream().filter(t -> t.type() == GgufType.Q4_K || t.type() == GgufType.Q6_K).count();
-    assertEquals(16, kQuantized, "every matrix of llama-k is stored as a K-quant");
+    GgufType matrixType = GgufFileType.valueOf(type).matrixType();
+    long quantized = gguf.tensors().values().stream().filter(t -> t.type() == matrixType).count();
+    assertEquals(16, quantized, "every matrix of llama-k is stored as " + type);
     Reference reference = new Reference(gguf);
     List<GgufParityTest.Prompt> prompts = GgufParityTest.prompts(GgufFixtures.gguf("llama-k", "Q4_K"));
     double max = 0;

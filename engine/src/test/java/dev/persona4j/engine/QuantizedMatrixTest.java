@@ -14,11 +14,12 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The Q8_0, Q4_0, Q4_K and Q6_K kernels: rows decoded bit for bit as ggml's dequantization (the codecs of
+ * The Q8_0, Q5_0, Q4_0, Q4_K and Q6_K kernels: rows decoded bit for bit as ggml's dequantization (the codecs of
  * {@link GgufType}), products within float32 accumulation of a float64 product over those rows, for batches
  * 1 to 9, row ranges cut anywhere, and disjoint ranges multiplied from several threads at once.
  */
@@ -35,8 +36,34 @@ class QuantizedMatrixTest {
     return data;
   }
 
+  /** A Q5_0 block built by hand, decoded by ggml's formula written out here: (nibble | fifth bit << 4 − 16)·d. */
+  @Test
+  void aHandBuiltQ5_0BlockDecodesAsGgmlDefinesIt() {
+    ByteBuffer block = ByteBuffer.allocate(2 * 22).order(ByteOrder.LITTLE_ENDIAN);
+    int qh = 0xa5c3_0f96; // the fifth bits of levels 0-31, bit j for level j
+    for (int b = 0; b < 2; b++) {
+      block.putShort(22 * b, (short) (b == 0 ? 0x3c00 : 0xb800)); // d = 1, then d = -0.5
+      block.putInt(22 * b + 2, qh);
+      for (int j = 0; j < 16; j++) {
+        block.put(22 * b + 6 + j, (byte) (j | (15 - j) << 4)); // low nibble: level j, high nibble: level 16 + j
+      }
+    }
+    float[] row = new float[64];
+    QuantizedMatrix.of(GgufType.Q5_0, 1, 64, block).row(0, row, 0);
+    for (int b = 0; b < 2; b++) {
+      float d = b == 0 ? 1f : -0.5f;
+      for (int j = 0; j < 16; j++) {
+        assertEquals(((j | ((qh >>> j) & 1) << 4) - 16) * d, row[32 * b + j], "block " + b + " level " + j);
+        assertEquals((((15 - j) | ((qh >>> (16 + j)) & 1) << 4) - 16) * d, row[32 * b + 16 + j], "block " + b + " level " + (16 + j));
+      }
+    }
+    assertEquals(-16f, row[0], "level 0: nibble 0, qh bit 0 clear");
+    assertEquals(15f, row[16], "level 16: nibble 15, qh bit 16 set");
+    assertEquals(-0.5f * (31 - 16), row[48], "block 1, level 16: nibble 15, qh bit 16 set, d = -0.5");
+  }
+
   @ParameterizedTest
-  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q5_0", "Q4_0", "Q4_K", "Q6_K"})
   void rowsEqualTheCodecsDequantizationAndProductsAFloat64Product(GgufType type) {
     Random random = new Random(type.ordinal());
     int cols = 2 * 256 + (type.blockSize() == 32 ? 64 : 0); // several blocks a row
@@ -85,7 +112,7 @@ class QuantizedMatrixTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q5_0", "Q4_0", "Q4_K", "Q6_K"})
   void everyBatchRowGetsTheProductItsRowGetsAloneBitForBit(GgufType type) {
     Random random = new Random(5);
     int rows = 21;
@@ -111,7 +138,7 @@ class QuantizedMatrixTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q5_0", "Q4_0", "Q4_K", "Q6_K"})
   void disjointRangesFromSeveralThreadsGiveTheSingleThreadedProduct(GgufType type) throws Exception {
     Random random = new Random(11);
     int rows = 96;
@@ -146,7 +173,7 @@ class QuantizedMatrixTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q5_0", "Q4_0", "Q4_K", "Q6_K"})
   void badDataIsRefusedNamingWhatIsWrong(GgufType type) {
     ByteBuffer data = quantized(type, 2, 256, new Random(3));
     IllegalArgumentException size = assertThrows(IllegalArgumentException.class,

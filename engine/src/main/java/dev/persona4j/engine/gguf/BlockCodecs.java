@@ -87,6 +87,47 @@ final class BlockCodecs {
     }
   }
 
+  // ---- Q5_0: fp16 d, uint32 qh (bit j: the fifth bit of level j), uint8 qs[16] (low nibbles levels 0-15,
+  // high nibbles 16-31); y = (q - 16) * d
+
+  static void dequantizeQ5_0(ByteBuffer src, int at, float[] dst, int to) {
+    float d = Half.toFloat(u16(src, at));
+    int qh = u16(src, at + 2) | u16(src, at + 4) << 16;
+    for (int j = 0; j < QK / 2; j++) {
+      int q = u8(src, at + 6 + j);
+      int x0 = ((q & 0x0f) | ((qh >>> j) << 4) & 0x10) - 16;
+      int x1 = ((q >>> 4) | (qh >>> (j + 12)) & 0x10) - 16;
+      dst[to + j] = x0 * d;
+      dst[to + j + QK / 2] = x1 * d;
+    }
+  }
+
+  static void quantizeQ5_0(float[] x, int from, ByteBuffer dst, int at) {
+    float amax = 0;
+    float max = 0;
+    for (int j = 0; j < QK; j++) {
+      float v = x[from + j];
+      if (amax < Math.abs(v)) {
+        amax = Math.abs(v);
+        max = v;
+      }
+    }
+    float d = max / -16;
+    float id = d != 0 ? 1.0f / d : 0.0f;
+    put16(dst, at, Half.fromFloat(d));
+    int qh = 0;
+    // as Q4_0: x * id + 16.5f contracted into one fused multiply-add, as llama.cpp's build does
+    for (int j = 0; j < QK / 2; j++) {
+      int q0 = Math.min(31, (byte) (int) Math.fma(x[from + j], id, 16.5f));
+      int q1 = Math.min(31, (byte) (int) Math.fma(x[from + QK / 2 + j], id, 16.5f));
+      dst.put(at + 6 + j, (byte) ((q0 & 0x0f) | (q1 & 0x0f) << 4));
+      qh |= (q0 & 0x10) >>> 4 << j;
+      qh |= (q1 & 0x10) >>> 4 << (j + QK / 2);
+    }
+    put16(dst, at + 2, (short) qh);
+    put16(dst, at + 4, (short) (qh >>> 16));
+  }
+
   // ---- Q4_K: fp16 d, fp16 dmin, 12 bytes of eight 6-bit (scale, min) pairs, uint8 qs[128];
   // sub-block j (32 values) is y = d * scale_j * q - dmin * min_j
 

@@ -166,7 +166,7 @@ public final class GgufFile {
     }
     long typeId = in.u32(name);
     GgufType type = GgufType.ofId(typeId).orElseThrow(() -> new GgufException(file, name,
-        "tensor type " + typeId + " is not supported (supported: F32 0, F16 1, Q4_0 2, Q8_0 8, Q4_K 12, Q6_K 14, BF16 30)"));
+        "tensor type " + typeId + " is not supported (supported: F32 0, F16 1, Q4_0 2, Q5_0 6, Q8_0 8, Q4_K 12, Q6_K 14, BF16 30)"));
     if (dims[0] % type.blockSize() != 0) {
       throw new GgufException(file, name, "row length " + dims[0] + " is not a whole number of " + type + " blocks of "
           + type.blockSize());

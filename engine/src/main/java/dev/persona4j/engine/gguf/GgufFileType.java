@@ -6,7 +6,8 @@ import java.util.Optional;
  * What a whole GGUF file is quantized to, as llama.cpp's {@code general.file_type} names it, and which
  * {@link GgufType} each tensor gets: 1-D tensors (norms, biases) are always F32; a matrix whose row length is
  * not a whole number of a K-quant's 256-value blocks falls back to Q8_0 (llama.cpp picks Q5_0 for Q4_K and
- * Q8_0 for Q6_K there; this engine reads no Q5_0, and Q8_0 keeps more bits, never fewer), and to F16 where
+ * Q8_0 for Q6_K there; this engine reads both, so llama.cpp's own files load, but writes Q8_0, which keeps more
+ * bits, never fewer), and to F16 where
  * rows are not whole 32-value blocks either; {@link #Q4_K_M} mixes Q6_K into Q4_K the way llama.cpp's
  * Q4_K_M does.
  */
@@ -19,6 +20,8 @@ public enum GgufFileType {
   Q4_0(2, GgufType.Q4_0),
   /** Matrices Q8_0. */
   Q8_0(7, GgufType.Q8_0),
+  /** Matrices Q5_0. */
+  Q5_0(8, GgufType.Q5_0),
   /** Matrices Q4_K (llama.cpp's Q4_K_S). */
   Q4_K(14, GgufType.Q4_K),
   /**

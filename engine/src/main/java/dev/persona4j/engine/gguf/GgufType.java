@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The tensor types of GGUF this project reads and writes, with ggml's ids and block layouts. Values are stored
- * in blocks along a row ({@code ne0}): one value per block for the float types, 32 for Q8_0 and Q4_0, 256 (a
+ * in blocks along a row ({@code ne0}): one value per block for the float types, 32 for Q8_0, Q5_0 and Q4_0, 256 (a
  * super-block) for the K-quants. The codecs work on one block at a time or on a run of whole blocks, reading
  * and writing buffers at absolute offsets in little-endian order whatever the buffer's own order.
  */
@@ -16,6 +16,11 @@ public enum GgufType {
   F16(1, 1, 2),
   /** 32 values: an fp16 scale and 32 4-bit levels, y = (q − 8)·d. */
   Q4_0(2, BlockCodecs.QK, 18),
+  /**
+   * 32 values: an fp16 scale, the 32 levels' fifth bits and their low 4 bits, y = (q − 16)·d. llama.cpp's
+   * Q4_K_M falls back to it for rows that are not whole 256-value super-blocks (576-wide ones, say).
+   */
+  Q5_0(6, BlockCodecs.QK, 22),
   /** 32 values: an fp16 scale and 32 int8 levels, y = q·d. */
   Q8_0(8, BlockCodecs.QK, 34),
   /** 256 values in 8 sub-blocks of 32 with 6-bit scales and mins: y = d·s·q − dmin·m, q 4-bit. */
@@ -108,6 +113,7 @@ public enum GgufType {
     switch (this) {
       case Q8_0 -> BlockCodecs.dequantizeQ8_0(src, at, dst, to);
       case Q4_0 -> BlockCodecs.dequantizeQ4_0(src, at, dst, to);
+      case Q5_0 -> BlockCodecs.dequantizeQ5_0(src, at, dst, to);
       case Q4_K -> BlockCodecs.dequantizeQ4_K(src, at, dst, to);
       case Q6_K -> BlockCodecs.dequantizeQ6_K(src, at, dst, to);
       default -> dequantize(src, at, dst, to, 1);
@@ -116,7 +122,7 @@ public enum GgufType {
 
   /**
    * Encodes {@code count} values (whole blocks) of {@code src} from {@code from} into {@code dst} at byte
-   * {@code at}: floats rounded to nearest even; Q8_0 and Q4_0 by ggml's reference quantizers (bit-exact
+   * {@code at}: floats rounded to nearest even; Q8_0, Q5_0 and Q4_0 by ggml's reference quantizers (bit-exact
    * with llama.cpp's and gguf-py's); Q4_K and Q6_K by a faithful quantizer, every value within half its
    * sub-block's step of the input.
    */
@@ -135,6 +141,7 @@ public enum GgufType {
         case BF16 -> BlockCodecs.put16(dst, o, Half.bf16FromFloat(src[x]));
         case Q8_0 -> BlockCodecs.quantizeQ8_0(src, x, dst, o);
         case Q4_0 -> BlockCodecs.quantizeQ4_0(src, x, dst, o);
+        case Q5_0 -> BlockCodecs.quantizeQ5_0(src, x, dst, o);
         case Q4_K -> BlockCodecs.quantizeQ4_K(src, x, dst, o);
         case Q6_K -> BlockCodecs.quantizeQ6_K(src, x, dst, o);
       }

@@ -114,7 +114,7 @@ class GgufFileTest {
         int at = b * type.blockBytes();
         int from = b * type.blockSize();
         switch (type) {
-          case Q8_0, Q4_0 -> java.util.Arrays.fill(steps, from, from + 32, Math.abs(Half.toFloat(BlockCodecs.u16(data, at))));
+          case Q8_0, Q5_0, Q4_0 -> java.util.Arrays.fill(steps, from, from + 32, Math.abs(Half.toFloat(BlockCodecs.u16(data, at))));
           case Q4_K -> {
             float d = Half.toFloat(BlockCodecs.u16(data, at));
             for (int j = 0; j < 8; j++) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +64,35 @@ class GgufQuantizerTest {
         }
       }
     }));
+  }
+
+  /**
+   * Q5_0 has no fixture: every value within one step of the checkpoint's (ggml's reference quantizer puts
+   * the side of the block opposite its largest value one step short, as Q4_0's, and the fp16 scale's
+   * rounding adds 16 × 2^-11 of a step at most).
+   */
+  @Test
+  void q5_0IsFaithfulAndHoldsEveryMatrix() {
+    GgufFile written = write("llama-k", "Q5_0");
+    Checkpoint checkpoint = Checkpoint.open(GgufFixtures.hfModel("llama-k"));
+    int matrices = 0;
+    for (GgufTensor t : written.tensors().values()) {
+      matrices += t.type() == GgufType.Q5_0 ? 1 : 0;
+      String hf = written.hfName(t).orElseThrow();
+      float[] want = SafetensorsReader.open(checkpoint.fileOf(hf)).floats(hf);
+      float[] got = written.floats(t);
+      float[] steps = GgufFileTest.QuantSteps.of(t.type(), written.rowData(t), want.length);
+      int halfStep = 0;
+      for (int i = 0; i < want.length; i++) {
+        float error = Math.abs(got[i] - want[i]);
+        if (!(error <= steps[i] * 1.008f + 1e-7f)) {
+          throw new AssertionError(t + " value " + i + ": " + got[i] + " vs " + want[i] + " (step " + steps[i] + ")");
+        }
+        halfStep += error <= steps[i] * 0.5001f + 1e-7f ? 1 : 0;
+      }
+      assertTrue(halfStep >= want.length * 0.95, t + ": " + halfStep + " of " + want.length + " values within half a step");
+    }
+    assertEquals(16, matrices, "every matrix of llama-k is Q5_0");
   }
 
   private void sameAsFixture(String model, String type) {

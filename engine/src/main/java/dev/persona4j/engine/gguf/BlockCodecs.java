@@ -66,7 +66,8 @@ final class BlockCodecs {
     }
   }
 
-  static void quantizeQ4_0(float[] x, int from, ByteBuffer dst, int at) {
+  /** The block's value of largest magnitude, with its sign (the first of equals), as ggml's Q4_0 and Q5_0 pick it. */
+  private static float signedMax(float[] x, int from) {
     float amax = 0;
     float max = 0;
     for (int j = 0; j < QK; j++) {
@@ -76,7 +77,11 @@ final class BlockCodecs {
         max = v;
       }
     }
-    float d = max / -8;
+    return max;
+  }
+
+  static void quantizeQ4_0(float[] x, int from, ByteBuffer dst, int at) {
+    float d = signedMax(x, from) / -8;
     float id = d != 0 ? 1.0f / d : 0.0f;
     put16(dst, at, Half.fromFloat(d));
     // llama.cpp's build contracts x * id + 8.5f into one fused multiply-add; the fixtures' levels show it
@@ -103,16 +108,7 @@ final class BlockCodecs {
   }
 
   static void quantizeQ5_0(float[] x, int from, ByteBuffer dst, int at) {
-    float amax = 0;
-    float max = 0;
-    for (int j = 0; j < QK; j++) {
-      float v = x[from + j];
-      if (amax < Math.abs(v)) {
-        amax = Math.abs(v);
-        max = v;
-      }
-    }
-    float d = max / -16;
+    float d = signedMax(x, from) / -16;
     float id = d != 0 ? 1.0f / d : 0.0f;
     put16(dst, at, Half.fromFloat(d));
     int qh = 0;

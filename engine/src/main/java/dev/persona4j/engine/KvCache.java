@@ -85,11 +85,6 @@ final class KvCache {
       }
       given.clear();
     }
-
-    /** Pages held now. */
-    synchronized int size() {
-      return pages.size();
-    }
   }
 
   KvCache(Pool pool) {

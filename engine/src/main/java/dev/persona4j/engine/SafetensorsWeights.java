@@ -19,6 +19,8 @@ import java.util.Map;
 final class SafetensorsWeights implements WeightSource {
   /** Bytes read from the file at a time, into a direct buffer (a heap one would be copied through a temporary direct one). */
   private static final int STAGING_BYTES = 2 << 20;
+  /** Most floats in one slab: 2 GiB (an array's length is an int). */
+  private static final int SLAB_FLOATS = 1 << 29;
   private final Checkpoint checkpoint;
   private final Map<Path, SafetensorsReader> readers = new HashMap<>();
   private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -52,9 +54,6 @@ final class SafetensorsWeights implements WeightSource {
       }
     }
   }
-
-  /** Most floats in one slab (an array's length is an int; a quarter of that keeps slabs under 2 GiB each). */
-  static final int SLAB_FLOATS = 1 << 29;
 
   /**
    * An empty F32 matrix for tensor {@code name}, in the current slab or a new one sized for every F32

@@ -199,7 +199,8 @@ class JavaEngineTest {
       try (JavaDecodingState state = (JavaDecodingState) model.newState()) {
         Forward f = state.prefill(List.of(prompt), ForwardRequest.lastLogits());
         assertEquals(0, state.cachePages(), "every page came from the closed state");
-        assertArrayEquals(first, f.lastLogits(0), "stale pages change nothing");
+        // not bit for bit: the Vector API's exponential is an ulp apart before and after C2 compiles attention
+        assertArrayEquals(first, f.lastLogits(0), 1e-5f, "stale pages change nothing");
         Forward s = state.step(new int[] {f.sequence(0)}, new int[] {9}, ForwardRequest.lastLogits());
         int[] longer = Arrays.copyOf(prompt, prompt.length + 1);
         longer[prompt.length] = 9;

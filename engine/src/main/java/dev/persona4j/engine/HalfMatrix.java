@@ -40,42 +40,74 @@ final class HalfMatrix extends PanelMatrix {
   private final Format format;
   /** Column pairs per row. */
   private final int pairs;
+  /** The panels, from {@link #origin}; maybe shared with other matrices. */
   private final int[] data;
+  private final int origin;
 
-  private HalfMatrix(Format format, int rows, int cols, int[] data) {
+  private HalfMatrix(Format format, int rows, int cols, int[] data, int origin) {
     super(rows, cols, (long) rows * cols);
     this.format = format;
     this.pairs = (cols + 1) / 2;
     this.data = data;
+    this.origin = origin;
   }
 
   static HalfMatrix of(Format format, int rows, int cols, short[] bits) {
     Objects.requireNonNull(bits, "bits");
-    if (rows <= 0 || cols <= 0 || (long) rows * cols != bits.length) {
-      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix needs " + (long) rows * cols + " values, got " + bits.length);
+    HalfMatrix m = new HalfMatrix(format, rows, cols, new int[Math.toIntExact(storedInts(rows, cols, bits.length))], 0);
+    for (int p = 0; p < panels(rows); p++) {
+      m.fillPanel(p, bits, p * P * cols);
     }
-    int pairs = (cols + 1) / 2;
-    int[] data = new int[Math.multiplyExact(panels(rows) * P, pairs)];
-    // panel by panel, writing in order (reading P rows side by side)
-    for (int r0 = 0, at = 0; r0 < rows; r0 += P) {
-      int height = Math.min(P, rows - r0);
-      for (int c = 0; c < cols; c += 2, at += P) {
-        for (int i = 0; i < height; i++) {
-          int r = r0 + i;
-          int lo = checked(format, bits, r, c, cols);
-          int hi = c + 1 < cols ? checked(format, bits, r, c + 1, cols) : 0;
-          data[at + i] = lo | hi << 16;
-        }
-      }
-    }
-    return new HalfMatrix(format, rows, cols, data);
+    return m;
   }
 
-  /** The bit pattern at (r, c), an F16 infinity or NaN refused. */
-  private static int checked(Format format, short[] bits, int r, int c, int cols) {
-    int v = bits[r * cols + c] & 0xffff;
+  /**
+   * A zero matrix whose panels are {@code slab[origin .. origin + storedInts(rows, cols))}, which
+   * {@link #fillPanel} then writes; the rest of the slab belongs to others.
+   */
+  static HalfMatrix in(Format format, int[] slab, int origin, int rows, int cols) {
+    if (origin < 0 || origin + storedInts(rows, cols, (long) rows * cols) > slab.length) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix at " + origin + " does not fit a slab of " + slab.length + " ints");
+    }
+    return new HalfMatrix(format, rows, cols, slab, origin);
+  }
+
+  /** Ints a [rows, cols] matrix holds: whole panels of column pairs, the last panel padded. */
+  static long storedInts(int rows, int cols) {
+    return (long) panels(rows) * P * ((cols + 1) / 2);
+  }
+
+  private static long storedInts(int rows, int cols, long values) {
+    if (rows <= 0 || cols <= 0 || (long) rows * cols != values) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix needs " + (long) rows * cols + " values, got " + values);
+    }
+    return storedInts(rows, cols);
+  }
+
+  /**
+   * Writes panel {@code p} from its rows' bit patterns, row-major in {@code bits} from {@code at}
+   * (fewer than P rows for the last panel), column pair after column pair: one sequential pass.
+   * Panels are disjoint, so several threads may fill different ones.
+   *
+   * @throws IllegalArgumentException naming the first F16 infinity or NaN
+   */
+  void fillPanel(int p, short[] bits, int at) {
+    int r0 = p * P;
+    int height = Math.min(P, rows - r0);
+    for (int c = 0, to = origin + r0 * pairs; c < cols; c += 2, to += P) {
+      for (int i = 0; i < height; i++) {
+        int lo = checked(format, bits, at + i * cols + c, r0 + i, c, cols);
+        int hi = c + 1 < cols ? checked(format, bits, at + i * cols + c + 1, r0 + i, c + 1, cols) : 0;
+        data[to + i] = lo | hi << 16;
+      }
+    }
+  }
+
+  /** The bit pattern {@code bits[at]}, the matrix's (r, c): an F16 infinity or NaN refused. */
+  private static int checked(Format format, short[] bits, int at, int r, int c, int cols) {
+    int v = bits[at] & 0xffff;
     if (format == Format.F16 && (v & 0x7c00) == 0x7c00) {
-      throw new IllegalArgumentException("element " + (r * cols + c) + " (row " + r + ", column " + c + ") is "
+      throw new IllegalArgumentException("element " + ((long) r * cols + c) + " (row " + r + ", column " + c + ") is "
           + Format.F16.decode(v) + ", not a finite weight");
     }
     return v;
@@ -83,7 +115,12 @@ final class HalfMatrix extends PanelMatrix {
 
   @Override
   public long bytes() {
-    return 4L * data.length;
+    return 4L * storedInts(rows, cols);
+  }
+
+  /** The array holding this matrix's panels (and maybe other matrices'), for tests. */
+  int[] storage() {
+    return data;
   }
 
   private FloatVector low(IntVector w) {
@@ -124,7 +161,7 @@ final class HalfMatrix extends PanelMatrix {
 
   private void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int full = cols / 2;
-    int base = p * P * pairs;
+    int base = origin + p * P * pairs;
     int end = base + full * P;
     boolean odd = cols % 2 == 1;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
@@ -168,7 +205,7 @@ final class HalfMatrix extends PanelMatrix {
 
   private void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int full = cols / 2;
-    int base = p * P * pairs;
+    int base = origin + p * P * pairs;
     int end = base + full * P;
     boolean odd = cols % 2 == 1;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
@@ -200,7 +237,7 @@ final class HalfMatrix extends PanelMatrix {
 
   private void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int full = cols / 2;
-    int base = p * P * pairs;
+    int base = origin + p * P * pairs;
     int end = base + full * P;
     boolean odd = cols % 2 == 1;
     float[] x0 = x[b];
@@ -222,7 +259,7 @@ final class HalfMatrix extends PanelMatrix {
 
   @Override
   public void row(int row, float[] dst, int offset) {
-    int base = row / P * P * pairs + row % P;
+    int base = origin + row / P * P * pairs + row % P;
     for (int c = 0; c < cols; c++) {
       int v = data[base + c / 2 * P];
       dst[offset + c] = format.decode(c % 2 == 0 ? v : v >>> 16);

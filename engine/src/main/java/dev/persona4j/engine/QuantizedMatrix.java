@@ -198,23 +198,102 @@ abstract class QuantizedMatrix implements WeightMatrix {
     @Override
     void decode(int row, float[] dst, int offset) {
       for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
-        float d = scales[s];
         int to = offset + 32 * k;
         if (lowShifts.length == 0) {
-          decodeScalar(s, d, dst, to);
+          decodeScalar(s, scales[s], dst, to);
           continue;
         }
         IntVector qh = IntVector.broadcast(I, fifthBits[s]);
         for (int c = 0; c < lowShifts.length; c++) {
-          int j = c * L;
-          IntVector q = (IntVector) ByteVector.fromArray(LEVELS, nibbles, 16 * s + j).convertShape(VectorOperators.B2I, I, 0);
-          IntVector low = q.and(0x0f).or(qh.lanewise(VectorOperators.LSHR, lowShifts[c]).and(1).lanewise(VectorOperators.LSHL, 4)).sub(16);
-          IntVector high = q.lanewise(VectorOperators.LSHR, 4).and(0x0f)
-              .or(qh.lanewise(VectorOperators.LSHR, highShifts[c]).and(1).lanewise(VectorOperators.LSHL, 4)).sub(16);
-          ((FloatVector) low.convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, to + j);
-          ((FloatVector) high.convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, to + 16 + j);
+          chunk(s, c, false, qh).intoArray(dst, to + c * L);
+          chunk(s, c, true, qh).intoArray(dst, to + 16 + c * L);
         }
       }
+    }
+
+    /** With vectors of 8 or 16 floats, the widths {@link #dotRow} is written for. */
+    @Override
+    boolean hasDotRow() {
+      return lowShifts.length > 0;
+    }
+
+    /** Chunk c (of L levels) of block s, low half (levels c·L ..) or high half (16 + c·L ..), times the block's scale. */
+    private FloatVector chunk(int s, int c, boolean high, IntVector qh) {
+      IntVector q = (IntVector) ByteVector.fromArray(LEVELS, nibbles, 16 * s + c * L).convertShape(VectorOperators.B2I, I, 0);
+      IntVector nibble = high ? q.lanewise(VectorOperators.LSHR, 4).and(0x0f) : q.and(0x0f);
+      IntVector fifth = qh.lanewise(VectorOperators.LSHR, high ? highShifts[c] : lowShifts[c]).and(1).lanewise(VectorOperators.LSHL, 4);
+      return ((FloatVector) nibble.or(fifth).sub(16).convert(VectorOperators.I2F, 0)).mul(scales[s]);
+    }
+
+    /**
+     * Decoded in registers, block by block, into two accumulators that take L columns in turn: the
+     * products and sums of {@link #decode} then a dot product, in the same order. Written out per
+     * width, as Q8_0's: a loop over a block's chunks boxed the vectors.
+     */
+    @Override
+    float dotRow(int row, float[] x) {
+      FloatVector a0 = FloatVector.zero(F), a1 = a0;
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        IntVector qh = IntVector.broadcast(I, fifthBits[s]);
+        int c = 32 * k;
+        if (L == 16) {
+          a0 = chunk(s, 0, false, qh).fma(FloatVector.fromArray(F, x, c), a0);
+          a1 = chunk(s, 0, true, qh).fma(FloatVector.fromArray(F, x, c + 16), a1);
+        } else {
+          a0 = chunk(s, 0, false, qh).fma(FloatVector.fromArray(F, x, c), a0);
+          a1 = chunk(s, 1, false, qh).fma(FloatVector.fromArray(F, x, c + 8), a1);
+          a0 = chunk(s, 0, true, qh).fma(FloatVector.fromArray(F, x, c + 16), a0);
+          a1 = chunk(s, 1, true, qh).fma(FloatVector.fromArray(F, x, c + 24), a1);
+        }
+      }
+      return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    void dotRow4(int row, float[][] x, int b, float[][] out, int column) {
+      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        IntVector qh = IntVector.broadcast(I, fifthBits[s]);
+        int c = 32 * k;
+        if (L == 16) {
+          FloatVector w = chunk(s, 0, false, qh);
+          a0 = w.fma(FloatVector.fromArray(F, x0, c), a0);
+          b0 = w.fma(FloatVector.fromArray(F, x1, c), b0);
+          c0 = w.fma(FloatVector.fromArray(F, x2, c), c0);
+          d0 = w.fma(FloatVector.fromArray(F, x3, c), d0);
+          w = chunk(s, 0, true, qh);
+          a1 = w.fma(FloatVector.fromArray(F, x0, c + 16), a1);
+          b1 = w.fma(FloatVector.fromArray(F, x1, c + 16), b1);
+          c1 = w.fma(FloatVector.fromArray(F, x2, c + 16), c1);
+          d1 = w.fma(FloatVector.fromArray(F, x3, c + 16), d1);
+        } else {
+          FloatVector w = chunk(s, 0, false, qh);
+          a0 = w.fma(FloatVector.fromArray(F, x0, c), a0);
+          b0 = w.fma(FloatVector.fromArray(F, x1, c), b0);
+          c0 = w.fma(FloatVector.fromArray(F, x2, c), c0);
+          d0 = w.fma(FloatVector.fromArray(F, x3, c), d0);
+          w = chunk(s, 1, false, qh);
+          a1 = w.fma(FloatVector.fromArray(F, x0, c + 8), a1);
+          b1 = w.fma(FloatVector.fromArray(F, x1, c + 8), b1);
+          c1 = w.fma(FloatVector.fromArray(F, x2, c + 8), c1);
+          d1 = w.fma(FloatVector.fromArray(F, x3, c + 8), d1);
+          w = chunk(s, 0, true, qh);
+          a0 = w.fma(FloatVector.fromArray(F, x0, c + 16), a0);
+          b0 = w.fma(FloatVector.fromArray(F, x1, c + 16), b0);
+          c0 = w.fma(FloatVector.fromArray(F, x2, c + 16), c0);
+          d0 = w.fma(FloatVector.fromArray(F, x3, c + 16), d0);
+          w = chunk(s, 1, true, qh);
+          a1 = w.fma(FloatVector.fromArray(F, x0, c + 24), a1);
+          b1 = w.fma(FloatVector.fromArray(F, x1, c + 24), b1);
+          c1 = w.fma(FloatVector.fromArray(F, x2, c + 24), c1);
+          d1 = w.fma(FloatVector.fromArray(F, x3, c + 24), d1);
+        }
+      }
+      out[b][column] = a0.add(a1).reduceLanes(VectorOperators.ADD);
+      out[b + 1][column] = b0.add(b1).reduceLanes(VectorOperators.ADD);
+      out[b + 2][column] = c0.add(c1).reduceLanes(VectorOperators.ADD);
+      out[b + 3][column] = d0.add(d1).reduceLanes(VectorOperators.ADD);
     }
 
     /** ggml's dequantization, one value at a time (vectors of other than 8 or 16 floats). */

@@ -18,8 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A product decodes one row at a time into a row of float32 scratch (byte vectors widened to
  * float vectors, scaled exactly as ggml's dequantization does, with the same roundings) and takes
- * its dot product with every batch row, four at a time: each block is read from memory once per
- * product whatever the batch, and {@link #row} gives the very values the product uses.
+ * its dot product with every batch row, four at a time (Q5_0 decodes in registers instead): each
+ * block is read from memory once per product whatever the batch, and {@link #row} gives the very
+ * values the product uses. Q8_0 is laid out in panels instead ({@link Q8PanelMatrix}) where the
+ * vectors hold 8 or 16 floats.
  */
 abstract class QuantizedMatrix implements WeightMatrix {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -52,7 +54,7 @@ abstract class QuantizedMatrix implements WeightMatrix {
    * @throws IllegalArgumentException if the data does not hold {@code rows × cols} values of the type or
    *     a block's scale is not finite
    */
-  static QuantizedMatrix of(GgufType type, int rows, int cols, ByteBuffer data) {
+  static WeightMatrix of(GgufType type, int rows, int cols, ByteBuffer data) {
     if (!type.quantized()) {
       throw new IllegalArgumentException(type + " is not a block-quantized type");
     }
@@ -62,7 +64,7 @@ abstract class QuantizedMatrix implements WeightMatrix {
     }
     ByteBuffer d = data.slice().order(ByteOrder.LITTLE_ENDIAN);
     return switch (type) {
-      case Q8_0 -> new Q8_0(rows, cols, d);
+      case Q8_0 -> Q8PanelMatrix.supported() ? new Q8PanelMatrix(rows, cols, d) : new Q8_0(rows, cols, d);
       case Q4_0 -> new Q4_0(rows, cols, d);
       case Q5_0 -> new Q5_0(rows, cols, d);
       case Q4_K -> new Q4K(rows, cols, d);
@@ -363,7 +365,10 @@ abstract class QuantizedMatrix implements WeightMatrix {
     return n;
   }
 
-  /** Q8_0: blocks of 32 int8 levels and an fp16 scale d; w = q·d. */
+  /**
+   * Q8_0: blocks of 32 int8 levels and an fp16 scale d; w = q·d. Rows as the file has them, for vector
+   * widths {@link Q8PanelMatrix} is not written for (other than 8 or 16 floats).
+   */
   static final class Q8_0 extends QuantizedMatrix {
     private final byte[] levels;
     private final float[] scales;
@@ -388,102 +393,6 @@ abstract class QuantizedMatrix implements WeightMatrix {
           store(ByteVector.fromArray(B, levels, 32 * (first + k) + j), d, dst, offset + 32 * k + j);
         }
       }
-    }
-
-    /** Whether the vectors hold 8 or 16 floats, the widths {@link #dotRow} is written for. */
-    @Override
-    boolean hasDotRow() {
-      return L == 8 || L == 16;
-    }
-
-    /**
-     * Chunks of L levels alternate between two accumulators, as in {@code dot}. Written out for
-     * each width, with no inner loop or branch: a loop over a block's chunks left the vectors boxed
-     * (2.4 GB/s on one core; written out, 19-22 GB/s, measured).
-     */
-    @Override
-    float dotRow(int row, float[] x) {
-      int first = row * blocks;
-      FloatVector a0 = FloatVector.zero(F), a1 = a0;
-      if (L == 16) {
-        for (int k = 0; k < blocks; k++) {
-          float d = scales[first + k];
-          int at = 32 * (first + k);
-          int c = 32 * k;
-          a0 = level(at).mul(d).fma(FloatVector.fromArray(F, x, c), a0);
-          a1 = level(at + 16).mul(d).fma(FloatVector.fromArray(F, x, c + 16), a1);
-        }
-      } else {
-        for (int k = 0; k < blocks; k++) {
-          float d = scales[first + k];
-          int at = 32 * (first + k);
-          int c = 32 * k;
-          a0 = level(at).mul(d).fma(FloatVector.fromArray(F, x, c), a0);
-          a1 = level(at + 8).mul(d).fma(FloatVector.fromArray(F, x, c + 8), a1);
-          a0 = level(at + 16).mul(d).fma(FloatVector.fromArray(F, x, c + 16), a0);
-          a1 = level(at + 24).mul(d).fma(FloatVector.fromArray(F, x, c + 24), a1);
-        }
-      }
-      return a0.add(a1).reduceLanes(VectorOperators.ADD);
-    }
-
-    @Override
-    void dotRow4(int row, float[][] x, int b, float[][] out, int column) {
-      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
-      int first = row * blocks;
-      FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
-      if (L == 16) {
-        for (int k = 0; k < blocks; k++) {
-          float d = scales[first + k];
-          int at = 32 * (first + k);
-          int c = 32 * k;
-          FloatVector w = level(at).mul(d);
-          a0 = w.fma(FloatVector.fromArray(F, x0, c), a0);
-          b0 = w.fma(FloatVector.fromArray(F, x1, c), b0);
-          c0 = w.fma(FloatVector.fromArray(F, x2, c), c0);
-          d0 = w.fma(FloatVector.fromArray(F, x3, c), d0);
-          w = level(at + 16).mul(d);
-          a1 = w.fma(FloatVector.fromArray(F, x0, c + 16), a1);
-          b1 = w.fma(FloatVector.fromArray(F, x1, c + 16), b1);
-          c1 = w.fma(FloatVector.fromArray(F, x2, c + 16), c1);
-          d1 = w.fma(FloatVector.fromArray(F, x3, c + 16), d1);
-        }
-      } else {
-        for (int k = 0; k < blocks; k++) {
-          float d = scales[first + k];
-          int at = 32 * (first + k);
-          int c = 32 * k;
-          FloatVector w = level(at).mul(d);
-          a0 = w.fma(FloatVector.fromArray(F, x0, c), a0);
-          b0 = w.fma(FloatVector.fromArray(F, x1, c), b0);
-          c0 = w.fma(FloatVector.fromArray(F, x2, c), c0);
-          d0 = w.fma(FloatVector.fromArray(F, x3, c), d0);
-          w = level(at + 8).mul(d);
-          a1 = w.fma(FloatVector.fromArray(F, x0, c + 8), a1);
-          b1 = w.fma(FloatVector.fromArray(F, x1, c + 8), b1);
-          c1 = w.fma(FloatVector.fromArray(F, x2, c + 8), c1);
-          d1 = w.fma(FloatVector.fromArray(F, x3, c + 8), d1);
-          w = level(at + 16).mul(d);
-          a0 = w.fma(FloatVector.fromArray(F, x0, c + 16), a0);
-          b0 = w.fma(FloatVector.fromArray(F, x1, c + 16), b0);
-          c0 = w.fma(FloatVector.fromArray(F, x2, c + 16), c0);
-          d0 = w.fma(FloatVector.fromArray(F, x3, c + 16), d0);
-          w = level(at + 24).mul(d);
-          a1 = w.fma(FloatVector.fromArray(F, x0, c + 24), a1);
-          b1 = w.fma(FloatVector.fromArray(F, x1, c + 24), b1);
-          c1 = w.fma(FloatVector.fromArray(F, x2, c + 24), c1);
-          d1 = w.fma(FloatVector.fromArray(F, x3, c + 24), d1);
-        }
-      }
-      out[b][column] = a0.add(a1).reduceLanes(VectorOperators.ADD);
-      out[b + 1][column] = b0.add(b1).reduceLanes(VectorOperators.ADD);
-      out[b + 2][column] = c0.add(c1).reduceLanes(VectorOperators.ADD);
-      out[b + 3][column] = d0.add(d1).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** L levels from byte {@code at} as floats. */
-    private FloatVector level(int at) {
-      return (FloatVector) ByteVector.fromArray(LEVELS, levels, at).convertShape(VectorOperators.B2F, F, 0);
     }
 
     @Override

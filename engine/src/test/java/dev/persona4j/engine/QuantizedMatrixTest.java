@@ -62,6 +62,37 @@ class QuantizedMatrixTest {
     assertEquals(-0.5f * (31 - 16), row[48], "block 1, level 16: nibble 15, qh bit 16 set, d = -0.5");
   }
 
+  /** Q8_0 in panels (vectors of 8 or 16 floats) and in rows (other widths) hold and multiply the same weights. */
+  @Test
+  void q8_0PanelsAndRowsAgree() {
+    Random random = new Random(17);
+    int rows = 37;
+    int cols = 96;
+    ByteBuffer data = quantized(GgufType.Q8_0, rows, cols, random);
+    WeightMatrix panels = new Q8PanelMatrix(rows, cols, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+    WeightMatrix byRow = new QuantizedMatrix.Q8_0(rows, cols, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+    float[] a = new float[cols];
+    float[] b = new float[cols];
+    for (int r = 0; r < rows; r++) {
+      panels.row(r, a, 0);
+      byRow.row(r, b, 0);
+      assertArrayEquals(b, a, 0f, "row " + r);
+    }
+    float[][] x = new float[3][cols];
+    for (float[] row : x) {
+      for (int c = 0; c < cols; c++) {
+        row[c] = (float) random.nextGaussian();
+      }
+    }
+    float[][] p = new float[3][rows];
+    float[][] q = new float[3][rows];
+    panels.multiply(x, 3, p, 0, 0, rows);
+    byRow.multiply(x, 3, q, 0, 0, rows);
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(q[i], p[i], 1e-4f, "batch row " + i);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(value = GgufType.class, names = {"Q8_0", "Q5_0", "Q4_0", "Q4_K", "Q6_K"})
   void rowsEqualTheCodecsDequantizationAndProductsAFloat64Product(GgufType type) {

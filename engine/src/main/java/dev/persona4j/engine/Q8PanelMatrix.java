@@ -1,0 +1,220 @@
+package dev.persona4j.engine;
+
+import java.nio.ByteBuffer;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A Q8_0 matrix (blocks of 32 int8 levels along a row, each block with an fp16 scale d; w = q·d) held
+ * in panels of P rows like {@link F32Matrix}: for each column, the P rows' levels side by side (P
+ * bytes), and for each block, the P rows' scales side by side. A column decodes to one float vector
+ * (P levels widened, times the P scales of its block: ggml's q·d, exactly) that multiplies each batch
+ * row's input at that column (broadcast) into P outputs per batch row, with no horizontal sums.
+ *
+ * <p>Why panels: decoding a row's blocks and taking its dot product with each batch row (the layout
+ * the file has) loads every input vector once per row and ends each row in a horizontal sum; at
+ * batch 8 that ran a third of the FMA rate (26 ms a step on the 135M model against F32's 22).
+ *
+ * <p>Each batch row has the same two accumulators per panel (even columns, odd columns) whatever the
+ * batch size, so a row gets the very sums it gets alone. Held bytes: the levels (one byte a weight)
+ * and the scales as floats (one per 32 weights), the last panel padded with zero rows.
+ */
+final class Q8PanelMatrix extends PanelMatrix {
+  /** P levels: one byte vector of P lanes, widened to one float vector. */
+  private static final VectorSpecies<Byte> LEVELS = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * P));
+  private static final int BLOCK = 32;
+  private final int blocks;
+  /** [panel][column][P rows] levels. */
+  private final byte[] levels;
+  /** [panel][block][P rows] scales. */
+  private final float[] scales;
+
+  /** Whether vectors have a width this layout is written for (8 or 16 floats). */
+  static boolean supported() {
+    return P == 8 || P == 16;
+  }
+
+  /**
+   * From GGUF's Q8_0 data: rows in order, each {@code cols / 32} blocks of an fp16 scale and 32 levels.
+   *
+   * @throws IllegalArgumentException if the data is not rows × cols of Q8_0 or a scale is not finite
+   */
+  Q8PanelMatrix(int rows, int cols, ByteBuffer data) {
+    super(rows, cols, (long) rows * cols);
+    if (cols % BLOCK != 0) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix is not whole blocks of " + BLOCK);
+    }
+    if (!supported()) {
+      throw new IllegalStateException("Q8_0 panels need vectors of 8 or 16 floats, not " + P);
+    }
+    this.blocks = cols / BLOCK;
+    int panels = panels(rows);
+    levels = new byte[Math.multiplyExact(Math.multiplyExact(panels, P), cols)];
+    scales = new float[Math.multiplyExact(Math.multiplyExact(panels, P), blocks)];
+    for (int r = 0; r < rows; r++) {
+      int p = r / P;
+      int lane = r % P;
+      for (int k = 0; k < blocks; k++) {
+        int block = r * blocks + k;
+        int at = 34 * block;
+        scales[(p * blocks + k) * P + lane] = QuantizedMatrix.scale(data, at, "the scale of block " + block);
+        for (int j = 0; j < BLOCK; j++) {
+          levels[(p * cols + BLOCK * k + j) * P + lane] = data.get(at + 2 + j);
+        }
+      }
+    }
+  }
+
+  /** Column c of panel p decoded: P levels times their rows' scales for c's block. */
+  private FloatVector column(int p, int c) {
+    FloatVector q = (FloatVector) ByteVector.fromArray(LEVELS, levels, (p * cols + c) * P).convertShape(VectorOperators.B2F, F, 0);
+    return q.mul(FloatVector.fromArray(F, scales, (p * blocks + (c >>> 5)) * P));
+  }
+
+  @Override
+  void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column) {
+    if (n == 8) {
+      panel8(p, x, b, out, ob, column);
+    } else if (n == 4) {
+      panel4(p, x, b, out, ob, column);
+    } else {
+      panel1(p, x, b, out, ob, column);
+    }
+  }
+
+  // Every kernel gives each batch row two accumulators, even columns and odd ones (cols is a multiple
+  // of 32), added at the end: the same two in every kernel give a row the sums it gets alone.
+
+  private void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
+    float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+    for (int c = 0; c < cols; c += 2) {
+      FloatVector w = column(p, c);
+      a0 = w.fma(FloatVector.broadcast(F, x0[c]), a0);
+      a1 = w.fma(FloatVector.broadcast(F, x1[c]), a1);
+      a2 = w.fma(FloatVector.broadcast(F, x2[c]), a2);
+      a3 = w.fma(FloatVector.broadcast(F, x3[c]), a3);
+      a4 = w.fma(FloatVector.broadcast(F, x4[c]), a4);
+      a5 = w.fma(FloatVector.broadcast(F, x5[c]), a5);
+      a6 = w.fma(FloatVector.broadcast(F, x6[c]), a6);
+      a7 = w.fma(FloatVector.broadcast(F, x7[c]), a7);
+      w = column(p, c + 1);
+      b0 = w.fma(FloatVector.broadcast(F, x0[c + 1]), b0);
+      b1 = w.fma(FloatVector.broadcast(F, x1[c + 1]), b1);
+      b2 = w.fma(FloatVector.broadcast(F, x2[c + 1]), b2);
+      b3 = w.fma(FloatVector.broadcast(F, x3[c + 1]), b3);
+      b4 = w.fma(FloatVector.broadcast(F, x4[c + 1]), b4);
+      b5 = w.fma(FloatVector.broadcast(F, x5[c + 1]), b5);
+      b6 = w.fma(FloatVector.broadcast(F, x6[c + 1]), b6);
+      b7 = w.fma(FloatVector.broadcast(F, x7[c + 1]), b7);
+    }
+    a0.add(b0).intoArray(out[ob], column);
+    a1.add(b1).intoArray(out[ob + 1], column);
+    a2.add(b2).intoArray(out[ob + 2], column);
+    a3.add(b3).intoArray(out[ob + 3], column);
+    a4.add(b4).intoArray(out[ob + 4], column);
+    a5.add(b5).intoArray(out[ob + 5], column);
+    a6.add(b6).intoArray(out[ob + 6], column);
+    a7.add(b7).intoArray(out[ob + 7], column);
+  }
+
+  private void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
+    float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    for (int c = 0; c < cols; c += 2) {
+      FloatVector w = column(p, c);
+      a0 = w.fma(FloatVector.broadcast(F, x0[c]), a0);
+      a1 = w.fma(FloatVector.broadcast(F, x1[c]), a1);
+      a2 = w.fma(FloatVector.broadcast(F, x2[c]), a2);
+      a3 = w.fma(FloatVector.broadcast(F, x3[c]), a3);
+      w = column(p, c + 1);
+      b0 = w.fma(FloatVector.broadcast(F, x0[c + 1]), b0);
+      b1 = w.fma(FloatVector.broadcast(F, x1[c + 1]), b1);
+      b2 = w.fma(FloatVector.broadcast(F, x2[c + 1]), b2);
+      b3 = w.fma(FloatVector.broadcast(F, x3[c + 1]), b3);
+    }
+    a0.add(b0).intoArray(out[ob], column);
+    a1.add(b1).intoArray(out[ob + 1], column);
+    a2.add(b2).intoArray(out[ob + 2], column);
+    a3.add(b3).intoArray(out[ob + 3], column);
+  }
+
+  private void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
+    float[] x0 = x[b];
+    FloatVector a0 = FloatVector.zero(F), b0 = a0;
+    // block by block, the block's scales loaded once for its 32 columns: with a scale load and its
+    // index per column, as the batch-8 kernels have (where it measured faster), batch 1 ran 9.5-11.9
+    // against 7.7-7.9 ms a step
+    for (int k = 0; k < blocks; k++) {
+      FloatVector d = FloatVector.fromArray(F, scales, (p * blocks + k) * P);
+      int at = (p * cols + BLOCK * k) * P;
+      int c0 = BLOCK * k;
+      for (int j = 0; j < BLOCK; j += 2) {
+        FloatVector w0 = ((FloatVector) ByteVector.fromArray(LEVELS, levels, at + j * P).convertShape(VectorOperators.B2F, F, 0)).mul(d);
+        FloatVector w1 = ((FloatVector) ByteVector.fromArray(LEVELS, levels, at + (j + 1) * P).convertShape(VectorOperators.B2F, F, 0)).mul(d);
+        a0 = w0.fma(FloatVector.broadcast(F, x0[c0 + j]), a0);
+        b0 = w1.fma(FloatVector.broadcast(F, x0[c0 + j + 1]), b0);
+      }
+    }
+    a0.add(b0).intoArray(out[ob], column);
+  }
+
+  @Override
+  boolean panel8Interleaved(int p, float[] xi, float[][] out, int ob, int column) {
+    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+    for (int c = 0; c < cols; c += 2) {
+      FloatVector w = column(p, c);
+      int x = 8 * c;
+      a0 = w.fma(FloatVector.broadcast(F, xi[x]), a0);
+      a1 = w.fma(FloatVector.broadcast(F, xi[x + 1]), a1);
+      a2 = w.fma(FloatVector.broadcast(F, xi[x + 2]), a2);
+      a3 = w.fma(FloatVector.broadcast(F, xi[x + 3]), a3);
+      a4 = w.fma(FloatVector.broadcast(F, xi[x + 4]), a4);
+      a5 = w.fma(FloatVector.broadcast(F, xi[x + 5]), a5);
+      a6 = w.fma(FloatVector.broadcast(F, xi[x + 6]), a6);
+      a7 = w.fma(FloatVector.broadcast(F, xi[x + 7]), a7);
+      w = column(p, c + 1);
+      b0 = w.fma(FloatVector.broadcast(F, xi[x + 8]), b0);
+      b1 = w.fma(FloatVector.broadcast(F, xi[x + 9]), b1);
+      b2 = w.fma(FloatVector.broadcast(F, xi[x + 10]), b2);
+      b3 = w.fma(FloatVector.broadcast(F, xi[x + 11]), b3);
+      b4 = w.fma(FloatVector.broadcast(F, xi[x + 12]), b4);
+      b5 = w.fma(FloatVector.broadcast(F, xi[x + 13]), b5);
+      b6 = w.fma(FloatVector.broadcast(F, xi[x + 14]), b6);
+      b7 = w.fma(FloatVector.broadcast(F, xi[x + 15]), b7);
+    }
+    a0.add(b0).intoArray(out[ob], column);
+    a1.add(b1).intoArray(out[ob + 1], column);
+    a2.add(b2).intoArray(out[ob + 2], column);
+    a3.add(b3).intoArray(out[ob + 3], column);
+    a4.add(b4).intoArray(out[ob + 4], column);
+    a5.add(b5).intoArray(out[ob + 5], column);
+    a6.add(b6).intoArray(out[ob + 6], column);
+    a7.add(b7).intoArray(out[ob + 7], column);
+    return true;
+  }
+
+  @Override
+  public void row(int row, float[] dst, int offset) {
+    int p = row / P;
+    int lane = row % P;
+    for (int c = 0; c < cols; c++) {
+      dst[offset + c] = levels[(p * cols + c) * P + lane] * scales[(p * blocks + c / BLOCK) * P + lane];
+    }
+  }
+
+  @Override
+  public long bytes() {
+    return levels.length + 4L * scales.length;
+  }
+
+  @Override
+  public String toString() {
+    return "Q8_0[" + rows + ", " + cols + "]";
+  }
+}

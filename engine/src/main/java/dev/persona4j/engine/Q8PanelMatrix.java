@@ -54,15 +54,20 @@ final class Q8PanelMatrix extends PanelMatrix {
     int panels = panels(rows);
     levels = new byte[Math.multiplyExact(Math.multiplyExact(panels, P), cols)];
     scales = new float[Math.multiplyExact(Math.multiplyExact(panels, P), blocks)];
-    for (int r = 0; r < rows; r++) {
-      int p = r / P;
-      int lane = r % P;
+    // panel by panel, block by block: the P rows' 32 levels read in bulk, written as 32 columns of P
+    // bytes (a P-by-32 transpose into consecutive bytes)
+    byte[] block = new byte[BLOCK];
+    for (int p = 0; p < panels; p++) {
       for (int k = 0; k < blocks; k++) {
-        int block = r * blocks + k;
-        int at = 34 * block;
-        scales[(p * blocks + k) * P + lane] = QuantizedMatrix.scale(data, at, "the scale of block " + block);
-        for (int j = 0; j < BLOCK; j++) {
-          levels[(p * cols + BLOCK * k + j) * P + lane] = data.get(at + 2 + j);
+        int to = (p * cols + BLOCK * k) * P;
+        for (int lane = 0; lane < P && p * P + lane < rows; lane++) {
+          int index = (p * P + lane) * blocks + k;
+          int at = 34 * index;
+          scales[(p * blocks + k) * P + lane] = QuantizedMatrix.scale(data, at, "the scale of block ", index);
+          data.get(at + 2, block, 0, BLOCK);
+          for (int j = 0; j < BLOCK; j++) {
+            levels[to + j * P + lane] = block[j];
+          }
         }
       }
     }

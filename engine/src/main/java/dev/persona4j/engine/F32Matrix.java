@@ -85,26 +85,12 @@ final class F32Matrix extends PanelMatrix {
     return 4L * storedFloats(rows, cols);
   }
 
-  /**
-   * One panel times {@code n} (8, 4 or 1) batch rows from {@code b}: out[ob + i][column .. column + P).
-   */
-  @Override
-  void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column) {
-    // one method per block size: C2 compiles each small loop well, one method holding all three less so
-    if (n == 8) {
-      panel8(p, x, b, out, ob, column);
-    } else if (n == 4) {
-      panel4(p, x, b, out, ob, column);
-    } else {
-      panel1(p, x, b, out, ob, column);
-    }
-  }
-
   // Every kernel loops over the column c alone and computes its indices from it: with a second
   // induction variable for the weight index, C2 kept a bounds check on every load, and the batch-8
   // kernel ran at 56 instead of 149 GFLOP/s on one core (measured on an L2-resident panel).
 
-  private void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int base = origin + p * P * cols;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -129,7 +115,8 @@ final class F32Matrix extends PanelMatrix {
     a7.intoArray(out[ob + 7], column);
   }
 
-  private void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int base = origin + p * P * cols;
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
@@ -146,7 +133,8 @@ final class F32Matrix extends PanelMatrix {
     a3.intoArray(out[ob + 3], column);
   }
 
-  private void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int base = origin + p * P * cols;
     float[] x0 = x[b];
     // four accumulators: a single chain would wait on the FMA latency every column

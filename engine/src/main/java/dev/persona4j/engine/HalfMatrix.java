@@ -143,23 +143,11 @@ final class HalfMatrix extends PanelMatrix {
     return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
   }
 
-  /**
-   * One panel times {@code n} (8, 4 or 1) batch rows from {@code b}: out[ob + i][column .. column + P).
-   * Full column pairs first; an odd last column uses only the low halves (its x has no partner).
-   */
-  @Override
-  void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column) {
-    // one method per block size: C2 compiles each small loop well, one method holding all three less so
-    if (n == 8) {
-      panel8(p, x, b, out, ob, column);
-    } else if (n == 4) {
-      panel4(p, x, b, out, ob, column);
-    } else {
-      panel1(p, x, b, out, ob, column);
-    }
-  }
+  // Every kernel takes the full column pairs first; an odd last column uses only the low halves (its
+  // x has no partner).
 
-  private void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int full = cols / 2;
     int base = origin + p * P * pairs;
     int end = base + full * P;
@@ -203,7 +191,8 @@ final class HalfMatrix extends PanelMatrix {
     a7.intoArray(out[ob + 7], column);
   }
 
-  private void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int full = cols / 2;
     int base = origin + p * P * pairs;
     int end = base + full * P;
@@ -235,7 +224,8 @@ final class HalfMatrix extends PanelMatrix {
     a3.intoArray(out[ob + 3], column);
   }
 
-  private void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
     int full = cols / 2;
     int base = origin + p * P * pairs;
     int end = base + full * P;

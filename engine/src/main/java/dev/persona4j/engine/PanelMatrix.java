@@ -41,7 +41,25 @@ abstract class PanelMatrix implements WeightMatrix {
    * Panel {@code p} times {@code n} (8, 4 or 1) batch rows from {@code b}: out[ob + i][column ..
    * column + P).
    */
-  abstract void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column);
+  final void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column) {
+    // one method per block size: C2 compiles each small loop well, one method holding all three less so
+    if (n == 8) {
+      panel8(p, x, b, out, ob, column);
+    } else if (n == 4) {
+      panel4(p, x, b, out, ob, column);
+    } else {
+      panel1(p, x, b, out, ob, column);
+    }
+  }
+
+  /** Panel {@code p} times batch rows b .. b + 7. */
+  abstract void panel8(int p, float[][] x, int b, float[][] out, int ob, int column);
+
+  /** Panel {@code p} times batch rows b .. b + 3. */
+  abstract void panel4(int p, float[][] x, int b, float[][] out, int ob, int column);
+
+  /** Panel {@code p} times batch row b. */
+  abstract void panel1(int p, float[][] x, int b, float[][] out, int ob, int column);
 
   /**
    * Panel {@code p} times 8 batch rows given interleaved, {@code xi[8c + i] = x[b + i][c]}, into

@@ -79,21 +79,11 @@ final class Q8PanelMatrix extends PanelMatrix {
     return q.mul(FloatVector.fromArray(F, scales, (p * blocks + (c >>> 5)) * P));
   }
 
-  @Override
-  void panel(int p, float[][] x, int b, int n, float[][] out, int ob, int column) {
-    if (n == 8) {
-      panel8(p, x, b, out, ob, column);
-    } else if (n == 4) {
-      panel4(p, x, b, out, ob, column);
-    } else {
-      panel1(p, x, b, out, ob, column);
-    }
-  }
-
   // Every kernel gives each batch row two accumulators, even columns and odd ones (cols is a multiple
   // of 32), added at the end: the same two in every kernel give a row the sums it gets alone.
 
-  private void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
     FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
@@ -127,7 +117,8 @@ final class Q8PanelMatrix extends PanelMatrix {
     a7.add(b7).intoArray(out[ob + 7], column);
   }
 
-  private void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel4(int p, float[][] x, int b, float[][] out, int ob, int column) {
     float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
     for (int c = 0; c < cols; c += 2) {
@@ -148,7 +139,8 @@ final class Q8PanelMatrix extends PanelMatrix {
     a3.add(b3).intoArray(out[ob + 3], column);
   }
 
-  private void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
+  @Override
+  void panel1(int p, float[][] x, int b, float[][] out, int ob, int column) {
     float[] x0 = x[b];
     FloatVector a0 = FloatVector.zero(F), b0 = a0;
     // block by block, the block's scales loaded once for its 32 columns: with a scale load and its

@@ -91,28 +91,8 @@ final class F32Matrix extends PanelMatrix {
 
   @Override
   void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
-    int base = origin + p * P * cols;
-    float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
-    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    for (int c = 0; c < cols; c++) {
-      FloatVector v = FloatVector.fromArray(F, w, base + c * P);
-      a0 = v.fma(FloatVector.broadcast(F, x0[c]), a0);
-      a1 = v.fma(FloatVector.broadcast(F, x1[c]), a1);
-      a2 = v.fma(FloatVector.broadcast(F, x2[c]), a2);
-      a3 = v.fma(FloatVector.broadcast(F, x3[c]), a3);
-      a4 = v.fma(FloatVector.broadcast(F, x4[c]), a4);
-      a5 = v.fma(FloatVector.broadcast(F, x5[c]), a5);
-      a6 = v.fma(FloatVector.broadcast(F, x6[c]), a6);
-      a7 = v.fma(FloatVector.broadcast(F, x7[c]), a7);
-    }
-    a0.intoArray(out[ob], column);
-    a1.intoArray(out[ob + 1], column);
-    a2.intoArray(out[ob + 2], column);
-    a3.intoArray(out[ob + 3], column);
-    a4.intoArray(out[ob + 4], column);
-    a5.intoArray(out[ob + 5], column);
-    a6.intoArray(out[ob + 6], column);
-    a7.intoArray(out[ob + 7], column);
+    // unused by multiply, which gives blocks of eight rows to panel8Interleaved; the same sums
+    panel8Interleaved(p, interleave8(x, b, cols), out, ob, column);
   }
 
   @Override

@@ -75,8 +75,12 @@ final class Q8PanelMatrix extends PanelMatrix {
 
   /** Column c of panel p decoded: P levels times their rows' scales for c's block. */
   private FloatVector column(int p, int c) {
-    FloatVector q = (FloatVector) ByteVector.fromArray(LEVELS, levels, (p * cols + c) * P).convertShape(VectorOperators.B2F, F, 0);
-    return q.mul(FloatVector.fromArray(F, scales, (p * blocks + (c >>> 5)) * P));
+    return decoded((p * cols + c) * P, FloatVector.fromArray(F, scales, (p * blocks + (c >>> 5)) * P));
+  }
+
+  /** The P levels from byte {@code at}, widened, times {@code scale} (ggml's q·d). */
+  private FloatVector decoded(int at, FloatVector scale) {
+    return ((FloatVector) ByteVector.fromArray(LEVELS, levels, at).convertShape(VectorOperators.B2F, F, 0)).mul(scale);
   }
 
   // Every kernel gives each batch row two accumulators, even columns and odd ones (cols is a multiple
@@ -84,37 +88,8 @@ final class Q8PanelMatrix extends PanelMatrix {
 
   @Override
   void panel8(int p, float[][] x, int b, float[][] out, int ob, int column) {
-    float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3], x4 = x[b + 4], x5 = x[b + 5], x6 = x[b + 6], x7 = x[b + 7];
-    FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
-    for (int c = 0; c < cols; c += 2) {
-      FloatVector w = column(p, c);
-      a0 = w.fma(FloatVector.broadcast(F, x0[c]), a0);
-      a1 = w.fma(FloatVector.broadcast(F, x1[c]), a1);
-      a2 = w.fma(FloatVector.broadcast(F, x2[c]), a2);
-      a3 = w.fma(FloatVector.broadcast(F, x3[c]), a3);
-      a4 = w.fma(FloatVector.broadcast(F, x4[c]), a4);
-      a5 = w.fma(FloatVector.broadcast(F, x5[c]), a5);
-      a6 = w.fma(FloatVector.broadcast(F, x6[c]), a6);
-      a7 = w.fma(FloatVector.broadcast(F, x7[c]), a7);
-      w = column(p, c + 1);
-      b0 = w.fma(FloatVector.broadcast(F, x0[c + 1]), b0);
-      b1 = w.fma(FloatVector.broadcast(F, x1[c + 1]), b1);
-      b2 = w.fma(FloatVector.broadcast(F, x2[c + 1]), b2);
-      b3 = w.fma(FloatVector.broadcast(F, x3[c + 1]), b3);
-      b4 = w.fma(FloatVector.broadcast(F, x4[c + 1]), b4);
-      b5 = w.fma(FloatVector.broadcast(F, x5[c + 1]), b5);
-      b6 = w.fma(FloatVector.broadcast(F, x6[c + 1]), b6);
-      b7 = w.fma(FloatVector.broadcast(F, x7[c + 1]), b7);
-    }
-    a0.add(b0).intoArray(out[ob], column);
-    a1.add(b1).intoArray(out[ob + 1], column);
-    a2.add(b2).intoArray(out[ob + 2], column);
-    a3.add(b3).intoArray(out[ob + 3], column);
-    a4.add(b4).intoArray(out[ob + 4], column);
-    a5.add(b5).intoArray(out[ob + 5], column);
-    a6.add(b6).intoArray(out[ob + 6], column);
-    a7.add(b7).intoArray(out[ob + 7], column);
+    // unused by multiply, which gives blocks of eight rows to panel8Interleaved; the same sums
+    panel8Interleaved(p, interleave8(x, b, cols), out, ob, column);
   }
 
   @Override
@@ -151,10 +126,8 @@ final class Q8PanelMatrix extends PanelMatrix {
       int at = (p * cols + BLOCK * k) * P;
       int c0 = BLOCK * k;
       for (int j = 0; j < BLOCK; j += 2) {
-        FloatVector w0 = ((FloatVector) ByteVector.fromArray(LEVELS, levels, at + j * P).convertShape(VectorOperators.B2F, F, 0)).mul(d);
-        FloatVector w1 = ((FloatVector) ByteVector.fromArray(LEVELS, levels, at + (j + 1) * P).convertShape(VectorOperators.B2F, F, 0)).mul(d);
-        a0 = w0.fma(FloatVector.broadcast(F, x0[c0 + j]), a0);
-        b0 = w1.fma(FloatVector.broadcast(F, x0[c0 + j + 1]), b0);
+        a0 = decoded(at + j * P, d).fma(FloatVector.broadcast(F, x0[c0 + j]), a0);
+        b0 = decoded(at + (j + 1) * P, d).fma(FloatVector.broadcast(F, x0[c0 + j + 1]), b0);
       }
     }
     a0.add(b0).intoArray(out[ob], column);

@@ -132,7 +132,6 @@ final class SafetensorsWeights implements WeightSource {
   @Override
   public WeightMatrix matrix(String name, int rows, int cols) {
     String dtype = checked(name, rows, cols);
-    Math.multiplyExact(rows, cols);
     try {
       if (dtype.equals("F32")) {
         F32Matrix m = emptyF32(name, rows, cols);

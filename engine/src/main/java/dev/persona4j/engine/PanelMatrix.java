@@ -84,7 +84,11 @@ abstract class PanelMatrix implements WeightMatrix {
    * reading eight arrays (about 1.5× the FMA rate at batch 8, measured).
    */
   static float[] interleave8(float[][] x, int b, int cols) {
-    float[] xi = new float[8 * cols];
+    return interleave8(x, b, cols, new float[8 * cols]);
+  }
+
+  /** {@link #interleave8(float[][], int, int)} into xi (at least 8 · cols long); returns xi. */
+  static float[] interleave8(float[][] x, int b, int cols, float[] xi) {
     for (int i = 0; i < 8; i++) {
       float[] row = x[b + i];
       for (int c = 0, at = i; c < cols; c++, at += 8) {
@@ -96,14 +100,33 @@ abstract class PanelMatrix implements WeightMatrix {
 
   /** Every whole block of 8 rows of x interleaved ({@link #interleave8}), or null below 8 rows. */
   static float[][] interleaved(float[][] x, int batch, int cols) {
+    return interleaved(x, batch, cols, null);
+  }
+
+  /**
+   * {@link #interleaved(float[][], int, int)} into {@code reuse} where it has the blocks and room
+   * for them (from {@link #interleaveBuffers}); otherwise into new arrays.
+   */
+  static float[][] interleaved(float[][] x, int batch, int cols, float[][] reuse) {
     if (batch < 8) {
       return null;
     }
-    float[][] blocks = new float[batch / 8][];
-    for (int k = 0; k < blocks.length; k++) {
-      blocks[k] = interleave8(x, 8 * k, cols);
+    if (reuse == null || reuse.length < batch / 8 || reuse[0].length < 8 * cols) {
+      reuse = interleaveBuffers(batch, cols);
     }
-    return blocks;
+    for (int k = 0; k < batch / 8; k++) {
+      interleave8(x, 8 * k, cols, reuse[k]);
+    }
+    return reuse;
+  }
+
+  /**
+   * Buffers for interleaving a batch's blocks of 8 rows of up to {@code cols} columns, to be reused
+   * by every product of a pass (null below 8 rows): one per product was a batch-8 step's largest
+   * garbage after attention's scores.
+   */
+  static float[][] interleaveBuffers(int batch, int cols) {
+    return batch < 8 ? null : new float[batch / 8][8 * cols];
   }
 
   @Override

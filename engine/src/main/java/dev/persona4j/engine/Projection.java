@@ -74,7 +74,15 @@ final class Projection {
 
   /** out[i][0..out) = W·x[i] + b for i &lt; n. */
   void apply(Workers workers, float[][] x, int n, float[][] y) {
-    float[][] interleaved = PanelMatrix.interleaved(x, n, in); // once for every chunk
+    apply(workers, x, n, y, null);
+  }
+
+  /**
+   * {@link #apply(Workers, float[][], int, float[][])} interleaving x's blocks of 8 rows into {@code
+   * interleaveBuffers} ({@link PanelMatrix#interleaveBuffers}) where they are large enough.
+   */
+  void apply(Workers workers, float[][] x, int n, float[][] y, float[][] interleaveBuffers) {
+    float[][] interleaved = PanelMatrix.interleaved(x, n, in, interleaveBuffers); // once for every chunk
     workers.forEach(chunks.length, c -> {
       int[] chunk = chunks[c];
       WeightMatrix m = parts[chunk[0]];

@@ -66,9 +66,17 @@ final class Logits {
 
   /** softmax(logits) computed in double; removed (-inf) tokens get 0. */
   static double[] probabilities(float[] logits) {
-    double[] p = new double[logits.length];
+    return probabilities(logits, new double[logits.length]);
+  }
+
+  /**
+   * {@link #probabilities(float[])} into p[0 .. logits.length) (p may be longer, e.g. a {@link
+   * Scratch} array); returns p.
+   */
+  static double[] probabilities(float[] logits, double[] p) {
     float m = max(logits);
     if (m == Float.NEGATIVE_INFINITY) {
+      Arrays.fill(p, 0, logits.length, 0);
       return p;
     }
     double sum = 0;
@@ -78,9 +86,11 @@ final class Logits {
         double e = exp((double) v - m);
         p[i] = e;
         sum += e;
+      } else {
+        p[i] = 0;
       }
     }
-    for (int i = 0; i < p.length; i++) {
+    for (int i = 0; i < logits.length; i++) {
       p[i] /= sum;
     }
     return p;

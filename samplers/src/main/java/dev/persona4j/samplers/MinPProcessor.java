@@ -14,7 +14,7 @@ record MinPProcessor(double minP) implements LogitsProcessor {
     if (top < 0) {
       return;
     }
-    double[] prob = Logits.probabilities(logits);
+    double[] prob = Logits.probabilities(logits, Scratch.get().probabilities(logits.length));
     double floor = minP * prob[top];
     for (int i = 0; i < logits.length; i++) {
       if (i != top && prob[i] < floor) {

@@ -20,6 +20,8 @@ public final class TokenSampler {
   private final TokenHistory history = new TokenHistory();
   /** Scratch for the draw's weights, reused across calls (one sampler per sequence). */
   private double[] weights = new double[0];
+  /** Scratch for a draw's processed scores, reused across calls. */
+  private float[] scoresScratch = new float[0];
 
   public TokenSampler(SamplerSettings settings, long seed) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -33,7 +35,7 @@ public final class TokenSampler {
    * @throws InvalidSettingException when a score is NaN, or bias/bans removed every token
    */
   public int sample(float[] logits) {
-    float[] scores = process(logits);
+    float[] scores = processInto(logits, true);
     int token = draw(scores);
     history.append(token);
     return token;
@@ -51,12 +53,28 @@ public final class TokenSampler {
 
   /** The scores after the whole chain (a copy; -inf = removed), without drawing or recording. */
   public float[] process(float[] logits) {
+    return processInto(logits, false);
+  }
+
+  /**
+   * The chain run over a copy of logits: a new array, or this sampler's scratch (reused by the next
+   * draw) where {@code reuse}.
+   */
+  private float[] processInto(float[] logits, boolean reuse) {
     Objects.requireNonNull(logits, "logits");
     if (logits.length == 0) {
       throw new InvalidSettingException("logits", "[]", "the score vector is empty");
     }
     Logits.requireNoNaN(logits);
-    float[] scores = logits.clone();
+    float[] scores;
+    if (!reuse) {
+      scores = new float[logits.length];
+    } else if (scoresScratch.length == logits.length) {
+      scores = scoresScratch;
+    } else {
+      scores = scoresScratch = new float[logits.length];
+    }
+    System.arraycopy(logits, 0, scores, 0, logits.length);
     for (LogitsProcessor p : chain) {
       p.process(scores, history);
     }

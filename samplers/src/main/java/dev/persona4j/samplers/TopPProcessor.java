@@ -19,7 +19,8 @@ record TopPProcessor(double p) implements LogitsProcessor {
     if (p >= 1) {
       return;
     }
-    double[] prob = Logits.probabilities(logits);
+    Scratch scratch = Scratch.get();
+    double[] prob = Logits.probabilities(logits, scratch.probabilities(logits.length));
     double cut = 1 - p;
     int finite = 0;
     for (float v : logits) {
@@ -34,7 +35,7 @@ record TopPProcessor(double p) implements LogitsProcessor {
     // below it too, so its cumulative mass is under cut.
     double small = cut / finite;
     double removedMass = 0;
-    int[] candidates = new int[finite];
+    int[] candidates = scratch.candidates(finite);
     int m = 0;
     float lo = Float.POSITIVE_INFINITY;
     float hi = Float.NEGATIVE_INFINITY;
@@ -58,9 +59,9 @@ record TopPProcessor(double p) implements LogitsProcessor {
     // bucket whose mass takes the running total past cut; only that bucket is sorted.
     int buckets = Math.min(BUCKETS, m);
     double scale = hi > lo ? (buckets - 1) / ((double) hi - lo) : 0;
-    int[] bucketOf = new int[m];
-    double[] mass = new double[buckets];
-    int[] size = new int[buckets];
+    int[] bucketOf = scratch.buckets(m);
+    double[] mass = scratch.bucketMass(buckets);
+    int[] size = scratch.bucketSizes(buckets);
     for (int k = 0; k < m; k++) {
       int i = candidates[k];
       int b = (int) (((double) logits[i] - lo) * scale);

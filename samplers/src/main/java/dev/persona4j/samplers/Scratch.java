@@ -1,0 +1,69 @@
+package dev.persona4j.samplers;
+
+import java.util.Arrays;
+
+/**
+ * Each thread's working arrays for the processors, grown to the largest vocabulary seen and reused.
+ * Processors are shared by every sampler of a settings object and run on any thread, so the arrays
+ * cannot live in them; one processor's call finishes before the next starts, so one set per thread
+ * serves the whole chain. Fresh vocabulary-sized arrays per call were about a megabyte per candidate
+ * and token (top-p over 49k tokens): most of a best-of-8 reply's garbage, whose collections moved
+ * the reply's live arrays to the old generation.
+ */
+final class Scratch {
+  private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
+
+  private double[] probabilities = new double[0];
+  private int[] candidates = new int[0];
+  private int[] buckets = new int[0];
+  private double[] bucketMass = new double[0];
+  private int[] bucketSizes = new int[0];
+
+  private Scratch() {}
+
+  static Scratch get() {
+    return LOCAL.get();
+  }
+
+  /** Room for n probabilities; contents undefined. */
+  double[] probabilities(int n) {
+    if (probabilities.length < n) {
+      probabilities = new double[n];
+    }
+    return probabilities;
+  }
+
+  /** Room for n candidate indices; contents undefined. */
+  int[] candidates(int n) {
+    if (candidates.length < n) {
+      candidates = new int[n];
+    }
+    return candidates;
+  }
+
+  /** Room for n bucket numbers; contents undefined. */
+  int[] buckets(int n) {
+    if (buckets.length < n) {
+      buckets = new int[n];
+    }
+    return buckets;
+  }
+
+  /** n zeroed per-bucket sums. */
+  double[] bucketMass(int n) {
+    if (bucketMass.length < n) {
+      bucketMass = new double[n];
+    }
+    Arrays.fill(bucketMass, 0, n, 0);
+    return bucketMass;
+  }
+
+  /** n zeroed per-bucket counts. */
+  int[] bucketSizes(int n) {
+    if (bucketSizes.length < n) {
+      bucketSizes = new int[n];
+    }
+    Arrays.fill(bucketSizes, 0, n, 0);
+    return bucketSizes;
+  }
+}

@@ -31,6 +31,8 @@ abstract class QuantizedMatrix implements WeightMatrix {
   static final int PARTS = B.length() / L;
   /** Exactly L bytes (where L is 8 or 16), widened to one float vector. */
   static final VectorSpecies<Byte> LEVELS = L == 8 || L == 16 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L)) : B;
+  /** L ints: levels widened from {@link #LEVELS} for the bit work (x86 has no byte shifts). */
+  static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
   final int rows;
   final int cols;
   /** Blocks per row. */
@@ -168,7 +170,6 @@ abstract class QuantizedMatrix implements WeightMatrix {
    * qh. Held as stored: the nibbles, qh as an int, the scale as a float (24 bytes a block, the file's 22).
    */
   static final class Q5_0 extends QuantizedMatrix {
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private final byte[] nibbles;
     private final int[] fifthBits;
     private final float[] scales;
@@ -229,8 +230,10 @@ abstract class QuantizedMatrix implements WeightMatrix {
 
     /**
      * Decoded in registers, block by block, into two accumulators that take L columns in turn: the
-     * products and sums of {@link #decode} then a dot product, in the same order. Written out per
-     * width, as Q8_0's: a loop over a block's chunks boxed the vectors.
+     * products and sums of {@link #decode} then a dot product, in the same order. Written per width:
+     * one loop over a block's chunks boxed the vectors; with 8 floats a vector, the block's two halves
+     * are a loop, since written out the method passed C2's inlining node limit and boxed them too
+     * (a batch-8 product 4× slower, measured with -XX:MaxVectorSize=32).
      */
     @Override
     float dotRow(int row, float[] x) {
@@ -242,10 +245,10 @@ abstract class QuantizedMatrix implements WeightMatrix {
           a0 = chunk(s, 0, false, qh).fma(FloatVector.fromArray(F, x, c), a0);
           a1 = chunk(s, 0, true, qh).fma(FloatVector.fromArray(F, x, c + 16), a1);
         } else {
-          a0 = chunk(s, 0, false, qh).fma(FloatVector.fromArray(F, x, c), a0);
-          a1 = chunk(s, 1, false, qh).fma(FloatVector.fromArray(F, x, c + 8), a1);
-          a0 = chunk(s, 0, true, qh).fma(FloatVector.fromArray(F, x, c + 16), a0);
-          a1 = chunk(s, 1, true, qh).fma(FloatVector.fromArray(F, x, c + 24), a1);
+          for (int half = 0; half < 2; half++) {
+            a0 = chunk(s, 0, half == 1, qh).fma(FloatVector.fromArray(F, x, c + 16 * half), a0);
+            a1 = chunk(s, 1, half == 1, qh).fma(FloatVector.fromArray(F, x, c + 16 * half + 8), a1);
+          }
         }
       }
       return a0.add(a1).reduceLanes(VectorOperators.ADD);
@@ -270,26 +273,20 @@ abstract class QuantizedMatrix implements WeightMatrix {
           c1 = w.fma(FloatVector.fromArray(F, x2, c + 16), c1);
           d1 = w.fma(FloatVector.fromArray(F, x3, c + 16), d1);
         } else {
-          FloatVector w = chunk(s, 0, false, qh);
-          a0 = w.fma(FloatVector.fromArray(F, x0, c), a0);
-          b0 = w.fma(FloatVector.fromArray(F, x1, c), b0);
-          c0 = w.fma(FloatVector.fromArray(F, x2, c), c0);
-          d0 = w.fma(FloatVector.fromArray(F, x3, c), d0);
-          w = chunk(s, 1, false, qh);
-          a1 = w.fma(FloatVector.fromArray(F, x0, c + 8), a1);
-          b1 = w.fma(FloatVector.fromArray(F, x1, c + 8), b1);
-          c1 = w.fma(FloatVector.fromArray(F, x2, c + 8), c1);
-          d1 = w.fma(FloatVector.fromArray(F, x3, c + 8), d1);
-          w = chunk(s, 0, true, qh);
-          a0 = w.fma(FloatVector.fromArray(F, x0, c + 16), a0);
-          b0 = w.fma(FloatVector.fromArray(F, x1, c + 16), b0);
-          c0 = w.fma(FloatVector.fromArray(F, x2, c + 16), c0);
-          d0 = w.fma(FloatVector.fromArray(F, x3, c + 16), d0);
-          w = chunk(s, 1, true, qh);
-          a1 = w.fma(FloatVector.fromArray(F, x0, c + 24), a1);
-          b1 = w.fma(FloatVector.fromArray(F, x1, c + 24), b1);
-          c1 = w.fma(FloatVector.fromArray(F, x2, c + 24), c1);
-          d1 = w.fma(FloatVector.fromArray(F, x3, c + 24), d1);
+          for (int half = 0; half < 2; half++) {
+            FloatVector w = chunk(s, 0, half == 1, qh);
+            int at = c + 16 * half;
+            a0 = w.fma(FloatVector.fromArray(F, x0, at), a0);
+            b0 = w.fma(FloatVector.fromArray(F, x1, at), b0);
+            c0 = w.fma(FloatVector.fromArray(F, x2, at), c0);
+            d0 = w.fma(FloatVector.fromArray(F, x3, at), d0);
+            w = chunk(s, 1, half == 1, qh);
+            at += 8;
+            a1 = w.fma(FloatVector.fromArray(F, x0, at), a1);
+            b1 = w.fma(FloatVector.fromArray(F, x1, at), b1);
+            c1 = w.fma(FloatVector.fromArray(F, x2, at), c1);
+            d1 = w.fma(FloatVector.fromArray(F, x3, at), d1);
+          }
         }
       }
       out[b][column] = a0.add(a1).reduceLanes(VectorOperators.ADD);
@@ -492,6 +489,88 @@ abstract class QuantizedMatrix implements WeightMatrix {
       }
     }
 
+    /** With vectors of 8 or 16 floats, the widths {@link #dotRow} is written for. */
+    @Override
+    boolean hasDotRow() {
+      return L == 8 || L == 16;
+    }
+
+    /**
+     * L levels from the low nibbles (shift 0) or the high nibbles (shift 4) of the bytes at {@code
+     * at}, times scale minus min: decode's values, the nibbles widened to ints for the bit work.
+     */
+    private FloatVector levels(int at, int shift, float scale, float min) {
+      IntVector q = (IntVector) ByteVector.fromArray(LEVELS, nibbles, at).convertShape(VectorOperators.B2I, I, 0);
+      return ((FloatVector) q.lanewise(VectorOperators.LSHR, shift).and(0x0f).convert(VectorOperators.I2F, 0)).mul(scale).sub(min);
+    }
+
+    /**
+     * Decoded in registers into two accumulators that take L columns in turn: decode's values, then
+     * a dot product's sums in the same order (a chunk's 32 low-nibble columns, then its 32 high-nibble
+     * ones). The loop over the two nibbles keeps the method small: written out, C2 stopped inlining
+     * at its node limit and boxed the vectors (measured: a batch-8 product 3× slower). Decoding a row
+     * into scratch first ran at half this speed.
+     */
+    @Override
+    float dotRow(int row, float[] x) {
+      FloatVector a0 = FloatVector.zero(F), a1 = a0;
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        for (int chunk = 0; chunk < 4; chunk++) {
+          int q = 128 * s + 32 * chunk;
+          for (int nibble = 0; nibble < 2; nibble++) {
+            int j = 8 * s + 2 * chunk + nibble;
+            int c = 256 * k + 64 * chunk + 32 * nibble;
+            float scale = scales[j], min = mins[j];
+            if (L == 16) {
+              a0 = levels(q, 4 * nibble, scale, min).fma(FloatVector.fromArray(F, x, c), a0);
+              a1 = levels(q + 16, 4 * nibble, scale, min).fma(FloatVector.fromArray(F, x, c + 16), a1);
+            } else {
+              a0 = levels(q, 4 * nibble, scale, min).fma(FloatVector.fromArray(F, x, c), a0);
+              a1 = levels(q + 8, 4 * nibble, scale, min).fma(FloatVector.fromArray(F, x, c + 8), a1);
+              a0 = levels(q + 16, 4 * nibble, scale, min).fma(FloatVector.fromArray(F, x, c + 16), a0);
+              a1 = levels(q + 24, 4 * nibble, scale, min).fma(FloatVector.fromArray(F, x, c + 24), a1);
+            }
+          }
+        }
+      }
+      return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    void dotRow4(int row, float[][] x, int b, float[][] out, int column) {
+      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        for (int chunk = 0; chunk < 4; chunk++) {
+          int q = 128 * s + 32 * chunk;
+          for (int nibble = 0; nibble < 2; nibble++) {
+            int j = 8 * s + 2 * chunk + nibble;
+            int c = 256 * k + 64 * chunk + 32 * nibble;
+            float scale = scales[j], min = mins[j];
+            // a half chunk's 32 columns: two vectors of 16, or four of 8
+            for (int v = 0; v < 32 / L; v += 2) {
+              FloatVector w = levels(q + v * L, 4 * nibble, scale, min);
+              int at = c + v * L;
+              a0 = w.fma(FloatVector.fromArray(F, x0, at), a0);
+              b0 = w.fma(FloatVector.fromArray(F, x1, at), b0);
+              c0 = w.fma(FloatVector.fromArray(F, x2, at), c0);
+              d0 = w.fma(FloatVector.fromArray(F, x3, at), d0);
+              w = levels(q + v * L + L, 4 * nibble, scale, min);
+              at += L;
+              a1 = w.fma(FloatVector.fromArray(F, x0, at), a1);
+              b1 = w.fma(FloatVector.fromArray(F, x1, at), b1);
+              c1 = w.fma(FloatVector.fromArray(F, x2, at), c1);
+              d1 = w.fma(FloatVector.fromArray(F, x3, at), d1);
+            }
+          }
+        }
+      }
+      out[b][column] = a0.add(a1).reduceLanes(VectorOperators.ADD);
+      out[b + 1][column] = b0.add(b1).reduceLanes(VectorOperators.ADD);
+      out[b + 2][column] = c0.add(c1).reduceLanes(VectorOperators.ADD);
+      out[b + 3][column] = d0.add(d1).reduceLanes(VectorOperators.ADD);
+    }
+
     @Override
     public long bytes() {
       return bytes(nibbles, scales, mins);
@@ -546,6 +625,133 @@ abstract class QuantizedMatrix implements WeightMatrix {
           }
         }
       }
+    }
+
+    /** With vectors of 8 or 16 floats, the widths {@link #dotRow} is written for. */
+    @Override
+    boolean hasDotRow() {
+      return L == 8 || L == 16;
+    }
+
+    /**
+     * L values of quarter {@code quarter} (0-3) of a half super-block whose low bits start at byte
+     * {@code ql} and high bits at {@code qh}, from its lane {@code l}: decode's values, the levels
+     * widened to ints for the bit work.
+     */
+    private FloatVector levels(int ql, int qh, int quarter, int l, float scale) {
+      IntVector q = (IntVector) ByteVector.fromArray(LEVELS, bits, ql + 32 * (quarter & 1) + l).convertShape(VectorOperators.B2I, I, 0);
+      IntVector h = (IntVector) ByteVector.fromArray(LEVELS, bits, qh + l).convertShape(VectorOperators.B2I, I, 0);
+      IntVector low = quarter < 2 ? q.and(0x0f) : q.lanewise(VectorOperators.LSHR, 4).and(0x0f);
+      IntVector level = low.or(h.lanewise(VectorOperators.LSHR, 2 * quarter).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+      return ((FloatVector) level.convert(VectorOperators.I2F, 0)).mul(scale);
+    }
+
+    /** L bytes from {@code at}, widened to ints. */
+    private IntVector widened(int at) {
+      return (IntVector) ByteVector.fromArray(LEVELS, bits, at).convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /**
+     * Quarter {@code quarter}'s values from widened low-bit bytes q (their low nibbles for quarters
+     * 0 and 1, high for 2 and 3) and high-bit bytes h, times scale: {@link #levels} without the loads.
+     */
+    private static FloatVector quarter(IntVector q, IntVector h, int quarter, float scale) {
+      IntVector low = quarter < 2 ? q.and(0x0f) : q.lanewise(VectorOperators.LSHR, 4).and(0x0f);
+      IntVector level = low.or(h.lanewise(VectorOperators.LSHR, 2 * quarter).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32);
+      return ((FloatVector) level.convert(VectorOperators.I2F, 0)).mul(scale);
+    }
+
+    /**
+     * Decoded in registers into two accumulators that take L columns in turn: decode's values, then
+     * a dot product's sums in the same order (quarter by quarter, each accumulator's columns
+     * ascending). With 16 floats a vector, a half super-block's high bits are widened once for its
+     * four quarters. Decoding a row into scratch with byte shifts, which x86 lacks, ran at a seventh
+     * of Q5_0's speed per weight, measured; loops keep the method under C2's inlining node limit
+     * (written out, it boxed the vectors).
+     */
+    @Override
+    float dotRow(int row, float[] x) {
+      FloatVector a0 = FloatVector.zero(F), a1 = a0;
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        for (int half = 0; half < 2; half++) {
+          int ql = 192 * s + 64 * half;
+          int qh = 192 * s + 128 + 32 * half;
+          int sc = 16 * s + 8 * half;
+          int y = 256 * k + 128 * half;
+          if (L == 16) {
+            IntVector h0 = widened(qh), h1 = widened(qh + 16);
+            for (int quarter = 0; quarter < 4; quarter++) {
+              int q = ql + 32 * (quarter & 1);
+              int c = y + 32 * quarter;
+              a0 = quarter(widened(q), h0, quarter, scales[sc + 2 * quarter]).fma(FloatVector.fromArray(F, x, c), a0);
+              a1 = quarter(widened(q + 16), h1, quarter, scales[sc + 2 * quarter + 1]).fma(FloatVector.fromArray(F, x, c + 16), a1);
+            }
+          } else {
+            for (int quarter = 0; quarter < 4; quarter++) {
+              for (int l = 0; l < 32; l += 16) {
+                int c = y + 32 * quarter + l;
+                float scale = scales[sc + 2 * quarter + l / 16];
+                a0 = levels(ql, qh, quarter, l, scale).fma(FloatVector.fromArray(F, x, c), a0);
+                a1 = levels(ql, qh, quarter, l + 8, scale).fma(FloatVector.fromArray(F, x, c + 8), a1);
+              }
+            }
+          }
+        }
+      }
+      return a0.add(a1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    void dotRow4(int row, float[][] x, int b, float[][] out, int column) {
+      float[] x0 = x[b], x1 = x[b + 1], x2 = x[b + 2], x3 = x[b + 3];
+      FloatVector a0 = FloatVector.zero(F), a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+      for (int k = 0, s = row * blocks; k < blocks; k++, s++) {
+        for (int half = 0; half < 2; half++) {
+          int ql = 192 * s + 64 * half;
+          int qh = 192 * s + 128 + 32 * half;
+          int sc = 16 * s + 8 * half;
+          int y = 256 * k + 128 * half;
+          FloatVector w;
+          if (L == 16) {
+            IntVector h0 = widened(qh), h1 = widened(qh + 16);
+            for (int quarter = 0; quarter < 4; quarter++) {
+              int q = ql + 32 * (quarter & 1);
+              int c = y + 32 * quarter;
+              w = quarter(widened(q), h0, quarter, scales[sc + 2 * quarter]);
+              a0 = w.fma(FloatVector.fromArray(F, x0, c), a0);
+              b0 = w.fma(FloatVector.fromArray(F, x1, c), b0);
+              c0 = w.fma(FloatVector.fromArray(F, x2, c), c0);
+              d0 = w.fma(FloatVector.fromArray(F, x3, c), d0);
+              w = quarter(widened(q + 16), h1, quarter, scales[sc + 2 * quarter + 1]);
+              a1 = w.fma(FloatVector.fromArray(F, x0, c + 16), a1);
+              b1 = w.fma(FloatVector.fromArray(F, x1, c + 16), b1);
+              c1 = w.fma(FloatVector.fromArray(F, x2, c + 16), c1);
+              d1 = w.fma(FloatVector.fromArray(F, x3, c + 16), d1);
+            }
+          } else {
+            for (int quarter = 0; quarter < 4; quarter++) {
+              for (int l = 0; l < 32; l += 16) {
+                int c = y + 32 * quarter + l;
+                float scale = scales[sc + 2 * quarter + l / 16];
+                w = levels(ql, qh, quarter, l, scale);
+                a0 = w.fma(FloatVector.fromArray(F, x0, c), a0);
+                b0 = w.fma(FloatVector.fromArray(F, x1, c), b0);
+                c0 = w.fma(FloatVector.fromArray(F, x2, c), c0);
+                d0 = w.fma(FloatVector.fromArray(F, x3, c), d0);
+                w = levels(ql, qh, quarter, l + 8, scale);
+                a1 = w.fma(FloatVector.fromArray(F, x0, c + 8), a1);
+                b1 = w.fma(FloatVector.fromArray(F, x1, c + 8), b1);
+                c1 = w.fma(FloatVector.fromArray(F, x2, c + 8), c1);
+                d1 = w.fma(FloatVector.fromArray(F, x3, c + 8), d1);
+              }
+            }
+          }
+        }
+      }
+      out[b][column] = a0.add(a1).reduceLanes(VectorOperators.ADD);
+      out[b + 1][column] = b0.add(b1).reduceLanes(VectorOperators.ADD);
+      out[b + 2][column] = c0.add(c1).reduceLanes(VectorOperators.ADD);
+      out[b + 3][column] = d0.add(d1).reduceLanes(VectorOperators.ADD);
     }
 
     /** The two high bits at {@code shift} of each byte of {@code h}, moved to bits 4 and 5. */

@@ -477,8 +477,11 @@ final class Transformer {
    * a page that forks of one prompt share is read from memory once per task, not once per column:
    * best-of-8 behind a 1,000-token prompt had read every prompt page eight times a step. There,
    * attention's share of a batch-8 step's samples went from 46% to 41%, and the step from 33.9 to
-   * 32.6 ms (medians of four alternating runs, about this machine's noise): attention is bound
-   * more by its FMA chains than by reading the pages.
+   * 32.6 ms (medians of four alternating runs, about this machine's noise). What bounds it more is
+   * starting a new 4 KB stretch of memory at every page and head: pages of 64 positions took that
+   * step to 28.3–29.3 ms (30.4–36.0 with 16, alternating runs), but would give best-of-8 at the
+   * bench's length about 18 MB more of KV cache (counted from the page sizes); two query
+   * heads per pass over a page's keys and values, to interleave FMA chains, changed nothing.
    */
   private int sliceColumns(int n, int threads) {
     int slices = Math.max(1, Math.min(n, (2 * threads + kvHeads - 1) / kvHeads));
@@ -487,10 +490,10 @@ final class Transformer {
 
   /**
    * Softmax attention of columns [c0, c1)'s query heads sharing key/value head g, each over its
-   * sequence's keys up to its position, a page at a time: a page's keys are stored transposed, so one vector holds one
-   * key component at several positions, and a page's scores for a query head are headDim FMAs of
-   * such vectors by the query's broadcast components, with no horizontal sums; each key vector is
-   * read once for the group's query heads. The exponentials are vector ones (about 1 ulp; a scalar
+   * sequence's keys up to its position, a page at a time: a page's keys are stored transposed, so
+   * one vector holds one key component at several positions, and a page's scores for a query head
+   * are headDim FMAs of such vectors by the query's broadcast components, with no horizontal sums;
+   * each key vector is read once for the group's query heads. The exponentials are vector ones (about 1 ulp; a scalar
    * {@code Math.exp} cost about 20 ns a call here, some 8 ms of a batch-8 step). Each column gets
    * the very sums it got attended alone; only the order columns and pages are visited in changes.
    */

@@ -27,10 +27,12 @@ final class Q8PanelMatrix extends PanelMatrix {
   private static final VectorSpecies<Byte> LEVELS = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * P));
   private static final int BLOCK = 32;
   private final int blocks;
-  /** [panel][column][P rows] levels. */
+  /** [panel][column][P rows] levels, from {@link #lo}; maybe shared with other matrices. */
   private final byte[] levels;
-  /** [panel][block][P rows] scales. */
+  private final int lo;
+  /** [panel][block][P rows] scales, from {@link #so}; maybe shared with other matrices. */
   private final float[] scales;
+  private final int so;
 
   /** Whether vectors have a width this layout is written for (8 or 16 floats). */
   static boolean supported() {
@@ -43,6 +45,34 @@ final class Q8PanelMatrix extends PanelMatrix {
    * @throws IllegalArgumentException if the data is not rows × cols of Q8_0 or a scale is not finite
    */
   Q8PanelMatrix(int rows, int cols, ByteBuffer data) {
+    this(rows, cols, data, new byte[Math.toIntExact(storedLevels(rows, cols))], 0, new float[Math.toIntExact(storedScales(rows, cols))], 0);
+  }
+
+  /**
+   * {@link #Q8PanelMatrix(int, int, ByteBuffer)} with its levels at {@code levelSlab[levelOrigin ..
+   * + storedLevels)} and its scales at {@code scaleSlab[scaleOrigin .. + storedScales)}: one pair of
+   * arrays for a file's Q8_0 matrices, which no young collection then copies.
+   */
+  static Q8PanelMatrix in(int rows, int cols, ByteBuffer data, byte[] levelSlab, int levelOrigin, float[] scaleSlab, int scaleOrigin) {
+    if (levelOrigin < 0 || levelOrigin + storedLevels(rows, cols) > levelSlab.length
+        || scaleOrigin < 0 || scaleOrigin + storedScales(rows, cols) > scaleSlab.length) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] Q8_0 matrix at " + levelOrigin + "/" + scaleOrigin
+          + " does not fit slabs of " + levelSlab.length + " levels and " + scaleSlab.length + " scales");
+    }
+    return new Q8PanelMatrix(rows, cols, data, levelSlab, levelOrigin, scaleSlab, scaleOrigin);
+  }
+
+  /** Levels a [rows, cols] matrix holds: whole panels, the last padded. */
+  static long storedLevels(int rows, int cols) {
+    return (long) panels(rows) * P * cols;
+  }
+
+  /** Scales a [rows, cols] matrix holds: one per row and block, whole panels. */
+  static long storedScales(int rows, int cols) {
+    return (long) panels(rows) * P * (cols / BLOCK);
+  }
+
+  private Q8PanelMatrix(int rows, int cols, ByteBuffer data, byte[] levels, int lo, float[] scales, int so) {
     super(rows, cols, (long) rows * cols);
     if (cols % BLOCK != 0) {
       throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix is not whole blocks of " + BLOCK);
@@ -52,18 +82,20 @@ final class Q8PanelMatrix extends PanelMatrix {
     }
     this.blocks = cols / BLOCK;
     int panels = panels(rows);
-    levels = new byte[Math.multiplyExact(Math.multiplyExact(panels, P), cols)];
-    scales = new float[Math.multiplyExact(Math.multiplyExact(panels, P), blocks)];
+    this.levels = levels;
+    this.lo = lo;
+    this.scales = scales;
+    this.so = so;
     // panel by panel, block by block: the P rows' 32 levels read in bulk, written as 32 columns of P
     // bytes (a P-by-32 transpose into consecutive bytes)
     byte[] block = new byte[BLOCK];
     for (int p = 0; p < panels; p++) {
       for (int k = 0; k < blocks; k++) {
-        int to = (p * cols + BLOCK * k) * P;
+        int to = lo + (p * cols + BLOCK * k) * P;
         for (int lane = 0; lane < P && p * P + lane < rows; lane++) {
           int index = (p * P + lane) * blocks + k;
           int at = 34 * index;
-          scales[(p * blocks + k) * P + lane] = QuantizedMatrix.scale(data, at, "the scale of block ", index);
+          scales[so + (p * blocks + k) * P + lane] = QuantizedMatrix.scale(data, at, "the scale of block ", index);
           data.get(at + 2, block, 0, BLOCK);
           for (int j = 0; j < BLOCK; j++) {
             levels[to + j * P + lane] = block[j];
@@ -75,7 +107,7 @@ final class Q8PanelMatrix extends PanelMatrix {
 
   /** Column c of panel p decoded: P levels times their rows' scales for c's block. */
   private FloatVector column(int p, int c) {
-    return decoded((p * cols + c) * P, FloatVector.fromArray(F, scales, (p * blocks + (c >>> 5)) * P));
+    return decoded(lo + (p * cols + c) * P, FloatVector.fromArray(F, scales, so + (p * blocks + (c >>> 5)) * P));
   }
 
   /** The P levels from byte {@code at}, widened, times {@code scale} (ggml's q·d). */
@@ -122,8 +154,8 @@ final class Q8PanelMatrix extends PanelMatrix {
     // index per column, as the batch-8 kernels have (where it measured faster), batch 1 ran 9.5-11.9
     // against 7.7-7.9 ms a step
     for (int k = 0; k < blocks; k++) {
-      FloatVector d = FloatVector.fromArray(F, scales, (p * blocks + k) * P);
-      int at = (p * cols + BLOCK * k) * P;
+      FloatVector d = FloatVector.fromArray(F, scales, so + (p * blocks + k) * P);
+      int at = lo + (p * cols + BLOCK * k) * P;
       int c0 = BLOCK * k;
       for (int j = 0; j < BLOCK; j += 2) {
         a0 = decoded(at + j * P, d).fma(FloatVector.broadcast(F, x0[c0 + j]), a0);
@@ -174,13 +206,23 @@ final class Q8PanelMatrix extends PanelMatrix {
     int p = row / P;
     int lane = row % P;
     for (int c = 0; c < cols; c++) {
-      dst[offset + c] = levels[(p * cols + c) * P + lane] * scales[(p * blocks + c / BLOCK) * P + lane];
+      dst[offset + c] = levels[lo + (p * cols + c) * P + lane] * scales[so + (p * blocks + c / BLOCK) * P + lane];
     }
+  }
+
+  /** The array holding this matrix's levels (maybe shared with other matrices): for tests. */
+  byte[] levelStorage() {
+    return levels;
+  }
+
+  /** The array holding this matrix's scales (maybe shared with other matrices): for tests. */
+  float[] scaleStorage() {
+    return scales;
   }
 
   @Override
   public long bytes() {
-    return levels.length + 4L * scales.length;
+    return storedLevels(rows, cols) + 4L * storedScales(rows, cols);
   }
 
   @Override

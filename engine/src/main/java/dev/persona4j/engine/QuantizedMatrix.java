@@ -57,14 +57,7 @@ abstract class QuantizedMatrix implements WeightMatrix {
    *     a block's scale is not finite
    */
   static WeightMatrix of(GgufType type, int rows, int cols, ByteBuffer data) {
-    if (!type.quantized()) {
-      throw new IllegalArgumentException(type + " is not a block-quantized type");
-    }
-    long bytes = type.bytes(Math.multiplyExact((long) rows, cols));
-    if (data.remaining() != bytes) {
-      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] " + type + " matrix needs " + bytes + " bytes, got " + data.remaining());
-    }
-    ByteBuffer d = data.slice().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer d = checked(type, rows, cols, data);
     return switch (type) {
       case Q8_0 -> Q8PanelMatrix.supported() ? new Q8PanelMatrix(rows, cols, d) : new Q8_0(rows, cols, d);
       case Q4_0 -> new Q4_0(rows, cols, d);
@@ -73,6 +66,23 @@ abstract class QuantizedMatrix implements WeightMatrix {
       case Q6_K -> new Q6K(rows, cols, d);
       default -> throw new IllegalArgumentException(type + " is not a block-quantized type");
     };
+  }
+
+  /**
+   * {@code data} as a little-endian slice, after checking that it holds rows × cols values of a
+   * block-quantized type.
+   *
+   * @throws IllegalArgumentException if it does not
+   */
+  static ByteBuffer checked(GgufType type, int rows, int cols, ByteBuffer data) {
+    if (!type.quantized()) {
+      throw new IllegalArgumentException(type + " is not a block-quantized type");
+    }
+    long bytes = type.bytes(Math.multiplyExact((long) rows, cols));
+    if (data.remaining() != bytes) {
+      throw new IllegalArgumentException("a [" + rows + ", " + cols + "] " + type + " matrix needs " + bytes + " bytes, got " + data.remaining());
+    }
+    return data.slice().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   @Override

@@ -18,17 +18,16 @@ import java.util.Map;
  * embeddings, which the config already says; a quantized token embedding is looked up row by row.
  */
 final class GgufWeights implements WeightSource {
-  /** The most levels or scales one slab holds (a larger matrix gets arrays of its own). */
-  private static final int SLAB_UNITS = 1 << 29;
   private final GgufFile gguf;
   private final Map<String, GgufTensor> byHfName = new HashMap<>();
   /**
-   * Per Q8_0 matrix not yet read, the levels and scales its panels need. Q8_0 matrices share slabs (a
-   * byte array of levels and a float array of scales) sized for those not yet read: one pair of
-   * arrays per matrix had the young collector copy each into the old generation, 11 collections and
-   * a fifth of the bench model's Q8_0 load (measured).
+   * Per Q8_0 matrix not yet read, the levels and the scales its panels need: Q8_0 matrices share
+   * slabs (a byte array of levels and a float array of scales), as a checkpoint's F32 matrices do.
+   * One pair of arrays per matrix cost 11 young collections and a fifth of the bench model's Q8_0
+   * load (measured).
    */
-  private final Map<String, long[]> unreadQ8 = new HashMap<>();
+  private final Map<String, Long> unreadLevels = new HashMap<>();
+  private final Map<String, Long> unreadScales = new HashMap<>();
   private byte[] levelSlab = new byte[0];
   private int levelsUsed;
   private float[] scaleSlab = new float[0];
@@ -44,7 +43,8 @@ final class GgufWeights implements WeightSource {
             && shape[0] > 0 && shape[0] <= Integer.MAX_VALUE && shape[1] > 0 && shape[1] <= Integer.MAX_VALUE) {
           int rows = (int) shape[0];
           int cols = (int) shape[1];
-          unreadQ8.put(name, new long[] {Q8PanelMatrix.storedLevels(rows, cols), Q8PanelMatrix.storedScales(rows, cols)});
+          unreadLevels.put(name, Q8PanelMatrix.storedLevels(rows, cols));
+          unreadScales.put(name, Q8PanelMatrix.storedScales(rows, cols));
         }
       });
     }
@@ -53,22 +53,17 @@ final class GgufWeights implements WeightSource {
   /** A Q8_0 matrix in panels, in the current slabs or new ones sized for every Q8_0 matrix not yet read. */
   private WeightMatrix q8(String name, int rows, int cols, ByteBuffer data) {
     ByteBuffer checked = QuantizedMatrix.checked(GgufType.Q8_0, rows, cols, data);
-    unreadQ8.remove(name);
+    unreadLevels.remove(name);
+    unreadScales.remove(name);
     long levels = Q8PanelMatrix.storedLevels(rows, cols);
     long scales = Q8PanelMatrix.storedScales(rows, cols);
     if (levels > SLAB_UNITS || scales > SLAB_UNITS) {
       return new Q8PanelMatrix(rows, cols, checked);
     }
     if (levelSlab.length - levelsUsed < levels || scaleSlab.length - scalesUsed < scales) {
-      long restLevels = 0;
-      long restScales = 0;
-      for (long[] rest : unreadQ8.values()) {
-        restLevels += rest[0];
-        restScales += rest[1];
-      }
-      levelSlab = new byte[(int) Math.min(SLAB_UNITS, levels + restLevels)];
+      levelSlab = new byte[WeightSource.slabSize(unreadLevels, levels)];
       levelsUsed = 0;
-      scaleSlab = new float[(int) Math.min(SLAB_UNITS, scales + restScales)];
+      scaleSlab = new float[WeightSource.slabSize(unreadScales, scales)];
       scalesUsed = 0;
     }
     Q8PanelMatrix m = Q8PanelMatrix.in(rows, cols, checked, levelSlab, levelsUsed, scaleSlab, scalesUsed);

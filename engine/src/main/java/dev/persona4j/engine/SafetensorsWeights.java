@@ -21,8 +21,6 @@ import java.util.function.IntFunction;
 final class SafetensorsWeights implements WeightSource {
   /** Bytes read from the file at a time, into a direct buffer (a heap one would be copied through a temporary direct one). */
   private static final int STAGING_BYTES = 2 << 20;
-  /** Most elements (floats or ints) in one slab: 2 GiB (an array's length is an int). */
-  private static final int SLAB_UNITS = 1 << 29;
   private final Checkpoint checkpoint;
   private final Map<Path, SafetensorsReader> readers = new HashMap<>();
   private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -68,15 +66,9 @@ final class SafetensorsWeights implements WeightSource {
     }
   }
 
-  /** The size of a new slab for a matrix of {@code units}: what the matrices not yet read need, at most {@link #SLAB_UNITS}. */
-  private static int slabSize(Map<String, Long> unread, long units) {
-    long rest = unread.values().stream().mapToLong(Long::longValue).sum();
-    return (int) Math.min(SLAB_UNITS, units + rest);
-  }
-
   /**
    * An empty F32 matrix for tensor {@code name}, in the current slab or a new one sized for every F32
-   * matrix not yet read (a matrix larger than {@link #SLAB_UNITS} gets an array of its own). A tensor
+   * matrix not yet read (a matrix larger than {@link WeightSource#SLAB_UNITS} gets an array of its own). A tensor
    * the model never reads would leave a slab's end unused, but a checkpoint holds the tensors of its
    * model.
    */
@@ -87,7 +79,7 @@ final class SafetensorsWeights implements WeightSource {
       return F32Matrix.empty(rows, cols);
     }
     if (floatSlab.length - floatsUsed < floats) {
-      floatSlab = new float[slabSize(unreadFloats, floats)];
+      floatSlab = new float[WeightSource.slabSize(unreadFloats, floats)];
       floatsUsed = 0;
     }
     F32Matrix m = F32Matrix.in(floatSlab, floatsUsed, rows, cols);
@@ -103,7 +95,7 @@ final class SafetensorsWeights implements WeightSource {
       return HalfMatrix.in(format, new int[Math.toIntExact(ints)], 0, rows, cols);
     }
     if (intSlab.length - intsUsed < ints) {
-      intSlab = new int[slabSize(unreadInts, ints)];
+      intSlab = new int[WeightSource.slabSize(unreadInts, ints)];
       intsUsed = 0;
     }
     HalfMatrix m = HalfMatrix.in(format, intSlab, intsUsed, rows, cols);

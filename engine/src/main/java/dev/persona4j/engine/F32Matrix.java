@@ -219,6 +219,70 @@ final class F32Matrix extends PanelMatrix {
     return true;
   }
 
+  /**
+   * Panels p .. p + 3 times 4 of 8 interleaved batch rows (r = 0 or 4), over columns [c0, c1),
+   * continuing the sums already in out where c0 &gt; 0: 16 accumulators, each broadcast input feeding
+   * four FMAs. Per weight vector loaded it issues half the instructions of the pair kernel, so more
+   * of the weights stream in while the FMAs run (the pair kernel's reads and FMAs hardly overlap:
+   * 32 against 45 GB/s on 576-column matrices, two threads, measured).
+   */
+  @Override
+  boolean panelQuad4Interleaved(int p, float[] xi, int r, int c0, int c1, float[][] out, int ob, int column) {
+    int base0 = origin + p * P * cols;
+    int base1 = base0 + P * cols;
+    int base2 = base1 + P * cols;
+    int base3 = base2 + P * cols;
+    float[] o0 = out[ob], o1 = out[ob + 1], o2 = out[ob + 2], o3 = out[ob + 3];
+    int k0 = column, k1 = column + P, k2 = column + 2 * P, k3 = column + 3 * P;
+    FloatVector a0, a1, a2, a3, b0, b1, b2, b3, d0, d1, d2, d3, e0, e1, e2, e3;
+    if (c0 == 0) {
+      a0 = FloatVector.zero(F);
+      a1 = a0; a2 = a0; a3 = a0; b0 = a0; b1 = a0; b2 = a0; b3 = a0;
+      d0 = a0; d1 = a0; d2 = a0; d3 = a0; e0 = a0; e1 = a0; e2 = a0; e3 = a0;
+    } else {
+      a0 = FloatVector.fromArray(F, o0, k0); b0 = FloatVector.fromArray(F, o0, k1);
+      d0 = FloatVector.fromArray(F, o0, k2); e0 = FloatVector.fromArray(F, o0, k3);
+      a1 = FloatVector.fromArray(F, o1, k0); b1 = FloatVector.fromArray(F, o1, k1);
+      d1 = FloatVector.fromArray(F, o1, k2); e1 = FloatVector.fromArray(F, o1, k3);
+      a2 = FloatVector.fromArray(F, o2, k0); b2 = FloatVector.fromArray(F, o2, k1);
+      d2 = FloatVector.fromArray(F, o2, k2); e2 = FloatVector.fromArray(F, o2, k3);
+      a3 = FloatVector.fromArray(F, o3, k0); b3 = FloatVector.fromArray(F, o3, k1);
+      d3 = FloatVector.fromArray(F, o3, k2); e3 = FloatVector.fromArray(F, o3, k3);
+    }
+    for (int c = c0; c < c1; c++) {
+      FloatVector v0 = FloatVector.fromArray(F, w, base0 + c * P);
+      FloatVector v1 = FloatVector.fromArray(F, w, base1 + c * P);
+      FloatVector v2 = FloatVector.fromArray(F, w, base2 + c * P);
+      FloatVector v3 = FloatVector.fromArray(F, w, base3 + c * P);
+      int x = 8 * c + r;
+      FloatVector s = FloatVector.broadcast(F, xi[x]);
+      a0 = v0.fma(s, a0);
+      b0 = v1.fma(s, b0);
+      d0 = v2.fma(s, d0);
+      e0 = v3.fma(s, e0);
+      s = FloatVector.broadcast(F, xi[x + 1]);
+      a1 = v0.fma(s, a1);
+      b1 = v1.fma(s, b1);
+      d1 = v2.fma(s, d1);
+      e1 = v3.fma(s, e1);
+      s = FloatVector.broadcast(F, xi[x + 2]);
+      a2 = v0.fma(s, a2);
+      b2 = v1.fma(s, b2);
+      d2 = v2.fma(s, d2);
+      e2 = v3.fma(s, e2);
+      s = FloatVector.broadcast(F, xi[x + 3]);
+      a3 = v0.fma(s, a3);
+      b3 = v1.fma(s, b3);
+      d3 = v2.fma(s, d3);
+      e3 = v3.fma(s, e3);
+    }
+    a0.intoArray(o0, k0); b0.intoArray(o0, k1); d0.intoArray(o0, k2); e0.intoArray(o0, k3);
+    a1.intoArray(o1, k0); b1.intoArray(o1, k1); d1.intoArray(o1, k2); e1.intoArray(o1, k3);
+    a2.intoArray(o2, k0); b2.intoArray(o2, k1); d2.intoArray(o2, k2); e2.intoArray(o2, k3);
+    a3.intoArray(o3, k0); b3.intoArray(o3, k1); d3.intoArray(o3, k2); e3.intoArray(o3, k3);
+    return true;
+  }
+
   @Override
   public void row(int row, float[] dst, int offset) {
     int base = origin + row / P * P * cols + row % P;

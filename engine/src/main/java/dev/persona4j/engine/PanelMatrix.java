@@ -79,6 +79,41 @@ abstract class PanelMatrix implements WeightMatrix {
   }
 
   /**
+   * Panels p .. p + 3 times batch rows r .. r + 3 (r = 0 or 4) of 8 given interleaved, over columns
+   * [c0, c1): out[ob + i][column .. column + 4P) are set for c0 = 0, and continued (the sums so far
+   * read back) otherwise. Returns false where a format has no such kernel.
+   */
+  boolean panelQuad4Interleaved(int p, float[] xi, int r, int c0, int c1, float[][] out, int ob, int column) {
+    return false;
+  }
+
+  /**
+   * Columns per pass of {@link #panelQuad4Interleaved}: four panels of this many columns (128 KiB
+   * of float32) stay in a core's L2 cache between the pass over batch rows 0-3, which reads them
+   * from memory, and the pass over rows 4-7.
+   */
+  static final int QUAD_COLUMNS = 512;
+
+  /**
+   * Panels p .. p + 3 for every block of 8 batch rows with {@link #panelQuad4Interleaved}, each
+   * stretch of columns for rows 0-3 and then, from the cache, rows 4-7; false (nothing written)
+   * where the format has no such kernel.
+   */
+  private boolean quads(int p, float[][] interleaved, int batch, float[][] out, int column) {
+    for (int b = 0; b < batch; b += 8) {
+      float[] xi = interleaved[b / 8];
+      for (int c0 = 0; c0 < cols; c0 += QUAD_COLUMNS) {
+        int c1 = Math.min(cols, c0 + QUAD_COLUMNS);
+        if (!panelQuad4Interleaved(p, xi, 0, c0, c1, out, b, column)) {
+          return false;
+        }
+        panelQuad4Interleaved(p, xi, 4, c0, c1, out, b + 4, column);
+      }
+    }
+    return true;
+  }
+
+  /**
    * Rows [b, b + 8) of x interleaved column by column: {@code xi[8c + i] = x[b + i][c]}. A kernel
    * reading its eight inputs from one array at one running index compiles to tighter code than one
    * reading eight arrays (about 1.5× the FMA rate at batch 8, measured).
@@ -143,6 +178,11 @@ abstract class PanelMatrix implements WeightMatrix {
     for (int p = rowStart / P, last = (rowEnd - 1) / P; p <= last; p++) {
       int r0 = p * P;
       boolean whole = r0 >= rowStart && r0 + P <= rowEnd;
+      if (interleaved != null && batch % 8 == 0 && whole && p + 3 <= last && r0 + 4 * P <= rowEnd
+          && quads(p, interleaved, batch, out, outOffset + r0)) {
+        p += 3; // four panels done
+        continue;
+      }
       if (interleaved != null && batch % 8 == 0 && whole && p < last && r0 + 2 * P <= rowEnd) {
         boolean pairs = true;
         for (int b = 0; b < batch && pairs; b += 8) {

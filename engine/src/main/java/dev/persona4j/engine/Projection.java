@@ -10,11 +10,11 @@ import java.util.List;
  */
 final class Projection {
   /**
-   * Rows per chunk at least, and the multiple chunks are cut at: two panels of the panel formats (a
+   * Rows per chunk at least, and the multiple chunks are cut at: four panels of the panel formats (a
    * chunk cutting a panel would compute it whole once per batch row, and batch-8 kernels take
-   * panels in pairs).
+   * panels in fours or pairs).
    */
-  private static final int CHUNK_ROWS = 2 * PanelMatrix.P;
+  private static final int CHUNK_ROWS = 4 * PanelMatrix.P;
   private final WeightMatrix[] parts;
   private final int in;
   private final int out;

@@ -58,6 +58,60 @@ class WeightMatrixTest {
     }
   }
 
+  /**
+   * Batches of 8 and 16 over F32 matrices wide and tall enough for the four-panel kernel (columns
+   * past {@link PanelMatrix#QUAD_COLUMNS}, so its sums continue across passes; row ranges of whole
+   * quads, then pairs and single panels): every output of a whole panel is the very float the
+   * one-panel batch-8 kernel gives, and every one within float32 rounding of a float64 product.
+   */
+  @Test
+  void fourPanelBlocksSumExactlyAsOnePanelAtATime() {
+    int p = PanelMatrix.P;
+    Random random = new Random(11);
+    for (int cols : new int[] {5, 2 * PanelMatrix.QUAD_COLUMNS + 37}) {
+      int rows = 9 * p + 3;
+      float[] values = new float[rows * cols];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = (float) random.nextGaussian();
+      }
+      F32Matrix m = (F32Matrix) WeightMatrix.f32(rows, cols, values);
+      for (int batch : new int[] {8, 16}) {
+        float[][] x = new float[batch][cols];
+        for (float[] row : x) {
+          for (int c = 0; c < cols; c++) {
+            row[c] = (float) random.nextGaussian();
+          }
+        }
+        for (int[] range : new int[][] {{0, rows}, {p, 7 * p}, {2 * p, 6 * p}}) {
+          float[][] out = new float[batch][rows];
+          m.multiply(x, batch, out, 0, range[0], range[1]);
+          float[][] expected = new float[batch][PanelMatrix.panels(rows) * p];
+          for (int b = 0; b < batch; b += 8) {
+            float[] xi = PanelMatrix.interleave8(x, b, cols);
+            for (int panel = 0; panel < PanelMatrix.panels(rows); panel++) {
+              assertTrue(m.panel8Interleaved(panel, xi, expected, b, panel * p));
+            }
+          }
+          for (int b = 0; b < batch; b++) {
+            for (int r = 0; r < rows; r++) {
+              boolean inside = r >= range[0] && r < range[1];
+              if (!inside || r < rows / p * p) { // the last panel, cut short, is summed a row at a time
+                assertEquals(inside ? expected[b][r] : 0f, out[b][r], "cols " + cols + " batch " + batch + " rows " + range[0] + ".." + range[1] + ": row " + r + " of batch row " + b);
+              }
+              if (inside) {
+                double sum = 0;
+                for (int c = 0; c < cols; c++) {
+                  sum += (double) values[r * cols + c] * x[b][c];
+                }
+                assertEquals(sum, out[b][r], 1e-4 * Math.sqrt(cols));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void halvesDecodeExactly() {
     float[] cases = {0f, -0f, 1f, -2.5f, 65504f, 0x1p-24f, -0x1p-24f, 0x1p-14f, 0x1.ff8p-15f, 3.140625f};

@@ -9,12 +9,13 @@ import java.util.Arrays;
  * serves the whole chain. Fresh vocabulary-sized arrays per call were about a megabyte per candidate
  * and token (top-p over 49k tokens): most of a best-of-8 reply's garbage, whose collections moved
  * the reply's live arrays to the old generation. What a thread keeps is a vocabulary's worth of
- * doubles and two of ints (1.8 MB at 152k tokens), for each thread that samples: the callers and
- * the common pool's workers.
+ * doubles, one of floats and two of ints (2.4 MB at 152k tokens), for each thread that samples: the callers and
+ * the common pool's workers. A draw's scores and weights live here too.
  */
 final class Scratch {
   private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
+  private float[] scores = new float[0];
   private double[] probabilities = new double[0];
   private int[] candidates = new int[0];
   private int[] buckets = new int[0];
@@ -25,6 +26,17 @@ final class Scratch {
 
   static Scratch get() {
     return LOCAL.get();
+  }
+
+  /**
+   * Exactly n scores (a draw's copy of the logits, run through the chain), a new array where the
+   * vocabulary changed; contents undefined.
+   */
+  float[] scores(int n) {
+    if (scores.length != n) {
+      scores = new float[n];
+    }
+    return scores;
   }
 
   /** Room for n probabilities; contents undefined. */

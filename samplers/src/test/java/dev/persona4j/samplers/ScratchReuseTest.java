@@ -70,4 +70,32 @@ class ScratchReuseTest {
     }
     assertArrayEquals(firstCopy, first, "a later draw wrote into the array process() returned");
   }
+
+  /**
+   * A draw's scores and weights sit in the thread's scratch: samplers taking turns on one thread
+   * over vocabularies of different sizes draw what each draws alone, on a thread of its own.
+   */
+  @Test
+  void samplersTakingTurnsOnAThreadDrawAsEachAlone() throws InterruptedException {
+    SamplerSettings settings = SamplerSettings.builder().temperature(0.8).topP(0.95).build();
+    int steps = 30;
+    int[][] alone = new int[2][steps];
+    for (int k = 0; k < 2; k++) {
+      int which = k;
+      Thread t = new Thread(() -> {
+        TokenSampler sampler = new TokenSampler(settings, 11 + which);
+        for (int step = 0; step < steps; step++) {
+          alone[which][step] = sampler.sample(logits(which == 0 ? 49152 : 3000, 500 + 2 * step + which));
+        }
+      });
+      t.start();
+      t.join();
+    }
+    TokenSampler big = new TokenSampler(settings, 11);
+    TokenSampler small = new TokenSampler(settings, 12);
+    for (int step = 0; step < steps; step++) {
+      assertEquals(alone[0][step], big.sample(logits(49152, 500 + 2 * step)), "49k-token sampler, step " + step);
+      assertEquals(alone[1][step], small.sample(logits(3000, 501 + 2 * step)), "3k-token sampler, step " + step);
+    }
+  }
 }

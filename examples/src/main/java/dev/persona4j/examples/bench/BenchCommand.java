@@ -144,6 +144,7 @@ public final class BenchCommand implements Callable<Integer> {
         break;
       }
       EngineRun p4j = null;
+      double pairBandwidth = Double.NaN;
       EngineRun jl = null;
       String p4jError = null;
       String jlError = null;
@@ -163,10 +164,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (runPersona4j) {
           err.printf(Locale.ROOT, "bench: pair %d/%d: persona4j ...%n", p + 1, settings.pairs());
+          // the bound next to the run it bounds: this machine's bandwidth drifts from run to run
+          double before = ReadBandwidth.measure(threads);
           long runStart = System.nanoTime();
           try {
             p4j = persona4j.run(modelDir, prompt, settings, logs.resolve("persona4j-" + (p + 1) + ".log"), timeout,
                 p == 0 ? profile : null);
+            pairBandwidth = Math.max(before, ReadBandwidth.measure(threads));
+            err.printf(Locale.ROOT, "bench:   read bandwidth %.1f GB/s before the run, %.1f GB/s at most around it%n",
+                before / 1e9, pairBandwidth / 1e9);
             err.println("bench:   " + summary(p4j));
           } catch (BenchException e) {
             p4jError = e.getMessage();
@@ -184,7 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
           }
         }
       }
-      report.pair(new BenchReport.Pair(p4j, jl, p4jError, jlError));
+      report.pair(new BenchReport.Pair(p4j, jl, p4jError, jlError, pairBandwidth));
       done++;
       longestPair = Math.max(longestPair, System.nanoTime() - pairStart);
     }

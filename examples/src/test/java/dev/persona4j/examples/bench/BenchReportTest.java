@@ -145,6 +145,25 @@ class BenchReportTest {
     assertTrue(table.contains("| Batch-1 step ÷ bandwidth bound (572 MiB at 20.0 GB/s = 30.0 ms) | 86% |"), table);
   }
 
+  @Test
+  void withABandwidthMeasuredNextToEachRunTheBoundIsEachRunsOwnThenTheirMedian() throws IOException {
+    BenchReport report = BenchReport.builder(BenchSettings.quickRun(), 600_000_000L)
+        .backend("java")
+        .readBandwidth(60e9) // the start of the run, faster than any pair saw
+        .pair(new BenchReport.Pair(persona4j(1000, 1200, 30, 5.0, 0.8, 700), jlama(9000, 45), null, null, 20e9)) // 30/30
+        .pair(new BenchReport.Pair(persona4j(1000, 1300, 40, 5.0, 0.9, 800), jlama(9000, 60), null, null, 30e9)) // 20/40
+        .pair(new BenchReport.Pair(persona4j(1000, 1300, 25, 5.0, 0.9, 800), jlama(9000, 60), null, null, 40e9)) // 15/25
+        .build();
+    JsonNode root = JSON.readTree(JSON.writeValueAsString(report.toJson()));
+    assertEquals(0.6, root.get("ratios").get("engine.decodeOverBound").asDouble(), 1e-9); // median of 1, 0.5, 0.6
+    assertEquals(0.5, root.get("pairs").get(1).get("ratios").get("decodeOverBound").asDouble(), 1e-9);
+    assertEquals(30e9, root.get("pairs").get(1).get("readBandwidthBytesPerSecond").asDouble());
+    assertEquals(60e9, root.get("readBandwidthBytesPerSecond").asDouble(), "the start-of-run figure is kept");
+    String table = report.toMarkdown();
+    assertTrue(table.contains("| Batch-1 step ÷ bandwidth bound (572 MiB at 20.0–40.0 GB/s, measured next to each run:"
+        + " 15.0–30.0 ms) | 60% |"), table);
+  }
+
   /** A java-engine run on a GGUF copy: the worker's keys, this run's figures. */
   private static EngineRun quantizedRun(double decodeMs, double batch8Ms, double load, long rss) {
     ObjectNode n = persona4j(700, 900, decodeMs, 4.0, load, rss).json();

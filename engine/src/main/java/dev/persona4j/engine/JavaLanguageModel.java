@@ -16,7 +16,8 @@ final class JavaLanguageModel implements LanguageModel {
   private final KvCache.Pool pages;
   private final ModelInfo info;
   private final GenerationConfig generationConfig;
-  private final Supplier<Tokenizer> tokenizerSource;
+  /** Until the tokenizer is made: a GGUF file's supplier holds the file's whole metadata, every token and merge as a string. */
+  private Supplier<Tokenizer> tokenizerSource;
   private volatile Tokenizer tokenizer;
   private volatile boolean closed;
 
@@ -52,10 +53,16 @@ final class JavaLanguageModel implements LanguageModel {
         t = tokenizer;
         if (t == null) {
           tokenizer = t = tokenizerSource.get(); // lazily: the weights alone are enough to decode ids
+          tokenizerSource = null;
         }
       }
     }
     return t;
+  }
+
+  /** Whether the model still holds what makes its tokenizer (until the first {@link #tokenizer()}): for tests. */
+  synchronized boolean holdsTokenizerSource() {
+    return tokenizerSource != null;
   }
 
   @Override

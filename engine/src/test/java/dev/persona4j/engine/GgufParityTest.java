@@ -60,9 +60,12 @@ class GgufParityTest {
     try (LanguageModel model = Backends.load(file)) {
       assertTrue(model instanceof JavaLanguageModel, "a .gguf file is loaded by the java backend: " + model);
       assertEquals(file, model.info().directory());
+      assertTrue(((JavaLanguageModel) model).holdsTokenizerSource(), "the tokenizer is made on first use");
       JsonNode check = expected.get("tokenizer_check");
       assertArrayEquals(ints(check.get("hf_token_ids")), model.tokenizer().encode(check.get("text").asText(),
           check.get("add_special_tokens").asBoolean()), name + " tokenizer ids");
+      // once made, the model lets go of the file's metadata (every token and merge as a string)
+      assertTrue(!((JavaLanguageModel) model).holdsTokenizerSource(), name + " still holds its tokenizer's source");
       for (JsonNode p : expected.get("prompts")) {
         assertArrayEquals(ints(p.get("input_ids")), model.tokenizer().encode(p.get("text").asText(),
             p.get("add_special_tokens").asBoolean()), name + " prompt " + p.get("index") + " ids");

@@ -306,6 +306,13 @@ public final class GgufFile {
   }
 
   /**
+   * Bytes read from the file per call at most. The JDK reads into a heap buffer through a temporary
+   * direct buffer as large as the call and keeps it for the thread: reading a 30 MB token embedding in
+   * one call left 29 MB of native memory with the loading thread for its life (measured).
+   */
+  static final int READ_BYTES = 1 << 20;
+
+  /**
    * The tensor's bytes as stored (rows in the file's order): a read-only little-endian copy on the heap, read
    * from the file when asked for and not mapped, so a model built from it holds no mapping and cannot change
    * under the caller.
@@ -319,7 +326,8 @@ public final class GgufFile {
       }
       ByteBuffer out = ByteBuffer.allocate((int) tensor.byteLength());
       long at = dataOffset + tensor.offset();
-      while (out.hasRemaining()) {
+      while (out.position() < out.capacity()) {
+        out.limit(Math.min(out.capacity(), out.position() + READ_BYTES));
         if (ch.read(out, at + out.position()) < 0) {
           throw new GgufException(file, tensor.name(), "file was truncated after it was opened");
         }

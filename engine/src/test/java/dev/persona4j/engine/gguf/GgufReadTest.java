@@ -1,0 +1,80 @@
+package dev.persona4j.engine.gguf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading a large tensor: its bytes whole, without leaving a buffer of its size with the reading thread. */
+class GgufReadTest {
+  @TempDir Path tmp;
+
+  private static long directBytes() {
+    for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+      if (pool.getName().equals("direct")) {
+        return pool.getMemoryUsed();
+      }
+    }
+    throw new AssertionError("no direct buffer pool");
+  }
+
+  @Test
+  void aLargeTensorIsReadWholeWithoutATensorSizedBufferLeftWithTheThread() throws Exception {
+    int hidden = 64;
+    int vocab = 65_536; // 16 MiB of float32
+    List<String> tokens = new ArrayList<>(vocab);
+    for (int i = 0; i < vocab; i++) {
+      tokens.add("t" + i);
+    }
+    GgufWriter w = new GgufWriter();
+    w.putString("general.architecture", "llama");
+    w.putUint32("llama.block_count", 1);
+    w.putUint32("llama.context_length", 64);
+    w.putUint32("llama.embedding_length", hidden);
+    w.putUint32("llama.feed_forward_length", 128);
+    w.putUint32("llama.attention.head_count", 4);
+    w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+    w.putString("tokenizer.ggml.model", "gpt2");
+    w.putStrings("tokenizer.ggml.tokens", tokens);
+    w.putInt32s("tokenizer.ggml.token_type", Collections.nCopies(vocab, 1));
+    w.putStrings("tokenizer.ggml.merges", List.of("t 1"));
+    w.tensor("token_embd.weight", GgufType.F32, new long[] {hidden, vocab}, () -> {
+      ByteBuffer b = ByteBuffer.allocate(hidden * vocab * 4).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < hidden * vocab; i++) {
+        b.putFloat(i * 4, i);
+      }
+      return b;
+    });
+    Path file = tmp.resolve("large.gguf");
+    w.write(file);
+    GgufFile gguf = GgufFile.open(file);
+    GgufTensor tensor = gguf.tensor("token_embd.weight");
+    AtomicReference<ByteBuffer> read = new AtomicReference<>();
+    AtomicLong kept = new AtomicLong();
+    Thread reader = new Thread(() -> {
+      long before = directBytes();
+      read.set(gguf.rawData(tensor));
+      kept.set(directBytes() - before); // the JDK's buffers for this thread, while it lives
+    });
+    reader.start();
+    reader.join();
+    ByteBuffer data = read.get();
+    assertEquals(hidden * vocab * 4, data.remaining());
+    for (int i = 0; i < hidden * vocab; i += 4099) {
+      assertEquals((float) i, data.getFloat(i * 4), "value " + i);
+    }
+    assertEquals((float) (hidden * vocab - 1), data.getFloat((hidden * vocab - 1) * 4));
+    assertTrue(kept.get() <= 2 * GgufFile.READ_BYTES, "the reading thread kept " + kept.get() + " bytes of direct buffers");
+  }
+}

@@ -50,15 +50,14 @@ final class GgufWeights implements WeightSource {
     }
   }
 
-  /** A Q8_0 matrix in panels, in the current slabs or new ones sized for every Q8_0 matrix not yet read. */
-  private WeightMatrix q8(String name, int rows, int cols, ByteBuffer data) {
-    ByteBuffer checked = QuantizedMatrix.checked(GgufType.Q8_0, rows, cols, data);
+  /** An empty Q8_0 matrix in panels, in the current slabs or new ones sized for every Q8_0 matrix not yet read. */
+  private RowFilled q8(String name, int rows, int cols) {
     unreadLevels.remove(name);
     unreadScales.remove(name);
     long levels = Q8PanelMatrix.storedLevels(rows, cols);
     long scales = Q8PanelMatrix.storedScales(rows, cols);
     if (levels > SLAB_UNITS || scales > SLAB_UNITS) {
-      return new Q8PanelMatrix(rows, cols, checked);
+      return Q8PanelMatrix.empty(rows, cols);
     }
     if (levelSlab.length - levelsUsed < levels || scaleSlab.length - scalesUsed < scales) {
       levelSlab = new byte[WeightSource.slabSize(unreadLevels, levels)];
@@ -66,9 +65,30 @@ final class GgufWeights implements WeightSource {
       scaleSlab = new float[WeightSource.slabSize(unreadScales, scales)];
       scalesUsed = 0;
     }
-    Q8PanelMatrix m = Q8PanelMatrix.in(rows, cols, checked, levelSlab, levelsUsed, scaleSlab, scalesUsed);
+    Q8PanelMatrix m = Q8PanelMatrix.in(rows, cols, levelSlab, levelsUsed, scaleSlab, scalesUsed);
     levelsUsed += (int) levels;
     scalesUsed += (int) scales;
+    return m;
+  }
+
+  /**
+   * Bytes of a quantized tensor read at a time: its matrix is decoded a stretch of rows at a time from
+   * one reused buffer. Reading each tensor whole put the largest (the token embedding, 30 MB of the
+   * bench's Q8_0 file) in the old generation, resident for good after the load.
+   */
+  static final int STAGING_BYTES = 2 << 20;
+
+  private ByteBuffer staging;
+
+  /** The quantized tensor decoded into {@code m} a stretch of rows at a time. */
+  private WeightMatrix fill(GgufTensor t, RowFilled m, int rows, int cols) {
+    int rowBytes = Math.toIntExact(t.type().bytes(cols));
+    int step = m.rowsPerFill();
+    int stretch = Math.max(step, STAGING_BYTES / rowBytes / step * step);
+    for (int r = 0; r < rows; r += stretch) {
+      staging = gguf.rowData(t, r, Math.min(stretch, rows - r), staging);
+      m.fill(r, staging);
+    }
     return m;
   }
 
@@ -88,6 +108,14 @@ final class GgufWeights implements WeightSource {
   @Override
   public WeightMatrix matrix(String name, int rows, int cols) {
     GgufTensor t = tensor(name, rows, cols);
+    try {
+      if (t.type().quantized()) {
+        RowFilled m = t.type() == GgufType.Q8_0 && Q8PanelMatrix.supported() ? q8(name, rows, cols) : QuantizedMatrix.empty(t.type(), rows, cols);
+        return fill(t, m, rows, cols);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new CheckpointException(gguf.file(), t.name(), e.getMessage(), e);
+    }
     ByteBuffer data = gguf.rowData(t).duplicate().order(ByteOrder.LITTLE_ENDIAN);
     int n = Math.multiplyExact(rows, cols);
     try {
@@ -102,8 +130,7 @@ final class GgufWeights implements WeightSource {
           data.asShortBuffer().get(bits);
           yield t.type() == GgufType.F16 ? WeightMatrix.f16(rows, cols, bits) : WeightMatrix.bf16(rows, cols, bits);
         }
-        case Q8_0 -> Q8PanelMatrix.supported() ? q8(name, rows, cols, data) : QuantizedMatrix.of(t.type(), rows, cols, data);
-        default -> QuantizedMatrix.of(t.type(), rows, cols, data);
+        default -> throw new IllegalStateException("unreachable: " + t.type() + " is quantized");
       };
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(gguf.file(), t.name(), e.getMessage(), e);

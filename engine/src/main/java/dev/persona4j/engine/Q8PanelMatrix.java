@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * batch size, so a row gets the very sums it gets alone. Held bytes: the levels (one byte a weight)
  * and the scales as floats (one per 32 weights), the last panel padded with zero rows.
  */
-final class Q8PanelMatrix extends PanelMatrix {
+final class Q8PanelMatrix extends PanelMatrix implements RowFilled {
   /** P levels: one byte vector of P lanes, widened to one float vector. */
   private static final VectorSpecies<Byte> LEVELS = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * P));
   private static final int BLOCK = 32;
@@ -45,7 +45,14 @@ final class Q8PanelMatrix extends PanelMatrix {
    * @throws IllegalArgumentException if the data is not rows × cols of Q8_0 or a scale is not finite
    */
   Q8PanelMatrix(int rows, int cols, ByteBuffer data) {
-    this(rows, cols, data, new byte[Math.toIntExact(storedLevels(rows, cols))], 0, new float[Math.toIntExact(storedScales(rows, cols))], 0);
+    this(rows, cols, new byte[Math.toIntExact(storedLevels(rows, cols))], 0, new float[Math.toIntExact(storedScales(rows, cols))], 0);
+    fill(0, data);
+  }
+
+  /** A zero matrix with arrays of its own, whose panels {@link #fill} then decodes. */
+  static Q8PanelMatrix empty(int rows, int cols) {
+    return new Q8PanelMatrix(rows, cols, new byte[Math.toIntExact(storedLevels(rows, cols))], 0,
+        new float[Math.toIntExact(storedScales(rows, cols))], 0);
   }
 
   /**
@@ -54,12 +61,19 @@ final class Q8PanelMatrix extends PanelMatrix {
    * arrays for a file's Q8_0 matrices, which no young collection then copies.
    */
   static Q8PanelMatrix in(int rows, int cols, ByteBuffer data, byte[] levelSlab, int levelOrigin, float[] scaleSlab, int scaleOrigin) {
+    Q8PanelMatrix m = in(rows, cols, levelSlab, levelOrigin, scaleSlab, scaleOrigin);
+    m.fill(0, data);
+    return m;
+  }
+
+  /** {@link #in(int, int, ByteBuffer, byte[], int, float[], int)} empty: its panels {@link #fill} then decodes. */
+  static Q8PanelMatrix in(int rows, int cols, byte[] levelSlab, int levelOrigin, float[] scaleSlab, int scaleOrigin) {
     if (levelOrigin < 0 || levelOrigin + storedLevels(rows, cols) > levelSlab.length
         || scaleOrigin < 0 || scaleOrigin + storedScales(rows, cols) > scaleSlab.length) {
       throw new IllegalArgumentException("a [" + rows + ", " + cols + "] Q8_0 matrix at " + levelOrigin + "/" + scaleOrigin
           + " does not fit slabs of " + levelSlab.length + " levels and " + scaleSlab.length + " scales");
     }
-    return new Q8PanelMatrix(rows, cols, data, levelSlab, levelOrigin, scaleSlab, scaleOrigin);
+    return new Q8PanelMatrix(rows, cols, levelSlab, levelOrigin, scaleSlab, scaleOrigin);
   }
 
   /** Levels a [rows, cols] matrix holds: whole panels, the last padded. */
@@ -72,7 +86,7 @@ final class Q8PanelMatrix extends PanelMatrix {
     return (long) panels(rows) * P * (cols / BLOCK);
   }
 
-  private Q8PanelMatrix(int rows, int cols, ByteBuffer data, byte[] levels, int lo, float[] scales, int so) {
+  private Q8PanelMatrix(int rows, int cols, byte[] levels, int lo, float[] scales, int so) {
     super(rows, cols, (long) rows * cols);
     if (cols % BLOCK != 0) {
       throw new IllegalArgumentException("a [" + rows + ", " + cols + "] matrix is not whole blocks of " + BLOCK);
@@ -81,21 +95,36 @@ final class Q8PanelMatrix extends PanelMatrix {
       throw new IllegalStateException("Q8_0 panels need vectors of 8 or 16 floats, not " + P);
     }
     this.blocks = cols / BLOCK;
-    int panels = panels(rows);
     this.levels = levels;
     this.lo = lo;
     this.scales = scales;
     this.so = so;
-    // panel by panel, block by block: the P rows' 32 levels read in bulk, written as 32 columns of P
-    // bytes (a P-by-32 transpose into consecutive bytes)
+  }
+
+  /** Whole panels: {@link #fill} starts at a panel's first row. */
+  @Override
+  public int rowsPerFill() {
+    return P;
+  }
+
+  /**
+   * Panel by panel, block by block: the P rows' 32 levels read in bulk, written as 32 columns of P
+   * bytes (a P-by-32 transpose into consecutive bytes).
+   */
+  @Override
+  public void fill(int firstRow, ByteBuffer data) {
+    if (firstRow % P != 0) {
+      throw new IllegalArgumentException("Q8_0 panels are filled from a panel's first row, not row " + firstRow);
+    }
+    int end = Math.min(rows, firstRow + data.limit() / (34 * blocks));
     byte[] block = new byte[BLOCK];
-    for (int p = 0; p < panels; p++) {
+    for (int p = firstRow / P; p * P < end; p++) {
       for (int k = 0; k < blocks; k++) {
         int to = lo + (p * cols + BLOCK * k) * P;
-        for (int lane = 0; lane < P && p * P + lane < rows; lane++) {
-          int index = (p * P + lane) * blocks + k;
-          int at = 34 * index;
-          scales[so + (p * blocks + k) * P + lane] = QuantizedMatrix.scale(data, at, "the scale of block ", index);
+        for (int lane = 0; lane < P && p * P + lane < end; lane++) {
+          int row = p * P + lane;
+          int at = 34 * ((row - firstRow) * blocks + k);
+          scales[so + (p * blocks + k) * P + lane] = QuantizedMatrix.scale(data, at, "the scale of block ", row * blocks + k);
           data.get(at + 2, block, 0, BLOCK);
           for (int j = 0; j < BLOCK; j++) {
             levels[to + j * P + lane] = block[j];

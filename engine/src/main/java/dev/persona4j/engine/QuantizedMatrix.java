@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * values the product uses. Q8_0 is laid out in panels instead ({@link Q8PanelMatrix}) where the
  * vectors hold 8 or 16 floats.
  */
-abstract class QuantizedMatrix implements WeightMatrix {
+abstract class QuantizedMatrix implements RowFilled {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   static final int L = F.length();
   /** Bytes widened per load: L of them, but at least 8 (the narrowest byte vector), widened in parts of L. */
@@ -58,12 +58,22 @@ abstract class QuantizedMatrix implements WeightMatrix {
    */
   static WeightMatrix of(GgufType type, int rows, int cols, ByteBuffer data) {
     ByteBuffer d = checked(type, rows, cols, data);
+    RowFilled m = empty(type, rows, cols);
+    m.fill(0, d);
+    return m;
+  }
+
+  /**
+   * A zero matrix of the type, whose rows {@link RowFilled#fill} then decodes: a loader reads a large
+   * tensor a few rows at a time, never holding all its bytes as well.
+   */
+  static RowFilled empty(GgufType type, int rows, int cols) {
     return switch (type) {
-      case Q8_0 -> Q8PanelMatrix.supported() ? new Q8PanelMatrix(rows, cols, d) : new Q8_0(rows, cols, d);
-      case Q4_0 -> new Q4_0(rows, cols, d);
-      case Q5_0 -> new Q5_0(rows, cols, d);
-      case Q4_K -> new Q4K(rows, cols, d);
-      case Q6_K -> new Q6K(rows, cols, d);
+      case Q8_0 -> Q8PanelMatrix.supported() ? Q8PanelMatrix.empty(rows, cols) : new Q8_0(rows, cols);
+      case Q4_0 -> new Q4_0(rows, cols);
+      case Q5_0 -> new Q5_0(rows, cols);
+      case Q4_K -> new Q4K(rows, cols);
+      case Q6_K -> new Q6K(rows, cols);
       default -> throw new IllegalArgumentException(type + " is not a block-quantized type");
     };
   }
@@ -191,17 +201,12 @@ abstract class QuantizedMatrix implements WeightMatrix {
     private final IntVector[] lowShifts;
     private final IntVector[] highShifts;
 
-    Q5_0(int rows, int cols, ByteBuffer data) {
+    Q5_0(int rows, int cols) {
       super(rows, cols, 32);
       int n = Math.multiplyExact(rows, blocks);
       nibbles = new byte[Math.multiplyExact(16, n)];
       fifthBits = new int[n];
       scales = new float[n];
-      for (int k = 0; k < n; k++) {
-        scales[k] = scale(data, 22 * k, "the scale of block ", k);
-        fifthBits[k] = data.getInt(22 * k + 2);
-        data.get(22 * k + 6, nibbles, 16 * k, 16);
-      }
       int chunks = L == 8 || L == 16 ? 16 / L : 0;
       lowShifts = new IntVector[chunks];
       highShifts = new IntVector[chunks];
@@ -209,6 +214,15 @@ abstract class QuantizedMatrix implements WeightMatrix {
         int first = c * L;
         lowShifts[c] = IntVector.zero(I).addIndex(1).add(first);
         highShifts[c] = IntVector.zero(I).addIndex(1).add(first + 16);
+      }
+    }
+
+    @Override
+    public void fill(int firstRow, ByteBuffer data) {
+      for (int j = 0, k = firstRow * blocks, n = data.limit() / 22; j < n; j++, k++) {
+        scales[k] = scale(data, 22 * j, "the scale of block ", k);
+        fifthBits[k] = data.getInt(22 * j + 2);
+        data.get(22 * j + 6, nibbles, 16 * k, 16);
       }
     }
 
@@ -363,7 +377,7 @@ abstract class QuantizedMatrix implements WeightMatrix {
   static float scale(ByteBuffer b, int at, String what, int block) {
     int bits = b.getShort(at) & 0xffff;
     if ((bits & 0x7c00) == 0x7c00) {
-      throw new IllegalArgumentException(what + block + " at byte " + at + " is not finite (fp16 0x" + Integer.toHexString(bits) + ")");
+      throw new IllegalArgumentException(what + block + " is not finite (fp16 0x" + Integer.toHexString(bits) + ")");
     }
     return HalfMatrix.Format.F16.decode(bits);
   }
@@ -385,14 +399,18 @@ abstract class QuantizedMatrix implements WeightMatrix {
     private final byte[] levels;
     private final float[] scales;
 
-    Q8_0(int rows, int cols, ByteBuffer data) {
+    Q8_0(int rows, int cols) {
       super(rows, cols, 32);
       int n = Math.multiplyExact(rows, blocks);
       levels = new byte[Math.multiplyExact(32, n)];
       scales = new float[n];
-      for (int k = 0; k < n; k++) {
-        scales[k] = scale(data, 34 * k, "the scale of block ", k);
-        data.get(34 * k + 2, levels, 32 * k, 32);
+    }
+
+    @Override
+    public void fill(int firstRow, ByteBuffer data) {
+      for (int j = 0, k = firstRow * blocks, n = data.limit() / 34; j < n; j++, k++) {
+        scales[k] = scale(data, 34 * j, "the scale of block ", k);
+        data.get(34 * j + 2, levels, 32 * k, 32);
       }
     }
 
@@ -423,14 +441,18 @@ abstract class QuantizedMatrix implements WeightMatrix {
     private final byte[] nibbles;
     private final float[] scales;
 
-    Q4_0(int rows, int cols, ByteBuffer data) {
+    Q4_0(int rows, int cols) {
       super(rows, cols, 32);
       int n = Math.multiplyExact(rows, blocks);
       nibbles = new byte[Math.multiplyExact(16, n)];
       scales = new float[n];
-      for (int k = 0; k < n; k++) {
-        scales[k] = scale(data, 18 * k, "the scale of block ", k);
-        data.get(18 * k + 2, nibbles, 16 * k, 16);
+    }
+
+    @Override
+    public void fill(int firstRow, ByteBuffer data) {
+      for (int j = 0, k = firstRow * blocks, n = data.limit() / 18; j < n; j++, k++) {
+        scales[k] = scale(data, 18 * j, "the scale of block ", k);
+        data.get(18 * j + 2, nibbles, 16 * k, 16);
       }
     }
 
@@ -546,14 +568,18 @@ abstract class QuantizedMatrix implements WeightMatrix {
     private final float[] scales;
     private final float[] mins;
 
-    Q4K(int rows, int cols, ByteBuffer data) {
+    Q4K(int rows, int cols) {
       super(rows, cols, 256);
       int n = Math.multiplyExact(rows, blocks);
       nibbles = new byte[Math.multiplyExact(128, n)];
       scales = new float[8 * n];
       mins = new float[8 * n];
-      for (int k = 0; k < n; k++) {
-        int at = 144 * k;
+    }
+
+    @Override
+    public void fill(int firstRow, ByteBuffer data) {
+      for (int i = 0, k = firstRow * blocks, n = data.limit() / 144; i < n; i++, k++) {
+        int at = 144 * i;
         float d = scale(data, at, "the scale d of super-block ", k);
         float dmin = scale(data, at + 2, "the scale dmin of super-block ", k);
         int s = at + 4;
@@ -683,13 +709,17 @@ abstract class QuantizedMatrix implements WeightMatrix {
     private final byte[] bits;
     private final float[] scales;
 
-    Q6K(int rows, int cols, ByteBuffer data) {
+    Q6K(int rows, int cols) {
       super(rows, cols, 256);
       int n = Math.multiplyExact(rows, blocks);
       bits = new byte[Math.multiplyExact(192, n)];
       scales = new float[16 * n];
-      for (int k = 0; k < n; k++) {
-        int at = 210 * k;
+    }
+
+    @Override
+    public void fill(int firstRow, ByteBuffer data) {
+      for (int i = 0, k = firstRow * blocks, n = data.limit() / 210; i < n; i++, k++) {
+        int at = 210 * i;
         float d = scale(data, at + 208, "the scale d of super-block ", k);
         for (int j = 0; j < 16; j++) {
           scales[16 * k + j] = d * data.get(at + 192 + j);

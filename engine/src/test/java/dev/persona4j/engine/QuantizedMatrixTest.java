@@ -70,7 +70,8 @@ class QuantizedMatrixTest {
     int cols = 96;
     ByteBuffer data = quantized(GgufType.Q8_0, rows, cols, random);
     WeightMatrix panels = new Q8PanelMatrix(rows, cols, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
-    WeightMatrix byRow = new QuantizedMatrix.Q8_0(rows, cols, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+    QuantizedMatrix.Q8_0 byRow = new QuantizedMatrix.Q8_0(rows, cols);
+    byRow.fill(0, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
     float[] a = new float[cols];
     float[] b = new float[cols];
     for (int r = 0; r < rows; r++) {
@@ -200,6 +201,51 @@ class QuantizedMatrixTest {
     }
     for (int b = 0; b < batch; b++) {
       assertArrayEquals(alone[b], together[b], 0f, type + " batch row " + b);
+    }
+  }
+
+  /**
+   * A matrix filled a stretch of rows at a time (as the GGUF loader reads a large tensor) decodes every
+   * row as one filled from the whole tensor: stretches of the fill's step, and of several steps with a
+   * short last one, over rows that end in a partial panel.
+   */
+  @ParameterizedTest
+  @EnumSource(value = GgufType.class, names = {"Q8_0", "Q5_0", "Q4_0", "Q4_K", "Q6_K"})
+  void aMatrixFilledByStretchesOfRowsIsTheWholeOne(GgufType type) {
+    int rows = 2 * PanelMatrix.P + 5;
+    int cols = 512;
+    ByteBuffer data = quantized(type, rows, cols, new Random(23));
+    WeightMatrix whole = QuantizedMatrix.of(type, rows, cols, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+    int rowBytes = (int) type.bytes(cols);
+    RowFilled probe = QuantizedMatrix.empty(type, rows, cols);
+    for (int stretch : new int[] {probe.rowsPerFill(), 3 * probe.rowsPerFill()}) {
+      RowFilled m = QuantizedMatrix.empty(type, rows, cols);
+      for (int r = 0; r < rows; r += stretch) {
+        int n = Math.min(stretch, rows - r);
+        ByteBuffer part = data.duplicate().position(r * rowBytes).limit((r + n) * rowBytes).slice().order(ByteOrder.LITTLE_ENDIAN);
+        m.fill(r, part);
+      }
+      float[] a = new float[cols];
+      float[] b = new float[cols];
+      for (int r = 0; r < rows; r++) {
+        whole.row(r, a, 0);
+        m.row(r, b, 0);
+        assertArrayEquals(a, b, 0f, type + " in stretches of " + stretch + ", row " + r);
+      }
+      float[][] x = new float[8][cols];
+      Random random = new Random(5);
+      for (float[] row : x) {
+        for (int c = 0; c < cols; c++) {
+          row[c] = (float) random.nextGaussian();
+        }
+      }
+      float[][] expected = new float[8][rows];
+      float[][] actual = new float[8][rows];
+      whole.multiply(x, 8, expected, 0, 0, rows);
+      m.multiply(x, 8, actual, 0, 0, rows);
+      for (int b8 = 0; b8 < 8; b8++) {
+        assertArrayEquals(expected[b8], actual[b8], 0f, type + " in stretches of " + stretch + ", batch row " + b8);
+      }
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -325,17 +326,63 @@ public final class GgufFile {
         throw new GgufException(file, tensor.name(), "file was truncated after it was opened");
       }
       ByteBuffer out = ByteBuffer.allocate((int) tensor.byteLength());
-      long at = dataOffset + tensor.offset();
-      while (out.position() < out.capacity()) {
-        out.limit(Math.min(out.capacity(), out.position() + READ_BYTES));
-        if (ch.read(out, at + out.position()) < 0) {
-          throw new GgufException(file, tensor.name(), "file was truncated after it was opened");
-        }
-      }
+      read(ch, tensor, dataOffset + tensor.offset(), out, out.capacity());
       return out.flip().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     } catch (IOException e) {
       throw new GgufException(file, tensor.name(), "cannot read tensor data: " + e, e);
     }
+  }
+
+  /** Reads {@code length} bytes from {@code at} into out from its position, {@link #READ_BYTES} a call at most. */
+  private void read(FileChannel ch, GgufTensor tensor, long at, ByteBuffer out, int length) throws IOException {
+    int end = out.position() + length;
+    long from = at - out.position();
+    while (out.position() < end) {
+      out.limit(Math.min(end, out.position() + READ_BYTES));
+      if (ch.read(out, from + out.position()) < 0) {
+        throw new GgufException(file, tensor.name(), "file was truncated after it was opened");
+      }
+    }
+  }
+
+  /**
+   * Rows [firstRow, firstRow + count) of a 2-D tensor in Hugging Face's order ({@link #rowData} for a
+   * stretch of rows), read into {@code reuse} where it has room (else a new buffer): little-endian, from
+   * index 0 to the limit. A loader reads a large tensor a stretch at a time this way, never holding all
+   * of its bytes.
+   *
+   * @throws GgufException if the file cannot be read or shrank since it was opened
+   * @throws IllegalArgumentException if the rows are not the tensor's
+   */
+  public ByteBuffer rowData(GgufTensor tensor, int firstRow, int count, ByteBuffer reuse) {
+    long rows = tensor.rows();
+    if (tensor.dims().length != 2 || firstRow < 0 || count < 0 || firstRow + (long) count > rows) {
+      throw new IllegalArgumentException("rows " + firstRow + " + " + count + " of " + tensor.name() + " " + Arrays.toString(tensor.shape()));
+    }
+    int rowBytes = Math.toIntExact(tensor.byteLength() / rows);
+    int length = Math.multiplyExact(count, rowBytes);
+    ByteBuffer out = reuse != null && reuse.capacity() >= length ? reuse.clear() : ByteBuffer.allocate(length);
+    boolean permuted = rowsPermuted(tensor);
+    int heads = !permuted ? 0 : TensorNames.isKey(tensor.name()) ? config.kvHeads() : config.heads();
+    if (permuted && (rows % heads != 0 || (rows / heads) % 2 != 0)) {
+      throw new GgufException(file, tensor.name(), rows + " rows do not split into " + heads + " heads of even size");
+    }
+    long data = dataOffset + tensor.offset();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() < data + tensor.byteLength()) {
+        throw new GgufException(file, tensor.name(), "file was truncated after it was opened");
+      }
+      if (!permuted) {
+        read(ch, tensor, data + (long) firstRow * rowBytes, out, length);
+      } else {
+        for (int r = firstRow; r < firstRow + count; r++) {
+          read(ch, tensor, data + (long) TensorNames.ggufRow(r, (int) rows, heads) * rowBytes, out, rowBytes);
+        }
+      }
+    } catch (IOException e) {
+      throw new GgufException(file, tensor.name(), "cannot read tensor data: " + e, e);
+    }
+    return out.flip().order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

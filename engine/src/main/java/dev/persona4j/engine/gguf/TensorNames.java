@@ -92,6 +92,15 @@ final class TensorNames {
     return gguf.contains(".attn_k.");
   }
 
+  /** The row of the file that holds Hugging Face's row {@code hfRow}: the inverse of {@link #hfRow}. */
+  static int ggufRow(int hfRow, int rows, int heads) {
+    int perHead = rows / heads;
+    int half = perHead / 2;
+    int head = hfRow / perHead;
+    int within = hfRow % perHead;
+    return head * perHead + 2 * (within % half) + within / half;
+  }
+
   /**
    * The Hugging Face row that llama.cpp's permutation puts at row {@code ggufRow} of a {@code rows}-row q or k
    * projection of {@code heads} heads: within a head, row {@code 2i + j} holds Hugging Face's row {@code j·half + i}.

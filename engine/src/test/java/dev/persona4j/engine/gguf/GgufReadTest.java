@@ -77,4 +77,38 @@ class GgufReadTest {
     assertEquals((float) (hidden * vocab - 1), data.getFloat((hidden * vocab - 1) * 4));
     assertTrue(kept.get() <= 2 * GgufFile.READ_BYTES, "the reading thread kept " + kept.get() + " bytes of direct buffers");
   }
+
+  /**
+   * Every fixture file's 2-D tensors read a few rows at a time, into one reused buffer, give the bytes
+   * of the whole tensor in Hugging Face's order: llama's permuted q/k rows included, in stretches that
+   * cut its heads anywhere.
+   */
+  @Test
+  void stretchesOfRowsAreTheWholeTensorsRows() {
+    for (Path path : GgufFixtures.ggufFiles()) {
+      GgufFile gguf = GgufFile.open(path);
+      ByteBuffer reuse = null;
+      for (GgufTensor t : gguf.tensors().values()) {
+        if (t.dims().length != 2) {
+          continue;
+        }
+        ByteBuffer whole = gguf.rowData(t);
+        int rows = (int) t.rows();
+        int rowBytes = (int) (t.byteLength() / rows);
+        for (int stretch : new int[] {1, 3, 7, rows}) {
+          for (int r = 0; r < rows; r += stretch) {
+            int n = Math.min(stretch, rows - r);
+            reuse = gguf.rowData(t, r, n, reuse);
+            assertEquals(n * rowBytes, reuse.remaining(), path.getFileName() + " " + t.name());
+            for (int i = 0; i < n * rowBytes; i++) {
+              if (reuse.get(i) != whole.get(r * rowBytes + i)) {
+                throw new AssertionError(path.getFileName() + " " + t.name() + " (permuted: " + gguf.rowsPermuted(t) + ") rows "
+                    + r + ".." + (r + n) + ": byte " + i + " differs");
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 }

@@ -5,7 +5,6 @@ import dev.persona4j.engine.gguf.GgufFile;
 import dev.persona4j.engine.gguf.GgufTensor;
 import dev.persona4j.engine.gguf.GgufType;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,7 +71,7 @@ final class GgufWeights implements WeightSource {
   }
 
   /**
-   * Bytes of a quantized tensor read at a time: its matrix is decoded a stretch of rows at a time from
+   * Bytes of a matrix's tensor read at a time: the matrix is filled a stretch of rows at a time from
    * one reused buffer. Reading each tensor whole put the largest (the token embedding, 30 MB of the
    * bench's Q8_0 file) in the old generation, resident for good after the load.
    */
@@ -113,28 +112,52 @@ final class GgufWeights implements WeightSource {
         RowFilled m = t.type() == GgufType.Q8_0 && Q8PanelMatrix.supported() ? q8(name, rows, cols) : QuantizedMatrix.empty(t.type(), rows, cols);
         return fill(t, m, rows, cols);
       }
-    } catch (IllegalArgumentException e) {
-      throw new CheckpointException(gguf.file(), t.name(), e.getMessage(), e);
-    }
-    ByteBuffer data = gguf.rowData(t).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    int n = Math.multiplyExact(rows, cols);
-    try {
       return switch (t.type()) {
-        case F32 -> {
-          float[] values = new float[n];
-          data.asFloatBuffer().get(values);
-          yield WeightMatrix.f32(rows, cols, values);
-        }
-        case F16, BF16 -> {
-          short[] bits = new short[n];
-          data.asShortBuffer().get(bits);
-          yield t.type() == GgufType.F16 ? WeightMatrix.f16(rows, cols, bits) : WeightMatrix.bf16(rows, cols, bits);
-        }
-        default -> throw new IllegalStateException("unreachable: " + t.type() + " is quantized");
+        case F32 -> floats(t, rows, cols);
+        case F16 -> halves(t, HalfMatrix.Format.F16, rows, cols);
+        case BF16 -> halves(t, HalfMatrix.Format.BF16, rows, cols);
+        default -> throw new IllegalArgumentException(t.type() + " matrices are not supported");
       };
     } catch (IllegalArgumentException e) {
       throw new CheckpointException(gguf.file(), t.name(), e.getMessage(), e);
     }
+  }
+
+  /** Rows per stretch of a float tensor: whole panels, about {@link #STAGING_BYTES}. */
+  private static int panelRows(int cols, int valueBytes) {
+    return Math.max(PanelMatrix.P, STAGING_BYTES / (cols * valueBytes) / PanelMatrix.P * PanelMatrix.P);
+  }
+
+  /** An F32 tensor into panels a stretch of rows at a time (whole, it was held three times over at once). */
+  private WeightMatrix floats(GgufTensor t, int rows, int cols) {
+    F32Matrix m = F32Matrix.empty(rows, cols);
+    int stretch = panelRows(cols, 4);
+    float[] values = new float[Math.multiplyExact(Math.min(stretch, rows), cols)];
+    for (int r = 0; r < rows; r += stretch) {
+      int n = Math.min(stretch, rows - r);
+      staging = gguf.rowData(t, r, n, staging);
+      staging.asFloatBuffer().get(values, 0, n * cols);
+      for (int i = 0; i * PanelMatrix.P < n; i++) {
+        m.fillPanel(r / PanelMatrix.P + i, values, i * PanelMatrix.P * cols);
+      }
+    }
+    return m;
+  }
+
+  /** {@link #floats} for an F16 or BF16 tensor. */
+  private WeightMatrix halves(GgufTensor t, HalfMatrix.Format format, int rows, int cols) {
+    HalfMatrix m = HalfMatrix.in(format, new int[Math.toIntExact(HalfMatrix.storedInts(rows, cols))], 0, rows, cols);
+    int stretch = panelRows(cols, 2);
+    short[] bits = new short[Math.multiplyExact(Math.min(stretch, rows), cols)];
+    for (int r = 0; r < rows; r += stretch) {
+      int n = Math.min(stretch, rows - r);
+      staging = gguf.rowData(t, r, n, staging);
+      staging.asShortBuffer().get(bits, 0, n * cols);
+      for (int i = 0; i * PanelMatrix.P < n; i++) {
+        m.fillPanel(r / PanelMatrix.P + i, bits, i * PanelMatrix.P * cols);
+      }
+    }
+    return m;
   }
 
   @Override

@@ -58,4 +58,69 @@ class GgufWeightsTest {
     assertEquals(levels, levelSlab.length, "the level slab holds exactly the Q8_0 matrices' panels");
     assertEquals(scales, scaleSlab.length, "the scale slab holds exactly their scales");
   }
+
+  /**
+   * F32 and F16 token embeddings of 65,536 rows (16 MiB and 8 MiB, several of the loader's stretches of
+   * rows) land in their panels as the values the file holds, every row, the last panel's included.
+   */
+  @Test
+  void floatMatricesLargerThanAStretchAreReadWhole(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    int hidden = 64;
+    int vocab = 65_536 + 5;
+    for (GgufType type : new GgufType[] {GgufType.F32, GgufType.F16}) {
+      List<String> tokens = new ArrayList<>(vocab);
+      for (int i = 0; i < vocab; i++) {
+        tokens.add("t" + i);
+      }
+      dev.persona4j.engine.gguf.GgufWriter w = new dev.persona4j.engine.gguf.GgufWriter();
+      w.putString("general.architecture", "llama");
+      w.putUint32("llama.block_count", 1);
+      w.putUint32("llama.context_length", 64);
+      w.putUint32("llama.embedding_length", hidden);
+      w.putUint32("llama.feed_forward_length", 128);
+      w.putUint32("llama.attention.head_count", 4);
+      w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+      w.putString("tokenizer.ggml.model", "gpt2");
+      w.putStrings("tokenizer.ggml.tokens", tokens);
+      w.putInt32s("tokenizer.ggml.token_type", java.util.Collections.nCopies(vocab, 1));
+      w.putStrings("tokenizer.ggml.merges", List.of("t 1"));
+      int width = type == GgufType.F32 ? 4 : 2;
+      w.tensor("token_embd.weight", type, new long[] {hidden, vocab}, () -> {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(hidden * vocab * width).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < hidden * vocab; i++) {
+          float v = (i % 2048) - 1024; // exact in F16 too
+          if (type == GgufType.F32) {
+            b.putFloat(i * 4, v);
+          } else {
+            b.putShort(i * 2, half(v));
+          }
+        }
+        return b;
+      });
+      java.nio.file.Path file = tmp.resolve(type + ".gguf");
+      w.write(file);
+      GgufFile gguf = GgufFile.open(file);
+      WeightMatrix m = new GgufWeights(gguf).matrix("model.embed_tokens.weight", vocab, hidden);
+      float[] row = new float[hidden];
+      for (int r = 0; r < vocab; r++) {
+        m.row(r, row, 0);
+        for (int c = 0; c < hidden; c++) {
+          int i = r * hidden + c;
+          if (row[c] != (i % 2048) - 1024) {
+            throw new AssertionError(type + " row " + r + " column " + c + ": " + row[c]);
+          }
+        }
+      }
+    }
+  }
+
+  /** The F16 bits of a float that F16 holds exactly (zero or a normal number). */
+  private static short half(float v) {
+    if (v == 0) {
+      return 0;
+    }
+    int bits = Float.floatToRawIntBits(v);
+    int exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+    return (short) ((bits >>> 16 & 0x8000) | exponent << 10 | (bits & 0x7fffff) >>> 13);
+  }
 }

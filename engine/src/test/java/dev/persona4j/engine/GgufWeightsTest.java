@@ -8,10 +8,18 @@ import dev.persona4j.engine.gguf.GgufFile;
 import dev.persona4j.engine.gguf.GgufFixtures;
 import dev.persona4j.engine.gguf.GgufTensor;
 import dev.persona4j.engine.gguf.GgufType;
+import dev.persona4j.engine.gguf.GgufWriter;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A GGUF file's Q8_0 matrices are laid out in one pair of slabs sized exactly for them all. */
 class GgufWeightsTest {
@@ -64,29 +72,13 @@ class GgufWeightsTest {
    * rows) land in their panels as the values the file holds, every row, the last panel's included.
    */
   @Test
-  void floatMatricesLargerThanAStretchAreReadWhole(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+  void floatMatricesLargerThanAStretchAreReadWhole(@TempDir Path tmp) {
     int hidden = 64;
     int vocab = 65_536 + 5;
     for (GgufType type : new GgufType[] {GgufType.F32, GgufType.F16}) {
-      List<String> tokens = new ArrayList<>(vocab);
-      for (int i = 0; i < vocab; i++) {
-        tokens.add("t" + i);
-      }
-      dev.persona4j.engine.gguf.GgufWriter w = new dev.persona4j.engine.gguf.GgufWriter();
-      w.putString("general.architecture", "llama");
-      w.putUint32("llama.block_count", 1);
-      w.putUint32("llama.context_length", 64);
-      w.putUint32("llama.embedding_length", hidden);
-      w.putUint32("llama.feed_forward_length", 128);
-      w.putUint32("llama.attention.head_count", 4);
-      w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
-      w.putString("tokenizer.ggml.model", "gpt2");
-      w.putStrings("tokenizer.ggml.tokens", tokens);
-      w.putInt32s("tokenizer.ggml.token_type", java.util.Collections.nCopies(vocab, 1));
-      w.putStrings("tokenizer.ggml.merges", List.of("t 1"));
       int width = type == GgufType.F32 ? 4 : 2;
-      w.tensor("token_embd.weight", type, new long[] {hidden, vocab}, () -> {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(hidden * vocab * width).order(ByteOrder.LITTLE_ENDIAN);
+      GgufWriter w = embeddingFile(hidden, vocab, type, () -> {
+        ByteBuffer b = ByteBuffer.allocate(hidden * vocab * width).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < hidden * vocab; i++) {
           float v = (i % 2048) - 1024; // exact in F16 too
           if (type == GgufType.F32) {
@@ -97,7 +89,7 @@ class GgufWeightsTest {
         }
         return b;
       });
-      java.nio.file.Path file = tmp.resolve(type + ".gguf");
+      Path file = tmp.resolve(type + ".gguf");
       w.write(file);
       GgufFile gguf = GgufFile.open(file);
       WeightMatrix m = new GgufWeights(gguf).matrix("model.embed_tokens.weight", vocab, hidden);
@@ -112,6 +104,62 @@ class GgufWeightsTest {
         }
       }
     }
+  }
+
+  /**
+   * Q8_0 and Q4_0 embeddings of 65,541 rows (several stretches, the last panel short) decode as the
+   * matrix made from the whole tensor at once.
+   */
+  @Test
+  void quantizedMatricesLargerThanAStretchDecodeAsTheWholeTensor(@TempDir Path tmp) {
+    int hidden = 64;
+    int vocab = 65_536 + 5;
+    float[] values = new float[hidden * vocab];
+    Random random = new Random(29);
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) random.nextGaussian();
+    }
+    for (GgufType type : new GgufType[] {GgufType.Q8_0, GgufType.Q4_0}) {
+      ByteBuffer bytes = ByteBuffer.allocate((int) type.bytes(values.length)).order(ByteOrder.LITTLE_ENDIAN);
+      type.quantize(values, 0, values.length, bytes, 0);
+      Path file = tmp.resolve(type + ".gguf");
+      embeddingFile(hidden, vocab, type, () -> bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN)).write(file);
+      GgufFile gguf = GgufFile.open(file);
+      WeightMatrix m = new GgufWeights(gguf).matrix("model.embed_tokens.weight", vocab, hidden);
+      WeightMatrix whole = QuantizedMatrix.of(type, vocab, hidden, bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+      float[] a = new float[hidden];
+      float[] b = new float[hidden];
+      for (int r = 0; r < vocab; r++) {
+        whole.row(r, a, 0);
+        m.row(r, b, 0);
+        if (!Arrays.equals(a, b)) {
+          throw new AssertionError(type + " row " + r + " differs");
+        }
+      }
+    }
+  }
+
+  /** A GGUF file holding only a [vocab, hidden] token embedding of the type (and what opening it needs). */
+  private static GgufWriter embeddingFile(int hidden, int vocab, GgufType type,
+      Supplier<ByteBuffer> data) {
+    List<String> tokens = new ArrayList<>(vocab);
+    for (int i = 0; i < vocab; i++) {
+      tokens.add("t" + i);
+    }
+    GgufWriter w = new GgufWriter();
+    w.putString("general.architecture", "llama");
+    w.putUint32("llama.block_count", 1);
+    w.putUint32("llama.context_length", 64);
+    w.putUint32("llama.embedding_length", hidden);
+    w.putUint32("llama.feed_forward_length", 128);
+    w.putUint32("llama.attention.head_count", 4);
+    w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+    w.putString("tokenizer.ggml.model", "gpt2");
+    w.putStrings("tokenizer.ggml.tokens", tokens);
+    w.putInt32s("tokenizer.ggml.token_type", Collections.nCopies(vocab, 1));
+    w.putStrings("tokenizer.ggml.merges", List.of("t 1"));
+    w.tensor("token_embd.weight", type, new long[] {hidden, vocab}, data);
+    return w;
   }
 
   /** The F16 bits of a float that F16 holds exactly (zero or a normal number). */

@@ -2,6 +2,7 @@ package dev.persona4j.examples.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,6 +164,16 @@ class BenchReportTest {
     String table = report.toMarkdown();
     assertTrue(table.contains("| Batch-1 step ÷ bandwidth bound (572 MiB at 20.0–40.0 GB/s, measured next to each run:"
         + " 15.0–30.0 ms) | 60% |"), table);
+  }
+
+  @Test
+  void theMedianRunOfAGgufCopyIsTheOneWithTheMedianStep() {
+    EngineRun fast = quantizedRun(6.0, 17, 0.8, 400);
+    EngineRun slow = quantizedRun(8.3, 19, 0.9, 410);
+    EngineRun middle = quantizedRun(6.4, 18, 1.0, 405);
+    assertSame(middle, BenchCommand.medianRun(List.of(slow, fast, middle)));
+    assertSame(fast, BenchCommand.medianRun(List.of(slow, fast)), "of two, the faster");
+    assertSame(slow, BenchCommand.medianRun(List.of(slow)));
   }
 
   /** A java-engine run on a GGUF copy: the worker's keys, this run's figures. */

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * A GGUF file's tensors under their Hugging Face names ({@link GgufFile#hfName}: phi3's fused qkv and
@@ -113,9 +114,17 @@ final class GgufWeights implements WeightSource {
         return fill(t, m, rows, cols);
       }
       return switch (t.type()) {
-        case F32 -> floats(t, rows, cols);
-        case F16 -> halves(t, HalfMatrix.Format.F16, rows, cols);
-        case BF16 -> halves(t, HalfMatrix.Format.BF16, rows, cols);
+        case F32 -> {
+          F32Matrix m = F32Matrix.empty(rows, cols);
+          fillPanels(t, rows, cols, 4, float[]::new, (b, v, n) -> b.asFloatBuffer().get(v, 0, n), m::fillPanel);
+          yield m;
+        }
+        case F16, BF16 -> {
+          HalfMatrix.Format format = t.type() == GgufType.F16 ? HalfMatrix.Format.F16 : HalfMatrix.Format.BF16;
+          HalfMatrix m = HalfMatrix.in(format, new int[Math.toIntExact(HalfMatrix.storedInts(rows, cols))], 0, rows, cols);
+          fillPanels(t, rows, cols, 2, short[]::new, (b, v, n) -> b.asShortBuffer().get(v, 0, n), m::fillPanel);
+          yield m;
+        }
         default -> throw new IllegalArgumentException(t.type() + " matrices are not supported");
       };
     } catch (IllegalArgumentException e) {
@@ -123,41 +132,28 @@ final class GgufWeights implements WeightSource {
     }
   }
 
-  /** Rows per stretch of a float tensor: whole panels, about {@link #STAGING_BYTES}. */
-  private static int panelRows(int cols, int valueBytes) {
-    return Math.max(PanelMatrix.P, STAGING_BYTES / (cols * valueBytes) / PanelMatrix.P * PanelMatrix.P);
+  /** Reads count values from a stretch's bytes into a value array. */
+  private interface Values<A> {
+    void get(ByteBuffer from, A into, int count);
   }
 
-  /** An F32 tensor into panels a stretch of rows at a time (whole, it was held three times over at once). */
-  private WeightMatrix floats(GgufTensor t, int rows, int cols) {
-    F32Matrix m = F32Matrix.empty(rows, cols);
-    int stretch = panelRows(cols, 4);
-    float[] values = new float[Math.multiplyExact(Math.min(stretch, rows), cols)];
+  /**
+   * An F32, F16 or BF16 tensor into a matrix's panels a stretch of whole panels at a time, through one
+   * value array of a stretch: whole, it was held three times over at once (bytes, values, panels).
+   */
+  private <A> void fillPanels(GgufTensor t, int rows, int cols, int valueBytes, IntFunction<A> allocate, Values<A> values,
+      PanelFill<A> fill) {
+    int p = PanelMatrix.P;
+    int stretch = Math.max(p, STAGING_BYTES / (cols * valueBytes) / p * p);
+    A block = allocate.apply(Math.multiplyExact(Math.min(stretch, rows), cols));
     for (int r = 0; r < rows; r += stretch) {
       int n = Math.min(stretch, rows - r);
       staging = gguf.rowData(t, r, n, staging);
-      staging.asFloatBuffer().get(values, 0, n * cols);
-      for (int i = 0; i * PanelMatrix.P < n; i++) {
-        m.fillPanel(r / PanelMatrix.P + i, values, i * PanelMatrix.P * cols);
+      values.get(staging, block, n * cols);
+      for (int i = 0; i * p < n; i++) {
+        fill.fill(r / p + i, block, i * p * cols);
       }
     }
-    return m;
-  }
-
-  /** {@link #floats} for an F16 or BF16 tensor. */
-  private WeightMatrix halves(GgufTensor t, HalfMatrix.Format format, int rows, int cols) {
-    HalfMatrix m = HalfMatrix.in(format, new int[Math.toIntExact(HalfMatrix.storedInts(rows, cols))], 0, rows, cols);
-    int stretch = panelRows(cols, 2);
-    short[] bits = new short[Math.multiplyExact(Math.min(stretch, rows), cols)];
-    for (int r = 0; r < rows; r += stretch) {
-      int n = Math.min(stretch, rows - r);
-      staging = gguf.rowData(t, r, n, staging);
-      staging.asShortBuffer().get(bits, 0, n * cols);
-      for (int i = 0; i * PanelMatrix.P < n; i++) {
-        m.fillPanel(r / PanelMatrix.P + i, bits, i * PanelMatrix.P * cols);
-      }
-    }
-    return m;
   }
 
   @Override

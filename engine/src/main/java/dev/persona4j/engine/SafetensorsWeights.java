@@ -199,9 +199,6 @@ final class SafetensorsWeights implements WeightSource {
   }
 
   /** Lays out panel {@code panel} from its rows, row-major in block from {@code at}. */
-  private interface PanelFill<A> {
-    void fill(int panel, A block, int at);
-  }
 
   /**
    * A matrix read straight into its panels, a staging buffer's worth of whole panels at a time,

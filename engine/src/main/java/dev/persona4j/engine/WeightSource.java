@@ -28,6 +28,11 @@ interface WeightSource {
     return (int) Math.min(SLAB_UNITS, units + rest);
   }
 
+  /** Writes panel {@code panel} of a matrix from its rows, row-major in {@code block} from {@code at}. */
+  interface PanelFill<A> {
+    void fill(int panel, A block, int at);
+  }
+
   /** A matrix stored [rows, cols], in its stored type. */
   WeightMatrix matrix(String name, int rows, int cols);
 

@@ -14,10 +14,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,7 +75,7 @@ class GgufWeightsTest {
     int vocab = 65_536 + 5;
     for (GgufType type : new GgufType[] {GgufType.F32, GgufType.F16}) {
       int width = type == GgufType.F32 ? 4 : 2;
-      GgufWriter w = embeddingFile(hidden, vocab, type, () -> {
+      GgufWriter w = GgufFixtures.embeddingFile(hidden, vocab, type, () -> {
         ByteBuffer b = ByteBuffer.allocate(hidden * vocab * width).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < hidden * vocab; i++) {
           float v = (i % 2048) - 1024; // exact in F16 too
@@ -123,7 +121,7 @@ class GgufWeightsTest {
       ByteBuffer bytes = ByteBuffer.allocate((int) type.bytes(values.length)).order(ByteOrder.LITTLE_ENDIAN);
       type.quantize(values, 0, values.length, bytes, 0);
       Path file = tmp.resolve(type + ".gguf");
-      embeddingFile(hidden, vocab, type, () -> bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN)).write(file);
+      GgufFixtures.embeddingFile(hidden, vocab, type, () -> bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN)).write(file);
       GgufFile gguf = GgufFile.open(file);
       WeightMatrix m = new GgufWeights(gguf).matrix("model.embed_tokens.weight", vocab, hidden);
       WeightMatrix whole = QuantizedMatrix.of(type, vocab, hidden, bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN));
@@ -137,29 +135,6 @@ class GgufWeightsTest {
         }
       }
     }
-  }
-
-  /** A GGUF file holding only a [vocab, hidden] token embedding of the type (and what opening it needs). */
-  private static GgufWriter embeddingFile(int hidden, int vocab, GgufType type,
-      Supplier<ByteBuffer> data) {
-    List<String> tokens = new ArrayList<>(vocab);
-    for (int i = 0; i < vocab; i++) {
-      tokens.add("t" + i);
-    }
-    GgufWriter w = new GgufWriter();
-    w.putString("general.architecture", "llama");
-    w.putUint32("llama.block_count", 1);
-    w.putUint32("llama.context_length", 64);
-    w.putUint32("llama.embedding_length", hidden);
-    w.putUint32("llama.feed_forward_length", 128);
-    w.putUint32("llama.attention.head_count", 4);
-    w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
-    w.putString("tokenizer.ggml.model", "gpt2");
-    w.putStrings("tokenizer.ggml.tokens", tokens);
-    w.putInt32s("tokenizer.ggml.token_type", Collections.nCopies(vocab, 1));
-    w.putStrings("tokenizer.ggml.merges", List.of("t 1"));
-    w.tensor("token_embd.weight", type, new long[] {hidden, vocab}, data);
-    return w;
   }
 
   /** The F16 bits of a float that F16 holds exactly (zero or a normal number). */

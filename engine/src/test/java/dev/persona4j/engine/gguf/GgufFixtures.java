@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.persona4j.internal.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -67,5 +70,30 @@ public final class GgufFixtures {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * A writer for a GGUF file holding only a [vocab, hidden] token embedding of the type, with the llama
+   * metadata and the vocabulary that opening it needs: for tests of tensors larger than the fixtures'.
+   */
+  public static GgufWriter embeddingFile(int hidden, int vocab, GgufType type, Supplier<ByteBuffer> data) {
+    List<String> tokens = new ArrayList<>(vocab);
+    for (int i = 0; i < vocab; i++) {
+      tokens.add("t" + i);
+    }
+    GgufWriter w = new GgufWriter();
+    w.putString("general.architecture", "llama");
+    w.putUint32("llama.block_count", 1);
+    w.putUint32("llama.context_length", 64);
+    w.putUint32("llama.embedding_length", hidden);
+    w.putUint32("llama.feed_forward_length", 128);
+    w.putUint32("llama.attention.head_count", 4);
+    w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+    w.putString("tokenizer.ggml.model", "gpt2");
+    w.putStrings("tokenizer.ggml.tokens", tokens);
+    w.putInt32s("tokenizer.ggml.token_type", Collections.nCopies(vocab, 1));
+    w.putStrings("tokenizer.ggml.merges", List.of("t 1"));
+    w.tensor("token_embd.weight", type, new long[] {hidden, vocab}, data);
+    return w;
   }
 }

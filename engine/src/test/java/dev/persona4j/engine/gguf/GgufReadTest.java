@@ -8,9 +8,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -33,23 +30,7 @@ class GgufReadTest {
   void aLargeTensorIsReadWholeWithoutATensorSizedBufferLeftWithTheThread() throws Exception {
     int hidden = 64;
     int vocab = 65_536; // 16 MiB of float32
-    List<String> tokens = new ArrayList<>(vocab);
-    for (int i = 0; i < vocab; i++) {
-      tokens.add("t" + i);
-    }
-    GgufWriter w = new GgufWriter();
-    w.putString("general.architecture", "llama");
-    w.putUint32("llama.block_count", 1);
-    w.putUint32("llama.context_length", 64);
-    w.putUint32("llama.embedding_length", hidden);
-    w.putUint32("llama.feed_forward_length", 128);
-    w.putUint32("llama.attention.head_count", 4);
-    w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
-    w.putString("tokenizer.ggml.model", "gpt2");
-    w.putStrings("tokenizer.ggml.tokens", tokens);
-    w.putInt32s("tokenizer.ggml.token_type", Collections.nCopies(vocab, 1));
-    w.putStrings("tokenizer.ggml.merges", List.of("t 1"));
-    w.tensor("token_embd.weight", GgufType.F32, new long[] {hidden, vocab}, () -> {
+    GgufWriter w = GgufFixtures.embeddingFile(hidden, vocab, GgufType.F32, () -> {
       ByteBuffer b = ByteBuffer.allocate(hidden * vocab * 4).order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < hidden * vocab; i++) {
         b.putFloat(i * 4, i);

@@ -1,5 +1,6 @@
 package dev.persona4j.engine;
 
+import dev.persona4j.engine.gguf.GgufType;
 import java.nio.ByteBuffer;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -44,9 +45,11 @@ final class Q8PanelMatrix extends PanelMatrix implements RowFilled {
    *
    * @throws IllegalArgumentException if the data is not rows × cols of Q8_0 or a scale is not finite
    */
-  Q8PanelMatrix(int rows, int cols, ByteBuffer data) {
-    this(rows, cols, new byte[Math.toIntExact(storedLevels(rows, cols))], 0, new float[Math.toIntExact(storedScales(rows, cols))], 0);
-    fill(0, data);
+  static Q8PanelMatrix of(int rows, int cols, ByteBuffer data) {
+    ByteBuffer checked = QuantizedMatrix.checked(GgufType.Q8_0, rows, cols, data);
+    Q8PanelMatrix m = empty(rows, cols);
+    m.fill(0, checked);
+    return m;
   }
 
   /** A zero matrix with arrays of its own, whose panels {@link #fill} then decodes. */
@@ -56,17 +59,10 @@ final class Q8PanelMatrix extends PanelMatrix implements RowFilled {
   }
 
   /**
-   * {@link #Q8PanelMatrix(int, int, ByteBuffer)} with its levels at {@code levelSlab[levelOrigin ..
-   * + storedLevels)} and its scales at {@code scaleSlab[scaleOrigin .. + storedScales)}: one pair of
-   * arrays for a file's Q8_0 matrices, which no young collection then copies.
+   * A zero matrix with its levels at {@code levelSlab[levelOrigin .. + storedLevels)} and its scales at
+   * {@code scaleSlab[scaleOrigin .. + storedScales)}, whose panels {@link #fill} then decodes: one pair
+   * of arrays for a file's Q8_0 matrices, which no young collection then copies.
    */
-  static Q8PanelMatrix in(int rows, int cols, ByteBuffer data, byte[] levelSlab, int levelOrigin, float[] scaleSlab, int scaleOrigin) {
-    Q8PanelMatrix m = in(rows, cols, levelSlab, levelOrigin, scaleSlab, scaleOrigin);
-    m.fill(0, data);
-    return m;
-  }
-
-  /** {@link #in(int, int, ByteBuffer, byte[], int, float[], int)} empty: its panels {@link #fill} then decodes. */
   static Q8PanelMatrix in(int rows, int cols, byte[] levelSlab, int levelOrigin, float[] scaleSlab, int scaleOrigin) {
     if (levelOrigin < 0 || levelOrigin + storedLevels(rows, cols) > levelSlab.length
         || scaleOrigin < 0 || scaleOrigin + storedScales(rows, cols) > scaleSlab.length) {

@@ -50,7 +50,7 @@ class GgufWeightsTest {
       levels += Q8PanelMatrix.storedLevels(rows, cols);
       scales += Q8PanelMatrix.storedScales(rows, cols);
       // the same rows as the matrix built from the same data in arrays of its own
-      WeightMatrix alone = new Q8PanelMatrix(rows, cols, gguf.rowData(t).duplicate().order(ByteOrder.LITTLE_ENDIAN));
+      WeightMatrix alone = Q8PanelMatrix.of(rows, cols, gguf.rowData(t).duplicate().order(ByteOrder.LITTLE_ENDIAN));
       float[] want = new float[cols];
       float[] got = new float[cols];
       for (int r = 0; r < rows; r++) {

@@ -69,7 +69,7 @@ class QuantizedMatrixTest {
     int rows = 37;
     int cols = 96;
     ByteBuffer data = quantized(GgufType.Q8_0, rows, cols, random);
-    WeightMatrix panels = new Q8PanelMatrix(rows, cols, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
+    WeightMatrix panels = Q8PanelMatrix.of(rows, cols, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
     QuantizedMatrix.Q8_0 byRow = new QuantizedMatrix.Q8_0(rows, cols);
     byRow.fill(0, data.duplicate().order(ByteOrder.LITTLE_ENDIAN));
     float[] a = new float[cols];

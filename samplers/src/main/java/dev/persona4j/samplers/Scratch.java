@@ -9,7 +9,7 @@ import java.util.Arrays;
  * serves the whole chain. Fresh vocabulary-sized arrays per call were about a megabyte per candidate
  * and token (top-p over 49k tokens): most of a best-of-8 reply's garbage, whose collections moved
  * the reply's live arrays to the old generation. What a thread keeps is a vocabulary's worth of
- * doubles, one of floats and two of ints (2.4 MB at 152k tokens), for each thread that samples: the callers and
+ * floats, ints and three of doubles or longs (4.9 MB at 152k tokens), for each thread that samples: the callers and
  * the common pool's workers. A draw's scores and weights live here too.
  */
 final class Scratch {
@@ -17,10 +17,10 @@ final class Scratch {
 
   private float[] scores = new float[0];
   private double[] probabilities = new double[0];
+  private double[] weights = new double[0];
+  private long[] keys = new long[0];
   private int[] candidates = new int[0];
-  private int[] buckets = new int[0];
   private double[] bucketMass = new double[0];
-  private int[] bucketSizes = new int[0];
 
   private Scratch() {}
 
@@ -47,6 +47,14 @@ final class Scratch {
     return probabilities;
   }
 
+  /** Room for n softmax weights (a draw's, or top-p's); contents undefined. */
+  double[] weights(int n) {
+    if (weights.length < n) {
+      weights = new double[n];
+    }
+    return weights;
+  }
+
   /** Room for n candidate indices; contents undefined. */
   int[] candidates(int n) {
     if (candidates.length < n) {
@@ -55,12 +63,12 @@ final class Scratch {
     return candidates;
   }
 
-  /** Room for n bucket numbers; contents undefined. */
-  int[] buckets(int n) {
-    if (buckets.length < n) {
-      buckets = new int[n];
+  /** Room for n sort keys; contents undefined. */
+  long[] keys(int n) {
+    if (keys.length < n) {
+      keys = new long[n];
     }
-    return buckets;
+    return keys;
   }
 
   /** n zeroed per-bucket sums. */
@@ -70,14 +78,5 @@ final class Scratch {
     }
     Arrays.fill(bucketMass, 0, n, 0);
     return bucketMass;
-  }
-
-  /** n zeroed per-bucket counts. */
-  int[] bucketSizes(int n) {
-    if (bucketSizes.length < n) {
-      bucketSizes = new int[n];
-    }
-    Arrays.fill(bucketSizes, 0, n, 0);
-    return bucketSizes;
   }
 }

@@ -31,8 +31,9 @@ public final class TokenSampler {
    * @throws InvalidSettingException when a score is NaN, or bias/bans removed every token
    */
   public int sample(float[] logits) {
-    float[] scores = processInto(logits, true);
-    int token = draw(scores);
+    Scratch scratch = Scratch.get();
+    float[] scores = processInto(logits, scratch);
+    int token = draw(scores, scratch);
     history.append(token);
     return token;
   }
@@ -49,14 +50,14 @@ public final class TokenSampler {
 
   /** The scores after the whole chain (a copy; -inf = removed), without drawing or recording. */
   public float[] process(float[] logits) {
-    return processInto(logits, false);
+    return processInto(logits, null);
   }
 
   /**
-   * The chain run over a copy of logits: a new array, or this thread's scratch (reused by its next
-   * draw) where {@code reuse}.
+   * The chain run over a copy of logits: this thread's scratch (reused by its next draw), where
+   * given, else a new array.
    */
-  private float[] processInto(float[] logits, boolean reuse) {
+  private float[] processInto(float[] logits, Scratch scratch) {
     Objects.requireNonNull(logits, "logits");
     if (logits.length == 0) {
       throw new InvalidSettingException("logits", "[]", "the score vector is empty");
@@ -64,7 +65,7 @@ public final class TokenSampler {
     Logits.requireNoNaN(logits);
     // a draw's scores live in the thread's scratch: one pair of vocabulary-sized arrays per sampler
     // (a best-of-8 reply makes eight samplers) was 4.7 MB per reply at 49k tokens, kept to its end
-    float[] scores = reuse ? Scratch.get().scores(logits.length) : new float[logits.length];
+    float[] scores = scratch != null ? scratch.scores(logits.length) : new float[logits.length];
     System.arraycopy(logits, 0, scores, 0, logits.length);
     for (LogitsProcessor p : chain) {
       p.process(scores, history);
@@ -87,7 +88,7 @@ public final class TokenSampler {
     return settings;
   }
 
-  private int draw(float[] scores) {
+  private int draw(float[] scores, Scratch scratch) {
     float max = Logits.max(scores);
     if (max == Float.NEGATIVE_INFINITY) {
       throw new InvalidSettingException("bannedTokens/logitBias", settings.bannedTokens().size() + " banned, "
@@ -97,35 +98,38 @@ public final class TokenSampler {
       return Logits.argmax(scores); // a +inf score (huge bias) wins outright
     }
     // each weight is computed once and summed twice in the same order: the draw is the same as
-    // recomputing them, at half the exp calls
-    double[] w = Scratch.get().probabilities(scores.length); // the chain is done with it
+    // recomputing them, at half the exp calls. Removed tokens weigh +0, which changes no sum, so
+    // neither loop branches on them: top-p over a flat distribution leaves them scattered at random,
+    // and the mispredicted branches cost more than the sums (measured).
+    int n = scores.length;
+    double[] w = scratch.weights(n);
+    Logits.exps(scores, max, w);
     double total = 0;
-    int finite = 0;
-    int only = -1;
-    for (int i = 0; i < scores.length; i++) {
-      if (scores[i] != Float.NEGATIVE_INFINITY) {
-        double e = Logits.exp((double) scores[i] - max);
-        w[i] = e;
-        total += e;
-        finite++;
-        only = i;
-      }
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      total += w[i];
+      kept += Logits.kept(scores[i]);
     }
-    if (finite == 1) {
-      return only; // greedy and fully truncated chains need no draw
+    if (kept == 1) {
+      return lastKept(scores); // greedy and fully truncated chains need no draw
     }
     double u = random.nextDouble() * total;
     double acc = 0;
-    int last = -1;
-    for (int i = 0; i < scores.length; i++) {
-      if (scores[i] != Float.NEGATIVE_INFINITY) {
-        acc += w[i];
-        last = i;
-        if (u < acc) {
-          return i;
-        }
+    for (int i = 0; i < n; i++) {
+      acc += w[i];
+      if (u < acc) {
+        return i; // never a removed token: its +0 leaves acc, which u was not below, as it was
       }
     }
-    return last; // u landed on the rounding edge of the total
+    return lastKept(scores); // u landed on the rounding edge of the total
+  }
+
+  /** The last token not removed. */
+  private static int lastKept(float[] scores) {
+    int i = scores.length - 1;
+    while (scores[i] == Float.NEGATIVE_INFINITY) {
+      i--;
+    }
+    return i;
   }
 }

@@ -56,6 +56,25 @@ class TopPProcessorTest {
     }
   }
 
+  @Test
+  void aPeakedVocabularyWhoseTailLiesBelowEveryBucketRemovesWhatSortingRemoves() {
+    // a language model's shape: most of 49k tokens far below the top few, which the buckets alone hold
+    SplittableRandom random = new SplittableRandom(8);
+    for (int trial = 0; trial < 6; trial++) {
+      float[] logits = new float[49_152];
+      for (int i = 0; i < logits.length; i++) {
+        logits[i] = (float) (random.nextGaussian() * (3 + 3 * trial));
+        if (i % 97 == 0) {
+          logits[i] = Float.NEGATIVE_INFINITY;
+        }
+      }
+      double p = new double[] {0.5, 0.9, 0.95, 0.99, 0.999, 0.8}[trial];
+      float[] actual = logits.clone();
+      new TopPProcessor(p).process(actual, TokenHistory.of(new int[0]));
+      assertArrayEquals(bySorting(logits.clone(), p), actual, "trial " + trial + ", p=" + p);
+    }
+  }
+
   /** transformers' TopPLogitsWarper, spelled out: stable ascending sort, cumulative sum, keep the top. */
   private static float[] bySorting(float[] logits, double p) {
     double[] prob = Logits.probabilities(logits);

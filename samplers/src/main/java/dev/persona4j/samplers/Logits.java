@@ -103,7 +103,8 @@ final class Logits {
     EXPS.exps(scores, max, w);
   }
 
-  private static final int NEGATIVE_INFINITY_BITS = Float.floatToRawIntBits(Float.NEGATIVE_INFINITY);
+  /** A removed token's score, as bits. */
+  static final int NEGATIVE_INFINITY_BITS = Float.floatToRawIntBits(Float.NEGATIVE_INFINITY);
 
   /** 1 for a score still in the running, 0 for a removed one (-inf), without a branch. */
   static int kept(float score) {

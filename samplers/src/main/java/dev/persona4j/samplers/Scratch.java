@@ -9,8 +9,8 @@ import java.util.Arrays;
  * serves the whole chain. Fresh vocabulary-sized arrays per call were about a megabyte per candidate
  * and token (top-p over 49k tokens): most of a best-of-8 reply's garbage, whose collections moved
  * the reply's live arrays to the old generation. What a thread keeps is a vocabulary's worth of
- * floats, ints and three of doubles or longs (4.9 MB at 152k tokens), for each thread that samples: the callers and
- * the common pool's workers. A draw's scores and weights live here too.
+ * floats, ints and three of doubles or longs (4.9 MB at 152k tokens), for each thread that
+ * samples: the callers and the common pool's workers. A draw's scores and weights live here too.
  */
 final class Scratch {
   private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);

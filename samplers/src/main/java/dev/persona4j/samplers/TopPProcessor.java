@@ -30,7 +30,6 @@ record TopPProcessor(double p) implements LogitsProcessor {
    * vocabulary, a few dozen tokens a bucket to sort at the boundary.
    */
   private static final int BUCKETS = 4096;
-  private static final int NEGATIVE_INFINITY_BITS = Float.floatToRawIntBits(Float.NEGATIVE_INFINITY);
 
   @Override
   public void process(float[] logits, TokenHistory history) {
@@ -110,7 +109,7 @@ record TopPProcessor(double p) implements LogitsProcessor {
       // (max − v) − removeFrom is negative exactly when the token is below removeFrom: its sign bit
       // keeps the token (a removed token's +inf stays removed either way)
       int keep = Float.floatToRawIntBits((max - v) - removeFrom) >> 31;
-      logits[i] = Float.intBitsToFloat((Float.floatToRawIntBits(v) & keep) | (NEGATIVE_INFINITY_BITS & ~keep));
+      logits[i] = Float.intBitsToFloat((Float.floatToRawIntBits(v) & keep) | (Logits.NEGATIVE_INFINITY_BITS & ~keep));
     }
     // within the boundary bucket, a stable ascending order and the running total decide; the last
     // key of bucket 0 is the most likely token, which stays

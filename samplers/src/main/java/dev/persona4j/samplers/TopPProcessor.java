@@ -95,7 +95,7 @@ record TopPProcessor(double p) implements LogitsProcessor {
     float removeFrom = firstInBucket(boundary + 1, range, perUnit);
     int edgeFrom = Float.floatToRawIntBits(firstInBucket(boundary, range, perUnit));
     long edgeWidth = Integer.toUnsignedLong(Float.floatToRawIntBits(removeFrom) - edgeFrom);
-    long[] edge = scratch.keys(m + 1);
+    long[] edge = scratch.keys(n + 1); // the vocabulary's size: m differs call to call, and each new high reallocated
     int size = 0;
     for (int k = 0; k < m; k++) {
       int i = candidates[k];

@@ -50,6 +50,33 @@ class ScratchReuseTest {
     }
   }
 
+  /**
+   * Top-p's sort keys are sized to the vocabulary, not to the call's candidates: sized to the
+   * candidates, whose count differs call to call on flat distributions, a thread allocated a new
+   * 49k-long array every time the count reached a new high.
+   */
+  @Test
+  void topPsSortKeysAreAllocatedOncePerVocabularyOnAThread() throws InterruptedException {
+    AtomicReference<String> failure = new AtomicReference<>();
+    Thread t = new Thread(() -> {
+      TopPProcessor p = new TopPProcessor(0.95);
+      long[] first = null;
+      for (int call = 0; call < 20; call++) {
+        p.process(logits(49152, 900 + call), new TokenHistory());
+        long[] keys = Scratch.get().keys(0);
+        if (first == null) {
+          first = keys;
+        } else if (keys != first) {
+          failure.set("call " + call + " replaced the thread's sort keys (" + first.length + " -> " + keys.length + " longs)");
+          return;
+        }
+      }
+    });
+    t.start();
+    t.join();
+    assertEquals(null, failure.get());
+  }
+
   @Test
   void processReturnsItsOwnArrayAndDrawsStayInsideTheNucleus() {
     SamplerSettings settings = SamplerSettings.builder().temperature(0.8).topP(0.95).minP(0.01).build();

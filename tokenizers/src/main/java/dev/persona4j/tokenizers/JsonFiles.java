@@ -27,6 +27,13 @@ final class JsonFiles {
         (problem, cause) -> new TokenizerException(file, problem, cause));
   }
 
+  /** The error for a file Jackson cannot parse: where, and what it found. */
+  static TokenizerException malformed(Path file, JsonProcessingException e) {
+    JsonLocation at = e.getLocation();
+    String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    return new TokenizerException(file, "malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+  }
+
   static JsonNode parse(Path file, byte[] bytes) {
     try {
       JsonNode root = Json.mapper().readTree(bytes);
@@ -35,9 +42,7 @@ final class JsonFiles {
       }
       return root;
     } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new TokenizerException(file, "malformed JSON" + where + ": " + e.getOriginalMessage(), e);
+      throw malformed(file, e);
     } catch (IOException e) {
       throw new TokenizerException(file, "cannot read: " + e.getMessage(), e);
     }

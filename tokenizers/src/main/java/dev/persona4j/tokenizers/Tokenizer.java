@@ -1,7 +1,12 @@
 package dev.persona4j.tokenizers;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.persona4j.internal.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -93,8 +98,7 @@ public final class Tokenizer implements AutoCloseable {
       throw new TokenizerException(file, "tokenizer file not found");
     }
     byte[] bytes = JsonFiles.read(file, JsonFiles.TOKENIZER_LIMIT, 64L << 20);
-    JsonNode root = JsonFiles.parse(file, bytes);
-    Vocabulary vocabulary = Vocabulary.of(file, root);
+    Vocabulary vocabulary = Vocabulary.read(file, bytes);
     Path dir = file.toAbsolutePath().getParent();
     TokenizerConfig config = TokenizerConfig.load(dir, vocabulary);
     return create(file, bytes, vocabulary, config);
@@ -114,7 +118,7 @@ public final class Tokenizer implements AutoCloseable {
       throw new IllegalArgumentException("source and tokenizerJson must not be null");
     }
     byte[] bytes = tokenizerJson.getBytes(StandardCharsets.UTF_8);
-    Vocabulary vocabulary = Vocabulary.of(source, JsonFiles.parse(source, bytes));
+    Vocabulary vocabulary = Vocabulary.read(source, bytes);
     TokenizerConfig config = new TokenizerConfig();
     if (tokenizerConfigJson != null) {
       config.read(source, JsonFiles.parse(source, tokenizerConfigJson.getBytes(StandardCharsets.UTF_8)), vocabulary,
@@ -338,18 +342,78 @@ public final class Tokenizer implements AutoCloseable {
       this.specialIds = specialIds;
     }
 
-    static Vocabulary of(Path file, JsonNode root) {
-      Map<String, Integer> ids = new LinkedHashMap<>();
-      JsonNode vocab = root.path("model").path("vocab");
-      if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
-        for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().canConvertToInt() || e.getValue().asInt() < 0) {
-            throw new TokenizerException(file, "model.vocab[\"" + e.getKey() + "\"] is not a token id: " + e.getValue());
-          }
-          ids.put(e.getKey(), e.getValue().asInt());
+    /**
+     * The vocabulary of a {@code tokenizer.json}'s text, read as a stream: only {@code model.vocab}
+     * and {@code added_tokens} become objects, while the merges (as many as the tokens) and the
+     * normalizer, pre-tokenizer and decoder are skipped over. A tree of the whole file was about 25 MB
+     * of garbage for a 49k-token BPE model, which the young collector promoted into the old
+     * generation (and so into the resident set) when a model loaded its tokenizer; the native
+     * tokenizer reads the same bytes for itself. A malformed file is still reported with its line and
+     * column, from wherever in the file the fault is.
+     */
+    static Vocabulary read(Path file, byte[] bytes) {
+      Map<String, Integer> ids = null;
+      JsonNode added = MissingNode.getInstance();
+      try (JsonParser p = Json.parserWithoutNameTable(bytes)) {
+        if (p.nextToken() == null) {
+          throw new TokenizerException(file, "empty file, expected JSON");
         }
-      } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], the id is the position
+        if (p.currentToken() == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("model") && value == JsonToken.START_OBJECT) {
+              ids = null; // the last "model" counts, as in a tree
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean vocab = p.currentName().equals("vocab");
+                p.nextToken();
+                if (vocab) {
+                  ids = readVocab(file, p);
+                } else {
+                  p.skipChildren();
+                }
+              }
+            } else if (field.equals("model")) {
+              ids = null;
+              p.skipChildren();
+            } else if (field.equals("added_tokens")) {
+              added = Json.mapper().readTree(p);
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      } catch (JsonProcessingException e) {
+        throw JsonFiles.malformed(file, e);
+      } catch (IOException e) {
+        throw new TokenizerException(file, "cannot read: " + e.getMessage(), e);
+      }
+      if (ids == null) {
+        throw new TokenizerException(file, "model.vocab is missing or neither an object nor a list");
+      }
+      return of(file, ids, added);
+    }
+
+    /** {@code model.vocab}, the parser at its first token, into a map of ids; null where it is neither object nor list. */
+    private static Map<String, Integer> readVocab(Path file, JsonParser p) throws IOException {
+      Map<String, Integer> ids = new LinkedHashMap<>();
+      if (p.currentToken() == JsonToken.START_OBJECT) { // BPE, WordPiece, WordLevel: {"token": id}
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String token = p.currentName();
+          if (p.nextToken() == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT && p.getIntValue() >= 0) {
+            ids.put(token, p.getIntValue());
+            continue;
+          }
+          JsonNode value = Json.mapper().readTree(p); // the rare case, checked as a tree would be
+          if (!value.canConvertToInt() || value.asInt() < 0) {
+            throw new TokenizerException(file, "model.vocab[\"" + token + "\"] is not a token id: " + value);
+          }
+          ids.put(token, value.asInt());
+        }
+      } else if (p.currentToken() == JsonToken.START_ARRAY) { // Unigram: [[piece, score], ...], the id is the position
+        JsonNode vocab = Json.mapper().readTree(p);
         for (int i = 0; i < vocab.size(); i++) {
           JsonNode entry = vocab.get(i);
           JsonNode piece = entry.isArray() ? entry.get(0) : entry;
@@ -359,10 +423,14 @@ public final class Tokenizer implements AutoCloseable {
           ids.putIfAbsent(piece.asText(), i);
         }
       } else {
-        throw new TokenizerException(file, "model.vocab is missing or neither an object nor a list");
+        p.skipChildren();
+        return null;
       }
+      return ids;
+    }
+
+    private static Vocabulary of(Path file, Map<String, Integer> ids, JsonNode added) {
       Set<Integer> special = new LinkedHashSet<>();
-      JsonNode added = root.path("added_tokens");
       for (int i = 0; i < added.size(); i++) {
         JsonNode t = added.get(i);
         if (!t.path("id").canConvertToInt() || !t.path("content").isTextual()) {

@@ -256,6 +256,66 @@ class TokenizerTest {
     assertTrue(e.getMessage().contains("eos_token"), e.getMessage());
   }
 
+  /**
+   * The vocabulary is read from a stream, skipping the merges and the rest: every id and token must
+   * be what a tree of the whole file says (model.vocab, then added_tokens over it).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"gpt2", "llama", "mistral", "phi3", "qwen3"})
+  void theStreamedVocabularyIsTheWholeFilesTree(String model) throws IOException {
+    Path file = TestFiles.resource("models/" + model + "/tokenizer.json");
+    JsonNode root = dev.persona4j.internal.Json.mapper().readTree(file.toFile());
+    Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+    root.path("model").path("vocab").fields().forEachRemaining(e -> expected.put(e.getKey(), e.getValue().asInt()));
+    Set<Integer> special = new java.util.LinkedHashSet<>();
+    for (JsonNode t : root.path("added_tokens")) {
+      expected.put(t.get("content").asText(), t.get("id").asInt());
+      if (t.path("special").asBoolean(false)) {
+        special.add(t.get("id").asInt());
+      }
+    }
+    assertTrue(expected.size() > 100, model + " has a vocabulary");
+    Tokenizer.Vocabulary v = Tokenizer.Vocabulary.read(file, Files.readAllBytes(file));
+    assertEquals(expected, v.idsByToken, model);
+    assertEquals(List.copyOf(expected.entrySet()), List.copyOf(v.idsByToken.entrySet()), model + ": the same order");
+    assertEquals(special, v.specialIds, model);
+    for (Map.Entry<String, Integer> e : expected.entrySet()) {
+      if (!e.getKey().equals(v.tokensById[e.getValue()])) {
+        // only where an added token took a model piece's id
+        assertTrue(special.contains(e.getValue()) || expected.containsKey(v.tokensById[e.getValue()]), model + " id " + e.getValue());
+      }
+    }
+  }
+
+  @Test
+  void faultsInTheSkippedPartsAndBadIdsAreStillReported(@TempDir Path dir) throws IOException {
+    // a syntax error inside the merges, which the vocabulary's reader skips over
+    Files.writeString(dir.resolve("tokenizer.json"),
+        "{\"model\": {\"type\": \"BPE\",\n \"vocab\": {\"a\": 0, \"b\": 1},\n \"merges\": [\"a b\", ]}}");
+    TokenizerException e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
+    assertTrue(e.getMessage().contains("malformed JSON at line 3, column"), e.getMessage());
+
+    Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0, \"b\": \"one\"}}}");
+    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
+    assertTrue(e.getMessage().contains("model.vocab[\"b\"] is not a token id: \"one\""), e.getMessage());
+
+    Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0, \"b\": -4}}}");
+    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
+    assertTrue(e.getMessage().contains("model.vocab[\"b\"] is not a token id: -4"), e.getMessage());
+
+    Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0, \"a\": 1}}}");
+    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
+    assertTrue(e.getMessage().contains("malformed JSON") && e.getMessage().contains("Duplicate field 'a'"), e.getMessage());
+
+    Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": 7}}");
+    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
+    assertTrue(e.getMessage().contains("model.vocab is missing or neither an object nor a list"), e.getMessage());
+
+    Files.writeString(dir.resolve("tokenizer.json"), "");
+    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
+    assertTrue(e.getMessage().contains("empty file"), e.getMessage());
+  }
+
   @Test
   void jsonThatIsNotATokenizerIsRejected(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": {\"a\": 0}}}");

@@ -290,30 +290,20 @@ class TokenizerTest {
   @Test
   void faultsInTheSkippedPartsAndBadIdsAreStillReported(@TempDir Path dir) throws IOException {
     // a syntax error inside the merges, which the vocabulary's reader skips over
-    Files.writeString(dir.resolve("tokenizer.json"),
-        "{\"model\": {\"type\": \"BPE\",\n \"vocab\": {\"a\": 0, \"b\": 1},\n \"merges\": [\"a b\", ]}}");
+    assertRefused(dir, "{\"model\": {\"type\": \"BPE\",\n \"vocab\": {\"a\": 0, \"b\": 1},\n \"merges\": [\"a b\", ]}}",
+        "malformed JSON at line 3, column");
+    assertRefused(dir, "{\"model\": {\"vocab\": {\"a\": 0, \"b\": \"one\"}}}", "model.vocab[\"b\"] is not a token id: \"one\"");
+    assertRefused(dir, "{\"model\": {\"vocab\": {\"a\": 0, \"b\": -4}}}", "model.vocab[\"b\"] is not a token id: -4");
+    assertRefused(dir, "{\"model\": {\"vocab\": {\"a\": 0, \"a\": 1}}}", "malformed JSON at line 1, column 33: Duplicate field 'a'");
+    assertRefused(dir, "{\"model\": {\"type\": \"BPE\", \"vocab\": 7}}", "model.vocab is missing or neither an object nor a list");
+    assertRefused(dir, "", "empty file");
+  }
+
+  /** Tokenizer.load refuses {@code json} as dir's tokenizer.json, naming the file and saying {@code what}. */
+  private static void assertRefused(Path dir, String json, String what) throws IOException {
+    Files.writeString(dir.resolve("tokenizer.json"), json);
     TokenizerException e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
-    assertTrue(e.getMessage().contains("malformed JSON at line 3, column"), e.getMessage());
-
-    Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0, \"b\": \"one\"}}}");
-    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
-    assertTrue(e.getMessage().contains("model.vocab[\"b\"] is not a token id: \"one\""), e.getMessage());
-
-    Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0, \"b\": -4}}}");
-    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
-    assertTrue(e.getMessage().contains("model.vocab[\"b\"] is not a token id: -4"), e.getMessage());
-
-    Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"vocab\": {\"a\": 0, \"a\": 1}}}");
-    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
-    assertTrue(e.getMessage().contains("malformed JSON") && e.getMessage().contains("Duplicate field 'a'"), e.getMessage());
-
-    Files.writeString(dir.resolve("tokenizer.json"), "{\"model\": {\"type\": \"BPE\", \"vocab\": 7}}");
-    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
-    assertTrue(e.getMessage().contains("model.vocab is missing or neither an object nor a list"), e.getMessage());
-
-    Files.writeString(dir.resolve("tokenizer.json"), "");
-    e = assertThrows(TokenizerException.class, () -> Tokenizer.load(dir));
-    assertTrue(e.getMessage().contains("empty file"), e.getMessage());
+    assertTrue(e.getMessage().contains(what) && e.getMessage().contains("tokenizer.json"), e.getMessage());
   }
 
   @Test

@@ -49,10 +49,7 @@ class TopPProcessorTest {
         double v = random.nextGaussian() * (0.05 + trial * 0.5);
         logits[i] = trial % 2 == 0 ? (float) v : Math.round(v * 64) / 64f;
       }
-      double p = trial < 3 ? 0.95 : 0.5;
-      float[] actual = logits.clone();
-      new TopPProcessor(p).process(actual, TokenHistory.of(new int[0]));
-      assertArrayEquals(bySorting(logits.clone(), p), actual, "trial " + trial);
+      assertRemovesWhatSortingRemoves(logits, trial < 3 ? 0.95 : 0.5, "trial " + trial);
     }
   }
 
@@ -69,10 +66,15 @@ class TopPProcessorTest {
         }
       }
       double p = new double[] {0.5, 0.9, 0.95, 0.99, 0.999, 0.8}[trial];
-      float[] actual = logits.clone();
-      new TopPProcessor(p).process(actual, TokenHistory.of(new int[0]));
-      assertArrayEquals(bySorting(logits.clone(), p), actual, "trial " + trial + ", p=" + p);
+      assertRemovesWhatSortingRemoves(logits, p, "trial " + trial + ", p=" + p);
     }
+  }
+
+  /** Top-p over a copy of logits leaves what {@link #bySorting} leaves. */
+  private static void assertRemovesWhatSortingRemoves(float[] logits, double p, String what) {
+    float[] actual = logits.clone();
+    new TopPProcessor(p).process(actual, TokenHistory.of(new int[0]));
+    assertArrayEquals(bySorting(logits.clone(), p), actual, what);
   }
 
   /** transformers' TopPLogitsWarper, spelled out: stable ascending sort, cumulative sum, keep the top. */

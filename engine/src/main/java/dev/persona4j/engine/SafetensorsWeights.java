@@ -198,8 +198,6 @@ final class SafetensorsWeights implements WeightSource {
     void read(long first, int n, A block);
   }
 
-  /** Lays out panel {@code panel} from its rows, row-major in block from {@code at}. */
-
   /**
    * A matrix read straight into its panels, a staging buffer's worth of whole panels at a time,
    * laid out by the workers: the tensor is never held in its row-major order as well (which doubled

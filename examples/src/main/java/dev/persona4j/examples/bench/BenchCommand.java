@@ -276,7 +276,6 @@ public final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** One java-engine run on a quantized copy; a failure (or no time left) is the result's error, not a throw. */
   /**
    * The run with the median batch-1 step (the faster of the two middle ones for an even count), which
    * stands for a GGUF copy: a single run had met this machine at its slowest (1.70× F32 against
@@ -294,6 +293,7 @@ public final class BenchCommand implements Callable<Integer> {
   /** Runs of each GGUF copy in a full run (one with --quick): the median one is reported. */
   static final int QUANTIZED_RUNS = 3;
 
+  /** One java-engine run on a quantized copy; a failure (or no time left) is the result's error, not a throw. */
   private static BenchReport.Quantized runQuantized(QuantizedCopy copy, int[] prompt, BenchSettings settings,
       Path logs, Duration timeout, PrintStream err) {
     if (timeout.toSeconds() < 10) {
